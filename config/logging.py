@@ -1,0 +1,53 @@
+"""A log filter that keeps Zoom tokens and our own secrets out of every log line."""
+
+import logging
+import re
+
+from django.conf import settings
+
+REDACTED = "[redacted]"
+
+# Shapes a secret takes inside a message: OAuth form/JSON fields, Authorization headers,
+# and JWT-looking strings (Zoom access and refresh tokens are JWTs).
+_PATTERNS = [
+    re.compile(
+        r"""(?P<key>["']?(?:access_token|refresh_token|client_secret|code_verifier|token|"""
+        r"""password|secret_token|encryptedToken)["']?\s*[:=]\s*["']?)(?P<value>[^\s"'&,}]+)""",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?P<key>\b(?:Bearer|Basic)\s+)(?P<value>[A-Za-z0-9._~+/=-]+)", re.IGNORECASE),
+    re.compile(r"(?P<key>)(?P<value>\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)"),
+]
+
+
+def _configured_secrets() -> list[str]:
+    names = ("SECRET_KEY", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN")
+    values = [getattr(settings, name, "") for name in names]
+    values.extend(getattr(settings, "FIELD_ENCRYPTION_KEY", []) or [])
+    # Very short values would redact ordinary words; real secrets are long.
+    return [v for v in values if isinstance(v, str) and len(v) >= 8]
+
+
+def redact(text: str) -> str:
+    for secret in _configured_secrets():
+        text = text.replace(secret, REDACTED)
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: m.group("key") + REDACTED, text)
+    return text
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Rewrites the record's final message (and traceback text) with secrets replaced."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must not lose the record
+            message = str(record.msg)
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True

@@ -1,0 +1,18 @@
+"""The test suite's settings: config.settings read with the test environment's defaults.
+
+Only environment defaults live here, so the tests exercise the one real settings file.
+CI and `make test` may export other values (another database, another Redis index).
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zoomsched")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/11")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
+os.environ.setdefault("ZOOM_CLIENT_ID", "test-client-id")
+os.environ.setdefault("ZOOM_CLIENT_SECRET", "test-client-secret-value")
+os.environ.setdefault("ZOOM_WEBHOOK_SECRET_TOKEN", "test-webhook-secret-token")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+
+from config.settings import *  # noqa: E402,F403
