@@ -57,16 +57,39 @@ def main() -> int:
         }
         processes.append(
             subprocess.Popen(
-                [PY, "-m", "zoom_sandbox", "serve", "--host", "localhost", "--port", "9100",
-                 "--db", str(ROOT / "var" / "zoom-sandbox.sqlite3")],
-                cwd=ROOT, env=sandbox_env,
+                [
+                    PY,
+                    "-m",
+                    "zoom_sandbox",
+                    "serve",
+                    "--host",
+                    "localhost",
+                    "--port",
+                    "9100",
+                    "--db",
+                    str(ROOT / "var" / "zoom-sandbox.sqlite3"),
+                ],
+                cwd=ROOT,
+                env=sandbox_env,
             )
         )
     processes.append(
         subprocess.Popen(
-            [PY, "-m", "celery", "-A", "config", "worker", "--beat", "--concurrency", "2",
-             "--loglevel", "INFO"],
-            cwd=ROOT, env=env,
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--beat",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
         )
     )
     processes.append(
