@@ -2,7 +2,6 @@ import factory
 
 from accounts.models import User
 
-
 PASSWORD = "correct-horse-battery-9"
 
 

@@ -14,7 +14,7 @@ os.environ.setdefault("ZOOM_CLIENT_ID", "test-client-id")
 os.environ.setdefault("ZOOM_CLIENT_SECRET", "test-client-secret-value")
 os.environ.setdefault("ZOOM_WEBHOOK_SECRET_TOKEN", "test-webhook-secret-token")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
-# Playwright's sync API runs an event loop in the test thread; the ORM calls in tests are still sync.
+# Playwright's sync API runs an event loop in the test thread; the ORM calls stay sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from config.settings import *  # noqa: E402,F403
