@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "integrations.zoom.context_processors.zoom",
             ],
         },
     },
@@ -199,6 +200,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
+    },
+    # Zoom links whose enqueue was lost, whose worker died, or whose wait ran out (issue 6/7).
+    "meetings-sweep-due-work": {
+        "task": "meetings.tasks.sweep_due_work",
+        "schedule": 60,
     },
 }
 

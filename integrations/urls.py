@@ -1,2 +1,9 @@
+from django.urls import include, path
+
+from . import views
+
 app_name = "integrations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_integrations, name="index"),
+    path("zoom/", include("integrations.zoom.urls")),
+]

@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from integrations.zoom.models import BASIC_MEETING_LIMIT_MINUTES
+from integrations.zoom.scopes import (
+    CAPABILITIES,
+    CLASSIC_SCOPES,
+    GRANULAR_SCOPES,
+    PERMISSIONS_MANAGE,
+    PERMISSIONS_VIEW,
+)
+from integrations.zoom.selectors import (
+    zoom_connection_for,
+    zoom_meeting_types_over_basic_limit,
+)
+
+
+@login_required
+def my_integrations(request):
+    connection = zoom_connection_for(request.user)
+    long_meeting_types = []
+    if connection is not None and connection.is_usable and connection.is_basic:
+        long_meeting_types = zoom_meeting_types_over_basic_limit(request.user)
+    return render(
+        request,
+        "integrations/index.html",
+        {
+            "zoom": connection,
+            "capabilities": CAPABILITIES,
+            "permissions_view": PERMISSIONS_VIEW,
+            "permissions_manage": PERMISSIONS_MANAGE,
+            "classic_scopes": CLASSIC_SCOPES,
+            "granular_scopes": GRANULAR_SCOPES,
+            "basic_limit_minutes": BASIC_MEETING_LIMIT_MINUTES,
+            "long_meeting_types": long_meeting_types,
+        },
+    )

@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from .models import ZoomConnection
+
+
+@admin.register(ZoomConnection)
+class ZoomConnectionAdmin(admin.ModelAdmin):
+    """Read-mostly: tokens are never loaded, shown or editable here."""
+
+    list_display = ("user", "status", "zoom_email", "zoom_user_type", "last_success_at")
+    list_filter = ("status", "zoom_user_type", "needs_reconnect_reason")
+    search_fields = ("user__email", "zoom_email", "zoom_user_id", "zoom_account_id")
+    exclude = ("access_token", "refresh_token")
+    readonly_fields = (
+        "user",
+        "status",
+        "zoom_user_id",
+        "zoom_account_id",
+        "zoom_email",
+        "zoom_user_type",
+        "zoom_timezone",
+        "access_token_expires_at",
+        "scopes",
+        "token_generation",
+        "connected_at",
+        "last_success_at",
+        "last_refreshed_at",
+        "last_error",
+        "last_error_at",
+        "needs_reconnect_reason",
+        "needs_reconnect_detail",
+        "needs_reconnect_since",
+        "removed_at",
+        "connect_started_at",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("access_token", "refresh_token")
+
+    def has_add_permission(self, request):
+        # Connections are made by the rep through Zoom's consent screen, never typed in.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,367 @@
+"""The only code that talks to Zoom: OAuth and the REST API, with Zoom's errors mapped to types.
+
+OAuth: https://developers.zoom.us/docs/integrations/oauth/
+REST API: https://developers.zoom.us/docs/api/ (errors: .../rest/error-definitions/,
+rate limits: .../rest/rate-limits/)
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import requests
+from django.conf import settings
+from django.utils import timezone
+
+from .errors import (
+    ReconnectReason,
+    ZoomCannotHost,
+    ZoomCodeExpired,
+    ZoomCodeInvalid,
+    ZoomError,
+    ZoomInvalidClient,
+    ZoomMeetingNotFound,
+    ZoomMissingScopes,
+    ZoomNeedsReconnect,
+    ZoomOAuthError,
+    ZoomRateLimited,
+    ZoomRedirectMismatch,
+    ZoomTokenExpired,
+    ZoomUnavailable,
+    ZoomUserNotFound,
+    ZoomValidationError,
+)
+from .scopes import parse_scopes
+
+logger = logging.getLogger(__name__)
+
+# Zoom's error codes (REST "code" and the OAuth 47xx codes).
+CODE_VALIDATION = 300
+CODE_TOKEN_EXPIRED = 124
+CODE_USER_NOT_FOUND = 1001
+CODE_MEETING_NOT_FOUND = 3001
+CODE_CANNOT_HOST = 3161
+CODE_REDIRECT_MISMATCH = 4709
+CODE_MISSING_SCOPES = 4711
+CODE_CODE_EXPIRED = 4733
+CODE_CODE_INVALID = 4734
+_RECONNECT_CODES = {
+    4735: ReconnectReason.USER_GONE,
+    4738: ReconnectReason.APPROVAL_WITHDRAWN,
+    4741: ReconnectReason.AUTHORIZED_ELSEWHERE,
+}
+
+_AUTHORIZATION_CODE = "authorization_code"
+_REFRESH_TOKEN = "refresh_token"
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """A token response, with the expiry made absolute at the moment it arrived."""
+
+    access_token: str
+    refresh_token: str
+    expires_at: datetime
+    scopes: frozenset[str]
+
+
+class ZoomClient:
+    """One Zoom app's client: a requests Session, timeouts, and typed errors.
+
+    Settings are read when the client is built, so tests that point them at the sandbox just work.
+    """
+
+    def __init__(self, *, session: requests.Session | None = None):
+        self.client_id = settings.ZOOM_CLIENT_ID
+        self.client_secret = settings.ZOOM_CLIENT_SECRET
+        self.oauth_base_url = settings.ZOOM_OAUTH_BASE_URL.rstrip("/")
+        self.api_base_url = settings.ZOOM_API_BASE_URL.rstrip("/")
+        read_timeout = float(settings.ZOOM_HTTP_TIMEOUT)
+        self.timeout = (min(5.0, read_timeout), read_timeout)
+        self.session = session or requests.Session()
+
+    # OAuth ------------------------------------------------------------------------------------
+
+    def authorize_url(self, state: str, code_challenge: str, redirect_uri: str) -> str:
+        # No `scope` parameter: scopes live on the Marketplace app and Zoom rejects requests
+        # that add one. Without `code_challenge_method` Zoom assumes `plain`.
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": self.client_id,
+                "redirect_uri": redirect_uri,
+                "state": state,
+                "code_challenge": code_challenge,
+                "code_challenge_method": "S256",
+            }
+        )
+        return f"{self.oauth_base_url}/oauth/authorize?{query}"
+
+    def exchange_code(self, code: str, code_verifier: str, redirect_uri: str) -> TokenGrant:
+        data = {
+            "grant_type": _AUTHORIZATION_CODE,
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+        }
+        return self._token_request(data)
+
+    def refresh(self, refresh_token: str) -> TokenGrant:
+        # Zoom rotates refresh tokens: the old one dies the moment this succeeds, so callers must
+        # serialize refreshes per connection and store the answer before anyone else refreshes.
+        return self._token_request({"grant_type": _REFRESH_TOKEN, "refresh_token": refresh_token})
+
+    def revoke(self, access_token: str) -> None:
+        response = self._send(
+            "POST",
+            f"{self.oauth_base_url}/oauth/revoke",
+            auth=(self.client_id, self.client_secret),
+            data={"token": access_token},
+        )
+        if not response.ok:
+            self._raise_oauth_error(response, grant=None)
+
+    def _token_request(self, data: dict) -> TokenGrant:
+        received_at = timezone.now()
+        response = self._send(
+            "POST",
+            f"{self.oauth_base_url}/oauth/token",
+            auth=(self.client_id, self.client_secret),
+            data=data,
+        )
+        if not response.ok:
+            self._raise_oauth_error(response, grant=data["grant_type"])
+        body = _json(response)
+        try:
+            return TokenGrant(
+                access_token=str(body["access_token"]),
+                refresh_token=str(body["refresh_token"]),
+                expires_at=received_at + timedelta(seconds=int(body.get("expires_in", 3599))),
+                scopes=parse_scopes(body.get("scope")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ZoomUnavailable(
+                "Zoom's token response lacked the expected fields.", status=response.status_code
+            ) from exc
+
+    # REST API ---------------------------------------------------------------------------------
+
+    def get_me(self, token: str) -> dict:
+        """`GET /users/me`: id, email, account_id, type (1 Basic, 2 Licensed), timezone, …"""
+        return self._api("GET", "/users/me", token)
+
+    def get_user_settings(self, token: str, user: str = "me") -> dict:
+        return self._api("GET", f"/users/{user}/settings", token)
+
+    def create_meeting(self, token: str, body: dict, user: str = "me") -> dict:
+        return self._api("POST", f"/users/{user}/meetings", token, json=body)
+
+    def get_meeting(self, token: str, meeting_id: int | str) -> dict:
+        return self._api("GET", f"/meetings/{meeting_id}", token, meeting=True)
+
+    def update_meeting(self, token: str, meeting_id: int | str, body: dict) -> None:
+        """`PATCH /meetings/{id}` answers 204 with no body: call `get_meeting` for fresh links."""
+        self._api("PATCH", f"/meetings/{meeting_id}", token, json=body, meeting=True)
+
+    def delete_meeting(
+        self,
+        token: str,
+        meeting_id: int | str,
+        *,
+        schedule_for_reminder: bool | None = None,
+        cancel_meeting_reminder: bool | None = None,
+    ) -> None:
+        """Raises ZoomMeetingNotFound when already gone: callers usually treat that as done."""
+        params = {}
+        if schedule_for_reminder is not None:
+            params["schedule_for_reminder"] = str(schedule_for_reminder).lower()
+        if cancel_meeting_reminder is not None:
+            params["cancel_meeting_reminder"] = str(cancel_meeting_reminder).lower()
+        self._api("DELETE", f"/meetings/{meeting_id}", token, params=params, meeting=True)
+
+    def list_meetings(self, token: str, type: str = "upcoming", user: str = "me") -> list[dict]:
+        """Every page of `GET /users/{user}/meetings`, following `next_page_token`."""
+        meetings: list[dict] = []
+        params = {"type": type, "page_size": 300}
+        while True:
+            page = self._api("GET", f"/users/{user}/meetings", token, params=params)
+            meetings.extend(page.get("meetings", []))
+            next_page = page.get("next_page_token")
+            if not next_page:
+                return meetings
+            params = {**params, "next_page_token": next_page}
+
+    def _api(self, method, path, token, *, json=None, params=None, meeting=False):
+        response = self._send(
+            method,
+            f"{self.api_base_url}{path}",
+            headers={"Authorization": f"Bearer {token}"},
+            json=json,
+            params=params,
+        )
+        if not response.ok:
+            self._raise_api_error(response, meeting=meeting)
+        if response.status_code == 204 or not response.content:
+            return {}
+        return _json(response)
+
+    # Transport and error mapping --------------------------------------------------------------
+
+    def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+        try:
+            return self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            # Log only the failure's kind: its text can carry the request (and a token).
+            logger.warning(
+                "Zoom request failed: %s %s (%s)", method, _path(url), type(exc).__name__
+            )
+            raise ZoomUnavailable(f"Zoom did not answer ({type(exc).__name__}).") from exc
+
+    def _raise_api_error(self, response: requests.Response, *, meeting: bool):
+        status = response.status_code
+        if status == 429:
+            raise _rate_limited(response)
+        if meeting and status == 404:
+            # 3001 "Meeting … is not found or has expired"; Zoom's 404s sometimes lack a JSON body.
+            raise ZoomMeetingNotFound(_error_body(response).get("message", ""), status=status)
+        if status >= 500:
+            raise ZoomUnavailable(f"Zoom answered {status}.", status=status)
+        body = _error_body(response)
+        code, message = _int_or_none(body.get("code")), str(body.get("message", ""))
+        if code is None:
+            raise ZoomUnavailable(f"Zoom answered {status} without an error code.", status=status)
+        _raise_for_code(code, message, status)
+        if code == CODE_TOKEN_EXPIRED:
+            raise ZoomTokenExpired(message, status=status, code=code)
+        if code == CODE_VALIDATION:
+            raise ZoomValidationError(
+                message, errors=body.get("errors") or [], status=status, code=code
+            )
+        if code == CODE_MEETING_NOT_FOUND:
+            raise ZoomMeetingNotFound(message, status=status, code=code)
+        if code == CODE_USER_NOT_FOUND:
+            raise ZoomUserNotFound(message, status=status, code=code)
+        if code == CODE_CANNOT_HOST:
+            raise ZoomCannotHost(message, status=status, code=code)
+        raise ZoomError(message, status=status, code=code)
+
+    def _raise_oauth_error(self, response: requests.Response, *, grant: str | None):
+        status = response.status_code
+        if status == 429:
+            raise _rate_limited(response)
+        if status >= 500:
+            raise ZoomUnavailable(f"Zoom's OAuth server answered {status}.", status=status)
+        body = _error_body(response)
+        if not body:
+            raise ZoomUnavailable(f"Zoom's OAuth server answered {status}.", status=status)
+        # Token errors look like {"reason": "Invalid Token!", "error": "invalid_grant"}; some also
+        # carry a numeric "code" (4709, 4733, …) with a "message".
+        code = _int_or_none(body.get("code"))
+        error = str(body.get("error", ""))
+        message = str(
+            body.get("reason") or body.get("message") or body.get("error_description", "")
+        )
+        if code is not None:
+            _raise_for_code(code, message, status)
+            if code == CODE_REDIRECT_MISMATCH:
+                raise ZoomRedirectMismatch(message, status=status, code=code)
+            if code == CODE_CODE_EXPIRED:
+                raise ZoomCodeExpired(message, status=status, code=code)
+            if code == CODE_CODE_INVALID:
+                raise ZoomCodeInvalid(message, status=status, code=code)
+        if error == "invalid_client":
+            raise ZoomInvalidClient(message, status=status, code=error)
+        if "redirect" in message.lower():
+            raise ZoomRedirectMismatch(message, status=status, code=code or error)
+        if grant == _AUTHORIZATION_CODE and "code" in message.lower():
+            # Without numeric codes Zoom still names the problem: "Invalid authorization code."
+            if "expired" in message.lower():
+                raise ZoomCodeExpired(message, status=status, code=error)
+            raise ZoomCodeInvalid(message, status=status, code=error)
+        if error == "invalid_grant":
+            if grant == _AUTHORIZATION_CODE:
+                if "expired" in message.lower():
+                    raise ZoomCodeExpired(message, status=status, code=error)
+                raise ZoomCodeInvalid(message, status=status, code=error)
+            raise ZoomNeedsReconnect(
+                ReconnectReason.INVALID_GRANT, message, status=status, code=error
+            )
+        raise ZoomOAuthError(
+            message or f"Zoom answered {status}.", status=status, code=code or error
+        )
+
+
+def _raise_for_code(code, message: str, status: int) -> None:
+    """The codes that mean the same on the OAuth server and the REST API."""
+    if code in _RECONNECT_CODES:
+        raise ZoomNeedsReconnect(_RECONNECT_CODES[code], message, status=status, code=code)
+    if code == CODE_MISSING_SCOPES:
+        raise ZoomMissingScopes(message, status=status, code=code)
+
+
+def _rate_limited(response: requests.Response) -> ZoomRateLimited:
+    """429: Retry-After is an ISO datetime (not seconds); without it, the daily quota resets at
+    00:00 UTC and a per-second limit after a second."""
+    body = _error_body(response)
+    message = str(body.get("message", ""))
+    limit_type = response.headers.get("X-RateLimit-Type", "")
+    daily = limit_type.lower().startswith("daily") or "daily" in message.lower()
+    now = timezone.now()
+    retry_at = _parse_retry_after(response.headers.get("Retry-After"), now)
+    if retry_at is None:
+        if daily:
+            retry_at = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
+        else:
+            retry_at = now + timedelta(seconds=1)
+    return ZoomRateLimited(
+        message, retry_at=retry_at, daily=daily, status=429, code=body.get("code")
+    )
+
+
+def _parse_retry_after(value: str | None, now: datetime) -> datetime | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _json(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise ZoomUnavailable(
+            "Zoom answered with something that is not JSON.", status=response.status_code
+        ) from exc
+    if not isinstance(body, dict):
+        raise ZoomUnavailable("Zoom answered with unexpected JSON.", status=response.status_code)
+    return body
+
+
+def _error_body(response: requests.Response) -> dict:
+    """An error body if it is a JSON object, else {} (Zoom sometimes answers errors in HTML)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _path(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+__all__ = ["TokenGrant", "ZoomClient", "ZoomError"]

@@ -1,0 +1,255 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .errors import ReconnectReason
+from .fields import StrictEncryptedTextField
+from .scopes import missing_capabilities, parse_scopes
+
+# Zoom ends a Basic (free) user's meetings after 40 minutes.
+BASIC_MEETING_LIMIT_MINUTES = 40
+# How long after a Connect click with no return we still offer the "admin approval" explanation.
+PENDING_CONNECT_WINDOW = timedelta(days=1)
+
+
+class ZoomConnection(models.Model):
+    """A rep's link to their own Zoom user: identity, encrypted tokens, and health.
+
+    A row exists once a rep has started connecting; `status` says whether it works. Status changes
+    go through the methods below, which write only the fields they own (workers share these rows).
+    """
+
+    class Status(models.TextChoices):
+        CONNECTED = "connected", "Connected"
+        NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
+        REMOVED = "removed", "Removed in Zoom"
+        DISCONNECTED = "disconnected", "Not connected"
+
+    class UserType(models.IntegerChoices):
+        BASIC = 1, "Basic (free)"
+        LICENSED = 2, "Licensed"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_connection"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISCONNECTED)
+
+    zoom_user_id = models.CharField(max_length=64, blank=True, db_index=True)
+    zoom_account_id = models.CharField(max_length=64, blank=True)
+    zoom_email = models.EmailField(blank=True)
+    zoom_user_type = models.PositiveSmallIntegerField(
+        choices=UserType.choices, null=True, blank=True
+    )
+    zoom_timezone = models.CharField(max_length=64, blank=True)
+
+    access_token = StrictEncryptedTextField(blank=True, default="")
+    refresh_token = StrictEncryptedTextField(blank=True, default="")
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.TextField(blank=True, help_text="Granted scopes, space-separated.")
+    # Bumped whenever the tokens change, so a worker holding old tokens can tell (compare-and-swap).
+    token_generation = models.PositiveIntegerField(default=0)
+
+    connected_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    needs_reconnect_reason = models.CharField(
+        max_length=32, choices=ReconnectReason.choices, blank=True
+    )
+    needs_reconnect_detail = models.TextField(blank=True)
+    needs_reconnect_since = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the rep is sent to Zoom, cleared when Zoom sends them back. Zoom never sends back a
+    # user it blocks for lack of admin approval, so a value that stays means "probably that".
+    connect_started_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zoom_user_id"],
+                condition=~Q(zoom_user_id=""),
+                name="zoom_user_connected_to_one_rep",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="connected") | ~Q(zoom_user_id=""),
+                name="zoom_connected_has_identity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Zoom for {self.user_id}: {self.get_status_display()}"
+
+    # Reads ------------------------------------------------------------------------------------
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == self.Status.CONNECTED and bool(self.zoom_user_id)
+
+    @property
+    def needs_reconnect(self) -> bool:
+        return self.status == self.Status.NEEDS_RECONNECT
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status in (self.Status.NEEDS_RECONNECT, self.Status.REMOVED)
+
+    @property
+    def is_basic(self) -> bool:
+        return self.zoom_user_type == self.UserType.BASIC
+
+    @property
+    def granted_scopes(self) -> frozenset[str]:
+        return parse_scopes(self.scopes)
+
+    @property
+    def granted_scope_list(self) -> list[str]:
+        return sorted(self.granted_scopes)
+
+    @property
+    def missing_capabilities(self):
+        return missing_capabilities(self.granted_scopes)
+
+    @property
+    def has_pending_connect(self) -> bool:
+        """A Connect click that Zoom never answered (admin approval is the usual cause)."""
+        return (
+            self.connect_started_at is not None
+            and timezone.now() - self.connect_started_at < PENDING_CONNECT_WINDOW
+        )
+
+    def access_token_expires_within(self, margin: timedelta) -> bool:
+        expires_at = self.access_token_expires_at
+        return expires_at is None or expires_at - timezone.now() <= margin
+
+    # Transitions ------------------------------------------------------------------------------
+
+    def start_connect_attempt(self) -> None:
+        self.connect_started_at = timezone.now()
+        self.save(update_fields=["connect_started_at", "updated_at"])
+
+    def end_connect_attempt(self) -> None:
+        if self.connect_started_at is not None:
+            self.connect_started_at = None
+            self.save(update_fields=["connect_started_at", "updated_at"])
+
+    def store_connection(self, grant, profile: dict) -> None:
+        """A completed connect or reconnect: new tokens, the Zoom identity, healthy again."""
+        now = timezone.now()
+        self.status = self.Status.CONNECTED
+        self.zoom_user_id = str(profile["id"])
+        self.zoom_account_id = str(profile.get("account_id", ""))
+        self.zoom_email = profile.get("email", "")
+        self.zoom_user_type = profile.get("type")
+        self.zoom_timezone = profile.get("timezone", "")
+        self._store_grant(grant)
+        self.connected_at = now
+        self.last_success_at = now
+        self.last_error = ""
+        self.last_error_at = None
+        self.needs_reconnect_reason = ""
+        self.needs_reconnect_detail = ""
+        self.needs_reconnect_since = None
+        self.removed_at = None
+        self.connect_started_at = None
+        self.save()
+
+    def store_refreshed_tokens(self, grant) -> None:
+        self._store_grant(grant)
+        self.last_refreshed_at = timezone.now()
+        self.save(
+            update_fields=[
+                "access_token",
+                "refresh_token",
+                "access_token_expires_at",
+                "scopes",
+                "token_generation",
+                "last_refreshed_at",
+                "updated_at",
+            ]
+        )
+
+    def _store_grant(self, grant) -> None:
+        self.access_token = grant.access_token
+        self.refresh_token = grant.refresh_token
+        self.access_token_expires_at = grant.expires_at
+        self.scopes = " ".join(sorted(grant.scopes))
+        self.token_generation = (self.token_generation or 0) + 1
+
+    def mark_needs_reconnect(
+        self, reason: ReconnectReason, detail: str = "", *, generation: int | None = None
+    ) -> bool:
+        """Connected → needs reconnect. With `generation`, only if the tokens are still the ones
+        that failed: a worker holding old tokens must not break a connection just reconnected."""
+        now = timezone.now()
+        rows = ZoomConnection.objects.filter(pk=self.pk, status=self.Status.CONNECTED)
+        if generation is not None:
+            rows = rows.filter(token_generation=generation)
+        changed = rows.update(
+            status=self.Status.NEEDS_RECONNECT,
+            needs_reconnect_reason=reason,
+            needs_reconnect_detail=detail[:1000],
+            needs_reconnect_since=now,
+            last_error=detail[:1000] or ReconnectReason(reason).label,
+            last_error_at=now,
+            updated_at=now,
+        )
+        self.refresh_from_db(fields=self._health_fields)
+        return bool(changed)
+
+    def mark_removed(self) -> None:
+        """The rep removed the app inside Zoom (deauthorization): forget everything Zoom gave us."""
+        self._forget_zoom_data()
+        self.status = self.Status.REMOVED
+        self.removed_at = timezone.now()
+        self.save()
+
+    def mark_disconnected(self) -> None:
+        """The rep disconnected here: forget everything Zoom gave us."""
+        self._forget_zoom_data()
+        self.status = self.Status.DISCONNECTED
+        self.save()
+
+    def _forget_zoom_data(self) -> None:
+        self.zoom_user_id = ""
+        self.zoom_account_id = ""
+        self.zoom_email = ""
+        self.zoom_user_type = None
+        self.zoom_timezone = ""
+        self.access_token = ""
+        self.refresh_token = ""
+        self.access_token_expires_at = None
+        self.scopes = ""
+        self.token_generation = (self.token_generation or 0) + 1
+        self.needs_reconnect_reason = ""
+        self.needs_reconnect_detail = ""
+        self.needs_reconnect_since = None
+        self.connect_started_at = None
+
+    def record_success(self) -> None:
+        now = timezone.now()
+        ZoomConnection.objects.filter(pk=self.pk).update(last_success_at=now)
+        self.last_success_at = now
+
+    def record_error(self, detail: str) -> None:
+        now = timezone.now()
+        ZoomConnection.objects.filter(pk=self.pk).update(
+            last_error=detail[:1000], last_error_at=now
+        )
+        self.last_error, self.last_error_at = detail[:1000], now
+
+    _health_fields = [
+        "status",
+        "needs_reconnect_reason",
+        "needs_reconnect_detail",
+        "needs_reconnect_since",
+        "last_error",
+        "last_error_at",
+        "token_generation",
+    ]

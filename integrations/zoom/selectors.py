@@ -1,0 +1,49 @@
+"""Reads about a rep's Zoom connection, for pages, banners and the meetings app."""
+
+from django.apps import apps
+
+from .models import BASIC_MEETING_LIMIT_MINUTES, ZoomConnection
+
+# Pages never need the tokens: leaving them out of the query means a page never decrypts one.
+_TOKEN_FIELDS = ("access_token", "refresh_token")
+
+
+def zoom_connection_for(user) -> ZoomConnection | None:
+    """The rep's connection row (any status) without its tokens, or None if they never started."""
+    return ZoomConnection.objects.defer(*_TOKEN_FIELDS).filter(user=user).first()
+
+
+def zoom_connection_needing_attention(user) -> ZoomConnection | None:
+    """The rep's connection when it is broken or was removed in Zoom (for site-wide banners)."""
+    return (
+        ZoomConnection.objects.defer(*_TOKEN_FIELDS)
+        .filter(
+            user=user,
+            status__in=[ZoomConnection.Status.NEEDS_RECONNECT, ZoomConnection.Status.REMOVED],
+        )
+        .first()
+    )
+
+
+def zoom_meeting_types_over_basic_limit(user) -> list:
+    """The rep's Zoom Meeting Types longer than Zoom lets a Basic (free) user meet.
+
+    The meetings app owns MeetingType (`rep`, `location_kind == "zoom"`, `duration_minutes`); it
+    is looked up by name so this app does not depend on the meetings app.
+    """
+    meeting_type = apps.get_model("meetings", "MeetingType")
+    return list(
+        meeting_type.objects.filter(
+            rep=user, location_kind="zoom", duration_minutes__gt=BASIC_MEETING_LIMIT_MINUTES
+        ).order_by("duration_minutes")
+    )
+
+
+def basic_limit_applies(user, duration_minutes: int) -> bool:
+    """True when a Zoom meeting of this length would be cut short for this rep's Zoom plan."""
+    connection = zoom_connection_for(user)
+    return (
+        connection is not None
+        and connection.is_basic
+        and duration_minutes > BASIC_MEETING_LIMIT_MINUTES
+    )

@@ -1,0 +1,72 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .problems import ConnectFailed
+from .scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
+from .selectors import zoom_connection_for
+
+
+@require_POST
+@login_required
+def connect(request):
+    return redirect(services.start_connect(request.user, request.session))
+
+
+@require_GET
+@never_cache
+def callback(request):
+    if not request.user.is_authenticated:
+        return _login_then_continue(request)
+    try:
+        outcome = services.handle_callback(request.user, request.session, request.GET)
+    except ConnectFailed as failure:
+        return render(
+            request,
+            "integrations/zoom/connect_problem.html",
+            {
+                "problem": failure.problem,
+                "page": failure.problem.page,
+                "missing_scopes": failure.missing_scopes,
+                "classic_scopes": CLASSIC_SCOPES,
+                "granular_scopes": GRANULAR_SCOPES,
+            },
+            status=failure.problem.page.http_status,
+        )
+    if outcome.restart_url:
+        return redirect(outcome.restart_url)
+    messages.success(request, f"Zoom is connected as {outcome.connection.zoom_email}.")
+    return redirect("integrations:index")
+
+
+@require_POST
+@login_required
+def disconnect(request):
+    connection = zoom_connection_for(request.user)
+    if connection is None or connection.status == connection.Status.DISCONNECTED:
+        return redirect("integrations:index")
+    if services.disconnect_zoom(connection):
+        messages.success(request, "Zoom is disconnected. The app no longer has access to it.")
+    else:
+        messages.warning(
+            request,
+            "Zoom is disconnected here, but Zoom did not answer, so the app may still appear in "
+            "your Zoom account: remove it under Zoom App Marketplace → Manage → Added Apps.",
+        )
+    return redirect("integrations:index")
+
+
+def _login_then_continue(request):
+    """Anonymous arrivals (usually a Zoom Marketplace install) sign in, then start connecting.
+    Their code is dropped: it cannot be tied to a session, and Zoom will issue a new one."""
+    if request.GET.get("error"):
+        return redirect_to_login(reverse("integrations:index"))
+    resume = reverse("integrations:zoom:callback") + "?" + urlencode({"install": "1"})
+    return redirect_to_login(resume)

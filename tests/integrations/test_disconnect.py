@@ -1,0 +1,84 @@
+"""POST /integrations/zoom/disconnect/: revoke at Zoom, then forget tokens and Zoom ids."""
+
+import pytest
+from django.test import Client
+
+from integrations.zoom.models import ZoomConnection
+from tests.factories import RepFactory
+from tests.integrations import steps
+
+pytestmark = pytest.mark.django_db
+URL = "/integrations/zoom/disconnect/"
+EMAIL = "rep.zoom@example.com"
+
+
+@pytest.fixture
+def connected(rep_client, rep, sandbox):
+    sandbox.create_user(EMAIL)
+    steps.connect(rep_client, sandbox, EMAIL)
+    return ZoomConnection.objects.get(user=rep)
+
+
+def assert_forgotten(zoom):
+    zoom.refresh_from_db()
+    assert zoom.status == ZoomConnection.Status.DISCONNECTED
+    assert (zoom.access_token, zoom.refresh_token) == ("", "")
+    assert (zoom.zoom_user_id, zoom.zoom_account_id, zoom.zoom_email) == ("", "", "")
+
+
+def test_disconnecting_revokes_at_zoom_and_forgets_everything(rep_client, sandbox, connected):
+    token = connected.access_token
+
+    response = rep_client.post(URL, follow=True)
+
+    (revoke,) = sandbox.calls("/oauth/revoke")
+    assert f"token={token}" in revoke["request_body"]
+    assert_forgotten(connected)
+    page = response.content.decode()
+    assert "Zoom is disconnected" in page
+    assert "Not connected" in page
+
+
+def test_the_revoked_token_no_longer_works_at_zoom(rep_client, sandbox, connected):
+    from integrations.zoom.client import ZoomClient
+    from integrations.zoom.errors import ZoomError
+
+    token = connected.access_token
+    rep_client.post(URL)
+    with pytest.raises(ZoomError):
+        ZoomClient().get_me(token)
+
+
+def test_disconnecting_while_zoom_is_down_still_disconnects_and_says_so(
+    rep_client, sandbox, connected
+):
+    sandbox.fail_next("/oauth/revoke", status=503)
+
+    response = rep_client.post(URL, follow=True)
+
+    assert_forgotten(connected)
+    assert "Zoom did not answer" in response.content.decode()
+
+
+def test_disconnecting_a_broken_connection_still_forgets_it(rep_client, sandbox, connected):
+    connected.mark_needs_reconnect("invalid_grant")
+    rep_client.post(URL)
+    assert_forgotten(connected)
+
+
+def test_a_rep_can_only_disconnect_their_own_connection(sandbox, connected):
+    intruder = Client()
+    intruder.force_login(RepFactory())
+
+    intruder.post(URL)
+
+    connected.refresh_from_db()
+    assert connected.status == ZoomConnection.Status.CONNECTED
+    assert not sandbox.calls("/oauth/revoke")
+
+
+def test_disconnect_requires_post_and_login(connected):
+    client = Client()
+    assert client.post(URL)["Location"].startswith("/accounts/login/")
+    client.force_login(connected.user)
+    assert client.get(URL).status_code == 405

@@ -1,0 +1,48 @@
+"""Installs started in the Zoom Marketplace: a code and no state arrive at the callback.
+
+The code is never exchanged (it cannot be tied to this browser): the flow restarts with our state.
+The end-to-end install against the sandbox lives in test_connect_flow.py.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from integrations.zoom import oauth_session
+
+pytestmark = pytest.mark.django_db
+URL = "/integrations/zoom/callback/"
+
+
+def test_a_signed_in_rep_is_sent_back_to_zoom_with_a_fresh_state(rep_client, settings):
+    response = rep_client.get(f"{URL}?code=marketplace-code")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{settings.ZOOM_OAUTH_BASE_URL}/oauth/authorize?")
+    state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+    assert rep_client.session[oauth_session.SESSION_KEY]["state"] == state
+    assert "marketplace-code" not in response["Location"]
+
+
+def test_an_anonymous_visitor_logs_in_first_then_continues_connecting(client, rep, settings):
+    response = client.get(f"{URL}?code=marketplace-code")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert "marketplace-code" not in response["Location"]
+
+    client.force_login(rep)
+    next_url = parse_qs(urlsplit(response["Location"]).query)["next"][0]
+    resumed = client.get(next_url)
+    assert resumed["Location"].startswith(f"{settings.ZOOM_OAUTH_BASE_URL}/oauth/authorize?")
+
+
+def test_an_anonymous_decline_logs_in_then_lands_on_my_integrations(client):
+    response = client.get(f"{URL}?error=access_denied")
+    assert response["Location"] == "/accounts/login/?next=/integrations/"
+
+
+def test_a_restart_that_comes_back_without_state_again_does_not_loop(rep_client):
+    rep_client.get(f"{URL}?code=marketplace-code")
+    response = rep_client.get(f"{URL}?code=another-code")
+    assert response.status_code == 400
+    assert "did not start here" in response.content.decode()
