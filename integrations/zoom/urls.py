@@ -8,4 +8,5 @@ urlpatterns = [
     path("connect/", views.connect, name="connect"),
     path("callback/", views.callback, name="callback"),
     path("disconnect/", views.disconnect, name="disconnect"),
+    path("webhook/", views.webhook, name="webhook"),
 ]

@@ -3,15 +3,19 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
 from .problems import ConnectFailed
 from .scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
 from .selectors import zoom_connection_for
+from .webhook_events import receive_webhook
+from .webhooks import WebhookRejected
 
 
 @require_POST
@@ -70,3 +74,17 @@ def _login_then_continue(request):
         return redirect_to_login(reverse("integrations:index"))
     resume = reverse("integrations:zoom:callback") + "?" + urlencode({"install": "1"})
     return redirect_to_login(resume)
+
+
+@csrf_exempt  # Zoom cannot send a CSRF token; the HMAC signature authenticates the request.
+@require_POST
+def webhook(request):
+    try:
+        answer = receive_webhook(
+            body=request.body,
+            timestamp=request.headers.get("x-zm-request-timestamp"),
+            signature=request.headers.get("x-zm-signature"),
+        )
+    except WebhookRejected as rejected:
+        return JsonResponse({"error": rejected.reason}, status=rejected.status)
+    return JsonResponse(answer.body, status=answer.status)

@@ -1,0 +1,129 @@
+"""Receiving Zoom's webhook deliveries and applying them.
+
+The endpoint must answer within Zoom's 3 seconds and Zoom retries deliveries, so receiving only
+verifies, records the delivery once, and enqueues; applying happens in a task and is idempotent.
+https://developers.zoom.us/docs/api/webhooks/
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from .models import ZoomConnection, ZoomWebhookEvent
+from .signals import zoom_meeting_changed
+from .webhooks import URL_VALIDATION_EVENT, WebhookRejected, url_validation_answer, verify
+
+logger = logging.getLogger(__name__)
+
+APP_DEAUTHORIZED = "app_deauthorized"
+MEETING_EVENTS = {"meeting.updated": "updated", "meeting.deleted": "deleted"}
+HANDLED_EVENTS = {APP_DEAUTHORIZED, *MEETING_EVENTS}
+# A delivery whose task never ran (broker down when it arrived) is enqueued again after this.
+REENQUEUE_AFTER = timedelta(minutes=2)
+
+
+@dataclass
+class WebhookAnswer:
+    status: int
+    body: dict = field(default_factory=dict)
+
+
+def receive_webhook(*, body: bytes, timestamp: str | None, signature: str | None) -> WebhookAnswer:
+    """Verifies one delivery and either answers Zoom's URL challenge or records it for a task.
+
+    Raises WebhookRejected (with the HTTP status to answer) for anything not authentic, fresh,
+    well-formed and handled; nothing is stored then.
+    """
+    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN
+    event = verify(secret=secret, body=body, timestamp=timestamp, signature=signature)
+    if event.name == URL_VALIDATION_EVENT:
+        return WebhookAnswer(200, url_validation_answer(secret, event))
+    if event.name not in HANDLED_EVENTS:
+        raise WebhookRejected(422, f"event {event.name!r} is not handled by this app")
+
+    try:
+        with transaction.atomic():
+            delivery = ZoomWebhookEvent.objects.create(
+                fingerprint=event.fingerprint, event=event.name, payload=event.payload
+            )
+    except IntegrityError:
+        # Zoom's retry of a delivery we already hold: acknowledge it so Zoom stops retrying.
+        return WebhookAnswer(200, {"status": "duplicate"})
+    transaction.on_commit(lambda: enqueue(delivery.pk))
+    return WebhookAnswer(200, {"status": "accepted"})
+
+
+def enqueue(event_id: int) -> None:
+    from .tasks import process_zoom_webhook
+
+    try:
+        process_zoom_webhook.delay(event_id)
+    except BrokerUnavailable:
+        # The delivery is stored; the sweeper enqueues it once the broker is back.
+        logger.warning("Broker unavailable; Zoom webhook %s will be swept later", event_id)
+
+
+def process_webhook_event(event_id: int) -> None:
+    """Applies one recorded delivery; a second run of the same delivery does nothing."""
+    with transaction.atomic():
+        delivery = (
+            ZoomWebhookEvent.objects.select_for_update()
+            .filter(pk=event_id, outcome=ZoomWebhookEvent.Outcome.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return
+        if delivery.event == APP_DEAUTHORIZED:
+            outcome, note = _apply_deauthorization(delivery.payload)
+        else:
+            outcome, note = _apply_meeting_change(delivery.event, delivery.payload)
+        delivery.mark_processed(outcome, note)
+    logger.info("Zoom webhook %s %s: %s", delivery.event, outcome, note)
+
+
+def sweep_pending_webhook_events() -> int:
+    """Enqueues deliveries that have waited too long (their enqueue was lost)."""
+    cutoff = timezone.now() - REENQUEUE_AFTER
+    ids = list(
+        ZoomWebhookEvent.objects.filter(
+            outcome=ZoomWebhookEvent.Outcome.PENDING, received_at__lt=cutoff
+        ).values_list("pk", flat=True)[:500]
+    )
+    for event_id in ids:
+        enqueue(event_id)
+    return len(ids)
+
+
+def _apply_deauthorization(payload: dict) -> tuple[str, str]:
+    # Zoom requires the app to delete the user's Zoom data once they remove it from Zoom.
+    zoom_user_id = str(payload.get("user_id") or "")
+    if not zoom_user_id:
+        return ZoomWebhookEvent.Outcome.IGNORED, "no user_id in payload"
+    connection = (
+        ZoomConnection.objects.select_for_update().filter(zoom_user_id=zoom_user_id).first()
+    )
+    if connection is None:
+        return ZoomWebhookEvent.Outcome.IGNORED, "no connection for this Zoom user"
+    connection.mark_removed()
+    return ZoomWebhookEvent.Outcome.APPLIED, f"connection of rep {connection.user_id} removed"
+
+
+def _apply_meeting_change(event: str, payload: dict) -> tuple[str, str]:
+    meeting = payload.get("object") or {}
+    meeting_id = str(meeting.get("id") or "")
+    if not meeting_id:
+        return ZoomWebhookEvent.Outcome.IGNORED, "no meeting id in payload"
+    answers = zoom_meeting_changed.send(
+        sender=ZoomWebhookEvent,
+        meeting_id=meeting_id,
+        change=MEETING_EVENTS[event],
+        details=meeting,
+    )
+    if any(matched for _receiver, matched in answers):
+        return ZoomWebhookEvent.Outcome.APPLIED, f"meeting {meeting_id} {MEETING_EVENTS[event]}"
+    return ZoomWebhookEvent.Outcome.IGNORED, f"meeting {meeting_id} is not one of ours"

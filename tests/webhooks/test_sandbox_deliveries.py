@@ -1,0 +1,59 @@
+"""Zoom (the sandbox) delivering real, signed webhooks to the live app, processed by a real worker."""
+
+from integrations.zoom.models import ZoomConnection, ZoomWebhookEvent
+from tests.fixtures.celery_worker import wait_until
+from tests.integrations import steps
+
+ZOOM_EMAIL = "leaving.rep@zoom.example"
+
+
+def connected_rep(client, rep, sandbox) -> ZoomConnection:
+    client.force_login(rep)
+    sandbox.create_user(ZOOM_EMAIL)
+    steps.connect(client, sandbox, ZOOM_EMAIL)
+    connection = ZoomConnection.objects.get(user=rep)
+    assert connection.is_usable
+    return connection
+
+
+def test_zoom_validates_our_endpoint(live_sandbox):
+    result = live_sandbox.trigger_url_validation()
+    assert result["ok"], result
+    assert result["status"] == 200
+
+
+def test_uninstalling_in_zoom_removes_the_connection_and_its_tokens(
+    client, rep, live_sandbox, celery_worker
+):
+    connection = connected_rep(client, rep, live_sandbox)
+
+    delivery = live_sandbox.uninstall(ZOOM_EMAIL)
+    assert delivery["status"] == 200, delivery
+
+    connection = wait_until(
+        lambda: ZoomConnection.objects.filter(
+            pk=connection.pk, status=ZoomConnection.Status.REMOVED
+        ).first(),
+        message="the worker to apply app_deauthorized",
+    )
+    assert connection.access_token == "" and connection.refresh_token == ""
+    assert connection.zoom_user_id == ""
+
+    page = client.get("/integrations/").content.decode()
+    assert "Zoom was removed from your account" in page
+
+
+def test_zoom_retrying_a_delivery_applies_it_once(client, rep, live_sandbox, celery_worker):
+    connected_rep(client, rep, live_sandbox)
+    live_sandbox.uninstall(ZOOM_EMAIL)
+    wait_until(
+        lambda: ZoomWebhookEvent.objects.filter(outcome=ZoomWebhookEvent.Outcome.APPLIED).exists(),
+        message="the deauthorization to be applied",
+    )
+    original = live_sandbox.webhook_deliveries("app_deauthorized")[-1]
+
+    retry = live_sandbox.redeliver(original["id"])
+
+    assert retry["status"] == 200
+    assert "duplicate" in retry["response_body"]
+    assert ZoomWebhookEvent.objects.count() == 1
