@@ -1,4 +1,4 @@
-"""Zoom (the sandbox) delivering real, signed webhooks to the live app, processed by a real worker."""
+"""Zoom (the sandbox) sending real, signed webhooks to the live app, applied by a real worker."""
 
 from integrations.zoom.models import ZoomConnection, ZoomWebhookEvent
 from tests.fixtures.celery_worker import wait_until
