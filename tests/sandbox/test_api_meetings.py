@@ -1,0 +1,197 @@
+"""The Meeting API: create, get, update, delete, list; Zoom's shapes and validation."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+
+@pytest.fixture
+def token(zoom):
+    return zoom.connect("host@example.com")["access_token"]
+
+
+def test_create_returns_201_with_zoom_meeting_fields(zoom, token):
+    response = zoom.create_meeting(token, agenda="Discovery")
+    body = response.json()
+    assert response.status_code == 201
+    assert isinstance(body["id"], int) and len(str(body["id"])) > 10
+    assert body["topic"] == "Intro call"
+    assert body["start_time"] == "2030-01-15T15:00:00Z"
+    assert body["duration"] == 30
+    assert body["timezone"] == "America/New_York"
+    assert body["agenda"] == "Discovery"
+    assert body["host_email"] == "host@example.com"
+    assert len(body["password"]) == 6
+    assert body["h323_password"].isdigit() and body["pstn_password"].isdigit()
+    assert (
+        body["join_url"] == f"{zoom.sandbox.url}/j/{body['id']}?pwd={body['encrypted_password']}.1"
+    )
+    assert body["start_url"].startswith(f"{zoom.sandbox.url}/s/{body['id']}?zak=")
+    [first, *_] = body["settings"]["global_dial_in_numbers"]
+    assert set(first) == {"country", "country_name", "city", "number", "type"}
+
+
+def test_an_explicit_password_is_kept(zoom, token):
+    body = zoom.create_meeting(token, password="a1@-_*", default_password=False).json()
+    assert body["password"] == "a1@-_*"
+
+
+def test_a_meeting_without_passcode_gets_a_forced_waiting_room(zoom, token):
+    body = zoom.create_meeting(token, default_password=False).json()
+    assert body["password"] == ""
+    assert body["settings"]["waiting_room"] is True
+    assert "pwd=" not in body["join_url"]
+
+
+def test_local_start_time_is_read_in_the_given_time_zone(zoom, token):
+    body = zoom.create_meeting(
+        token, start_time="2030-01-15T10:00:00", timezone="America/New_York"
+    ).json()
+    assert body["start_time"] == "2030-01-15T15:00:00Z"
+
+
+def test_invalid_fields_fail_with_code_300_and_errors(zoom, token):
+    response = zoom.create_meeting(
+        token,
+        topic="x" * 201,
+        start_time="tomorrow",
+        password="far-too-long-passcode",
+        settings={"auto_recording": "always"},
+    )
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == 300
+    fields = {e["field"] for e in body["errors"]}
+    assert fields == {"topic", "start_time", "password", "settings.auto_recording"}
+
+
+def test_a_body_that_is_not_json_fails_with_code_300(zoom, token):
+    response = zoom.api("POST", "/users/me/meetings", token, data="not json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": 300,
+        "message": "Request Body should be a valid JSON object.",
+    }
+
+
+def test_get_returns_the_meeting_with_a_fresh_start_url(zoom, token):
+    created = zoom.create_meeting(token).json()
+    fetched = zoom.api("GET", f"/meetings/{created['id']}", token).json()
+    assert fetched["join_url"] == created["join_url"]
+    assert fetched["start_url"] != created["start_url"]
+
+
+def test_an_unknown_meeting_is_404_with_code_3001(zoom, token):
+    response = zoom.api("GET", "/meetings/12345678901", token)
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": 3001,
+        "message": "Meeting 12345678901 is not found or has expired.",
+    }
+
+
+def test_patch_answers_204_without_body_and_changes_the_meeting(zoom, token):
+    created = zoom.create_meeting(token).json()
+    response = zoom.api("PATCH", f"/meetings/{created['id']}", token, json={"duration": 45})
+    assert response.status_code == 204
+    assert response.content == b""
+    assert zoom.api("GET", f"/meetings/{created['id']}", token).json()["duration"] == 45
+
+
+def test_patch_validates_like_create(zoom, token):
+    created = zoom.create_meeting(token).json()
+    response = zoom.api("PATCH", f"/meetings/{created['id']}", token, json={"duration": "long"})
+    assert response.json()["code"] == 300
+
+
+def test_delete_answers_204_then_the_meeting_is_gone(zoom, token):
+    created = zoom.create_meeting(token).json()
+    path = f"/meetings/{created['id']}?schedule_for_reminder=false&cancel_meeting_reminder=true"
+    assert zoom.api("DELETE", path, token).status_code == 204
+    assert zoom.api("DELETE", f"/meetings/{created['id']}", token).json()["code"] == 3001
+
+
+def test_another_hosts_meeting_is_not_found_for_a_user_token(zoom, token):
+    other = zoom.connect("other@example.org")["access_token"]
+    created = zoom.create_meeting(other).json()
+    assert zoom.api("GET", f"/meetings/{created['id']}", token).status_code == 404
+
+
+def test_list_upcoming_returns_zoom_list_items(zoom, token):
+    future = zoom.create_meeting(token, agenda="Soon").json()
+    past = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    zoom.create_meeting(token, start_time=past)
+    body = zoom.api("GET", "/users/me/meetings?type=upcoming", token).json()
+    assert body["total_records"] == 1
+    [item] = body["meetings"]
+    assert item["id"] == future["id"]
+    assert item["agenda"] == "Soon"
+    assert {
+        "uuid",
+        "id",
+        "host_id",
+        "topic",
+        "type",
+        "start_time",
+        "duration",
+        "timezone",
+        "created_at",
+        "join_url",
+    } <= set(item)
+    assert "start_url" not in item and "password" not in item
+
+
+def test_list_pages_with_next_page_token(zoom, token):
+    for _ in range(3):
+        zoom.create_meeting(token)
+    first = zoom.api("GET", "/users/me/meetings?page_size=2", token).json()
+    assert len(first["meetings"]) == 2 and first["next_page_token"]
+    second = zoom.api(
+        "GET", f"/users/me/meetings?page_size=2&next_page_token={first['next_page_token']}", token
+    ).json()
+    assert len(second["meetings"]) == 1 and second["next_page_token"] == ""
+
+
+def test_list_with_an_unknown_type_fails_validation(zoom, token):
+    assert zoom.api("GET", "/users/me/meetings?type=someday", token).json()["code"] == 300
+
+
+def test_an_admin_token_creates_meetings_for_a_colleague_by_email(zoom):
+    zoom.sandbox.set_knobs(granted_scopes="meeting:write:meeting:admin user:read:user:admin")
+    admin = zoom.connect("admin@corp.example")
+    account = zoom.sandbox.user("admin@corp.example")["account_id"]
+    zoom.sandbox.create_user("rep@corp.example", account_id=account)
+    response = zoom.create_meeting(admin["access_token"], topic="For rep")
+    assert response.status_code == 201
+    response = zoom.api(
+        "POST",
+        "/users/rep@corp.example/meetings",
+        admin["access_token"],
+        json={"topic": "Rep's", "type": 2, "start_time": "2030-01-01T10:00:00Z"},
+    )
+    assert response.status_code == 201
+    assert response.json()["host_email"] == "rep@corp.example"
+
+
+def test_a_user_token_cannot_create_for_a_colleague(zoom, token):
+    account = zoom.sandbox.user("host@example.com")["account_id"]
+    zoom.sandbox.create_user("colleague@example.com", account_id=account)
+    response = zoom.api(
+        "POST",
+        "/users/colleague@example.com/meetings",
+        token,
+        json={"topic": "x", "type": 2, "start_time": "2030-01-01T10:00:00Z"},
+    )
+    assert response.json()["code"] == 4711
+
+
+def test_a_user_who_may_not_host_gets_3161(zoom):
+    tokens = zoom.connect("nohost@example.com", hosting_disabled=True)
+    assert zoom.create_meeting(tokens["access_token"]).json()["code"] == 3161
+
+
+def test_the_sandbox_lists_meetings_by_host(zoom, token):
+    created = zoom.create_meeting(token).json()
+    [meeting] = zoom.sandbox.meetings(host_email="host@example.com")
+    assert meeting["id"] == created["id"]
+    assert zoom.sandbox.meetings(host_email="nobody@example.com") == []

@@ -1,0 +1,166 @@
+"""Webhooks the sandbox sends: app_deauthorized, meeting.updated/deleted, URL validation."""
+
+import hashlib
+import hmac
+import json
+
+import requests
+
+
+def _valid_signature(request, secret):
+    timestamp = request["headers"]["x-zm-request-timestamp"]
+    message = b"v0:" + timestamp.encode() + b":" + request["body"]
+    expected = "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return request["headers"]["x-zm-signature"] == expected
+
+
+def test_uninstall_sends_a_signed_app_deauthorized(zoom, webhook_receiver):
+    zoom.connect("ann@example.com")
+    user = zoom.sandbox.user("ann@example.com")
+    delivery = zoom.sandbox.uninstall("ann@example.com")
+    assert delivery["status"] == 200
+    [request] = webhook_receiver.requests
+    assert _valid_signature(request, webhook_receiver.secret)
+    event = json.loads(request["body"])
+    assert event["event"] == "app_deauthorized"
+    payload = event["payload"]
+    assert payload["account_id"] == user["account_id"]
+    assert payload["user_id"] == user["id"]
+    assert payload["client_id"] == zoom.client_id
+    assert payload["deauthorization_time"].endswith("Z")
+
+
+def test_uninstall_revokes_the_users_tokens(zoom, webhook_receiver):
+    tokens = zoom.connect("ann@example.com")
+    zoom.sandbox.uninstall("ann@example.com")
+    assert zoom.api("GET", "/users/me", tokens["access_token"]).status_code == 401
+    assert zoom.refresh(tokens["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_the_uninstall_page_removes_the_app(zoom, webhook_receiver):
+    zoom.connect("ann@example.com")
+    browser = requests.Session()
+    browser.get(f"{zoom.sandbox.url}/marketplace/manage", timeout=10)
+    csrf = browser.cookies["zoom_sandbox_csrftoken"]
+    browser.post(
+        f"{zoom.sandbox.url}/oauth/signin",
+        data={
+            "csrfmiddlewaretoken": csrf,
+            "action": "signin",
+            "email": "ann@example.com",
+            "next": "/marketplace/manage",
+        },
+        timeout=10,
+    )
+    page = browser.get(f"{zoom.sandbox.url}/marketplace/manage", timeout=10)
+    assert "Remove" in page.text
+    removed = browser.post(
+        f"{zoom.sandbox.url}/marketplace/manage/{zoom.client_id}/remove",
+        data={"csrfmiddlewaretoken": csrf},
+        timeout=10,
+    )
+    assert "was removed" in removed.text
+    assert webhook_receiver.events("app_deauthorized")
+
+
+def test_editing_a_meeting_in_zoom_sends_meeting_updated(zoom, webhook_receiver):
+    token = zoom.connect("host@example.com")["access_token"]
+    meeting = zoom.create_meeting(token).json()
+    result = zoom.sandbox.update_meeting_in_zoom(meeting["id"], topic="Moved", duration=60)
+    assert [d["status"] for d in result["deliveries"]] == [200]
+    [event] = webhook_receiver.events("meeting.updated")
+    assert _valid_signature(webhook_receiver.requests[-1], webhook_receiver.secret)
+    assert event["payload"]["object"] == {
+        "id": meeting["id"],
+        "uuid": meeting["uuid"],
+        "topic": "Moved",
+        "duration": 60,
+    }
+    assert event["payload"]["old_object"]["topic"] == "Intro call"
+    assert event["payload"]["operator"] == "host@example.com"
+
+
+def test_deleting_a_meeting_in_zoom_sends_meeting_deleted(zoom, webhook_receiver):
+    token = zoom.connect("host@example.com")["access_token"]
+    meeting = zoom.create_meeting(token).json()
+    zoom.sandbox.delete_meeting_in_zoom(meeting["id"])
+    [event] = webhook_receiver.events("meeting.deleted")
+    assert event["payload"]["object"]["id"] == meeting["id"]
+    assert zoom.api("GET", f"/meetings/{meeting['id']}", token).status_code == 404
+
+
+def test_the_meeting_page_edit_sends_meeting_updated(zoom, webhook_receiver):
+    token = zoom.connect("host@example.com")["access_token"]
+    meeting = zoom.create_meeting(token).json()
+    browser = requests.Session()
+    url = f"{zoom.sandbox.url}/meetings/{meeting['id']}"
+    browser.get(url, timeout=10)
+    browser.post(
+        url,
+        data={
+            "csrfmiddlewaretoken": browser.cookies["zoom_sandbox_csrftoken"],
+            "action": "save",
+            "topic": "Renamed",
+            "start_time": meeting["start_time"],
+            "duration": "30",
+            "agenda": "",
+        },
+        timeout=10,
+    )
+    [event] = webhook_receiver.events("meeting.updated")
+    assert event["payload"]["object"]["topic"] == "Renamed"
+
+
+def test_api_changes_send_no_webhooks_unless_the_knob_says_so(zoom, webhook_receiver):
+    token = zoom.connect("host@example.com")["access_token"]
+    meeting = zoom.create_meeting(token).json()
+    zoom.api("PATCH", f"/meetings/{meeting['id']}", token, json={"topic": "a"})
+    assert webhook_receiver.events("meeting.updated") == []
+    zoom.sandbox.set_knobs(webhooks_for_api_changes=True)
+    zoom.api("PATCH", f"/meetings/{meeting['id']}", token, json={"topic": "b"})
+    assert len(webhook_receiver.events("meeting.updated")) == 1
+
+
+def test_meeting_events_go_only_to_apps_the_host_authorized(zoom, webhook_receiver):
+    token = zoom.connect("host@example.com")["access_token"]
+    meeting = zoom.create_meeting(token).json()
+    zoom.sandbox.uninstall("host@example.com")
+    result = zoom.sandbox.update_meeting_in_zoom(meeting["id"], topic="After uninstall")
+    assert result["deliveries"] == []
+
+
+def test_url_validation_passes_when_the_app_answers_correctly(zoom, webhook_receiver):
+    result = zoom.sandbox.trigger_url_validation()
+    assert result["ok"] is True
+    event = webhook_receiver.events("endpoint.url_validation")[0]
+    assert event["payload"]["plainToken"] == result["plain_token"]
+
+
+def test_url_validation_fails_when_the_app_answers_wrongly(zoom, webhook_receiver):
+    webhook_receiver.answer_validation = False
+    result = zoom.sandbox.trigger_url_validation()
+    assert result["ok"] is False
+    assert result["status"] == 200
+
+
+def test_redelivery_sends_the_same_body_freshly_signed(zoom, webhook_receiver):
+    zoom.connect("ann@example.com")
+    delivery = zoom.sandbox.uninstall("ann@example.com")
+    zoom.sandbox.redeliver(delivery["id"])
+    first, second = webhook_receiver.requests
+    assert first["body"] == second["body"]
+    assert _valid_signature(second, webhook_receiver.secret)
+
+
+def test_an_unreachable_webhook_url_is_recorded_as_an_error(zoom, settings):
+    zoom.sandbox.register_app(
+        client_id=zoom.client_id,
+        client_secret=zoom.client_secret,
+        redirect_uris=[zoom.redirect_uri],
+        webhook_url="http://127.0.0.1:9/integrations/zoom/webhook/",
+        webhook_secret_token="s",
+    )
+    zoom.connect("ann@example.com")
+    delivery = zoom.sandbox.uninstall("ann@example.com")
+    assert delivery["status"] is None
+    assert delivery["error"] == "ConnectionError"

@@ -1,0 +1,273 @@
+"""Zoom's REST API (`/v2/…`): bearer auth, scope checks, the endpoints a scheduler uses, Zoom's
+error bodies. https://developers.zoom.us/docs/api/rest/error-definitions/"""
+
+import binascii
+import functools
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from . import knobs, meetings, ratelimits, tokens, users, webhooks
+from .models import AccessToken, ZoomUser
+
+# Each operation is allowed by its classic scope, its granular scope, or an account-level scope.
+USER_READ = ("user:read:user", "user:read", "user:read:admin", "user:read:user:admin")
+SETTINGS_READ = ("user:read:settings", "user:read", "user:read:admin", "user:read:settings:admin")
+MEETING_CREATE = (
+    "meeting:write:meeting",
+    "meeting:write",
+    "meeting:write:admin",
+    "meeting:write:meeting:admin",
+)
+MEETING_UPDATE = (
+    "meeting:update:meeting",
+    "meeting:write",
+    "meeting:write:admin",
+    "meeting:update:meeting:admin",
+)
+MEETING_DELETE = (
+    "meeting:delete:meeting",
+    "meeting:write",
+    "meeting:write:admin",
+    "meeting:delete:meeting:admin",
+)
+MEETING_READ = (
+    "meeting:read:meeting",
+    "meeting:read",
+    "meeting:write",
+    "meeting:read:admin",
+    "meeting:write:admin",
+    "meeting:read:meeting:admin",
+)
+MEETING_LIST = (
+    "meeting:read:list_meetings",
+    "meeting:read",
+    "meeting:write",
+    "meeting:read:admin",
+    "meeting:write:admin",
+    "meeting:read:list_meetings:admin",
+)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: int, message: str, *, errors=None, headers=None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.errors, self.headers = errors, headers or {}
+
+    def response(self) -> JsonResponse:
+        body = {"code": self.code, "message": self.message}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        response = JsonResponse(body, status=self.status)
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
+
+
+def _missing_scopes(allowed: tuple[str, ...], *, admin: bool) -> ApiError:
+    wanted = [s for s in allowed if s.endswith(":admin") == admin][:2]
+    return ApiError(
+        400, 4711, f"Invalid access token, does not contain scopes:[{', '.join(wanted)}]."
+    )
+
+
+def _require(token: AccessToken, allowed: tuple[str, ...], *, admin: bool = False) -> None:
+    granted = token.grant.scope_set
+    candidates = [s for s in allowed if s.endswith(":admin")] if admin else allowed
+    if not granted.intersection(candidates):
+        raise _missing_scopes(allowed, admin=admin)
+
+
+def _root(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def zoom_api(view):
+    """Bearer auth, the per-account per-second limit, and Zoom's error bodies for every endpoint."""
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            try:
+                token = tokens.authenticate_bearer(request.META.get("HTTP_AUTHORIZATION", ""))
+            except tokens.ApiAuthError as exc:
+                raise ApiError(exc.status, exc.code, exc.message) from exc
+            request.sandbox_user_email = token.grant.user.email
+            try:
+                ratelimits.check_per_second(token.grant.user.account.account_id)
+            except ratelimits.RateLimited as exc:
+                raise ApiError(429, 429, exc.message, headers=exc.headers) from exc
+            return view(request, token, *args, **kwargs)
+        except ApiError as exc:
+            return exc.response()
+        except meetings.MeetingValidationError as exc:
+            return ApiError(400, 300, exc.message, errors=exc.errors or None).response()
+        except meetings.MeetingNotFound as exc:
+            return ApiError(404, 3001, str(exc)).response()
+
+    return wrapper
+
+
+def _target_user(token: AccessToken, value: str, allowed: tuple[str, ...]) -> ZoomUser:
+    me = token.grant.user
+    if value == "me":
+        _require(token, allowed)
+        return me
+    target = users.find_user(value)
+    if target is None or target.account_id != me.account_id:
+        raise ApiError(404, 1001, f"User does not exist: {value}.")
+    if target.pk == me.pk:
+        _require(token, allowed)
+    else:
+        # Acting for another user of the account needs an account-level (admin) scope.
+        _require(token, allowed, admin=True)
+    return target
+
+
+def _owned_meeting(token: AccessToken, meeting_id, allowed: tuple[str, ...]):
+    _require(token, allowed)
+    meeting = meetings.get(meeting_id)
+    me = token.grant.user
+    if meeting.host_id != me.pk:
+        granted_admin = token.grant.scope_set.intersection(
+            s for s in allowed if s.endswith(":admin")
+        )
+        if meeting.host.account_id != me.account_id or not granted_admin:
+            raise meetings.MeetingNotFound(meeting_id)
+    return meeting
+
+
+def _json_body(request):
+    try:
+        return json.loads(request.body or b"")
+    except ValueError as exc:
+        raise ApiError(400, 300, "Request Body should be a valid JSON object.") from exc
+
+
+@zoom_api
+def user_detail(request, token, user):
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    target = _target_user(token, user, USER_READ)
+    return JsonResponse(
+        {
+            "id": target.user_id,
+            "first_name": target.first_name,
+            "last_name": target.last_name,
+            "display_name": target.display_name,
+            "email": target.email,
+            "type": target.type,
+            "role_name": "Owner" if target.is_admin else "Member",
+            "pmi": target.pmi,
+            "use_pmi": False,
+            "personal_meeting_url": f"{_root(request)}/j/{target.pmi}",
+            "timezone": target.timezone,
+            "verified": 1,
+            "dept": "",
+            "created_at": meetings.format_time(target.created_at),
+            "user_created_at": meetings.format_time(target.created_at),
+            "last_login_time": meetings.format_time(target.created_at),
+            "pic_url": "",
+            "language": "en-US",
+            "phone_number": "",
+            "status": "active",
+            "role_id": "0" if target.is_admin else "2",
+            "account_id": target.account.account_id,
+            "account_number": abs(hash(target.account.account_id)) % 10**10,
+            "cluster": "us05",
+            "login_types": [100],
+        }
+    )
+
+
+@zoom_api
+def user_settings(request, token, user):
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    target = _target_user(token, user, SETTINGS_READ)
+    return JsonResponse(users.user_settings(target))
+
+
+@zoom_api
+def user_meetings(request, token, user):
+    if request.method == "POST":
+        host = _target_user(token, user, MEETING_CREATE)
+        if host.hosting_disabled:
+            raise ApiError(
+                400,
+                3161,
+                "Meeting hosting and scheduling capabilities are not "
+                "allowed for your user account.",
+            )
+        cleaned = meetings.validate(_json_body(request), host, partial=False)
+        try:
+            headers = ratelimits.count_meeting_write(host)
+        except ratelimits.RateLimited as exc:
+            raise ApiError(429, 429, exc.message, headers=exc.headers) from exc
+        meeting = meetings.create(host, cleaned)
+        response = JsonResponse(meetings.as_response(meeting, _root(request)), status=201)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    host = _target_user(token, user, MEETING_LIST)
+    list_type = request.GET.get("type", "scheduled")
+    errors = []
+    if list_type not in meetings.LIST_TYPES:
+        errors.append({"field": "type", "message": "Invalid field."})
+    try:
+        page_size = int(request.GET.get("page_size", 30))
+        if not 1 <= page_size <= 300:
+            raise ValueError
+    except ValueError:
+        errors.append({"field": "page_size", "message": "Invalid field."})
+    if errors:
+        raise ApiError(400, 300, "Validation Failed.", errors=errors)
+    try:
+        page = meetings.list_page(
+            host, list_type, page_size, request.GET.get("next_page_token", ""), _root(request)
+        )
+    except (ValueError, binascii.Error) as exc:
+        raise ApiError(400, 300, "Invalid next_page_token.") from exc
+    return JsonResponse(page)
+
+
+@zoom_api
+def meeting_detail(request, token, meeting_id):
+    if request.method == "GET":
+        meeting = _owned_meeting(token, meeting_id, MEETING_READ)
+        return JsonResponse(meetings.as_response(meeting, _root(request)))
+    if request.method == "PATCH":
+        meeting = _owned_meeting(token, meeting_id, MEETING_UPDATE)
+        cleaned = meetings.validate(_json_body(request), meeting.host, partial=True)
+        try:
+            ratelimits.count_meeting_write(meeting.host)
+        except ratelimits.RateLimited as exc:
+            raise ApiError(429, 429, exc.message, headers=exc.headers) from exc
+        previous = meetings.update(meeting, cleaned)
+        if previous and knobs.get("webhooks_for_api_changes"):
+            webhooks.meeting_updated(meeting, previous)
+        return HttpResponse(status=204)
+    if request.method == "DELETE":
+        meeting = _owned_meeting(token, meeting_id, MEETING_DELETE)
+        errors = [
+            {"field": name, "message": "Invalid field."}
+            for name in ("schedule_for_reminder", "cancel_meeting_reminder")
+            if name in request.GET and request.GET[name] not in ("true", "false")
+        ]
+        if errors:
+            raise ApiError(400, 300, "Validation Failed.", errors=errors)
+        if knobs.get("webhooks_for_api_changes"):
+            webhooks.meeting_deleted(meeting)
+        meeting.delete()
+        return HttpResponse(status=204)
+    return HttpResponse(status=405)
+
+
+@csrf_exempt
+def not_found(request, rest=""):
+    return JsonResponse({"code": 404, "message": "Not Found"}, status=404)

@@ -1,0 +1,309 @@
+"""The control API under /_sandbox/: JSON endpoints tests and scripts use to set the sandbox up,
+turn its knobs, and read what it received. Not part of Zoom; the app never calls it."""
+
+import functools
+import json
+
+from django.db import transaction
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from . import calls, knobs, meetings, ratelimits, registration, tokens, users, webhooks
+from .models import (
+    Account,
+    App,
+    Call,
+    FailureRule,
+    Knobs,
+    Meeting,
+    PreapprovalRequest,
+    WebhookDelivery,
+    ZoomUser,
+)
+
+
+class ControlError(Exception):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def control(methods):
+    def decorate(view):
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                return JsonResponse({"error": "method not allowed"}, status=405)
+            try:
+                data = json.loads(request.body) if request.body else {}
+                if not isinstance(data, dict):
+                    raise ControlError("Send a JSON object.")
+                return JsonResponse(view(request, data, *args, **kwargs), safe=False)
+            except ValueError as exc:
+                return JsonResponse({"error": str(exc)}, status=400)
+            except ControlError as exc:
+                return JsonResponse({"error": exc.message}, status=exc.status)
+
+        return wrapper
+
+    return decorate
+
+
+def _root(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _user(email: str) -> ZoomUser:
+    user = users.find_user(email)
+    if user is None:
+        raise ControlError(f"No sandbox user {email}", 404)
+    return user
+
+
+def _app(data: dict) -> App:
+    client_id = data.get("client_id")
+    app = (
+        App.objects.filter(client_id=client_id).first()
+        if client_id
+        else (App.objects.order_by("-id").first())
+    )
+    if app is None:
+        raise ControlError("No app is registered", 404)
+    return app
+
+
+def _account(account_id: str) -> Account:
+    account = Account.objects.filter(account_id=account_id).first()
+    if account is None:
+        raise ControlError(f"No sandbox account {account_id}", 404)
+    return account
+
+
+@control(["GET"])
+def health(request, data):
+    return {"status": "ok"}
+
+
+@control(["POST"])
+def reset(request, data):
+    with transaction.atomic():
+        for model in (
+            Call,
+            WebhookDelivery,
+            FailureRule,
+            Knobs,
+            Meeting,
+            PreapprovalRequest,
+            ZoomUser,
+            Account,
+            App,
+        ):
+            model.objects.all().delete()
+    ratelimits.reset()
+    calls.start_new_generation()
+    registration.register_from_environment()
+    return {"status": "reset"}
+
+
+@control(["POST"])
+def register_app(request, data):
+    app = registration.register_app(
+        client_id=data["client_id"],
+        client_secret=data["client_secret"],
+        redirect_uris=data.get("redirect_uris", []),
+        webhook_url=data.get("webhook_url", ""),
+        webhook_secret_token=data.get("webhook_secret_token", ""),
+        name=data.get("name"),
+        scopes=data.get("scopes"),
+    )
+    return registration.as_dict(app)
+
+
+@control(["GET", "POST"])
+def users_view(request, data):
+    if request.method == "GET":
+        found = ZoomUser.objects.filter(deleted_at__isnull=True).select_related("account")
+        if request.GET.get("email"):
+            found = found.filter(email=request.GET["email"].lower())
+        return [users.user_as_dict(u) for u in found.order_by("id")]
+    try:
+        user = users.create_user(
+            data["email"],
+            account_id=data.get("account_id"),
+            account_name=data.get("account_name", ""),
+            user_type=int(data.get("type", ZoomUser.LICENSED)),
+            requires_preapproval=data.get("requires_preapproval"),
+            timezone_name=data.get("timezone", "America/New_York"),
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            is_admin=bool(data.get("is_admin", False)),
+            settings=data.get("settings"),
+            hosting_disabled=bool(data.get("hosting_disabled", False)),
+        )
+    except users.DirectoryError as exc:
+        raise ControlError(str(exc)) from exc
+    return users.user_as_dict(user)
+
+
+@control(["POST"])
+def delete_user(request, data, email):
+    users.delete_user(_user(email))
+    return {"status": "deleted"}
+
+
+@control(["POST"])
+def approve(request, data, account_id):
+    account = _account(account_id)
+    user = _user(data["email"]) if data.get("email") else None
+    users.approve(account, _app(data), user)
+    return {"status": "approved"}
+
+
+@control(["POST"])
+def withdraw(request, data, account_id):
+    account = _account(account_id)
+    user = _user(data["email"]) if data.get("email") else None
+    users.withdraw_approval(account, _app(data), user)
+    return {"status": "withdrawn"}
+
+
+@control(["GET"])
+def preapproval_requests(request, data):
+    pending = PreapprovalRequest.objects.select_related("user__account", "app").order_by("id")
+    return [
+        {
+            "email": r.user.email,
+            "account_id": r.user.account.account_id,
+            "client_id": r.app.client_id,
+            "requested_at": r.requested_at.isoformat(),
+            "resolved": r.resolved_at is not None,
+        }
+        for r in pending
+    ]
+
+
+@control(["GET", "POST"])
+def knobs_view(request, data):
+    if request.method == "POST":
+        try:
+            return knobs.update(**data)
+        except knobs.KnobError as exc:
+            raise ControlError(str(exc)) from exc
+    return knobs.current()
+
+
+@control(["GET", "POST", "DELETE"])
+def failures(request, data):
+    if request.method == "POST":
+        try:
+            rule = knobs.add_failure(
+                path_contains=data["path_contains"],
+                kind=data.get("kind", "status"),
+                status=int(data.get("status", 500)),
+                count=int(data.get("count", 1)),
+                body=data.get("body"),
+            )
+        except knobs.KnobError as exc:
+            raise ControlError(str(exc)) from exc
+        return {"id": rule.id}
+    if request.method == "DELETE":
+        FailureRule.objects.all().delete()
+        return {"status": "cleared"}
+    return [
+        {
+            "id": r.id,
+            "path_contains": r.path_contains,
+            "kind": r.kind,
+            "status": r.status,
+            "remaining": r.remaining,
+        }
+        for r in FailureRule.objects.order_by("id")
+    ]
+
+
+@control(["GET"])
+def calls_view(request, data):
+    found = Call.objects.order_by("id")
+    if request.GET.get("path_contains"):
+        found = found.filter(path__contains=request.GET["path_contains"])
+    return [calls.as_dict(c) for c in found]
+
+
+@control(["GET"])
+def meetings_view(request, data):
+    found = Meeting.objects.select_related("host").order_by("created_at", "id")
+    if request.GET.get("host_email"):
+        found = found.filter(host__email=request.GET["host_email"].lower())
+    return [meetings.as_sandbox_dict(m, _root(request)) for m in found]
+
+
+@control(["POST"])
+def update_meeting(request, data, meeting_id):
+    try:
+        meeting = meetings.get(meeting_id)
+    except meetings.MeetingNotFound as exc:
+        raise ControlError(str(exc), 404) from exc
+    try:
+        cleaned = meetings.validate(data, meeting.host, partial=True)
+    except meetings.MeetingValidationError as exc:
+        raise ControlError(f"{exc.message} {exc.errors}") from exc
+    previous = meetings.update(meeting, cleaned)
+    deliveries = webhooks.meeting_updated(meeting, previous) if previous else []
+    return {
+        "meeting": meetings.as_sandbox_dict(meeting, _root(request)),
+        "deliveries": [webhooks.as_dict(d) for d in deliveries],
+    }
+
+
+@control(["POST"])
+def delete_meeting(request, data, meeting_id):
+    try:
+        meeting = meetings.get(meeting_id)
+    except meetings.MeetingNotFound as exc:
+        raise ControlError(str(exc), 404) from exc
+    deliveries = webhooks.meeting_deleted(meeting)
+    meeting.delete()
+    return {"deliveries": [webhooks.as_dict(d) for d in deliveries]}
+
+
+@control(["GET"])
+def token_stats(request, data, email):
+    return tokens.stats(_user(email))
+
+
+@control(["POST"])
+def expire_tokens(request, data, email):
+    return {"expired": tokens.expire_access_tokens(_user(email))}
+
+
+@control(["POST"])
+def daily_usage(request, data, email):
+    ratelimits.set_daily_usage(_user(email), int(data["count"]))
+    return {"status": "set"}
+
+
+@control(["POST"])
+def uninstall(request, data, email):
+    return webhooks.as_dict(webhooks.uninstall(_user(email), _app(data)))
+
+
+@control(["POST"])
+def url_validation(request, data):
+    return webhooks.validate_url(_app(data))
+
+
+@control(["GET"])
+def deliveries(request, data):
+    found = WebhookDelivery.objects.order_by("id")
+    if request.GET.get("event"):
+        found = found.filter(event=request.GET["event"])
+    return [webhooks.as_dict(d) for d in found]
+
+
+@control(["POST"])
+def redeliver(request, data, delivery_id):
+    delivery = WebhookDelivery.objects.filter(pk=delivery_id).select_related("app").first()
+    if delivery is None:
+        raise ControlError("No such delivery", 404)
+    return webhooks.as_dict(webhooks.redeliver(delivery))

@@ -1,0 +1,140 @@
+"""Knobs: what tests and demos may change at runtime over HTTP (no restart), and the middleware that
+applies latency and injected failures to Zoom's URLs.
+
+Failure kinds: `status` (that status, with `body` or a Zoom-style JSON error), `non_json` (an HTML
+error page, as Zoom's edge sometimes sends), `drop` (the connection is closed without an answer) and
+`timeout` (no answer for `timeout_seconds`, then the connection is closed).
+"""
+
+import json
+import time
+from http import HTTPStatus
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpResponse, JsonResponse
+
+from .models import FailureRule, Knobs
+
+DEFAULTS = {
+    "latency_ms": 0,
+    "access_token_lifetime": 3599,
+    # Zoom documents no refresh-token lifetime (sources say 90 days to 15 years).
+    "refresh_token_lifetime": 90 * 24 * 3600,
+    "code_lifetime": 300,
+    "daily_meeting_limit": 100,
+    "qps_limit": 30,
+    "retry_after_header": True,
+    # None grants the app's listed scopes; a space-separated string grants exactly that instead.
+    "granted_scopes": None,
+    # Zoom's token errors carry `reason` and `error`; some also a numeric `code` (4733, 4741…).
+    "oauth_error_codes": True,
+    "timeout_seconds": 30,
+    # Zoom also sends meeting.updated/meeting.deleted for changes made through the API itself.
+    "webhooks_for_api_changes": False,
+}
+FAILURE_KINDS = ("status", "non_json", "drop", "timeout")
+DROP_FLAG = "zoom_sandbox.drop"
+# Only Zoom's own URLs get latency and failures; the sandbox's pages and control API never do.
+ZOOM_PATH_PREFIXES = ("/oauth/", "/v2/")
+_MACHINE_PATHS = ("/oauth/token", "/oauth/revoke", "/v2/")
+
+
+class KnobError(ValueError):
+    pass
+
+
+def current() -> dict:
+    row = Knobs.objects.filter(pk=1).first()
+    return {**DEFAULTS, **(row.values if row else {})}
+
+
+def get(name: str):
+    return current()[name]
+
+
+def update(**values) -> dict:
+    unknown = set(values) - set(DEFAULTS)
+    if unknown:
+        raise KnobError(f"Unknown knobs: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        row, _ = Knobs.objects.get_or_create(pk=1)
+        row.values = {**row.values, **values}
+        row.save()
+    return current()
+
+
+def add_failure(
+    *,
+    path_contains: str,
+    kind: str = "status",
+    status: int = 500,
+    count: int = 1,
+    body: str | None = None,
+) -> FailureRule:
+    if kind not in FAILURE_KINDS:
+        raise KnobError(f"kind must be one of {', '.join(FAILURE_KINDS)}")
+    if count < 1:
+        raise KnobError("count must be at least 1")
+    return FailureRule.objects.create(
+        path_contains=path_contains, kind=kind, status=status, body=body or "", remaining=count
+    )
+
+
+def take_failure(path: str) -> FailureRule | None:
+    """Claims one use of the oldest rule matching `path`; concurrent requests never share a use."""
+    with transaction.atomic():
+        for rule in FailureRule.objects.filter(remaining__gt=0).order_by("id"):
+            if rule.path_contains in path:
+                FailureRule.objects.filter(pk=rule.pk).update(remaining=F("remaining") - 1)
+                return rule
+    return None
+
+
+def _failure_response(request, rule: FailureRule) -> HttpResponse:
+    if rule.kind in ("drop", "timeout"):
+        if rule.kind == "timeout":
+            time.sleep(float(get("timeout_seconds")))
+        # server.py closes the socket instead of sending this response.
+        request.META[DROP_FLAG] = True
+        return HttpResponse(status=rule.status)
+    if rule.kind == "non_json":
+        body = rule.body or (
+            f"<html><head><title>{rule.status}</title></head><body><center><h1>{rule.status} "
+            f"{_phrase(rule.status)}</h1></center><hr><center>nginx</center></body></html>"
+        )
+        return HttpResponse(body, status=rule.status, content_type="text/html")
+    if rule.body:
+        try:
+            json.loads(rule.body)
+            content_type = "application/json;charset=UTF-8"
+        except ValueError:
+            content_type = "text/plain"
+        return HttpResponse(rule.body, status=rule.status, content_type=content_type)
+    return JsonResponse({"code": rule.status, "message": _phrase(rule.status)}, status=rule.status)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class FaultInjectionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path
+        if not path.startswith(ZOOM_PATH_PREFIXES):
+            return self.get_response(request)
+        if path.startswith(_MACHINE_PATHS):
+            latency = int(get("latency_ms"))
+            if latency > 0:
+                time.sleep(latency / 1000)
+        rule = take_failure(request.get_full_path())
+        if rule is not None:
+            request.sandbox_injected = rule.kind
+            return _failure_response(request, rule)
+        return self.get_response(request)

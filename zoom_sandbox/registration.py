@@ -1,0 +1,57 @@
+"""Registering the app whose Zoom this sandbox plays: from the demo's environment at start-up, or
+from a test through the control API."""
+
+import os
+
+from .models import App
+
+
+def register_app(
+    *,
+    client_id: str,
+    client_secret: str,
+    redirect_uris: list[str],
+    webhook_url: str = "",
+    webhook_secret_token: str = "",
+    name: str | None = None,
+    scopes: str | None = None,
+) -> App:
+    app, _ = App.objects.get_or_create(
+        client_id=client_id, defaults={"client_secret": client_secret}
+    )
+    app.client_secret = client_secret
+    app.redirect_uris = list(redirect_uris)
+    app.webhook_url = webhook_url
+    app.webhook_secret_token = webhook_secret_token
+    if name:
+        app.name = name
+    if scopes:
+        app.scopes = " ".join(scopes.split())
+    app.save()
+    return app
+
+
+def register_from_environment() -> App | None:
+    """The demo passes its app as ZOOM_SANDBOX_* variables (scripts/demo.py)."""
+    client_id = os.environ.get("ZOOM_SANDBOX_CLIENT_ID")
+    if not client_id:
+        return None
+    return register_app(
+        client_id=client_id,
+        client_secret=os.environ.get("ZOOM_SANDBOX_CLIENT_SECRET", ""),
+        redirect_uris=os.environ.get("ZOOM_SANDBOX_REDIRECT_URIS", "").split(),
+        webhook_url=os.environ.get("ZOOM_SANDBOX_WEBHOOK_URL", ""),
+        webhook_secret_token=os.environ.get("ZOOM_SANDBOX_WEBHOOK_SECRET_TOKEN", ""),
+        name=os.environ.get("ZOOM_APP_NAME") or None,
+        scopes=os.environ.get("ZOOM_SANDBOX_SCOPES") or None,
+    )
+
+
+def as_dict(app: App) -> dict:
+    return {
+        "client_id": app.client_id,
+        "name": app.name,
+        "redirect_uris": app.redirect_uris,
+        "webhook_url": app.webhook_url,
+        "scopes": app.scopes,
+    }

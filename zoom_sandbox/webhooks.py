@@ -1,0 +1,186 @@
+"""Webhooks the sandbox sends to the app, signed as Zoom signs them.
+
+x-zm-signature = "v0=" + hex(HMAC-SHA256(secret token, "v0:{timestamp}:{raw body}")), with the
+timestamp in x-zm-request-timestamp. https://developers.zoom.us/docs/api/webhooks/
+"""
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+
+import requests
+from django.utils import timezone
+
+from . import tokens
+from .meetings import format_time
+from .models import App, Grant, Meeting, WebhookDelivery, ZoomUser
+
+# Zoom waits 3 seconds for an answer before it counts the delivery as failed.
+DELIVERY_TIMEOUT = 3.0
+USER_AGENT = "Zoom Marketplace/1.0a"
+
+
+def sign(secret: str, timestamp: str, body: str) -> str:
+    message = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _post(delivery: WebhookDelivery) -> WebhookDelivery:
+    delivery.timestamp = str(int(time.time()))
+    delivery.signature = sign(delivery.app.webhook_secret_token, delivery.timestamp, delivery.body)
+    delivery.sent_at = timezone.now()
+    delivery.status, delivery.response_body, delivery.error = None, "", ""
+    try:
+        response = requests.post(
+            delivery.url,
+            data=delivery.body.encode(),
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": USER_AGENT,
+                "x-zm-signature": delivery.signature,
+                "x-zm-request-timestamp": delivery.timestamp,
+                "x-zm-trackingid": f"Webhook_{secrets.token_hex(16)}",
+            },
+            timeout=DELIVERY_TIMEOUT,
+        )
+        delivery.status = response.status_code
+        delivery.response_body = response.text[:10_000]
+    except requests.RequestException as exc:
+        delivery.error = type(exc).__name__
+    delivery.save()
+    return delivery
+
+
+def send(app: App, event: str, payload: dict) -> WebhookDelivery:
+    body = json.dumps(
+        {"event": event, "payload": payload, "event_ts": int(time.time() * 1000)},
+        separators=(",", ":"),
+    )
+    delivery = WebhookDelivery(app=app, event=event, url=app.webhook_url, body=body)
+    return _post(delivery)
+
+
+def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
+    """Zoom's retry: the same body again, freshly timestamped and signed."""
+    return _post(
+        WebhookDelivery(
+            app=delivery.app, event=delivery.event, url=delivery.url, body=delivery.body
+        )
+    )
+
+
+def uninstall(user: ZoomUser, app: App) -> WebhookDelivery:
+    """The user removes the app in Zoom: its tokens die at once and the app is told."""
+    tokens.revoke_user_grants(app, user, Grant.DEAUTHORIZED)
+    return send(
+        app,
+        "app_deauthorized",
+        {
+            "account_id": user.account.account_id,
+            "user_id": user.user_id,
+            "signature": secrets.token_hex(32),
+            "deauthorization_time": format_time(timezone.now()),
+            "client_id": app.client_id,
+            "user_data_retention": "false",
+        },
+    )
+
+
+def _subscribed_apps(host: ZoomUser) -> list[App]:
+    """Zoom sends a user's events to the apps that user has authorized."""
+    app_ids = Grant.objects.filter(user=host, revoked_at__isnull=True).values("app_id")
+    return list(App.objects.filter(pk__in=app_ids).exclude(webhook_url=""))
+
+
+def _meeting_event(meeting: Meeting, event: str, obj: dict, old: dict | None) -> list:
+    host = meeting.host
+    payload = {
+        "account_id": host.account.account_id,
+        "operator": host.email,
+        "operator_id": host.user_id,
+        "operation": "single",
+        "object": obj,
+    }
+    if old is not None:
+        payload["old_object"] = old
+        payload["time_stamp"] = int(time.time() * 1000)
+    return [send(app, event, payload) for app in _subscribed_apps(host)]
+
+
+def meeting_updated(meeting: Meeting, previous: dict) -> list[WebhookDelivery]:
+    """Zoom's meeting.updated carries only the changed fields, new in `object`, old in
+    `old_object`."""
+    current = {
+        "topic": meeting.topic,
+        "type": meeting.type,
+        "start_time": format_time(meeting.start_time),
+        "duration": meeting.duration,
+        "timezone": meeting.timezone,
+        "agenda": meeting.agenda,
+        "password": meeting.password,
+        "settings": meeting.settings,
+    }
+    obj = {"id": meeting.id, "uuid": meeting.uuid}
+    obj.update({key: current[key] for key in previous})
+    old = {"id": meeting.id, "uuid": meeting.uuid, **previous}
+    return _meeting_event(meeting, "meeting.updated", obj, old)
+
+
+def meeting_deleted(meeting: Meeting) -> list[WebhookDelivery]:
+    obj = {
+        "uuid": meeting.uuid,
+        "id": meeting.id,
+        "host_id": meeting.host.user_id,
+        "topic": meeting.topic,
+        "type": meeting.type,
+        "start_time": format_time(meeting.start_time),
+        "duration": meeting.duration,
+        "timezone": meeting.timezone,
+    }
+    return _meeting_event(meeting, "meeting.deleted", obj, None)
+
+
+def validate_url(app: App) -> dict:
+    """Sends Zoom's endpoint.url_validation challenge and checks the app's answer."""
+    plain_token = secrets.token_urlsafe(16)
+    expected = hmac.new(
+        app.webhook_secret_token.encode(), plain_token.encode(), hashlib.sha256
+    ).hexdigest()
+    delivery = send(app, "endpoint.url_validation", {"plainToken": plain_token})
+    try:
+        answer = json.loads(delivery.response_body) if delivery.response_body else None
+    except ValueError:
+        answer = None
+    ok = (
+        delivery.status == 200
+        and isinstance(answer, dict)
+        and answer.get("plainToken") == plain_token
+        and answer.get("encryptedToken") == expected
+    )
+    return {
+        "ok": ok,
+        "status": delivery.status,
+        "error": delivery.error,
+        "plain_token": plain_token,
+        "expected_encrypted_token": expected,
+        "response": answer if answer is not None else delivery.response_body,
+        "delivery_id": delivery.id,
+    }
+
+
+def as_dict(delivery: WebhookDelivery) -> dict:
+    return {
+        "id": delivery.id,
+        "event": delivery.event,
+        "url": delivery.url,
+        "body": json.loads(delivery.body),
+        "raw_body": delivery.body,
+        "timestamp": delivery.timestamp,
+        "signature": delivery.signature,
+        "status": delivery.status,
+        "response_body": delivery.response_body,
+        "error": delivery.error,
+        "sent_at": delivery.sent_at.isoformat(),
+    }
