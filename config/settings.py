@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.tasks.sweep_due_work",
         "schedule": 60,
     },
+    # Webhook deliveries stored while the broker was unreachable.
+    "sweep-zoom-webhooks": {
+        "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
+        "schedule": 60,
+    },
 }
 
 # Zoom. Production defaults are Zoom itself; the demo points these at the local sandbox.

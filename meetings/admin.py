@@ -1,0 +1,50 @@
+from django.contrib import admin, messages
+
+from .models import AvailabilityWindow, Booking, InviteDelivery, MeetingType
+from .services.zoom_links import retry_link
+
+
+class AvailabilityWindowInline(admin.TabularInline):
+    model = AvailabilityWindow
+    extra = 0
+
+
+@admin.register(MeetingType)
+class MeetingTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "rep", "slug", "duration_minutes", "location_kind", "is_active"]
+    list_filter = ["location_kind", "is_active"]
+    search_fields = ["name", "slug", "rep__email"]
+    list_select_related = ["rep"]
+    inlines = [AvailabilityWindowInline]
+
+
+class InviteDeliveryInline(admin.TabularInline):
+    model = InviteDelivery
+    extra = 0
+    can_delete = False
+    readonly_fields = ["sequence", "method", "recipient", "email", "location", "sent_at"]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = [
+        "guest_name",
+        "rep",
+        "start_at",
+        "status",
+        "link_state",
+        "link_attempts",
+        "link_next_attempt_at",
+        "link_last_error",
+    ]
+    list_filter = ["status", "link_state", "location_kind"]
+    search_fields = ["guest_name", "guest_email", "rep__email", "zoom_meeting_id"]
+    list_select_related = ["rep"]
+    readonly_fields = [f.name for f in Booking._meta.fields]
+    inlines = [InviteDeliveryInline]
+    actions = ["retry_zoom_link"]
+
+    @admin.action(description="Try the Zoom link again (failed or waiting bookings)")
+    def retry_zoom_link(self, request, queryset):
+        retried = sum(retry_link(booking) for booking in queryset)
+        self.message_user(request, f"{retried} booking(s) put back in line.", messages.SUCCESS)

@@ -1,0 +1,121 @@
+"""Free slots: weekly wall-clock hours in the rep's zone, turned into UTC instants, minus busy time.
+
+Pure functions over plain values, so DST can be tested without a database. Slots are stepped in
+the rep's wall-clock time (10:00 stays 10:00 local across a DST change, its UTC instant moves), and
+a wall time that does not exist on a spring-forward day is skipped rather than shifted: a rep who
+works 09:00–17:00 never gets a 03:30 slot because 02:30 does not exist.
+"""
+
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+# Bookable from an hour from now, up to eight weeks ahead.
+MIN_NOTICE = timedelta(hours=1)
+HORIZON = timedelta(days=56)
+# Starts every 30 minutes, or every `duration` for shorter meetings.
+MAX_STEP_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class Window:
+    weekday: int  # Monday = 0, as date.weekday()
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime  # aware, UTC
+    end: datetime
+
+    def local_start(self, tz: zoneinfo.ZoneInfo) -> datetime:
+        return self.start.astimezone(tz)
+
+
+def step_minutes(duration_minutes: int) -> int:
+    return min(duration_minutes, MAX_STEP_MINUTES)
+
+
+def _existing_instant(day: date, wall: time, tz: zoneinfo.ZoneInfo) -> datetime | None:
+    """The UTC instant of a wall-clock time, or None when DST skips that time that day.
+    Ambiguous times (the repeated hour in autumn) take their first occurrence (fold=0)."""
+    local = datetime.combine(day, wall, tzinfo=tz)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return instant
+
+
+def weekly_slots(
+    windows: Iterable[Window],
+    rep_tz: str,
+    duration_minutes: int,
+    start: datetime,
+    end: datetime,
+) -> list[Slot]:
+    """Every slot the weekly windows offer that starts within [start, end), sorted."""
+    tz = zoneinfo.ZoneInfo(rep_tz)
+    duration = timedelta(minutes=duration_minutes)
+    step = timedelta(minutes=step_minutes(duration_minutes))
+    by_weekday: dict[int, list[Window]] = {}
+    for window in windows:
+        by_weekday.setdefault(window.weekday, []).append(window)
+
+    slots: list[Slot] = []
+    # A day before and after, because the rep's calendar day and UTC's differ by up to 14 hours.
+    day = start.astimezone(tz).date() - timedelta(days=1)
+    last_day = end.astimezone(tz).date() + timedelta(days=1)
+    while day <= last_day:
+        for window in by_weekday.get(day.weekday(), ()):
+            wall = datetime.combine(day, window.start)
+            window_end = datetime.combine(day, window.end)
+            while wall + duration <= window_end:
+                instant = _existing_instant(day, wall.time(), tz)
+                if instant is not None and start <= instant < end:
+                    slots.append(Slot(instant, instant + duration))
+                wall += step
+        day += timedelta(days=1)
+    slots.sort(key=lambda slot: slot.start)
+    return slots
+
+
+def free_slots(
+    windows: Iterable[Window],
+    rep_tz: str,
+    duration_minutes: int,
+    busy: Iterable[tuple[datetime, datetime]],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> list[Slot]:
+    """Slots within [start, end) that respect the notice and horizon and overlap no busy time."""
+    start = max(start, now + MIN_NOTICE)
+    end = min(end, now + HORIZON)
+    if start >= end:
+        return []
+    busy = sorted(busy)
+    return [
+        slot
+        for slot in weekly_slots(windows, rep_tz, duration_minutes, start, end)
+        if not any(b_start < slot.end and b_end > slot.start for b_start, b_end in busy)
+    ]
+
+
+def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
+    """[midnight, next midnight) of a calendar day in `tz`, in UTC (23 or 25 hours on DST days)."""
+    zone = zoneinfo.ZoneInfo(tz)
+    first = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    after = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    return first, after
+
+
+def group_by_day(slots: Iterable[Slot], tz: str) -> list[tuple[date, list[datetime]]]:
+    """Slots as (local date, [local start, …]) in the viewer's zone, in order."""
+    zone = zoneinfo.ZoneInfo(tz)
+    days: dict[date, list[datetime]] = {}
+    for slot in slots:
+        local = slot.local_start(zone)
+        days.setdefault(local.date(), []).append(local)
+    return list(days.items())

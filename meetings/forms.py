@@ -1,0 +1,190 @@
+import re
+from datetime import UTC, datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from accounts.models import validate_time_zone
+
+from . import placeholders
+from .availability import Window
+from .models import AvailabilityWindow, LocationKind, MeetingType
+
+_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})\s*$")
+_PHONE = re.compile(r"^\+?[\d\s().-]{6,40}$")
+
+
+def _parse_time(hours: str, minutes: str, *, end: bool) -> time:
+    h, m = int(hours), int(minutes)
+    if end and (h, m) == (24, 0):
+        return time(23, 59)
+    if h > 23 or m > 59:
+        raise ValidationError(f"{hours}:{minutes} is not a time of day.")
+    return time(h, m)
+
+
+def parse_hours(value: str, weekday: int) -> list[Window]:
+    """'09:00-12:00, 13:00-17:00' → windows; raises ValidationError with a message for people."""
+    windows: list[Window] = []
+    for part in filter(None, (p.strip() for p in (value or "").split(","))):
+        match = _RANGE.match(part)
+        if not match:
+            raise ValidationError(f"“{part}” is not a range like 09:00-17:00.")
+        start = _parse_time(match[1], match[2], end=False)
+        end = _parse_time(match[3], match[4], end=True)
+        if end <= start:
+            raise ValidationError(f"In “{part}” the end must come after the start.")
+        windows.append(Window(weekday, start, end))
+    windows.sort(key=lambda w: w.start)
+    for earlier, later in zip(windows, windows[1:], strict=False):
+        if later.start < earlier.end:
+            raise ValidationError("Two of these ranges overlap.")
+    return windows
+
+
+def format_hours(windows) -> str:
+    return ", ".join(f"{w.start_time:%H:%M}-{w.end_time:%H:%M}" for w in windows)
+
+
+class MeetingTypeForm(forms.ModelForm):
+    """A rep's Meeting Type with its weekly hours (one text field per weekday)."""
+
+    class Meta:
+        model = MeetingType
+        fields = [
+            "name",
+            "slug",
+            "duration_minutes",
+            "description",
+            "location_kind",
+            "location_detail",
+            "is_active",
+            "zoom_waiting_room",
+            "zoom_join_before_host",
+            "zoom_auto_recording",
+            "invite_title_template",
+            "invite_description_template",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "invite_description_template": forms.Textarea(attrs={"rows": 8}),
+            "location_kind": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, rep, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rep = rep
+        self.day_fields = []
+        windows_by_day: dict[int, list] = {}
+        if self.instance.pk:
+            for window in self.instance.availability_windows.all():
+                windows_by_day.setdefault(window.weekday, []).append(window)
+        for weekday, label in AvailabilityWindow.Weekday.choices:
+            name = f"hours_{weekday}"
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=200,
+                initial=format_hours(windows_by_day.get(weekday, []))
+                if self.instance.pk
+                else ("09:00-17:00" if weekday < 5 else ""),
+            )
+            self.day_fields.append(name)
+        known = ", ".join(f"{{{{ {name} }}}}" for name in placeholders.FIELDS)
+        self.fields["invite_description_template"].help_text = f"Placeholders: {known}."
+        self.fields["invite_title_template"].help_text = "The same placeholders work here."
+        self.windows: list[Window] = []
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        taken = MeetingType.objects.filter(rep=self.rep, slug=slug).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError("You already have a Meeting Type with this link.")
+        return slug
+
+    def _clean_template(self, field: str) -> str:
+        value = self.cleaned_data[field]
+        unknown = placeholders.unknown_placeholders(value)
+        if unknown:
+            names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
+            raise ValidationError(f"Unknown placeholder {names}. See the list below the field.")
+        return value
+
+    def clean_invite_title_template(self):
+        return self._clean_template("invite_title_template")
+
+    def clean_invite_description_template(self):
+        return self._clean_template("invite_description_template")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("location_kind")
+        detail = (cleaned.get("location_detail") or "").strip()
+        cleaned["location_detail"] = "" if kind == LocationKind.ZOOM else detail
+        if kind and kind != LocationKind.ZOOM and not detail:
+            self.add_error("location_detail", _DETAIL_REQUIRED[kind])
+        elif kind == LocationKind.CUSTOM_LINK:
+            try:
+                URLValidator(schemes=["https", "http"])(detail)
+            except ValidationError:
+                self.add_error("location_detail", "Enter a full link starting with https://.")
+        elif kind == LocationKind.PHONE and not _PHONE.match(detail):
+            self.add_error("location_detail", "Enter a phone number, like +1 415 555 0100.")
+
+        self.windows = []
+        for weekday, name in enumerate(self.day_fields):
+            try:
+                self.windows.extend(parse_hours(cleaned.get(name, ""), weekday))
+            except ValidationError as exc:
+                self.add_error(name, exc)
+        if cleaned.get("is_active") and not self.windows and not self.errors:
+            raise ValidationError("Add hours to at least one day, or untick “bookable”.")
+        return cleaned
+
+
+_DETAIL_REQUIRED = {
+    LocationKind.PHONE: "Enter the phone number to call.",
+    LocationKind.IN_PERSON: "Enter the address where you meet.",
+    LocationKind.CUSTOM_LINK: "Enter the meeting link.",
+}
+
+
+def parse_slot(value: str) -> datetime | None:
+    """A slot value from the booking page (UTC, ISO 8601) as an aware datetime, or None."""
+    try:
+        moment = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None
+
+
+class TimeZoneField(forms.CharField):
+    default_validators = [validate_time_zone]
+
+
+class SlotField(forms.CharField):
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        moment = parse_slot(super().to_python(value))
+        if moment is None and value:
+            raise ValidationError("That time could not be read. Please pick a time again.")
+        return moment
+
+
+class BookingForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(label="Your email", max_length=254)
+    start = SlotField(error_messages={"required": "Please pick a time first."})
+    time_zone = TimeZoneField(widget=forms.HiddenInput)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("Please enter your name.")
+        return name
+
+
+class RescheduleForm(forms.Form):
+    start = SlotField(error_messages={"required": "Please pick a new time."})

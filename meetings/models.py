@@ -1,0 +1,397 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+# Zoom accepts longer meetings, but a sales meeting longer than a working day is a typo.
+MIN_DURATION_MINUTES = 5
+MAX_DURATION_MINUTES = 8 * 60
+
+DEFAULT_TITLE_TEMPLATE = "{{ meeting.name }}: {{ guest.name }} and {{ rep.name }}"
+DEFAULT_DESCRIPTION_TEMPLATE = (
+    "{{ meeting.name }} with {{ rep.name }} ({{ meeting.duration }} minutes).\n"
+    "\n"
+    "Join Zoom: {{ zoom.join_url }}\n"
+    "Meeting ID: {{ zoom.meeting_id }}\n"
+    "Passcode: {{ zoom.passcode }}\n"
+    "Dial in: {{ zoom.dial_in }}"
+)
+
+
+class LocationKind(models.TextChoices):
+    ZOOM = "zoom", "Zoom"
+    PHONE = "phone", "Phone call"
+    IN_PERSON = "in_person", "In person"
+    CUSTOM_LINK = "custom_link", "Custom link"
+
+
+class AutoRecording(models.TextChoices):
+    NONE = "none", "Off"
+    LOCAL = "local", "On this computer"
+    CLOUD = "cloud", "In the Zoom cloud"
+
+
+class MeetingType(models.Model):
+    """What a prospect can book with a rep: length, place, weekly hours, invite wording."""
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_types"
+    )
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=60, help_text="The last part of the booking link: /book/<you>/<slug>/"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)",
+        validators=[
+            MinValueValidator(MIN_DURATION_MINUTES),
+            MaxValueValidator(MAX_DURATION_MINUTES),
+        ],
+    )
+    description = models.TextField(blank=True, help_text="Shown to prospects on the booking page.")
+    location_kind = models.CharField(
+        "location", max_length=20, choices=LocationKind.choices, default=LocationKind.ZOOM
+    )
+    location_detail = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The phone number, the address or the link (not used for Zoom).",
+    )
+    is_active = models.BooleanField(
+        "bookable", default=True, help_text="Untick to hide the booking page."
+    )
+
+    # Zoom meeting settings. A passcode is always set: without one, accounts that require a
+    # security option force a waiting room on (see docs/zoom-facts.md, POST /users/me/meetings).
+    zoom_waiting_room = models.BooleanField("waiting room", default=False)
+    zoom_join_before_host = models.BooleanField("guests may join before the host", default=False)
+    zoom_auto_recording = models.CharField(
+        "automatic recording",
+        max_length=10,
+        choices=AutoRecording.choices,
+        default=AutoRecording.NONE,
+    )
+
+    invite_title_template = models.CharField(
+        "invite title", max_length=300, default=DEFAULT_TITLE_TEMPLATE
+    )
+    invite_description_template = models.TextField(
+        "invite description", max_length=4000, default=DEFAULT_DESCRIPTION_TEMPLATE
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rep", "slug"], name="meeting_type_slug_unique_per_rep"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=MIN_DURATION_MINUTES)
+                & Q(duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="meeting_type_duration_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(location_kind=LocationKind.ZOOM) | ~Q(location_detail=""),
+                name="meeting_type_location_detail_unless_zoom",
+            ),
+            models.CheckConstraint(
+                condition=Q(zoom_auto_recording__in=AutoRecording.values),
+                name="meeting_type_auto_recording_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_zoom(self) -> bool:
+        return self.location_kind == LocationKind.ZOOM
+
+
+class AvailabilityWindow(models.Model):
+    """One weekly stretch of bookable time, as wall-clock times in the rep's time zone."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    meeting_type = models.ForeignKey(
+        MeetingType, on_delete=models.CASCADE, related_name="availability_windows"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="availability_window_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0) & Q(weekday__lte=6), name="availability_weekday_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting_type", "weekday", "start_time"],
+                name="availability_window_unique_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class LinkState(models.TextChoices):
+    """Where the booking's Zoom meeting stands. Non-Zoom bookings are "not needed" from birth."""
+
+    NOT_NEEDED = "not_needed", "No Zoom link needed"
+    PENDING = "pending", "Preparing the Zoom link"
+    READY = "ready", "Zoom link ready"
+    WAITING_FOR_RECONNECT = "waiting_for_reconnect", "Waiting for the rep to reconnect Zoom"
+    FAILED = "failed", "Zoom link failed"
+    REMOVING = "removing", "Removing the Zoom meeting"
+    REMOVED = "removed", "Zoom meeting removed"
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Booking.Status.CONFIRMED)
+
+    def overlapping(self, start_at, end_at):
+        return self.filter(start_at__lt=end_at, end_at__gt=start_at)
+
+
+class Booking(models.Model):
+    """A prospect's meeting with a rep. Location is copied from the Meeting Type when booked, so
+    editing the type later never moves an existing meeting somewhere else."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Actor(models.TextChoices):
+        GUEST = "guest", "The guest"
+        REP = "rep", "The rep"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings"
+    )
+    meeting_type = models.ForeignKey(MeetingType, on_delete=models.PROTECT, related_name="bookings")
+    guest_name = models.CharField(max_length=200)
+    guest_email = models.EmailField()
+    guest_time_zone = models.CharField(max_length=64)
+    start_at = models.DateTimeField()
+    end_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=10, choices=Actor.choices, blank=True)
+
+    location_kind = models.CharField(max_length=20, choices=LocationKind.choices)
+    location_detail = models.CharField(max_length=500, blank=True)
+
+    # The Zoom meeting. `start_url` is deliberately absent: it carries the host key, so it is
+    # fetched from Zoom when the host asks for it and never stored.
+    link_state = models.CharField(max_length=24, choices=LinkState.choices)
+    link_attempts = models.PositiveIntegerField(default=0)
+    link_last_error = models.TextField(blank=True)
+    link_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A worker holds the booking's Zoom work until then; an expired lease means the worker died.
+    link_lease_until = models.DateTimeField(null=True, blank=True)
+    zoom_meeting_id = models.CharField(max_length=32, blank=True)
+    zoom_join_url = models.URLField(max_length=2000, blank=True)
+    zoom_passcode = models.CharField(max_length=32, blank=True)
+    zoom_dial_in = models.JSONField(default=list, blank=True)
+
+    # Bumped on every change a calendar must see (RFC 5545 SEQUENCE).
+    invite_sequence = models.PositiveIntegerField(default=0)
+    # The last version whose invites (or cancellation) went out; behind `invite_sequence` = due.
+    invites_sent_sequence = models.PositiveIntegerField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_at", "pk"]
+        indexes = [
+            models.Index(fields=["rep", "start_at"], name="booking_rep_start"),
+            models.Index(fields=["link_state", "link_next_attempt_at"], name="booking_link_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_at__gt=F("start_at")), name="booking_ends_after_start"
+            ),
+            # Portable half of "no double booking": two confirmed bookings of one rep never share
+            # a start. On PostgreSQL, migration 0002 adds an exclusion constraint that also
+            # refuses overlapping times across Meeting Types.
+            models.UniqueConstraint(
+                fields=["rep", "start_at"],
+                condition=Q(status="confirmed"),
+                name="booking_one_confirmed_per_rep_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(location_kind=LocationKind.ZOOM) | Q(link_state=LinkState.NOT_NEEDED),
+                name="booking_link_state_only_for_zoom",
+            ),
+            models.CheckConstraint(
+                condition=~Q(link_state=LinkState.READY) | ~Q(zoom_join_url=""),
+                name="booking_ready_has_join_url",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="confirmed") | Q(cancelled_at__isnull=False),
+                name="booking_cancelled_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guest_name} with {self.rep_id} at {self.start_at:%Y-%m-%d %H:%M}Z"
+
+    # Reads ------------------------------------------------------------------------------------
+
+    @property
+    def is_zoom(self) -> bool:
+        return self.location_kind == LocationKind.ZOOM
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.end_at - self.start_at).total_seconds() // 60)
+
+    @property
+    def reference(self) -> str:
+        """Short booking reference shown to people and written into the Zoom agenda, so a
+        meeting in Zoom can be traced back to its booking."""
+        return self.public_id.hex[:12].upper()
+
+    @property
+    def location_text(self) -> str:
+        """Where to meet, as an invite's LOCATION: the join URL for Zoom (empty until ready)."""
+        return self.zoom_join_url if self.is_zoom else self.location_detail
+
+    @property
+    def link_is_settling(self) -> bool:
+        """The guest should keep waiting: a link is being created or refreshed."""
+        return self.link_state == LinkState.PENDING
+
+    # Transitions (in-memory; services save them inside their transactions) --------------------
+
+    def begin_zoom_work(self, lease_until) -> None:
+        self.link_attempts += 1
+        self.link_lease_until = lease_until
+        self.link_next_attempt_at = None
+
+    def mark_link_ready(self, meeting) -> None:
+        self.zoom_meeting_id = meeting.id
+        self.zoom_join_url = meeting.join_url
+        self.zoom_passcode = meeting.passcode
+        self.zoom_dial_in = meeting.dial_in
+        self.link_state = LinkState.READY
+        self.link_last_error = ""
+        self.link_next_attempt_at = None
+        self.link_lease_until = None
+
+    def mark_link_retry(self, error: str, next_attempt_at) -> None:
+        self.link_state = LinkState.REMOVING if self.is_cancelled else LinkState.PENDING
+        self.link_last_error = error[:2000]
+        self.link_next_attempt_at = next_attempt_at
+        self.link_lease_until = None
+
+    def mark_link_waiting_for_reconnect(self, error: str) -> None:
+        self.link_state = LinkState.WAITING_FOR_RECONNECT
+        self.link_last_error = error[:2000]
+        self.link_next_attempt_at = None
+        self.link_lease_until = None
+
+    def mark_link_failed(self, reason: str) -> None:
+        self.link_state = LinkState.FAILED
+        self.link_last_error = reason[:2000]
+        self.link_next_attempt_at = None
+        self.link_lease_until = None
+
+    def mark_zoom_removed(self) -> None:
+        self.link_state = LinkState.REMOVED
+        self.zoom_join_url = ""
+        self.zoom_passcode = ""
+        self.zoom_dial_in = []
+        self.link_last_error = ""
+        self.link_next_attempt_at = None
+        self.link_lease_until = None
+
+    def move_to(self, start_at, end_at) -> None:
+        self.start_at = start_at
+        self.end_at = end_at
+        self.invite_sequence += 1
+        if self.is_zoom:
+            # The existing meeting is PATCHed (or recreated) by the same background work, which
+            # counts its attempts afresh.
+            self.link_state = LinkState.PENDING
+            self.link_attempts = 0
+            self.link_next_attempt_at = timezone.now()
+            self.link_last_error = ""
+
+    def cancel(self, by: "Booking.Actor") -> None:
+        self.status = self.Status.CANCELLED
+        self.cancelled_at = timezone.now()
+        self.cancelled_by = by
+        self.invite_sequence += 1
+        if self.is_zoom:
+            if self.zoom_meeting_id or self.link_lease_until:
+                # A meeting exists, or a worker may be creating one right now: remove it.
+                self.link_state = LinkState.REMOVING
+                self.link_next_attempt_at = timezone.now()
+                self.link_attempts = 0
+            else:
+                self.link_state = LinkState.REMOVED
+                self.link_next_attempt_at = None
+
+
+class InviteDelivery(models.Model):
+    """One calendar invite sent to one person for one version (SEQUENCE) of a booking.
+
+    Makes sending idempotent (a retried task never re-sends a version) and is the record tests and
+    support read when mail leaves from a worker process.
+    """
+
+    class Method(models.TextChoices):
+        REQUEST = "REQUEST", "Invitation"
+        CANCEL = "CANCEL", "Cancellation"
+
+    class Recipient(models.TextChoices):
+        GUEST = "guest", "Guest"
+        REP = "rep", "Rep"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="invite_deliveries")
+    sequence = models.PositiveIntegerField()
+    method = models.CharField(max_length=10, choices=Method.choices)
+    recipient = models.CharField(max_length=10, choices=Recipient.choices)
+    email = models.EmailField()
+    location = models.CharField(max_length=2000, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "sequence", "method", "recipient"],
+                name="invite_sent_once_per_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} #{self.sequence} to {self.recipient} for booking {self.booking_id}"

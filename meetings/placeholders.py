@@ -1,0 +1,122 @@
+"""Invite title and description templates: `{{ zoom.join_url }}`-style placeholders, nothing more.
+
+A tiny substitution rather than Django's template engine: reps write these templates, so they must
+not reach tags, filters or attributes, and the output is plain text (calendar files, Zoom's agenda)
+that must not be HTML-escaped. An empty value renders as nothing, never "None"; in a description, a
+line whose placeholders all came out empty is left out, so "Passcode: " never dangles.
+"""
+
+import re
+import zoneinfo
+from collections.abc import Mapping
+from datetime import datetime
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")
+
+# name → what the rep sees in the form's help text.
+FIELDS: dict[str, str] = {
+    "zoom.join_url": "the Zoom join link",
+    "zoom.meeting_id": "the Zoom meeting ID",
+    "zoom.passcode": "the Zoom passcode",
+    "zoom.dial_in": "the Zoom dial-in numbers",
+    "guest.name": "the prospect's name",
+    "guest.email": "the prospect's email",
+    "rep.name": "your name",
+    "rep.email": "your email",
+    "meeting.name": "the Meeting Type's name",
+    "meeting.duration": "the length in minutes",
+    "meeting.location": "the phone number, address or link (Zoom: the join link)",
+    "meeting.reference": "the booking reference",
+    "time.start": "the start, e.g. Tuesday 12 March 2024, 10:00",
+    "time.end": "the end time, e.g. 10:30",
+    "time.date": "the date, e.g. Tuesday 12 March 2024",
+    "time.zone": "the prospect's time zone",
+}
+
+# Zoom's dial-in list can be long; an invite shows the first few, the Zoom page has the rest.
+MAX_DIAL_IN_NUMBERS = 5
+
+
+def unknown_placeholders(template: str) -> list[str]:
+    """Placeholder names in `template` that are not in FIELDS, in order, without repeats."""
+    seen: list[str] = []
+    for name in PLACEHOLDER.findall(template or ""):
+        if name not in FIELDS and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def render(template: str, values: Mapping[str, str], *, drop_empty_lines: bool = False) -> str:
+    def substitute(match: re.Match) -> str:
+        value = values.get(match.group(1))
+        return "" if value is None else str(value)
+
+    if not drop_empty_lines:
+        return PLACEHOLDER.sub(substitute, template or "")
+    lines = []
+    for line in (template or "").splitlines():
+        names = PLACEHOLDER.findall(line)
+        if names and not any(values.get(name) for name in names):
+            continue
+        lines.append(PLACEHOLDER.sub(substitute, line))
+    return "\n".join(lines).strip()
+
+
+def format_dial_in(numbers: list[dict]) -> str:
+    """Zoom's `global_dial_in_numbers` entries as "+1 646 558 8656 (New York)", comma-separated."""
+    parts = []
+    for entry in (numbers or [])[:MAX_DIAL_IN_NUMBERS]:
+        number = str(entry.get("number") or "").strip()
+        if not number:
+            continue
+        where = entry.get("city") or entry.get("country_name") or entry.get("country") or ""
+        parts.append(f"{number} ({where})" if where else number)
+    return ", ".join(parts)
+
+
+def format_start(moment: datetime, time_zone: str) -> str:
+    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
+    return f"{format_date(moment, time_zone)}, {local:%H:%M}"
+
+
+def format_date(moment: datetime, time_zone: str) -> str:
+    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def booking_values(booking) -> dict[str, str]:
+    """Every placeholder's value for a booking (times in the guest's zone). Needs `rep` and
+    `meeting_type` loaded; Zoom values are empty until the link is ready."""
+    tz = booking.guest_time_zone
+    end_local = booking.end_at.astimezone(zoneinfo.ZoneInfo(tz))
+    return {
+        "zoom.join_url": booking.zoom_join_url,
+        "zoom.meeting_id": booking.zoom_meeting_id,
+        "zoom.passcode": booking.zoom_passcode,
+        "zoom.dial_in": format_dial_in(booking.zoom_dial_in),
+        "guest.name": booking.guest_name,
+        "guest.email": booking.guest_email,
+        "rep.name": booking.rep.display_name,
+        "rep.email": booking.rep.email,
+        "meeting.name": booking.meeting_type.name,
+        "meeting.duration": str(booking.duration_minutes),
+        "meeting.location": booking.location_text,
+        "meeting.reference": booking.reference,
+        "time.start": format_start(booking.start_at, tz),
+        "time.end": f"{end_local:%H:%M}",
+        "time.date": format_date(booking.start_at, tz),
+        "time.zone": tz,
+    }
+
+
+def render_title(booking) -> str:
+    title = render(booking.meeting_type.invite_title_template, booking_values(booking))
+    return " ".join(title.split()) or booking.meeting_type.name
+
+
+def render_description(booking) -> str:
+    return render(
+        booking.meeting_type.invite_description_template,
+        booking_values(booking),
+        drop_empty_lines=True,
+    )

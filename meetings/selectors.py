@@ -1,0 +1,150 @@
+"""Reads. Each helper runs a fixed number of queries, whatever the number of bookings."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from integrations.zoom.models import ZoomConnection
+
+from .availability import Slot, Window, free_slots
+from .models import AvailabilityWindow, Booking, LinkState, MeetingType
+
+# Rows per page of the rep's bookings list.
+BOOKINGS_PAGE_SIZE = 50
+# Invites normally leave within seconds; after this the sweeper sends them.
+INVITE_GRACE = timedelta(minutes=5)
+
+
+def zoom_connection_of(rep):
+    """The rep's ZoomConnection, or None when they never started connecting."""
+    try:
+        return rep.zoom_connection
+    except ObjectDoesNotExist:
+        return None
+
+
+def zoom_is_usable(rep) -> bool:
+    connection = zoom_connection_of(rep)
+    return connection is not None and connection.is_usable
+
+
+def meeting_types_of(rep) -> QuerySet[MeetingType]:
+    return (
+        MeetingType.objects.filter(rep=rep)
+        .prefetch_related("availability_windows")
+        .annotate(
+            upcoming_count=Count(
+                "bookings",
+                filter=Q(bookings__status=Booking.Status.CONFIRMED)
+                & Q(bookings__end_at__gte=timezone.now()),
+            )
+        )
+    )
+
+
+def meeting_type_of(rep, pk: int) -> MeetingType:
+    """Raises MeetingType.DoesNotExist for another rep's Meeting Type, like for a missing one."""
+    return MeetingType.objects.prefetch_related("availability_windows").get(rep=rep, pk=pk)
+
+
+def bookable_meeting_type(rep_slug: str, slug: str) -> MeetingType:
+    return (
+        MeetingType.objects.select_related("rep")
+        .prefetch_related(
+            Prefetch("availability_windows", queryset=AvailabilityWindow.objects.order_by())
+        )
+        .get(rep__booking_slug=rep_slug, slug=slug, is_active=True, rep__is_active=True)
+    )
+
+
+def windows_of(meeting_type: MeetingType) -> list[Window]:
+    """Uses the prefetched windows when the caller loaded them."""
+    return [
+        Window(w.weekday, w.start_time, w.end_time) for w in meeting_type.availability_windows.all()
+    ]
+
+
+def busy_times(rep, start: datetime, end: datetime, exclude: Booking | None = None):
+    """(start, end) of the rep's confirmed bookings overlapping [start, end), any Meeting Type."""
+    rows = Booking.objects.active().filter(rep=rep).overlapping(start, end)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    return list(rows.values_list("start_at", "end_at"))
+
+
+def available_slots(
+    meeting_type: MeetingType,
+    start: datetime,
+    end: datetime,
+    *,
+    exclude: Booking | None = None,
+    now: datetime | None = None,
+) -> list[Slot]:
+    return free_slots(
+        windows_of(meeting_type),
+        meeting_type.rep.time_zone,
+        meeting_type.duration_minutes,
+        # A slot starting just before `end` runs past it: busy time up to its end matters too.
+        busy_times(
+            meeting_type.rep,
+            start,
+            end + timedelta(minutes=meeting_type.duration_minutes),
+            exclude=exclude,
+        ),
+        start,
+        end,
+        now or timezone.now(),
+    )
+
+
+def upcoming_bookings_of(rep, now: datetime | None = None) -> QuerySet[Booking]:
+    """The rep's bookings that have not ended yet, cancelled ones included (with their state)."""
+    return (
+        Booking.objects.filter(rep=rep, end_at__gte=now or timezone.now())
+        .select_related("meeting_type")
+        .order_by("start_at", "pk")
+    )
+
+
+def booking_of(rep, pk: int) -> Booking:
+    """Raises Booking.DoesNotExist for another rep's booking, like for a missing one."""
+    return Booking.objects.select_related("meeting_type", "rep").get(rep=rep, pk=pk)
+
+
+def booking_by_public_id(public_id: uuid.UUID) -> Booking:
+    return Booking.objects.select_related("meeting_type", "rep").get(public_id=public_id)
+
+
+def bookings_with_zoom_work_due(now: datetime | None = None) -> QuerySet[Booking]:
+    """Bookings whose Zoom meeting should be created, updated or deleted by now and that no
+    worker holds: lost enqueues, crashed workers and waits (rate limits, backoff) that ran out."""
+    now = now or timezone.now()
+    return Booking.objects.filter(
+        Q(link_lease_until__isnull=True) | Q(link_lease_until__lte=now),
+        link_state__in=[LinkState.PENDING, LinkState.REMOVING],
+        link_next_attempt_at__lte=now,
+    ).order_by("link_next_attempt_at")
+
+
+def bookings_waiting_for_reconnected_zoom() -> QuerySet[Booking]:
+    """Bookings parked for a reconnect whose rep's Zoom works again."""
+    return Booking.objects.filter(
+        link_state=LinkState.WAITING_FOR_RECONNECT,
+        rep__zoom_connection__status=ZoomConnection.Status.CONNECTED,
+    ).exclude(rep__zoom_connection__zoom_user_id="")
+
+
+def bookings_with_invites_due(now: datetime | None = None) -> QuerySet[Booking]:
+    """Upcoming bookings whose current version's invites should have gone out by now (their
+    enqueue was lost or the mail server was down), and not in the last minutes' normal flow."""
+    now = now or timezone.now()
+    return Booking.objects.filter(
+        Q(status=Booking.Status.CANCELLED)
+        | Q(link_state__in=[LinkState.NOT_NEEDED, LinkState.READY]),
+        Q(invites_sent_sequence__isnull=True) | Q(invites_sent_sequence__lt=F("invite_sequence")),
+        end_at__gte=now,
+        updated_at__lte=now - INVITE_GRACE,
+    )

@@ -1,0 +1,155 @@
+"""Booking, rescheduling and cancelling: the writes a guest or a rep makes on a meeting."""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import dispatch, selectors
+from ..availability import Slot
+from ..models import Booking, LinkState, MeetingType
+
+# A booking's Zoom work is enqueued at once; if that message is lost the sweeper picks the booking
+# up after this grace period.
+SWEEP_GRACE = timedelta(minutes=2)
+
+# SQLSTATEs of the two constraints that refuse double booking on PostgreSQL (unique start,
+# overlap exclusion); SQLite reports the unique one by message.
+_CONFLICT_SQLSTATES = {"23505", "23P01"}
+
+
+class BookingError(Exception):
+    """A booking request that cannot be honoured; `str()` is safe to show to the person."""
+
+
+class SlotUnavailable(BookingError):
+    pass
+
+
+class BookingClosed(BookingError):
+    pass
+
+
+def _is_slot_conflict(exc: IntegrityError) -> bool:
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) in _CONFLICT_SQLSTATES:
+        return True
+    return "UNIQUE constraint failed: meetings_booking" in str(exc)
+
+
+def _lock_rep(rep) -> None:
+    """Serializes every booking change of one rep: the free-slot check and the insert then see the
+    same calendar. The database constraints stay the last word if this is ever bypassed."""
+    get_user_model().objects.select_for_update().only("pk").get(pk=rep.pk)
+
+
+def _offered_slot(meeting_type: MeetingType, start_at: datetime, exclude=None) -> Slot:
+    for slot in selectors.available_slots(
+        meeting_type, start_at, start_at + timedelta(seconds=1), exclude=exclude
+    ):
+        if slot.start == start_at:
+            return slot
+    raise SlotUnavailable("That time is no longer available. Please pick another one.")
+
+
+def _save_slot(booking: Booking) -> None:
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        if _is_slot_conflict(exc):
+            raise SlotUnavailable(
+                "Someone booked that time a moment ago. Please pick another one."
+            ) from exc
+        raise
+
+
+def book_meeting(
+    meeting_type: MeetingType,
+    *,
+    start_at: datetime,
+    guest_name: str,
+    guest_email: str,
+    guest_time_zone: str,
+) -> Booking:
+    """Books an offered slot; Zoom bookings get their meeting in the background, others their
+    invites at once. Raises SlotUnavailable when the slot is not (or no longer) free."""
+    with transaction.atomic():
+        _lock_rep(meeting_type.rep)
+        slot = _offered_slot(meeting_type, start_at)
+        booking = Booking(
+            rep=meeting_type.rep,
+            meeting_type=meeting_type,
+            guest_name=guest_name.strip(),
+            guest_email=guest_email.strip(),
+            guest_time_zone=guest_time_zone,
+            start_at=slot.start,
+            end_at=slot.end,
+            location_kind=meeting_type.location_kind,
+            location_detail=meeting_type.location_detail,
+        )
+        if booking.is_zoom:
+            booking.link_state = LinkState.PENDING
+            booking.link_next_attempt_at = timezone.now() + SWEEP_GRACE
+        else:
+            booking.link_state = LinkState.NOT_NEEDED
+        _save_slot(booking)
+        _after_change(booking)
+    return booking
+
+
+def reschedule_booking(booking: Booking, *, start_at: datetime) -> Booking:
+    """Moves a booking to another offered slot of its Meeting Type (its own time counts as free);
+    the Zoom meeting follows in the background and everyone gets an updated invite."""
+    with transaction.atomic():
+        _lock_rep(booking.rep)
+        locked = _lock_open_booking(booking)
+        slot = _offered_slot(locked.meeting_type, start_at, exclude=locked)
+        if slot.start == locked.start_at:
+            return locked
+        locked.move_to(slot.start, slot.end)
+        _save_slot(locked)
+        _after_change(locked)
+    return locked
+
+
+def cancel_booking(booking: Booking, *, by: Booking.Actor) -> Booking:
+    """Cancels the booking (again is a no-op), removes its Zoom meeting in the background and
+    sends everyone a cancellation."""
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.is_cancelled:
+            return locked
+        _refuse_if_over(locked)
+        locked.cancel(by)
+        locked.save()
+        if locked.link_state == LinkState.REMOVING:
+            dispatch.zoom_work_after_commit(locked.pk)
+        dispatch.invites_after_commit(locked.pk)
+    return locked
+
+
+def _lock_open_booking(booking: Booking) -> Booking:
+    locked = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("meeting_type", "rep")
+        .get(pk=booking.pk)
+    )
+    if locked.is_cancelled:
+        raise BookingClosed("This meeting was cancelled.")
+    _refuse_if_over(locked)
+    return locked
+
+
+def _refuse_if_over(booking: Booking) -> None:
+    if booking.end_at <= timezone.now():
+        raise BookingClosed("This meeting is already over.")
+
+
+def _after_change(booking: Booking) -> None:
+    if booking.is_zoom:
+        # Invites wait for the link; the Zoom work sends them once it is ready.
+        dispatch.zoom_work_after_commit(booking.pk)
+    else:
+        dispatch.invites_after_commit(booking.pk)

@@ -1,0 +1,65 @@
+"""The week of free slots a page shows, in the viewer's time zone (shared by booking and
+rescheduling pages)."""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import validate_time_zone
+
+from .. import selectors
+from ..availability import day_bounds, group_by_day
+from ..models import Booking, MeetingType
+
+DAYS_PER_PAGE = 7
+
+
+def time_zone_from(value: str | None, fallback: str) -> str:
+    if value:
+        try:
+            validate_time_zone(value)
+        except ValidationError:
+            return fallback
+        return value
+    return fallback
+
+
+@dataclass
+class SlotWeek:
+    time_zone: str
+    first_day: date
+    days: list  # [(date, [aware local datetimes])]
+    previous_day: date | None
+    next_day: date
+
+
+def slot_week(
+    meeting_type: MeetingType,
+    time_zone: str,
+    first_day_param: str | None,
+    exclude: Booking | None = None,
+) -> SlotWeek:
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
+    try:
+        first_day = max(date.fromisoformat(first_day_param or ""), today)
+    except ValueError:
+        first_day = today
+    start, _ = day_bounds(first_day, time_zone)
+    _, end = day_bounds(first_day + timedelta(days=DAYS_PER_PAGE - 1), time_zone)
+    slots = selectors.available_slots(meeting_type, start, end, exclude=exclude)
+    return SlotWeek(
+        time_zone=time_zone,
+        first_day=first_day,
+        days=group_by_day(slots, time_zone),
+        previous_day=max(first_day - timedelta(days=DAYS_PER_PAGE), today)
+        if first_day > today
+        else None,
+        next_day=first_day + timedelta(days=DAYS_PER_PAGE),
+    )
+
+
+def common_time_zones() -> list[str]:
+    return sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})

@@ -1,0 +1,162 @@
+"""A booking's meeting in Zoom: the request bodies we send and what we keep from the answers.
+
+Every call goes through `integrations.zoom.tokens.with_zoom` (token refresh, reconnect marking) and
+the Zoom client (URLs, typed errors); this module only knows what a booking means to Zoom.
+https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings
+"""
+
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import UTC
+
+from integrations.zoom.errors import ZoomMeetingNotFound
+from integrations.zoom.models import ZoomConnection
+from integrations.zoom.tokens import with_zoom
+
+from . import placeholders
+from .models import AutoRecording, Booking, MeetingType
+
+TOPIC_LIMIT = 200
+AGENDA_LIMIT = 2000
+SCHEDULED_MEETING = 2
+# Zoom passcodes: at most 10 characters of [A-Za-z0-9@-_*]. Letters and digits satisfy every
+# account complexity rule we know of ("must contain letters and numbers").
+PASSCODE_LENGTH = 10
+_PASSCODE_ALPHABET = string.ascii_letters + string.digits
+
+
+@dataclass(frozen=True)
+class ZoomMeeting:
+    """What a booking keeps of a Zoom meeting (never `start_url`: it carries the host key)."""
+
+    id: str
+    join_url: str
+    passcode: str
+    dial_in: list[dict]
+
+
+def generate_passcode() -> str:
+    while True:
+        code = "".join(secrets.choice(_PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
+        if any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
+            return code
+
+
+def _start_time(booking: Booking) -> str:
+    return booking.start_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def host_time_zone(booking: Booking, connection: ZoomConnection) -> str:
+    return connection.zoom_timezone or booking.rep.time_zone
+
+
+def topic(booking: Booking) -> str:
+    return placeholders.render_title(booking)[:TOPIC_LIMIT]
+
+
+def agenda(booking: Booking) -> str:
+    """The rendered description (Zoom values are unknown before the meeting exists, so they stay
+    empty) ending with the booking reference, which lets a meeting be traced to its booking."""
+    values = placeholders.booking_values(booking)
+    values.update({name: "" for name in placeholders.FIELDS if name.startswith("zoom.")})
+    text = placeholders.render(
+        booking.meeting_type.invite_description_template, values, drop_empty_lines=True
+    )
+    reference = f"Booking reference: {booking.reference}"
+    room = AGENDA_LIMIT - len(reference) - 2
+    return f"{text[:room].rstrip()}\n\n{reference}".lstrip()
+
+
+def _schedule(booking: Booking, connection: ZoomConnection) -> dict:
+    return {
+        "topic": topic(booking),
+        "start_time": _start_time(booking),
+        "duration": booking.duration_minutes,
+        "timezone": host_time_zone(booking, connection),
+        "agenda": agenda(booking),
+    }
+
+
+def create_body(booking: Booking, connection: ZoomConnection) -> dict:
+    meeting_type: MeetingType = booking.meeting_type
+    return {
+        **_schedule(booking, connection),
+        "type": SCHEDULED_MEETING,
+        "password": generate_passcode(),
+        "settings": {
+            "waiting_room": meeting_type.zoom_waiting_room,
+            "join_before_host": meeting_type.zoom_join_before_host,
+            "auto_recording": meeting_type.zoom_auto_recording,
+        },
+    }
+
+
+def parse_meeting(data: dict) -> ZoomMeeting:
+    settings = data.get("settings") or {}
+    dial_in = [
+        {key: str(entry.get(key) or "") for key in ("country", "country_name", "city", "number")}
+        for entry in settings.get("global_dial_in_numbers") or []
+        if isinstance(entry, dict) and entry.get("number")
+    ]
+    return ZoomMeeting(
+        id=str(data["id"]),
+        join_url=str(data.get("join_url") or ""),
+        passcode=str(data.get("password") or ""),
+        dial_in=dial_in,
+    )
+
+
+def create(booking: Booking, connection: ZoomConnection) -> ZoomMeeting:
+    body = create_body(booking, connection)
+    return with_zoom(
+        connection, lambda client, token: parse_meeting(client.create_meeting(token, body))
+    )
+
+
+def update(booking: Booking, connection: ZoomConnection) -> ZoomMeeting:
+    """PATCH the booking's meeting to its current time and wording, then GET it again (the PATCH
+    answers 204 with no body). Raises ZoomMeetingNotFound when Zoom no longer has it."""
+    body = _schedule(booking, connection)
+
+    def call(client, token):
+        client.update_meeting(token, booking.zoom_meeting_id, body)
+        return parse_meeting(client.get_meeting(token, booking.zoom_meeting_id))
+
+    return with_zoom(connection, call)
+
+
+def delete(meeting_id: str, connection: ZoomConnection) -> None:
+    """Delete the meeting; one that is already gone counts as deleted."""
+
+    def call(client, token):
+        try:
+            client.delete_meeting(token, meeting_id)
+        except ZoomMeetingNotFound:
+            return
+
+    with_zoom(connection, call)
+
+
+def start_url(meeting_id: str, connection: ZoomConnection) -> str:
+    """A fresh host link (it expires after about two hours and is never stored)."""
+    meeting = with_zoom(connection, lambda client, token: client.get_meeting(token, meeting_id))
+    return str(meeting.get("start_url") or "")
+
+
+def user_defaults(connection: ZoomConnection) -> dict:
+    """The rep's own Zoom defaults as Meeting Type field values (GET /users/me/settings)."""
+    data = with_zoom(connection, lambda client, token: client.get_user_settings(token))
+    schedule = data.get("schedule_meeting") or {}
+    in_meeting = data.get("in_meeting") or {}
+    security = data.get("meeting_security") or {}
+    recording = (data.get("recording") or {}).get("auto_recording")
+    defaults = {}
+    waiting_room = security.get("waiting_room", in_meeting.get("waiting_room"))
+    if isinstance(waiting_room, bool):
+        defaults["zoom_waiting_room"] = waiting_room
+    if isinstance(schedule.get("join_before_host"), bool):
+        defaults["zoom_join_before_host"] = schedule["join_before_host"]
+    if recording in AutoRecording.values:
+        defaults["zoom_auto_recording"] = recording
+    return defaults

@@ -1,0 +1,63 @@
+import zoneinfo
+from datetime import UTC, datetime, time, timedelta
+
+import factory
+from django.utils import timezone
+
+from meetings.models import AvailabilityWindow, Booking, LinkState, LocationKind, MeetingType
+from tests.factories import RepFactory
+
+
+class MeetingTypeFactory(factory.django.DjangoModelFactory):
+    """A Zoom Meeting Type bookable every day 09:00–17:00 in the rep's zone (pass
+    `hours=[(weekday, start, end), …]` for other hours)."""
+
+    class Meta:
+        model = MeetingType
+        skip_postgeneration_save = True
+
+    rep = factory.SubFactory(RepFactory)
+    name = factory.Sequence(lambda n: f"Intro call {n}")
+    slug = factory.Sequence(lambda n: f"intro-{n}")
+    duration_minutes = 30
+    location_kind = LocationKind.ZOOM
+
+    @factory.post_generation
+    def hours(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        windows = (
+            extracted if extracted is not None else [(day, time(9), time(17)) for day in range(7)]
+        )
+        AvailabilityWindow.objects.bulk_create(
+            AvailabilityWindow(meeting_type=obj, weekday=d, start_time=s, end_time=e)
+            for d, s, e in windows
+        )
+
+
+def next_slot(days: int = 2, hour: int = 10, tz: str = "America/New_York"):
+    """A wall-clock start `days` from today in `tz`, as an aware datetime (inside 09–17)."""
+    day = timezone.now().astimezone(zoneinfo.ZoneInfo(tz)).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour), tzinfo=zoneinfo.ZoneInfo(tz)).astimezone(UTC)
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Booking
+
+    meeting_type = factory.SubFactory(MeetingTypeFactory)
+    rep = factory.SelfAttribute("meeting_type.rep")
+    guest_name = factory.Sequence(lambda n: f"Prospect {n}")
+    guest_email = factory.Sequence(lambda n: f"prospect{n}@example.org")
+    guest_time_zone = "Europe/Berlin"
+    start_at = factory.LazyFunction(next_slot)
+    end_at = factory.LazyAttribute(
+        lambda o: o.start_at + timedelta(minutes=o.meeting_type.duration_minutes)
+    )
+    location_kind = factory.SelfAttribute("meeting_type.location_kind")
+    location_detail = factory.SelfAttribute("meeting_type.location_detail")
+    link_state = factory.LazyAttribute(
+        lambda o: (
+            LinkState.PENDING if o.location_kind == LocationKind.ZOOM else LinkState.NOT_NEEDED
+        )
+    )

@@ -1,0 +1,188 @@
+"""The public booking page, the details form, and the guest's booking page."""
+
+from datetime import timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings import guest_access, selectors
+from meetings.availability import day_bounds
+from meetings.models import Booking, LinkState
+from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
+
+pytestmark = pytest.mark.django_db
+
+
+def page_url(meeting_type, **query):
+    url = f"/book/{meeting_type.rep.booking_slug}/{meeting_type.slug}/"
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+def confirm_url(meeting_type):
+    return page_url(meeting_type) + "confirm/"
+
+
+def test_the_page_lists_free_slots_in_the_prospects_time_zone(client):
+    meeting_type = MeetingTypeFactory()
+    response = client.get(page_url(meeting_type, tz="Asia/Tokyo"))
+    assert response.status_code == 200
+    assert b"Times in Asia/Tokyo" in response.content
+    tokyo_day = timezone.now().astimezone(ZoneInfo("Asia/Tokyo")).date() + timedelta(days=2)
+    slots = selectors.available_slots(meeting_type, *day_bounds(tokyo_day, "Asia/Tokyo"))
+    first = slots[0].start.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f">{first:%H:%M}</a>".encode() in response.content
+
+
+def test_a_booked_slot_is_not_offered(client):
+    meeting_type = MeetingTypeFactory()
+    booking = BookingFactory(meeting_type=meeting_type)
+    content = client.get(page_url(meeting_type, tz="UTC")).content.decode()
+
+    def link(moment):
+        return "start=" + quote(moment.strftime("%Y-%m-%dT%H:%M:%S"), safe="")
+
+    assert link(booking.start_at) not in content
+    assert link(booking.start_at + timedelta(minutes=30)) in content
+
+
+def test_an_unknown_time_zone_falls_back_to_the_reps(client):
+    meeting_type = MeetingTypeFactory()
+    response = client.get(page_url(meeting_type, tz="Mars/Olympus"))
+    assert b"Times in America/New_York" in response.content
+
+
+@pytest.mark.parametrize("which", ["rep", "type", "hidden"])
+def test_unknown_or_hidden_pages_are_not_found(client, which):
+    meeting_type = MeetingTypeFactory(is_active=which != "hidden")
+    url = {
+        "rep": f"/book/nobody/{meeting_type.slug}/",
+        "type": f"/book/{meeting_type.rep.booking_slug}/nothing/",
+        "hidden": page_url(meeting_type),
+    }[which]
+    assert client.get(url).status_code == 404
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_booking_page_query_count_does_not_grow_with_bookings(client):
+    meeting_type = MeetingTypeFactory()
+    url = page_url(meeting_type, tz="UTC")
+    BookingFactory(meeting_type=meeting_type)
+    with_one = _queries(client, url)
+    for hour in range(11, 16):
+        for days in (2, 3, 4):
+            BookingFactory(meeting_type=meeting_type, start_at=next_slot(days=days, hour=hour))
+    assert Booking.objects.count() == 16
+    assert _queries(client, url) == with_one <= 4
+
+
+def test_the_details_form_shows_the_chosen_time_in_the_prospects_zone(client):
+    meeting_type = MeetingTypeFactory()
+    start = next_slot()
+    response = client.get(
+        confirm_url(meeting_type), {"start": start.isoformat(), "tz": "Asia/Tokyo"}
+    )
+    local = start.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"{local:%H:%M} (Asia/Tokyo)".encode() in response.content
+
+
+def post_booking(client, meeting_type, **overrides):
+    data = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "start": next_slot().isoformat(),
+        "time_zone": "Europe/London",
+    }
+    data.update(overrides)
+    return client.post(confirm_url(meeting_type), data)
+
+
+def test_booking_leads_to_the_guests_page_which_says_the_link_is_being_prepared(
+    client, django_capture_on_commit_callbacks
+):
+    meeting_type = MeetingTypeFactory()
+    with django_capture_on_commit_callbacks():  # no worker here: the link stays pending
+        response = post_booking(client, meeting_type)
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == guest_access.manage_path(booking)
+    assert booking.guest_time_zone == "Europe/London"
+    page = client.get(response["Location"])
+    assert b"Your Zoom link is being prepared" in page.content
+    assert b'data-settled="false"' in page.content
+    assert b"link_status.js" in page.content
+
+
+def test_the_polled_fragment_shows_the_join_link_once_ready(client):
+    booking = BookingFactory(
+        link_state=LinkState.READY,
+        zoom_meeting_id="85746065432",
+        zoom_join_url="https://zoom.example/j/85746065432",
+        zoom_passcode="a1B2c3D4e5",
+    )
+    token = guest_access.token_for(booking)
+    response = client.get(f"/bookings/guest/{token}/link/")
+    assert b'data-settled="true"' in response.content
+    assert b"https://zoom.example/j/85746065432" in response.content
+    assert b"a1B2c3D4e5" in response.content
+    assert b"<html" not in response.content
+
+
+def test_a_delayed_link_is_explained_without_internal_details(client):
+    booking = BookingFactory(link_state=LinkState.FAILED, link_last_error="Zoom error 3161")
+    response = client.get(guest_access.manage_path(booking))
+    assert b"Your Zoom link is delayed" in response.content
+    assert b"3161" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"name": "   "}, "This field is required."),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"email": ""}, "This field is required."),
+        ({"time_zone": "Mars/Olympus"}, "is not a known time zone"),
+    ],
+)
+def test_bad_details_show_a_clear_message_and_book_nothing(client, overrides, message):
+    meeting_type = MeetingTypeFactory()
+    response = post_booking(client, meeting_type, **overrides)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_an_unreadable_time_sends_the_prospect_back_to_pick_one(client):
+    meeting_type = MeetingTypeFactory()
+    response = post_booking(client, meeting_type, start="yesterday-ish")
+    assert response.status_code == 302 and response["Location"].startswith(page_url(meeting_type))
+    assert not Booking.objects.exists()
+
+
+def test_a_slot_taken_meanwhile_sends_the_prospect_back_with_a_message(client):
+    meeting_type = MeetingTypeFactory()
+    BookingFactory(meeting_type=meeting_type, start_at=next_slot())
+    response = post_booking(client, meeting_type)
+    assert response.status_code == 302
+    follow = client.get(response["Location"])
+    assert "no longer available" in follow.content.decode()
+    assert Booking.objects.count() == 1
+
+
+def test_a_tampered_guest_link_is_not_found(client):
+    booking = BookingFactory()
+    token = guest_access.token_for(booking)
+    assert client.get(f"/bookings/guest/{token[:-2]}xx/").status_code == 404
+    other = BookingFactory(start_at=next_slot(days=3))
+    forged = f"{other.public_id.hex}:{token.split(':')[1]}"
+    assert client.get(f"/bookings/guest/{forged}/").status_code == 404

@@ -1,0 +1,145 @@
+"""The rep's bookings: the upcoming list, a booking's page, and the rep's own changes."""
+
+import pytest
+import responses
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from meetings.models import Booking, InviteDelivery, LinkState
+from meetings.services.invites import send_invites
+from tests.factories import RepFactory
+from tests.integrations.factories import ZoomConnectionFactory
+from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
+
+pytestmark = pytest.mark.django_db
+
+
+def phone_type(rep):
+    return MeetingTypeFactory(rep=rep, location_kind="phone", location_detail="+1 415 555 0100")
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_list_shows_states_and_links_in_a_fixed_number_of_queries(rep_client, rep):
+    meeting_type = MeetingTypeFactory(rep=rep)
+    BookingFactory(meeting_type=meeting_type)
+    with_one = _queries(rep_client, "/bookings/")
+    other_type = MeetingTypeFactory(rep=rep)
+    for days in (3, 4, 5):
+        for hour in (10, 11, 12, 13):
+            BookingFactory(
+                meeting_type=other_type,
+                start_at=next_slot(days=days, hour=hour),
+                link_state=LinkState.READY,
+                zoom_meeting_id="1",
+                zoom_join_url=f"https://zoom.example/j/{days}{hour}",
+            )
+    response = rep_client.get("/bookings/")
+    assert b"https://zoom.example/j/310" in response.content
+    assert b"Preparing the Zoom link" in response.content
+    assert _queries(rep_client, "/bookings/") == with_one
+
+
+def test_a_rep_sees_only_their_own_bookings(rep_client, rep):
+    mine = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep), guest_name="My prospect")
+    theirs = BookingFactory(guest_name="Their prospect")
+    content = rep_client.get("/bookings/").content
+    assert b"My prospect" in content and b"Their prospect" not in content
+    assert rep_client.get(f"/bookings/{mine.pk}/").status_code == 200
+    for suffix in ("", "link/", "reschedule/"):
+        assert rep_client.get(f"/bookings/{theirs.pk}/{suffix}").status_code == 404
+    for action in ("cancel", "retry", "start"):
+        assert rep_client.post(f"/bookings/{theirs.pk}/{action}/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == Booking.Status.CONFIRMED
+
+
+def test_booking_pages_need_a_login(client):
+    booking = BookingFactory()
+    assert client.get("/bookings/").status_code == 302
+    assert client.post(f"/bookings/{booking.pk}/cancel/").status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_the_booking_page_shows_the_reason_a_link_failed_and_offers_a_retry(rep_client, rep):
+    booking = BookingFactory(
+        meeting_type=MeetingTypeFactory(rep=rep),
+        link_state=LinkState.FAILED,
+        link_attempts=3,
+        link_last_error="This Zoom user may not host meetings (Zoom error 3161).",
+    )
+    content = rep_client.get(f"/bookings/{booking.pk}/").content.decode()
+    assert "may not host meetings" in content and "Try again now" in content
+
+
+def test_the_rep_cancels_and_both_get_a_cancellation(
+    rep_client, rep, mailoutbox, django_capture_on_commit_callbacks
+):
+    booking = BookingFactory(meeting_type=phone_type(rep))
+    send_invites(booking.pk)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = rep_client.post(f"/bookings/{booking.pk}/cancel/")
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED and booking.cancelled_by == "rep"
+    assert sorted(m.subject.split(":")[0] for m in mailoutbox) == ["Cancelled", "Cancelled"]
+    assert InviteDelivery.objects.filter(method="CANCEL", sequence=1).count() == 2
+
+
+def test_the_rep_reschedules_to_a_free_slot(rep_client, rep, django_capture_on_commit_callbacks):
+    booking = BookingFactory(meeting_type=phone_type(rep))
+    new_start = next_slot(days=4, hour=15)
+    page = rep_client.get(f"/bookings/{booking.pk}/reschedule/", {"tz": "UTC"})
+    assert page.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = rep_client.post(
+            f"/bookings/{booking.pk}/reschedule/", {"start": new_start.isoformat()}
+        )
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.start_at == new_start and booking.invite_sequence == 1
+
+
+def test_a_reschedule_onto_a_taken_slot_changes_nothing(rep_client, rep):
+    meeting_type = phone_type(rep)
+    booking = BookingFactory(meeting_type=meeting_type)
+    other = BookingFactory(meeting_type=meeting_type, start_at=next_slot(days=3))
+    response = rep_client.post(
+        f"/bookings/{booking.pk}/reschedule/", {"start": other.start_at.isoformat()}, follow=True
+    )
+    assert "no longer available" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.start_at == next_slot() and booking.invite_sequence == 0
+
+
+@responses.activate
+def test_the_host_starts_with_a_fresh_start_link_that_is_never_stored(rep_client, rep):
+    ZoomConnectionFactory(user=rep)
+    booking = BookingFactory(
+        meeting_type=MeetingTypeFactory(rep=rep),
+        link_state=LinkState.READY,
+        zoom_meeting_id="85746065432",
+        zoom_join_url="https://zoom.example/j/85746065432",
+    )
+    start_url = "https://zoom.example/s/85746065432?zak=fresh"
+    responses.get(
+        f"{settings.ZOOM_API_BASE_URL}/meetings/85746065432",
+        json={"id": 85746065432, "start_url": start_url},
+    )
+    page = rep_client.get(f"/bookings/{booking.pk}/")
+    assert b"zak=" not in page.content
+    response = rep_client.post(f"/bookings/{booking.pk}/start/")
+    assert response.status_code == 302 and response["Location"] == start_url
+
+
+def test_another_rep_cannot_cancel(client):
+    booking = BookingFactory()
+    client.force_login(RepFactory())
+    assert client.post(f"/bookings/{booking.pk}/cancel/").status_code == 404
