@@ -213,6 +213,9 @@ class Booking(models.Model):
     zoom_join_url = models.URLField(max_length=2000, blank=True)
     zoom_passcode = models.CharField(max_length=32, blank=True)
     zoom_dial_in = models.JSONField(default=list, blank=True)
+    # What the host did to the meeting inside Zoom (webhooks), for the rep to see and act on.
+    zoom_changed_at = models.DateTimeField(null=True, blank=True)
+    zoom_change_note = models.CharField(max_length=300, blank=True)
 
     # Bumped on every change a calendar must see (RFC 5545 SEQUENCE).
     invite_sequence = models.PositiveIntegerField(default=0)
@@ -297,6 +300,9 @@ class Booking(models.Model):
         self.link_next_attempt_at = None
 
     def mark_link_ready(self, meeting) -> None:
+        # Zoom matches the booking again, so an earlier change made inside Zoom no longer applies.
+        self.zoom_changed_at = None
+        self.zoom_change_note = ""
         self.zoom_meeting_id = meeting.id
         self.zoom_join_url = meeting.join_url
         self.zoom_passcode = meeting.passcode
@@ -321,6 +327,24 @@ class Booking(models.Model):
     def mark_link_failed(self, reason: str) -> None:
         self.link_state = LinkState.FAILED
         self.link_last_error = reason[:2000]
+        self.link_next_attempt_at = None
+        self.link_lease_until = None
+
+    def record_zoom_change(self, note: str) -> None:
+        self.zoom_changed_at = timezone.now()
+        self.zoom_change_note = note[:300]
+
+    def mark_deleted_in_zoom(self) -> None:
+        """The host deleted the meeting inside Zoom: its link is dead; the rep decides what next."""
+        self.record_zoom_change(
+            "The host deleted this meeting in Zoom. Create a new link, or cancel the booking."
+        )
+        self.link_state = LinkState.FAILED
+        self.link_last_error = "Deleted in Zoom by the host."
+        self.zoom_meeting_id = ""
+        self.zoom_join_url = ""
+        self.zoom_passcode = ""
+        self.zoom_dial_in = []
         self.link_next_attempt_at = None
         self.link_lease_until = None
 

@@ -1,0 +1,72 @@
+"""Meetings changed inside Zoom by their host (Zoom's `meeting.updated` / `meeting.deleted`).
+
+The booking stays the source of truth for its time: a change made in Zoom is recorded and shown to
+the rep, who reschedules or recreates the link; it is never silently copied into the booking.
+"""
+
+import logging
+from datetime import UTC, datetime
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from integrations.zoom.signals import zoom_meeting_changed
+
+from .models import Booking, LinkState
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(zoom_meeting_changed, dispatch_uid="meetings.record_zoom_change")
+def record_zoom_change(sender, *, meeting_id: str, change: str, details: dict, **kwargs) -> bool:
+    """Returns True when the meeting belongs to one of our bookings."""
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .filter(zoom_meeting_id=meeting_id)
+            .order_by("-pk")
+            .first()
+        )
+        if booking is None:
+            return False
+        if booking.is_cancelled or booking.link_state in (LinkState.REMOVING, LinkState.REMOVED):
+            return True  # our own cancellation's echo: nothing left to tell the rep
+        if change == "deleted":
+            booking.mark_deleted_in_zoom()
+        else:
+            note = _describe_update(booking, details)
+            if not note:
+                return True  # our own reschedule's echo: Zoom already matches the booking
+            booking.record_zoom_change(note)
+        booking.save()
+    logger.info("Booking %s: meeting %s %s in Zoom", booking.pk, meeting_id, change)
+    return True
+
+
+def _describe_update(booking: Booking, details: dict) -> str:
+    changes = []
+    start = _parse_zoom_time(details.get("start_time"))
+    if start is not None and start != booking.start_at:
+        changes.append(f"start moved to {start:%Y-%m-%d %H:%M} UTC")
+    duration = details.get("duration")
+    if isinstance(duration, int) and duration != booking.duration_minutes:
+        changes.append(f"duration set to {duration} minutes")
+    if "topic" in details and not changes:
+        changes.append("topic changed")
+    if not changes:
+        return ""
+    return (
+        "The host changed this meeting in Zoom ("
+        + ", ".join(changes)
+        + "). The booking was not changed: reschedule it, or change it back in Zoom."
+    )
+
+
+def _parse_zoom_time(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
