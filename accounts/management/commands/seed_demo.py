@@ -1,6 +1,11 @@
+from datetime import time
+
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
+from meetings.availability import Window
+from meetings.models import LocationKind, MeetingType
+from meetings.services.meeting_types import save_meeting_type
 
 DEMO_EMAIL = "rep@example.com"
 DEMO_PASSWORD = "demo-password-123"
@@ -17,6 +22,18 @@ class Command(BaseCommand):
         )
         rep.set_password(DEMO_PASSWORD)
         rep.save()
+        if not rep.meeting_types.exists():
+            intro = MeetingType(
+                rep=rep,
+                name="Intro call",
+                slug="intro-call",
+                duration_minutes=30,
+                description="A first 30-minute conversation about your team's scheduling.",
+                location_kind=LocationKind.ZOOM,
+                zoom_waiting_room=True,
+            )
+            weekdays = [Window(weekday=day, start=time(9), end=time(17)) for day in range(5)]
+            save_meeting_type(intro, weekdays)
         admin, _ = User.objects.get_or_create(
             email=ADMIN_EMAIL, defaults={"is_staff": True, "is_superuser": True}
         )
@@ -25,6 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo rep:   {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
-                f"Demo admin: {ADMIN_EMAIL} / {DEMO_PASSWORD}  (Django admin at /admin/)"
+                f"Demo admin: {ADMIN_EMAIL} / {DEMO_PASSWORD}  (Django admin at /admin/)\n"
+                f"Booking page (after connecting Zoom): /book/{rep.booking_slug}/intro-call/"
             )
         )
