@@ -1,0 +1,364 @@
+"""The Zoom roster in the Django admin: every rep's connection, worst first, with actions.
+
+Read-only by design: rows come from reps signing up and connecting. Tokens are deferred in the
+queryset and named nowhere here, so no page, action or export can show one.
+"""
+
+import csv
+import json
+from datetime import UTC
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+
+from integrations.zoom.models import ZoomConnection
+
+from . import roster, roster_actions
+from .models import ReconnectNotice, ZoomRosterEntry
+from .roster_filters import PlanFilter, StatusFilter, ZoomAccountFilter
+
+# Actions call Zoom synchronously, one rep after the other, within the admin's request: a bound
+# keeps a click from running into the web server's timeout (each call may take ZOOM_HTTP_TIMEOUT).
+MAX_REPS_PER_ZOOM_ACTION = 25
+PERMISSION = "integrations.{}"
+
+
+def _when(value) -> str:
+    if not value:
+        return "—"
+    return format_html(
+        '<span title="{} UTC">{} ago</span>',
+        value.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+        timesince(value),
+    )
+
+
+@admin.register(ZoomRosterEntry)
+class ZoomRosterAdmin(admin.ModelAdmin):
+    list_display = (
+        "rep",
+        "status",
+        "zoom_email",
+        "zoom_account",
+        "plan",
+        "scopes",
+        "connected_since",
+        "last_success",
+        "last_refresh",
+        "last_error",
+        "bookings_at_risk",
+    )
+    list_display_links = ("rep",)
+    list_filter = (StatusFilter, ZoomAccountFilter, PlanFilter)
+    search_fields = ("email", "first_name", "last_name", "zoom_connection__zoom_email")
+    search_help_text = "Search by the rep's name or email, or their Zoom email."
+    list_per_page = 50
+    # Showing every rep on one page would undo the pagination for large teams.
+    list_max_show_all = 0
+    show_full_result_count = False
+    actions = (
+        "test_connection",
+        "refresh_now",
+        "disconnect",
+        "send_reconnect_email",
+        "export_csv",
+        "export_json",
+    )
+    readonly_fields = (
+        "rep",
+        "status",
+        "reconnect_detail",
+        "zoom_email",
+        "zoom_account",
+        "zoom_user_id",
+        "plan",
+        "scopes",
+        "connected_since",
+        "last_success",
+        "last_refresh",
+        "last_error",
+        "connect_started",
+        "bookings_at_risk",
+        "last_reconnect_email",
+    )
+    fields = readonly_fields
+
+    # Permissions ------------------------------------------------------------------------------
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_check_permission(self, request):
+        return request.user.has_perm(PERMISSION.format("check_zoom_connection"))
+
+    def has_disconnect_permission(self, request):
+        return request.user.has_perm(PERMISSION.format("disconnect_zoom_connection"))
+
+    def has_email_permission(self, request):
+        return request.user.has_perm(PERMISSION.format("email_zoom_reconnect"))
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(PERMISSION.format("export_zoom_roster"))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Zoom roster: every rep's connection, worst first"} | (
+            extra_context or {}
+        )
+        return super().changelist_view(request, extra_context)
+
+    # Query ------------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return roster.roster_entries()
+
+    def get_ordering(self, request):
+        return roster.ROSTER_ORDERING
+
+    # Columns ----------------------------------------------------------------------------------
+
+    @admin.display(description="Rep", ordering="email")
+    def rep(self, entry):
+        name = entry.get_full_name()
+        return format_html("{}<br><small>{}</small>", entry.email, name) if name else entry.email
+
+    @admin.display(description="Status", ordering="roster_rank")
+    def status(self, entry):
+        status = roster.status_of(entry)
+        connection = roster.connection_of(entry)
+        detail = ""
+        if status == roster.RosterStatus.NEEDS_RECONNECT:
+            detail = format_html(
+                "{} — since {}",
+                connection.get_needs_reconnect_reason_display() or "reason unknown",
+                _when(connection.needs_reconnect_since),
+            )
+        elif status == roster.RosterStatus.AWAITING_APPROVAL:
+            detail = format_html(
+                "clicked Connect {}; a Zoom admin's approval is the usual cause",
+                _when(connection.connect_started_at),
+            )
+        elif status == roster.RosterStatus.REMOVED:
+            detail = format_html("removed {}", _when(connection.removed_at))
+        return format_html(
+            '<span class="zoom-status zoom-status--{}">{}</span>{}',
+            status.value,
+            status.label,
+            format_html("<br><small>{}</small>", detail) if detail else "",
+        )
+
+    def _field(self, entry, name: str):
+        connection = roster.connection_of(entry)
+        return getattr(connection, name, None) if connection else None
+
+    @admin.display(description="Zoom email", ordering="zoom_connection__zoom_email")
+    def zoom_email(self, entry):
+        return self._field(entry, "zoom_email") or "—"
+
+    @admin.display(description="Zoom account", ordering="zoom_connection__zoom_account_id")
+    def zoom_account(self, entry):
+        account = self._field(entry, "zoom_account_id")
+        if not account:
+            return "—"
+        url = reverse("admin:integrations_zoomrosterentry_changelist")
+        return format_html(
+            '<a href="{}?{}" class="mono">{}</a>',
+            url,
+            urlencode({"zoom_account": account}),
+            account,
+        )
+
+    @admin.display(description="Zoom user id")
+    def zoom_user_id(self, entry):
+        return self._field(entry, "zoom_user_id") or "—"
+
+    @admin.display(description="Plan", ordering="zoom_connection__zoom_user_type")
+    def plan(self, entry):
+        connection = roster.connection_of(entry)
+        return (connection and connection.get_zoom_user_type_display()) or "—"
+
+    @admin.display(description="Granted scopes")
+    def scopes(self, entry):
+        connection = roster.connection_of(entry)
+        if connection is None or not connection.scopes:
+            return "—"
+        granted = format_html_join(
+            " ", "<code>{}</code>", ((s,) for s in connection.granted_scope_list)
+        )
+        missing = connection.missing_capabilities
+        if not missing:
+            return granted
+        return format_html(
+            '{}<br><small class="zoom-missing">Missing: {}</small>',
+            granted,
+            ", ".join(c.label for c in missing),
+        )
+
+    @admin.display(description="Connected since", ordering="zoom_connection__connected_at")
+    def connected_since(self, entry):
+        return _when(self._field(entry, "connected_at"))
+
+    @admin.display(description="Last successful call", ordering="zoom_connection__last_success_at")
+    def last_success(self, entry):
+        return _when(self._field(entry, "last_success_at"))
+
+    @admin.display(description="Last refresh", ordering="zoom_connection__last_refreshed_at")
+    def last_refresh(self, entry):
+        return _when(self._field(entry, "last_refreshed_at"))
+
+    @admin.display(description="Last error", ordering="zoom_connection__last_error_at")
+    def last_error(self, entry):
+        error = self._field(entry, "last_error")
+        if not error:
+            return "—"
+        return format_html(
+            '<span title="{}">{}</span><br><small>{}</small>',
+            error,
+            Truncator(error).chars(80),
+            _when(self._field(entry, "last_error_at")),
+        )
+
+    @admin.display(description="Bookings at risk", ordering="bookings_at_risk")
+    def bookings_at_risk(self, entry):
+        if not entry.bookings_at_risk:
+            return "0"
+        url = reverse("admin:meetings_booking_changelist")
+        return format_html(
+            '<a href="{}?{}">{}</a>', url, urlencode({"q": entry.email}), entry.bookings_at_risk
+        )
+
+    # Detail page only ---------------------------------------------------------------------------
+
+    @admin.display(description="Why it needs reconnecting")
+    def reconnect_detail(self, entry):
+        return self._field(entry, "needs_reconnect_detail") or "—"
+
+    @admin.display(description="Connect clicked, never came back")
+    def connect_started(self, entry):
+        return _when(self._field(entry, "connect_started_at"))
+
+    @admin.display(description="Last reconnect email")
+    def last_reconnect_email(self, entry):
+        notice = ReconnectNotice.objects.filter(rep_id=entry.pk).first()
+        if notice is None:
+            return "never sent"
+        how = f"sent by {notice.sent_by}" if notice.sent_by_id else "sent automatically"
+        return format_html("{} ({}, to {})", _when(notice.sent_at), how, notice.email)
+
+    # Actions ----------------------------------------------------------------------------------
+
+    @admin.action(
+        description="Test the Zoom connection now (asks Zoom who the user is)",
+        permissions=["check"],
+    )
+    def test_connection(self, request, queryset):
+        self._run(
+            request, queryset, "Tested the Zoom connection", roster_actions.check_connection_now
+        )
+
+    @admin.action(description="Refresh the Zoom tokens now", permissions=["check"])
+    def refresh_now(self, request, queryset):
+        self._run(request, queryset, "Refreshed the Zoom tokens", roster_actions.refresh_now)
+
+    @admin.action(
+        description="Disconnect Zoom (revokes the app's access at Zoom)", permissions=["disconnect"]
+    )
+    def disconnect(self, request, queryset):
+        self._run(request, queryset, "Disconnected Zoom", roster_actions.disconnect)
+
+    @admin.action(description="Email the rep a reconnect link now", permissions=["email"])
+    def send_reconnect_email(self, request, queryset):
+        def send(rep, connection):
+            return roster_actions.send_reconnect_email(rep, connection, admin=request.user)
+
+        self._run(request, queryset, "Sent the Zoom reconnect email", send)
+
+    def _run(self, request, queryset, verb: str, operation) -> None:
+        reps = list(queryset[: MAX_REPS_PER_ZOOM_ACTION + 1])
+        if len(reps) > MAX_REPS_PER_ZOOM_ACTION:
+            self.message_user(
+                request,
+                f"Select at most {MAX_REPS_PER_ZOOM_ACTION} reps at a time: each one is a call "
+                "to Zoom made while you wait.",
+                messages.ERROR,
+            )
+            return
+        # The full rows, tokens included, go to the Zoom services only; the page never sees them.
+        connections = ZoomConnection.objects.in_bulk([rep.pk for rep in reps], field_name="user_id")
+        succeeded = []
+        for rep in reps:
+            outcome = operation(rep, connections.get(rep.pk))
+            if outcome.acted:
+                self.log_change(request, rep, f"{verb}: {outcome.message}")
+            if outcome.succeeded:
+                succeeded.append(outcome.message)
+            else:
+                self.message_user(
+                    request, outcome.message, messages.ERROR if outcome.acted else messages.WARNING
+                )
+        if succeeded:
+            self.message_user(request, " ".join(succeeded), messages.SUCCESS)
+
+    @admin.action(description="Export selected as CSV (no tokens)", permissions=["export"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="zoom-roster.csv"'
+        writer = csv.DictWriter(response, fieldnames=roster.EXPORT_COLUMNS)
+        writer.writeheader()
+        count = 0
+        for entry in queryset:
+            writer.writerow(roster.export_row(entry))
+            count += 1
+        self._log_export(request, queryset, "CSV", count)
+        return response
+
+    @admin.action(description="Export selected as JSON (no tokens)", permissions=["export"])
+    def export_json(self, request, queryset):
+        rows = [roster.export_row(entry) for entry in queryset]
+        response = HttpResponse(
+            json.dumps({"reps": rows}, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="zoom-roster.json"'
+        self._log_export(request, queryset, "JSON", len(rows))
+        return response
+
+    def _log_export(self, request, queryset, kind: str, count: int) -> None:
+        # An export hands reps' Zoom details to whoever clicked: the log records who took which.
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=queryset.order_by(),
+            action_flag=CHANGE,
+            change_message=f"Exported the Zoom roster as {kind} ({count} reps).",
+        )
+
+
+@admin.register(ReconnectNotice)
+class ReconnectNoticeAdmin(admin.ModelAdmin):
+    """The reconnect emails reps were sent: support's answer to "were they told?"."""
+
+    list_display = ("rep", "email", "connection_status", "reason", "sent_at", "sent_by")
+    list_filter = ("connection_status", "reason")
+    search_fields = ("rep__email", "email")
+    list_select_related = ("rep", "sent_by")
+    readonly_fields = ("rep", "email", "connection_status", "reason", "sent_at", "sent_by")
+
+    # A log: nobody writes or erases it by hand (deleting one would also lift the daily limit).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

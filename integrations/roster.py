@@ -1,0 +1,213 @@
+"""Reads for the admin's Zoom roster: every rep with their connection's health, worst first.
+
+One query returns a page of reps with their connection joined and everything the page shows
+annotated, so the roster runs the same number of queries for 10 reps as for 10,000. Tokens are
+deferred: the roster never loads (or decrypts) them.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from integrations.zoom.errors import ReconnectReason
+from integrations.zoom.models import PENDING_CONNECT_WINDOW, ZoomConnection
+from meetings.models import Booking, LinkState
+
+from .models import ZoomRosterEntry
+
+_Status = ZoomConnection.Status
+TOKEN_FIELDS = ("zoom_connection__access_token", "zoom_connection__refresh_token")
+
+# Link states that mean a guest is, or may soon be, without a working Zoom link.
+LINK_STATES_AT_RISK = (LinkState.PENDING, LinkState.WAITING_FOR_RECONNECT, LinkState.FAILED)
+
+
+class RosterStatus(TextChoices):
+    """A rep's Zoom state as an admin needs it, declared worst first (the roster's order)."""
+
+    NEEDS_RECONNECT = _Status.NEEDS_RECONNECT.value, _Status.NEEDS_RECONNECT.label
+    REMOVED = _Status.REMOVED.value, _Status.REMOVED.label
+    # Zoom never sends back a rep it blocks for lack of admin pre-approval, so a Connect click
+    # that never came back is shown as that (see integrations.zoom.models.connect_started_at).
+    AWAITING_APPROVAL = "awaiting_approval", "Connect never came back"
+    NEVER_CONNECTED = "never_connected", "Never connected"
+    DISCONNECTED = "disconnected", "Disconnected"
+    CONNECTED = _Status.CONNECTED.value, _Status.CONNECTED.label
+
+    @property
+    def rank(self) -> int:
+        return list(RosterStatus).index(self)
+
+    @property
+    def is_problem(self) -> bool:
+        return self in (self.NEEDS_RECONNECT, self.REMOVED, self.AWAITING_APPROVAL)
+
+
+def _status_rules(now: datetime) -> list[tuple[Q, RosterStatus]]:
+    """Which RosterStatus a rep has, as conditions tried in order (first match wins)."""
+    connection = "zoom_connection__"
+    return [
+        (Q(**{f"{connection}status": _Status.NEEDS_RECONNECT}), RosterStatus.NEEDS_RECONNECT),
+        (Q(**{f"{connection}status": _Status.REMOVED}), RosterStatus.REMOVED),
+        # A connected rep who clicked Connect again and did not come back still works: connected.
+        (Q(**{f"{connection}status": _Status.CONNECTED}), RosterStatus.CONNECTED),
+        (
+            Q(**{f"{connection}connect_started_at__gt": now - PENDING_CONNECT_WINDOW}),
+            RosterStatus.AWAITING_APPROVAL,
+        ),
+        (Q(**{f"{connection}connected_at__isnull": False}), RosterStatus.DISCONNECTED),
+    ]
+
+
+def roster_status_expression(now: datetime | None = None) -> Case:
+    rules = _status_rules(now or timezone.now())
+    return Case(
+        *[When(condition, then=Value(status.value)) for condition, status in rules],
+        default=Value(RosterStatus.NEVER_CONNECTED.value),
+    )
+
+
+def roster_rank_expression(now: datetime | None = None) -> Case:
+    rules = _status_rules(now or timezone.now())
+    return Case(
+        *[When(condition, then=Value(status.rank)) for condition, status in rules],
+        default=Value(RosterStatus.NEVER_CONNECTED.rank),
+        output_field=IntegerField(),
+    )
+
+
+def _bookings_at_risk_count(now: datetime) -> Coalesce:
+    """Per rep: upcoming confirmed bookings whose Zoom link is not there (yet)."""
+    per_rep = (
+        Booking.objects.filter(
+            rep=OuterRef("pk"),
+            status=Booking.Status.CONFIRMED,
+            end_at__gte=now,
+            link_state__in=LINK_STATES_AT_RISK,
+        )
+        .order_by()
+        .values("rep")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_rep, output_field=IntegerField()), Value(0))
+
+
+# Worst first; within a status, the longest broken first, then by email (unique: a total order).
+ROSTER_ORDERING = (
+    F("roster_rank").asc(),
+    F("zoom_connection__needs_reconnect_since").asc(nulls_last=True),
+    F("email").asc(),
+)
+
+
+def roster_entries(now: datetime | None = None) -> QuerySet[ZoomRosterEntry]:
+    """Every rep, connected or not, with `roster_status`, `roster_rank` and
+    `bookings_at_risk` annotated and the connection (without tokens) joined, worst first."""
+    now = now or timezone.now()
+    return (
+        ZoomRosterEntry.objects.select_related("zoom_connection")
+        .defer(*TOKEN_FIELDS)
+        .annotate(
+            roster_status=roster_status_expression(now),
+            roster_rank=roster_rank_expression(now),
+            bookings_at_risk=_bookings_at_risk_count(now),
+        )
+        .order_by(*ROSTER_ORDERING)
+    )
+
+
+def connection_of(entry) -> ZoomConnection | None:
+    """The rep's connection as loaded with the roster (no query), or None if they never started."""
+    try:
+        return entry.zoom_connection
+    except ObjectDoesNotExist:
+        return None
+
+
+def status_of(entry) -> RosterStatus:
+    return RosterStatus(entry.roster_status)
+
+
+def zoom_accounts() -> list[tuple[str, int]]:
+    """(Zoom account id, number of reps) for every account a rep is or was connected through."""
+    rows = (
+        ZoomConnection.objects.exclude(zoom_account_id="")
+        .values("zoom_account_id")
+        .annotate(reps=Count("pk"))
+        .order_by("zoom_account_id")
+    )
+    return [(row["zoom_account_id"], row["reps"]) for row in rows]
+
+
+def blocked_by_approval(entries: QuerySet) -> QuerySet:
+    """Reps that a Zoom admin's Marketplace approval would unblock: their Connect never came back,
+    or Zoom said an admin withdrew the app's approval (4738)."""
+    return entries.filter(
+        Q(roster_status=RosterStatus.AWAITING_APPROVAL)
+        | Q(
+            roster_status=RosterStatus.NEEDS_RECONNECT,
+            zoom_connection__needs_reconnect_reason=ReconnectReason.APPROVAL_WITHDRAWN,
+        )
+    )
+
+
+# What exports contain, by name: a whitelist, so a field added to the connection later (a token,
+# say) can never leak into an export by accident.
+EXPORT_COLUMNS = (
+    "rep_email",
+    "rep_name",
+    "status",
+    "reason",
+    "zoom_email",
+    "zoom_account_id",
+    "plan",
+    "scopes",
+    "connected_at",
+    "last_success_at",
+    "last_refreshed_at",
+    "last_error",
+    "last_error_at",
+    "bookings_at_risk",
+)
+
+
+def export_row(entry) -> dict:
+    """One rep as an export row: only EXPORT_COLUMNS, as plain strings and numbers."""
+    connection = connection_of(entry)
+
+    def at(name: str) -> str:
+        value = getattr(connection, name, None) if connection else None
+        return value.isoformat() if value else ""
+
+    return {
+        "rep_email": entry.email,
+        "rep_name": entry.get_full_name(),
+        "status": entry.roster_status,
+        "reason": connection.needs_reconnect_reason if connection else "",
+        "zoom_email": connection.zoom_email if connection else "",
+        "zoom_account_id": connection.zoom_account_id if connection else "",
+        "plan": (connection.get_zoom_user_type_display() or "") if connection else "",
+        "scopes": " ".join(connection.granted_scope_list) if connection else "",
+        "connected_at": at("connected_at"),
+        "last_success_at": at("last_success_at"),
+        "last_refreshed_at": at("last_refreshed_at"),
+        "last_error": connection.last_error if connection else "",
+        "last_error_at": at("last_error_at"),
+        "bookings_at_risk": entry.bookings_at_risk,
+    }

@@ -1,0 +1,120 @@
+"""What the roster's admin actions do to one rep's Zoom connection, reported in an admin's words.
+
+Each function takes the rep and their connection (None when they never started connecting) and
+returns an Outcome: whether it worked and one sentence for the admin's messages and the admin log.
+Zoom is reached only through integrations.zoom (with_zoom, refresh_connection, disconnect_zoom).
+The sentences carry error types and reason labels, never Zoom's raw answers: those are not ours to
+echo into the log.
+"""
+
+import smtplib
+from dataclasses import dataclass
+
+from integrations.zoom.errors import (
+    ReconnectReason,
+    ZoomError,
+    ZoomNeedsReconnect,
+    ZoomNotConnected,
+)
+from integrations.zoom.models import ZoomConnection
+from integrations.zoom.services import disconnect_zoom
+from integrations.zoom.tokens import refresh_connection, with_zoom
+
+from .notifications import notify_needs_reconnect
+
+
+@dataclass(frozen=True)
+class Outcome:
+    succeeded: bool
+    message: str
+    # False when there was nothing to do (e.g. the rep never connected): reported, not logged.
+    acted: bool = True
+
+
+def _state(connection: ZoomConnection | None) -> str:
+    if connection is None:
+        return "they never connected Zoom"
+    return f"their Zoom connection is “{connection.get_status_display()}”"
+
+
+def _not_connected(rep, connection: ZoomConnection | None) -> Outcome:
+    return Outcome(False, f"{rep.email}: skipped, {_state(connection)}.", acted=False)
+
+
+def _broke(rep, exc: ZoomNeedsReconnect) -> str:
+    return (
+        f"{rep.email}: Zoom refused the connection, which now needs reconnecting "
+        f"({ReconnectReason(exc.reason).label})."
+    )
+
+
+def _failed(rep, connection: ZoomConnection, what: str, exc: ZoomError) -> Outcome:
+    # Zoom down or answering oddly says nothing about the authorization: the status stays.
+    connection.record_error(f"{what} from the admin failed: {type(exc).__name__}")
+    return Outcome(
+        False,
+        f"{rep.email}: Zoom did not answer usefully ({type(exc).__name__}); "
+        "the connection is unchanged.",
+    )
+
+
+def check_connection_now(rep, connection: ZoomConnection | None) -> Outcome:
+    """Ask Zoom who this connection is (GET /users/me), refreshing the token if it is due."""
+    if connection is None or not connection.is_usable:
+        return _not_connected(rep, connection)
+    try:
+        profile = with_zoom(connection, lambda client, token: client.get_me(token))
+    except ZoomNeedsReconnect as exc:
+        return Outcome(False, _broke(rep, exc))
+    except ZoomNotConnected:
+        return _not_connected(rep, connection)
+    except ZoomError as exc:
+        return _failed(rep, connection, "Testing the connection", exc)
+    return Outcome(True, f"{rep.email}: Zoom answered for {profile.get('email') or 'the user'}.")
+
+
+def refresh_now(rep, connection: ZoomConnection | None) -> Outcome:
+    """Swap the tokens for new ones now (serialized with every other refresh of this rep)."""
+    if connection is None or not connection.is_usable:
+        return _not_connected(rep, connection)
+    try:
+        refresh_connection(connection)
+    except ZoomNeedsReconnect as exc:
+        return Outcome(False, _broke(rep, exc))
+    except ZoomNotConnected:
+        return _not_connected(rep, connection)
+    except ZoomError as exc:
+        return _failed(rep, connection, "Refreshing the tokens", exc)
+    return Outcome(True, f"{rep.email}: Zoom issued new tokens.")
+
+
+def disconnect(rep, connection: ZoomConnection | None) -> Outcome:
+    """Revoke the app's access at Zoom and forget the tokens and Zoom ids here."""
+    if connection is None or (
+        connection.status == ZoomConnection.Status.DISCONNECTED and not connection.access_token
+    ):
+        return _not_connected(rep, connection)
+    if disconnect_zoom(connection):
+        return Outcome(True, f"{rep.email}: disconnected; Zoom access revoked.")
+    return Outcome(
+        False,
+        f"{rep.email}: disconnected here, but Zoom could not be reached to revoke access; "
+        "the rep should remove the app in Zoom.",
+    )
+
+
+def send_reconnect_email(rep, connection: ZoomConnection | None, *, admin) -> Outcome:
+    """Email the rep a reconnect link now, even if they got one today (the admin asked)."""
+    if connection is None or connection.status not in (
+        ZoomConnection.Status.NEEDS_RECONNECT,
+        ZoomConnection.Status.REMOVED,
+    ):
+        return Outcome(False, f"{rep.email}: no email sent, {_state(connection)}.", acted=False)
+    try:
+        sent = notify_needs_reconnect(connection, force=True, sent_by=admin)
+    except (smtplib.SMTPException, OSError) as exc:
+        return Outcome(False, f"{rep.email}: the mail server refused ({type(exc).__name__}).")
+    if not sent:
+        # The rep reconnected between the page load and the click.
+        return Outcome(False, f"{rep.email}: no email sent, Zoom works again.", acted=False)
+    return Outcome(True, f"{rep.email}: reconnect email sent.")
