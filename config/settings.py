@@ -147,6 +147,8 @@ STORAGES = {
 # Email: console in the demo, SMTP (EMAIL_URL) in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A stuck mail server must not hang a worker or a request.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Scheduler <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

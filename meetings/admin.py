@@ -33,6 +33,7 @@ class BookingAdmin(admin.ModelAdmin):
         "start_at",
         "status",
         "link_state",
+        "zoom_meeting_id",
         "link_attempts",
         "link_next_attempt_at",
         "link_last_error",
@@ -44,7 +45,27 @@ class BookingAdmin(admin.ModelAdmin):
     inlines = [InviteDeliveryInline]
     actions = ["retry_zoom_link"]
 
-    @admin.action(description="Try the Zoom link again (failed or waiting bookings)")
+    # Bookings change through the product's services (reschedule, cancel, retry), never by
+    # editing rows here: the admin views them and can put a Zoom link back in line.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("meetings.change_booking")
+
+    @admin.action(
+        description="Try the Zoom link again (failed or waiting bookings)", permissions=["retry"]
+    )
     def retry_zoom_link(self, request, queryset):
-        retried = sum(retry_link(booking) for booking in queryset)
+        retried = 0
+        for booking in queryset:
+            if retry_link(booking):
+                retried += 1
+                self.log_change(request, booking, "Put the Zoom link back in line.")
         self.message_user(request, f"{retried} booking(s) put back in line.", messages.SUCCESS)
