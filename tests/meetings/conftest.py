@@ -1,6 +1,10 @@
 import pytest
+from django.test import Client
 
 from config.celery import app as celery_app
+from integrations.zoom.models import ZoomConnection
+from tests.integrations import steps
+from tests.meetings.factories import ZOOM_EMAIL
 
 WORKER_FIXTURES = {"celery_worker", "celery_workers"}
 
@@ -17,3 +21,29 @@ def tasks_run_inline(request):
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = old
+
+
+@pytest.fixture
+def connect_zoom(sandbox):
+    """`connect_zoom(rep, zoom_email=ZOOM_EMAIL, **zoom_user)`: the rep connects a sandbox Zoom
+    user through the real consent flow; returns the rep's ZoomConnection. `zoom_user` is what
+    `sandbox.create_user` takes (timezone, user_type, hosting_disabled, settings…)."""
+
+    def connect(rep, zoom_email: str = ZOOM_EMAIL, **zoom_user) -> ZoomConnection:
+        sandbox.create_user(zoom_email, **zoom_user)
+        browser = Client()
+        browser.force_login(rep)
+        response = steps.connect(browser, sandbox, zoom_email)
+        assert response.status_code == 302 and response["Location"] == "/integrations/"
+        connection = ZoomConnection.objects.get(user=rep)
+        assert connection.is_usable
+        return connection
+
+    return connect
+
+
+@pytest.fixture
+def zoom_rep(rep, connect_zoom):
+    """The rep, connected to the Zoom sandbox as ZOOM_EMAIL."""
+    connect_zoom(rep)
+    return rep

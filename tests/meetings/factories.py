@@ -61,3 +61,7 @@ class BookingFactory(factory.django.DjangoModelFactory):
             LinkState.PENDING if o.location_kind == LocationKind.ZOOM else LinkState.NOT_NEEDED
         )
     )
+
+
+# The Zoom user the `zoom_rep` fixture connects in the sandbox.
+ZOOM_EMAIL = "rep.zoom@example.com"

@@ -3,16 +3,21 @@
 from datetime import time
 
 import pytest
-import responses
-from django.conf import settings
 
 from meetings.models import AvailabilityWindow, MeetingType
 from tests.factories import RepFactory
-from tests.integrations.factories import ZoomConnectionFactory
 from tests.meetings.factories import MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db
 NEW = "/meeting-types/new/"
+# A Zoom user whose own defaults differ from the form's (waiting room, join before host and
+# recording are all off there). Zoom reports the waiting room in both sections.
+ZOOM_SETTINGS = {
+    "schedule_meeting": {"join_before_host": True},
+    "in_meeting": {"waiting_room": True},
+    "meeting_security": {"waiting_room": True},
+    "recording": {"auto_recording": "local"},
+}
 
 
 def valid_data(**overrides) -> dict:
@@ -56,29 +61,20 @@ def test_the_form_offers_to_connect_zoom_when_it_is_not_connected(rep_client):
     assert b"Connect Zoom" in response.content
 
 
-@responses.activate
-def test_a_new_meeting_type_starts_from_the_reps_zoom_settings(rep_client, rep):
-    ZoomConnectionFactory(user=rep)
-    responses.get(
-        f"{settings.ZOOM_API_BASE_URL}/users/me/settings",
-        json={
-            "schedule_meeting": {"join_before_host": True},
-            "in_meeting": {"waiting_room": True},
-            "recording": {"auto_recording": "local"},
-        },
-    )
+def test_a_new_meeting_type_starts_from_the_reps_zoom_settings(rep_client, rep, connect_zoom):
+    connect_zoom(rep, settings=ZOOM_SETTINGS)
     form = rep_client.get(NEW).context["form"]
     assert form.initial["zoom_waiting_room"] is True
     assert form.initial["zoom_join_before_host"] is True
     assert form.initial["zoom_auto_recording"] == "local"
 
 
-@responses.activate
-def test_zoom_settings_that_fail_to_load_leave_our_defaults(rep_client, rep):
-    ZoomConnectionFactory(user=rep)
-    responses.get(f"{settings.ZOOM_API_BASE_URL}/users/me/settings", status=503)
+def test_zoom_settings_that_fail_to_load_leave_our_defaults(rep_client, rep, connect_zoom, sandbox):
+    connect_zoom(rep, settings=ZOOM_SETTINGS)
+    sandbox.fail_next("/users/me/settings", status=503)
     response = rep_client.get(NEW)
     assert response.status_code == 200
+    assert sandbox.calls("/users/me/settings")[-1]["status"] == 503
     assert response.context["form"].initial["zoom_waiting_room"] is False
 
 
@@ -173,9 +169,7 @@ def test_meeting_type_pages_need_a_login(client):
     assert not MeetingType.objects.exists()
 
 
-def test_a_basic_zoom_user_is_told_about_the_40_minute_limit(rep_client, rep):
-    ZoomConnectionFactory(user=rep, zoom_user_type=1)
-    with responses.RequestsMock() as mock:
-        mock.get(f"{settings.ZOOM_API_BASE_URL}/users/me/settings", json={})
-        response = rep_client.get(NEW)
+def test_a_basic_zoom_user_is_told_about_the_40_minute_limit(rep_client, rep, connect_zoom):
+    connect_zoom(rep, user_type=1)
+    response = rep_client.get(NEW)
     assert b"Zoom ends its meetings after 40 minutes" in response.content

@@ -1,15 +1,15 @@
 """The rep's bookings: the upcoming list, a booking's page, and the rep's own changes."""
 
+import json
+
 import pytest
-import responses
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Booking, InviteDelivery, LinkState
+from meetings.services import zoom_links
 from meetings.services.invites import send_invites
 from tests.factories import RepFactory
-from tests.integrations.factories import ZoomConnectionFactory
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
 
 pytestmark = pytest.mark.django_db
@@ -119,24 +119,21 @@ def test_a_reschedule_onto_a_taken_slot_changes_nothing(rep_client, rep):
     assert booking.start_at == next_slot() and booking.invite_sequence == 0
 
 
-@responses.activate
-def test_the_host_starts_with_a_fresh_start_link_that_is_never_stored(rep_client, rep):
-    ZoomConnectionFactory(user=rep)
-    booking = BookingFactory(
-        meeting_type=MeetingTypeFactory(rep=rep),
-        link_state=LinkState.READY,
-        zoom_meeting_id="85746065432",
-        zoom_join_url="https://zoom.example/j/85746065432",
-    )
-    start_url = "https://zoom.example/s/85746065432?zak=fresh"
-    responses.get(
-        f"{settings.ZOOM_API_BASE_URL}/meetings/85746065432",
-        json={"id": 85746065432, "start_url": start_url},
-    )
+def test_the_host_starts_with_a_fresh_start_link_that_is_never_stored(
+    rep_client, zoom_rep, sandbox
+):
+    booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=zoom_rep))
+    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
     page = rep_client.get(f"/bookings/{booking.pk}/")
     assert b"zak=" not in page.content
     response = rep_client.post(f"/bookings/{booking.pk}/start/")
+    # Fetched from Zoom on the click: the start link Zoom answered then, host key and all.
+    (read,) = sandbox.calls(f"/meetings/{Booking.objects.get(pk=booking.pk).zoom_meeting_id}")
+    start_url = json.loads(read["response_body"])["start_url"]
+    assert read["method"] == "GET" and "zak=" in start_url
     assert response.status_code == 302 and response["Location"] == start_url
+    stored = json.dumps(list(Booking.objects.values().get(pk=booking.pk).values()), default=str)
+    assert "zak=" not in stored
 
 
 def test_another_rep_cannot_cancel(client):

@@ -3,34 +3,28 @@
 from datetime import timedelta
 
 import pytest
-import responses
-from django.conf import settings
 from django.utils import timezone
 
 from meetings import tasks
 from meetings.models import Booking, LinkState
-from tests.integrations.factories import ZoomConnectionFactory
-from tests.meetings.factories import BookingFactory, MeetingTypeFactory
+from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def meeting_json():
-    return {"id": 85746065432, "join_url": "https://zoom.example/j/85746065432", "password": "x1"}
-
-
-@responses.activate
-def test_an_overdue_booking_nobody_holds_gets_its_link(django_capture_on_commit_callbacks):
-    rep = ZoomConnectionFactory().user
+def test_an_overdue_booking_nobody_holds_gets_its_link(
+    zoom_rep, sandbox, django_capture_on_commit_callbacks
+):
     booking = BookingFactory(
-        meeting_type=MeetingTypeFactory(rep=rep),
+        meeting_type=MeetingTypeFactory(rep=zoom_rep),
         link_next_attempt_at=timezone.now() - timedelta(minutes=1),
     )
-    responses.post(f"{settings.ZOOM_API_BASE_URL}/users/me/meetings", json=meeting_json())
     with django_capture_on_commit_callbacks(execute=True):
         tasks.sweep_due_work()
     booking.refresh_from_db()
     assert booking.link_state == LinkState.READY
+    (meeting,) = sandbox.meetings(ZOOM_EMAIL)
+    assert booking.zoom_meeting_id == str(meeting["id"])
 
 
 def test_a_booking_whose_worker_still_holds_it_is_left_alone():
