@@ -174,7 +174,17 @@ SESSION_COOKIE_SAMESITE = "Lax"
 VAR_DIR.mkdir(exist_ok=True)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 if CELERY_BROKER_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # Publishing gives up after one quick retry instead of kombu's default ~6 s of retries:
+        # a guest's booking must not hang on a dead broker, and the sweeper enqueues what was
+        # lost (meetings/dispatch.py). Workers reconnect on their own schedule
+        # (broker_connection_max_retries), which these options do not touch.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
 else:
     _broker_dir = Path(env.str("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker")))
     for _sub in ("queue", "processed", "control"):
@@ -224,6 +234,12 @@ ZOOM_API_BASE_URL = env.str("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2
 ZOOM_MARKETPLACE_URL = env.str("ZOOM_MARKETPLACE_URL", default="https://marketplace.zoom.us/apps")
 ZOOM_APP_NAME = env.str("ZOOM_APP_NAME", default="Scheduler for Zoom")
 ZOOM_HTTP_TIMEOUT = env.float("ZOOM_HTTP_TIMEOUT", default=10.0)
+# How long one worker holds a booking's Zoom work (meetings.services.zoom_links). It must outlast
+# the slowest run (a token refresh, the adoption lookup and a create at ZOOM_HTTP_TIMEOUT each);
+# when it runs out the booking is someone else's to finish, so a dead worker delays it this long.
+MEETINGS_ZOOM_LEASE_SECONDS = env.int("MEETINGS_ZOOM_LEASE_SECONDS", default=120)
+# First wait after a transient Zoom failure (5xx, timeout); it doubles per attempt, with jitter.
+MEETINGS_ZOOM_BACKOFF_BASE_SECONDS = env.float("MEETINGS_ZOOM_BACKOFF_BASE_SECONDS", default=15.0)
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,7 @@ SCHEDULED_MEETING = 2
 # account complexity rule we know of ("must contain letters and numbers").
 PASSCODE_LENGTH = 10
 _PASSCODE_ALPHABET = string.ascii_letters + string.digits
+REFERENCE_PREFIX = "Booking reference: "
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def generate_passcode() -> str:
             return code
 
 
-def _start_time(booking: Booking) -> str:
+def utc_start_time(booking: Booking) -> str:
     return booking.start_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -63,15 +64,20 @@ def agenda(booking: Booking) -> str:
     text = placeholders.render(
         booking.meeting_type.invite_description_template, values, drop_empty_lines=True
     )
-    reference = f"Booking reference: {booking.reference}"
+    reference = reference_line(booking)
     room = AGENDA_LIMIT - len(reference) - 2
     return f"{text[:room].rstrip()}\n\n{reference}".lstrip()
+
+
+def reference_line(booking: Booking) -> str:
+    """The agenda's last line; `meetings.adoption` looks for it to find the booking's meeting."""
+    return f"{REFERENCE_PREFIX}{booking.reference}"
 
 
 def _schedule(booking: Booking, connection: ZoomConnection) -> dict:
     return {
         "topic": topic(booking),
-        "start_time": _start_time(booking),
+        "start_time": utc_start_time(booking),
         "duration": booking.duration_minutes,
         "timezone": host_time_zone(booking, connection),
         "agenda": agenda(booking),
@@ -114,14 +120,18 @@ def create(booking: Booking, connection: ZoomConnection) -> ZoomMeeting:
     )
 
 
-def update(booking: Booking, connection: ZoomConnection) -> ZoomMeeting:
-    """PATCH the booking's meeting to its current time and wording, then GET it again (the PATCH
-    answers 204 with no body). Raises ZoomMeetingNotFound when Zoom no longer has it."""
+def update(
+    booking: Booking, connection: ZoomConnection, meeting_id: str | None = None
+) -> ZoomMeeting:
+    """PATCH the booking's meeting (or `meeting_id`, one being adopted) to the booking's current
+    time and wording, then GET it again (the PATCH answers 204 with no body). Raises
+    ZoomMeetingNotFound when Zoom no longer has it."""
     body = _schedule(booking, connection)
+    meeting_id = meeting_id or booking.zoom_meeting_id
 
     def call(client, token):
-        client.update_meeting(token, booking.zoom_meeting_id, body)
-        return parse_meeting(client.get_meeting(token, booking.zoom_meeting_id))
+        client.update_meeting(token, meeting_id, body)
+        return parse_meeting(client.get_meeting(token, meeting_id))
 
     return with_zoom(connection, call)
 

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,17 +27,14 @@ from integrations.zoom.errors import (
     ZoomValidationError,
 )
 
-from .. import dispatch, selectors, zoom_meetings
+from .. import adoption, dispatch, selectors, zoom_meetings
 from ..models import Booking, LinkState
 
 logger = logging.getLogger(__name__)
 
-# Long enough for a create plus a token refresh at the client's timeouts, short enough that a
-# crashed worker's booking is picked up again within minutes.
-LEASE = timedelta(minutes=2)
-# Transient failures (5xx, timeouts) back off exponentially from BASE up to CAP, with jitter, and
-# give up after MAX_ATTEMPTS with the last error as the reason.
-BACKOFF_BASE = timedelta(seconds=15)
+# Transient failures (5xx, timeouts) back off exponentially from the base
+# (settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS) up to CAP, with jitter, and give up after
+# MAX_ATTEMPTS with the last error as the reason.
 BACKOFF_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 8
 
@@ -86,7 +84,7 @@ def _claim(booking_id: int) -> Booking | None:
             return None
         if booking.link_lease_until and booking.link_lease_until > now:
             return None  # another worker is on it
-        booking.begin_zoom_work(lease_until=now + LEASE)
+        booking.begin_zoom_work(lease_until=now + lease())
         # If this worker dies, the booking is due again when the lease runs out.
         booking.link_next_attempt_at = booking.link_lease_until
         booking.save(
@@ -111,46 +109,78 @@ def _populate(booking: Booking) -> Outcome:
             except ZoomMeetingNotFound:
                 # Deleted or expired in Zoom: a new meeting, whose new link goes out in the invite.
                 logger.info("Zoom meeting of booking %s is gone; creating a new one", booking.pk)
-                meeting = zoom_meetings.create(booking, connection)
+                meeting = adoption.adopt_or_create(
+                    booking, connection, gone_id=booking.zoom_meeting_id
+                )
         else:
-            meeting = zoom_meetings.create(booking, connection)
+            # An earlier run may have created the meeting and died before recording it.
+            meeting = adoption.adopt_or_create(booking, connection)
     except ZoomError as exc:
         return _record_failure(booking, exc)
-    return _record_meeting(booking, meeting)
+    return _record_meeting(booking, meeting, connection)
 
 
 def _remove(booking: Booking) -> Outcome:
-    if not booking.zoom_meeting_id:
-        return _record(booking, lambda b: b.mark_zoom_removed())
     connection = selectors.zoom_connection_of(booking.rep)
-    if connection is None or not connection.is_usable:
+    usable = connection is not None and connection.is_usable
+    if not booking.zoom_meeting_id and not usable:
+        return _record(booking, lambda b: b.mark_zoom_removed())
+    if not usable:
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
     try:
-        zoom_meetings.delete(booking.zoom_meeting_id, connection)
+        if booking.zoom_meeting_id:
+            zoom_meetings.delete(booking.zoom_meeting_id, connection)
+        else:
+            # Cancelled while a worker held the booking: that worker died with a create in
+            # flight (a live one records its meeting and finds the booking cancelled), so a
+            # meeting may exist in Zoom that we never recorded.
+            adoption.remove_unrecorded(booking, connection)
     except ZoomError as exc:
         return _record_failure(booking, exc)
     return _record(booking, lambda b: b.mark_zoom_removed())
 
 
-def _record_meeting(booking: Booking, meeting) -> Outcome:
+def _record_meeting(booking: Booking, meeting, connection) -> Outcome:
     """Store the meeting; if the booking changed while Zoom answered, go round again."""
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
-        current.mark_link_ready(meeting)
-        if current.is_cancelled:
-            # Cancelled while the meeting was being created: delete what we just made.
-            current.link_state = LinkState.REMOVING
-            current.link_next_attempt_at = timezone.now()
-        elif (current.start_at, current.end_at) != (booking.start_at, booking.end_at):
-            # Rescheduled while Zoom answered: PATCH the meeting to the new time.
-            current.link_state = LinkState.PENDING
-            current.link_next_attempt_at = timezone.now()
-        current.save()
-        if current.link_state == LinkState.READY:
-            dispatch.invites_after_commit(current.pk)
-        else:
-            dispatch.zoom_work_after_commit(current.pk)
+        stored = current.zoom_meeting_id
+        # Zoom was slower than the lease: another run claimed the booking and stored its own
+        # meeting while this one was creating. Theirs is the guest's link; ours goes.
+        duplicate = bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
+        if not duplicate:
+            _store(current, booking, meeting)
+    if duplicate:
+        logger.warning(
+            "Booking %s already has Zoom meeting %s; deleting duplicate %s",
+            booking.pk,
+            stored,
+            meeting.id,
+        )
+        try:
+            zoom_meetings.delete(meeting.id, connection)
+        except ZoomError as exc:
+            # Still traceable by the booking reference in its agenda.
+            logger.error("Could not delete duplicate Zoom meeting %s: %s", meeting.id, exc)
     return Outcome(current.link_state)
+
+
+def _store(current: Booking, booking: Booking, meeting) -> None:
+    """Under the row lock: `current` is the booking now, `booking` as this run claimed it."""
+    current.mark_link_ready(meeting)
+    if current.is_cancelled:
+        # Cancelled while the meeting was being created: delete what we just made.
+        current.link_state = LinkState.REMOVING
+        current.link_next_attempt_at = timezone.now()
+    elif (current.start_at, current.end_at) != (booking.start_at, booking.end_at):
+        # Rescheduled while Zoom answered: PATCH the meeting to the new time.
+        current.link_state = LinkState.PENDING
+        current.link_next_attempt_at = timezone.now()
+    current.save()
+    if current.link_state == LinkState.READY:
+        dispatch.invites_after_commit(current.pk)
+    else:
+        dispatch.zoom_work_after_commit(current.pk)
 
 
 def _record_failure(booking: Booking, exc: ZoomError) -> Outcome:
@@ -195,9 +225,14 @@ def _record(booking: Booking, transition, retry_at: datetime | None = None) -> O
     return Outcome(current.link_state, retry_at)
 
 
+def lease() -> timedelta:
+    return timedelta(seconds=settings.MEETINGS_ZOOM_LEASE_SECONDS)
+
+
 def backoff(attempts: int) -> timedelta:
     """Full jitter exponential backoff: a random wait up to BASE·2^(attempts-1), capped."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(attempts - 1, 0)))
+    base = timedelta(seconds=settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS)
+    ceiling = min(BACKOFF_CAP, base * (2 ** max(attempts - 1, 0)))
     return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
 
 

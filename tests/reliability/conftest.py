@@ -1,0 +1,72 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from meetings.services.bookings import book_meeting
+from tests.factories import RepFactory
+from tests.integrations import steps
+from tests.meetings.factories import MeetingTypeFactory, next_slot
+
+WORKER_SETTINGS = "tests.reliability.worker_settings"
+HALF_HOUR = timedelta(minutes=30)
+GUEST = {"guest_name": "Grace Hopper", "guest_time_zone": "Europe/Paris"}
+
+
+def connect_rep(sandbox, zoom_email: str):
+    """A rep connected to a sandbox Zoom user through the real consent flow."""
+    rep = RepFactory()
+    sandbox.create_user(zoom_email)
+    browser = Client()
+    browser.force_login(rep)
+    response = steps.connect(browser, sandbox, zoom_email)
+    assert response.status_code == 302, response
+    rep.refresh_from_db()
+    assert rep.zoom_connection.is_usable
+    return rep
+
+
+def reconnect(rep, sandbox, zoom_email: str) -> None:
+    browser = Client()
+    browser.force_login(rep)
+    assert steps.connect(browser, sandbox, zoom_email).status_code == 302
+
+
+def slot(index: int):
+    """The index-th distinct half-hour start inside the factory's 09:00–17:00 New York hours."""
+    return next_slot(days=2 + index // 16, hour=9) + (index % 16) * HALF_HOUR
+
+
+def book(meeting_type, index: int):
+    return book_meeting(
+        meeting_type, start_at=slot(index), guest_email=f"guest{index}@example.org", **GUEST
+    )
+
+
+@pytest.fixture
+def zoom_type(sandbox):
+    """`zoom_type(zoom_email)`: a Zoom Meeting Type of a newly connected rep."""
+
+    def make(zoom_email: str):
+        return MeetingTypeFactory(rep=connect_rep(sandbox, zoom_email))
+
+    return make
+
+
+@pytest.fixture
+def workers(celery_workers):
+    """`workers(count=1, concurrency=1, lease=30, visibility=3600, backoff=0.5)`: real workers
+    over Redis with the given lease, Redis visibility timeout and first backoff (seconds)."""
+
+    def start(count=1, concurrency=1, *, lease=30, visibility=3600, backoff=0.5, **env):
+        return celery_workers(
+            count,
+            concurrency,
+            DJANGO_SETTINGS_MODULE=WORKER_SETTINGS,
+            MEETINGS_ZOOM_LEASE_SECONDS=lease,
+            MEETINGS_ZOOM_BACKOFF_BASE_SECONDS=backoff,
+            RELIABILITY_VISIBILITY_TIMEOUT=visibility,
+            **env,
+        )
+
+    return start
