@@ -148,3 +148,16 @@ def bookings_with_invites_due(now: datetime | None = None) -> QuerySet[Booking]:
         end_at__gte=now,
         updated_at__lte=now - INVITE_GRACE,
     )
+
+
+def link_problems_of(rep, now: datetime | None = None) -> dict[str, int]:
+    """How many of the rep's upcoming bookings lack their Zoom link, by why (one query)."""
+    upcoming = Booking.objects.filter(
+        rep=rep, status=Booking.Status.CONFIRMED, end_at__gte=now or timezone.now()
+    )
+    return upcoming.aggregate(
+        failed=Count("pk", filter=Q(link_state=LinkState.FAILED)),
+        waiting_for_reconnect=Count("pk", filter=Q(link_state=LinkState.WAITING_FOR_RECONNECT)),
+        # Still pending after a failure: Zoom's daily limit, an outage being retried.
+        delayed=Count("pk", filter=Q(link_state=LinkState.PENDING) & ~Q(link_last_error="")),
+    )
