@@ -2,29 +2,17 @@
 
 import os
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.fixtures.sandbox import ROOT, SandboxControl, _free_port
+from tests.fixtures.sandbox import ROOT, SandboxControl, _free_port, serve_command
 
 
 def _start(db, port):
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "zoom_sandbox",
-            "serve",
-            "--host",
-            "localhost",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-        ],
+        serve_command(port, db),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -69,18 +57,7 @@ def test_the_demo_environment_registers_the_app_at_start(tmp_path):
         "ZOOM_SANDBOX_WEBHOOK_SECRET_TOKEN": "demo-webhook",
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "zoom_sandbox",
-            "serve",
-            "--host",
-            "localhost",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp_path / "demo.sqlite3"),
-        ],
+        serve_command(port, tmp_path / "demo.sqlite3"),
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
