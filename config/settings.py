@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
         "schedule": 60,
     },
+    # Idle Zoom connections refreshed and checked, reps of broken ones reminded (issue 5).
+    "zoom-keep-connections-alive": {
+        "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
+        "schedule": 60 * 60,
+    },
 }
 
 # Zoom. Production defaults are Zoom itself; the demo points these at the local sandbox.
@@ -234,6 +239,9 @@ ZOOM_API_BASE_URL = env.str("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2
 ZOOM_MARKETPLACE_URL = env.str("ZOOM_MARKETPLACE_URL", default="https://marketplace.zoom.us/apps")
 ZOOM_APP_NAME = env.str("ZOOM_APP_NAME", default="Scheduler for Zoom")
 ZOOM_HTTP_TIMEOUT = env.float("ZOOM_HTTP_TIMEOUT", default=10.0)
+# A connection with no successful call or new tokens for this long is refreshed and checked by
+# the keep-alive, so an idle rep's authorization neither expires nor breaks unseen.
+ZOOM_KEEPALIVE_IDLE_HOURS = env.int("ZOOM_KEEPALIVE_IDLE_HOURS", default=24)
 # How long one worker holds a booking's Zoom work (meetings.services.zoom_links). It must outlast
 # the slowest run (a token refresh, the adoption lookup and a create at ZOOM_HTTP_TIMEOUT each);
 # when it runs out the booking is someone else's to finish, so a dead worker delays it this long.

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from . import oauth_session
+from . import lifecycle, oauth_session
 from .client import TokenGrant, ZoomClient
 from .errors import (
     ReconnectReason,
@@ -173,7 +173,10 @@ def _store(client: ZoomClient, user, grant: TokenGrant, profile: dict) -> ZoomCo
             connection, _ = ZoomConnection.objects.select_for_update().get_or_create(user=user)
             previous_tokens = connection.access_token if connection.is_usable else ""
             switched_user = connection.zoom_user_id not in ("", zoom_user_id)
+            previous_status = connection.status
             connection.store_connection(grant, profile)
+            # Sent once this commits, so receivers see the connection working.
+            lifecycle.connection_restored(connection, previous_status)
     except IntegrityError as exc:
         # Another rep connected the same Zoom user between our check and our save.
         raise ConnectFailed(ConnectProblem.ZOOM_USER_TAKEN) from exc

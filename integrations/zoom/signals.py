@@ -3,8 +3,15 @@
 `zoom_meeting_changed(sender, meeting_id: str, change: str, details: dict)`: Zoom told us (webhook)
 that a host changed ("updated") or removed ("deleted") a meeting inside Zoom. Receivers return
 True when the meeting was theirs.
+
+`zoom_connection_restored(sender=ZoomConnection, connection: ZoomConnection, previous_status: str)`:
+a rep's connect or reconnect has just committed and the connection works (the rep is
+`connection.user`). `previous_status` is what it was before, a `ZoomConnection.Status` value
+("needs_reconnect" and "removed" mean work parked for the rep can resume now). Sent after the
+commit, with `send_robust`: a failing receiver is logged and never undoes the rep's reconnect.
 """
 
 from django.dispatch import Signal
 
 zoom_meeting_changed = Signal()
+zoom_connection_restored = Signal()

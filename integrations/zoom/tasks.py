@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from . import keepalive, lifecycle
 from .webhook_events import process_webhook_event, sweep_pending_webhook_events
 
 
@@ -13,3 +14,26 @@ def process_zoom_webhook(event_id: int) -> None:
 @shared_task
 def sweep_zoom_webhooks() -> int:
     return sweep_pending_webhook_events()
+
+
+# Token lifecycle (issue 5) --------------------------------------------------------------------
+
+
+@shared_task
+def keep_zoom_connections_alive() -> int:
+    """Celery beat, hourly: checks idle connections, reminds reps of broken ones."""
+    return keepalive.schedule_keepalive()
+
+
+@shared_task(acks_late=True)
+def check_zoom_connection(connection_id: int) -> str:
+    # A check that failed because Zoom was down is not retried here: the connection stays due,
+    # and the next keep-alive run checks it again.
+    return keepalive.keep_connection_alive(connection_id)
+
+
+# OSError covers SMTP failures (smtplib.SMTPException is one); notify_needs_reconnect gives the
+# day's slot back when sending fails, so a retry can send it.
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
+def send_zoom_reconnect_notice(connection_id: int) -> bool:
+    return lifecycle.send_reconnect_notice(connection_id)

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.db import transaction
 
+from . import lifecycle
 from .client import ZoomClient
 from .errors import ZoomNeedsReconnect, ZoomNotConnected, ZoomTokenExpired
 from .models import ZoomConnection
@@ -53,7 +54,9 @@ def with_zoom(
             generation = connection.token_generation
             result = call(client, connection.access_token)
     except ZoomNeedsReconnect as exc:
-        connection.mark_needs_reconnect(exc.reason, exc.message, generation=generation)
+        # Only the worker that made the transition tells the rep; the others saw it happen.
+        if connection.mark_needs_reconnect(exc.reason, exc.message, generation=generation):
+            lifecycle.connection_broke(connection)
         raise
     connection.record_success()
     return result
@@ -89,7 +92,10 @@ def _refresh(connection: ZoomConnection, client: ZoomClient, *, stale_generation
             # once the transaction has committed the new status.
             failure = exc
             logger.warning("Zoom refresh refused for connection %s: %s", locked.pk, exc.reason)
-            locked.mark_needs_reconnect(exc.reason, exc.message, generation=locked.token_generation)
+            if locked.mark_needs_reconnect(
+                exc.reason, exc.message, generation=locked.token_generation
+            ):
+                lifecycle.connection_broke(locked)
         else:
             locked.store_refreshed_tokens(grant)
     _copy_tokens(locked, connection)
