@@ -129,12 +129,13 @@ def bookings_with_zoom_work_due(now: datetime | None = None) -> QuerySet[Booking
     ).order_by("link_next_attempt_at")
 
 
-def bookings_waiting_for_reconnected_zoom() -> QuerySet[Booking]:
-    """Bookings parked for a reconnect whose rep's Zoom works again."""
-    return Booking.objects.filter(
+def bookings_waiting_for_reconnected_zoom(rep=None) -> QuerySet[Booking]:
+    """Bookings parked for a reconnect whose rep's Zoom works again (of one rep, if given)."""
+    bookings = Booking.objects.filter(
         link_state=LinkState.WAITING_FOR_RECONNECT,
         rep__zoom_connection__status=ZoomConnection.Status.CONNECTED,
     ).exclude(rep__zoom_connection__zoom_user_id="")
+    return bookings.filter(rep=rep) if rep is not None else bookings
 
 
 def bookings_with_invites_due(now: datetime | None = None) -> QuerySet[Booking]:

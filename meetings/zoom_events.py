@@ -1,7 +1,10 @@
-"""Meetings changed inside Zoom by their host (Zoom's `meeting.updated` / `meeting.deleted`).
+"""What meetings does when Zoom tells integrations something.
 
-The booking stays the source of truth for its time: a change made in Zoom is recorded and shown to
-the rep, who reschedules or recreates the link; it is never silently copied into the booking.
+- A meeting changed inside Zoom by its host (`meeting.updated` / `meeting.deleted`): the booking
+  stays the source of truth for its time; the change is recorded and shown to the rep, who
+  reschedules or recreates the link. It is never silently copied into the booking.
+- A rep's Zoom connection works again: bookings parked for the reconnect go back in line now,
+  rather than at the sweeper's next run.
 """
 
 import logging
@@ -10,9 +13,10 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.dispatch import receiver
 
-from integrations.zoom.signals import zoom_meeting_changed
+from integrations.zoom.signals import zoom_connection_restored, zoom_meeting_changed
 
 from .models import Booking, LinkState
+from .services.zoom_links import resume_parked_links
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,16 @@ def record_zoom_change(sender, *, meeting_id: str, change: str, details: dict, *
         booking.save()
     logger.info("Booking %s: meeting %s %s in Zoom", booking.pk, meeting_id, change)
     return True
+
+
+@receiver(zoom_connection_restored, dispatch_uid="meetings.resume_parked_links")
+def resume_after_reconnect(sender, *, connection, previous_status: str, **kwargs) -> int:
+    resumed = resume_parked_links(connection.user)
+    if resumed:
+        logger.info(
+            "Rep %s reconnected Zoom: %s parked bookings resumed", connection.user_id, resumed
+        )
+    return resumed
 
 
 def _describe_update(booking: Booking, details: dict) -> str:

@@ -258,9 +258,9 @@ def host_start_url(booking: Booking) -> str:
     return zoom_meetings.start_url(booking.zoom_meeting_id, connection)
 
 
-def resume_parked_links() -> int:
+def resume_parked_links(rep=None) -> int:
     """Bookings parked for a reconnect whose rep has reconnected go back in line."""
     count = 0
-    for booking in selectors.bookings_waiting_for_reconnected_zoom():
+    for booking in selectors.bookings_waiting_for_reconnected_zoom(rep):
         count += retry_link(booking)
     return count
