@@ -54,6 +54,8 @@ _RECONNECT_CODES = {
 
 _AUTHORIZATION_CODE = "authorization_code"
 _REFRESH_TOKEN = "refresh_token"
+# Seconds a token refresh may take before we give up on its answer (see ZoomClient.refresh).
+REFRESH_READ_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,12 @@ class ZoomClient:
     def refresh(self, refresh_token: str) -> TokenGrant:
         # Zoom rotates refresh tokens: the old one dies the moment this succeeds, so callers must
         # serialize refreshes per connection and store the answer before anyone else refreshes.
-        return self._token_request({"grant_type": _REFRESH_TOKEN, "refresh_token": refresh_token})
+        # Abandoning a refresh Zoom has already performed loses the new refresh token for good,
+        # so this answer is waited for longer than any other call (the caller holds the row lock).
+        return self._token_request(
+            {"grant_type": _REFRESH_TOKEN, "refresh_token": refresh_token},
+            read_timeout=max(REFRESH_READ_TIMEOUT, self.timeout[1]),
+        )
 
     def revoke(self, access_token: str) -> None:
         response = self._send(
@@ -122,13 +129,14 @@ class ZoomClient:
         if not response.ok:
             self._raise_oauth_error(response, grant=None)
 
-    def _token_request(self, data: dict) -> TokenGrant:
+    def _token_request(self, data: dict, *, read_timeout: float | None = None) -> TokenGrant:
         received_at = timezone.now()
         response = self._send(
             "POST",
             f"{self.oauth_base_url}/oauth/token",
             auth=(self.client_id, self.client_secret),
             data=data,
+            timeout=(self.timeout[0], read_timeout or self.timeout[1]),
         )
         if not response.ok:
             self._raise_oauth_error(response, grant=data["grant_type"])
@@ -209,8 +217,9 @@ class ZoomClient:
     # Transport and error mapping --------------------------------------------------------------
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
         try:
-            return self.session.request(method, url, timeout=self.timeout, **kwargs)
+            return self.session.request(method, url, **kwargs)
         except requests.RequestException as exc:
             # Log only the failure's kind: its text can carry the request (and a token).
             logger.warning(

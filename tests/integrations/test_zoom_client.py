@@ -353,6 +353,20 @@ def test_every_request_has_a_timeout(client, zoom, monkeypatch):
     assert seen == [(3.0, 3.0)]
 
 
+def test_a_refresh_waits_longer_for_its_answer_than_other_calls(client, zoom, monkeypatch):
+    seen = []
+    original = client.session.request
+
+    def spy(method, url, **kwargs):
+        seen.append(kwargs.get("timeout"))
+        return original(method, url, **kwargs)
+
+    monkeypatch.setattr(client.session, "request", spy)
+    zoom.post(f"{OAUTH}/oauth/token", json=token_body())
+    client.refresh("old-refresh-token")
+    assert seen == [(3.0, 30.0)]
+
+
 def test_update_meeting_accepts_zoom_204_without_a_body(client, zoom):
     zoom.patch(MEETING_URL, status=204)
     assert client.update_meeting("t", 85746065432, {"topic": "new"}) is None
