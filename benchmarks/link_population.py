@@ -14,7 +14,6 @@ published after its commit, as in production), and prints:
 
 import argparse
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -26,6 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# The test suite's launchers for a worker and the sandbox: the benchmark runs the same processes.
+from tests.fixtures.celery_worker import WorkerProcess  # noqa: E402
+from tests.fixtures.sandbox import serve_command  # noqa: E402
 
 
 def parse_args():
@@ -80,8 +83,7 @@ class Sandbox:
         self.port = free_port()
         self.log = (workdir / "sandbox.log").open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "zoom_sandbox", "serve", "--host", "localhost"]
-            + ["--port", str(self.port), "--db", str(workdir / "sandbox.sqlite3")],
+            serve_command(self.port, workdir / "sandbox.sqlite3"),
             cwd=ROOT,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -110,50 +112,19 @@ class Sandbox:
         self.log.close()
 
 
-class Worker:
-    def __init__(self, env: dict, args, index: int):
-        self.ready = threading.Event()
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "WARNING"]
-            + ["--pool", args.pool, "--concurrency", str(args.concurrency)]
-            + ["--hostname", f"bench{index}@%h", "--without-gossip", "--without-mingle"]
-            + ["--without-heartbeat"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self):
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip())
-            if " ready." in line:
-                self.ready.set()
-
-    def peak_rss_kib(self) -> dict[int, int]:
-        """VmHWM of the main process and each pool child (threads share the main's)."""
-        pids = [self.process.pid]
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        if children.exists():
-            pids += [int(p) for p in children.read_text().split()]
-        peaks = {}
-        for pid in pids:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks[pid] = int(line.split()[1])
-        return peaks
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+def peak_rss_kib(worker: WorkerProcess) -> dict[int, int]:
+    """VmHWM of the worker's main process and each pool child (threads share the main's)."""
+    main = worker.process.pid
+    pids = [main]
+    children = Path(f"/proc/{main}/task/{main}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    peaks = {}
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks[pid] = int(line.split()[1])
+    return peaks
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -229,11 +200,13 @@ def run(args, env: dict, sandbox_url: str) -> None:
     import redis
 
     redis.Redis.from_url(args.redis).flushdb()
-    workers = [Worker(env, args, i) for i in range(args.workers)]
+    workers = [
+        WorkerProcess(env, args.concurrency, f"bench{i}@%h", pool=args.pool, loglevel="WARNING")
+        for i in range(args.workers)
+    ]
     try:
         for worker in workers:
-            if not worker.ready.wait(60):
-                raise RuntimeError("Worker did not start:\n" + "\n".join(worker.lines))
+            worker.wait_ready(timeout=60)
         sandbox.set_knobs(latency_ms=args.latency_ms)
         calls_before = len(sandbox.calls())
 
@@ -260,7 +233,7 @@ def run(args, env: dict, sandbox_url: str) -> None:
         booking_calls = time.monotonic() - started
         watcher.join()
         finished = max(linked_at.values(), default=time.monotonic())
-        peaks = [worker.peak_rss_kib() for worker in workers]
+        peaks = [peak_rss_kib(worker) for worker in workers]
         calls = len(sandbox.calls()) - calls_before
     finally:
         for worker in workers:
