@@ -42,12 +42,9 @@ def connect_rep(sandbox):
     def connect(rep=None, *, zoom_email=None, account_id=ACME, user_type=2) -> ZoomConnection:
         rep = rep or RepFactory()
         zoom_email = zoom_email or f"zoom.{rep.email}"
-        sandbox.create_user(zoom_email, account_id=account_id, user_type=user_type)
-        browser = Client()
-        browser.force_login(rep)
-        response = steps.connect(browser, sandbox, zoom_email)
-        assert response.status_code == 302, response
-        return ZoomConnection.objects.get(user=rep)
+        return steps.connect_rep(
+            sandbox, zoom_email, rep=rep, account_id=account_id, user_type=user_type
+        )
 
     return connect
 

@@ -3,7 +3,11 @@ sandbox (its consent screen), over real HTTP."""
 
 from urllib.parse import urlsplit
 
+from django.test import Client
+
+from integrations.zoom.models import ZoomConnection
 from integrations.zoom.oauth_session import SESSION_KEY
+from tests.factories import RepFactory
 
 CONNECT_URL = "/integrations/zoom/connect/"
 
@@ -42,3 +46,18 @@ def token_calls(sandbox, grant_type: str) -> list[dict]:
         for call in sandbox.calls("/oauth/token")
         if f"grant_type={grant_type}" in call["request_body"]
     ]
+
+
+def connect_rep(sandbox, zoom_email: str, *, rep=None, **zoom_user) -> ZoomConnection:
+    """A rep (a new one by default), signed in, connects the sandbox Zoom user `zoom_email` through
+    Connect Zoom and the consent screen; returns their working connection. `zoom_user` is what
+    `sandbox.create_user` takes (account_id, user_type, timezone, settings, …)."""
+    rep = rep or RepFactory()
+    sandbox.create_user(zoom_email, **zoom_user)
+    browser = Client()
+    browser.force_login(rep)
+    response = connect(browser, sandbox, zoom_email)
+    assert response.status_code == 302 and response["Location"] == "/integrations/", response
+    connection = ZoomConnection.objects.get(user=rep)
+    assert connection.is_usable
+    return connection

@@ -2,28 +2,16 @@
 
 from datetime import timedelta
 
-from django.test import Client
 from django.utils import timezone
 
 from integrations.zoom.models import ZoomConnection
-from tests.factories import RepFactory
 from tests.integrations import steps
 
 ACCOUNT = "lifecycle-account"
 
 
-def connect(sandbox, zoom_email: str, *, rep=None, **zoom_user) -> ZoomConnection:
-    """The rep (a new one by default) connects `zoom_email` through Connect Zoom and the sandbox's
-    consent screen; returns their connection. `zoom_user` is what `sandbox.create_user` takes."""
-    rep = rep or RepFactory()
-    sandbox.create_user(zoom_email, **zoom_user)
-    browser = Client()
-    browser.force_login(rep)
-    response = steps.connect(browser, sandbox, zoom_email)
-    assert response.status_code == 302 and response["Location"] == "/integrations/", response
-    connection = ZoomConnection.objects.get(user=rep)
-    assert connection.is_usable
-    return connection
+# Connecting for real is the same everywhere in the suite.
+connect = steps.connect_rep
 
 
 def connect_preapproved(sandbox, zoom_email: str, *, rep=None) -> ZoomConnection:

@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 
 from config.celery import app as celery_app
 from integrations.zoom.models import ZoomConnection
@@ -30,14 +29,7 @@ def connect_zoom(sandbox):
     `sandbox.create_user` takes (timezone, user_type, hosting_disabled, settings…)."""
 
     def connect(rep, zoom_email: str = ZOOM_EMAIL, **zoom_user) -> ZoomConnection:
-        sandbox.create_user(zoom_email, **zoom_user)
-        browser = Client()
-        browser.force_login(rep)
-        response = steps.connect(browser, sandbox, zoom_email)
-        assert response.status_code == 302 and response["Location"] == "/integrations/"
-        connection = ZoomConnection.objects.get(user=rep)
-        assert connection.is_usable
-        return connection
+        return steps.connect_rep(sandbox, zoom_email, rep=rep, **zoom_user)
 
     return connect
 

@@ -4,7 +4,6 @@ import pytest
 from django.test import Client
 
 from meetings.services.bookings import book_meeting
-from tests.factories import RepFactory
 from tests.integrations import steps
 from tests.meetings.factories import MeetingTypeFactory, next_slot
 
@@ -15,15 +14,7 @@ GUEST = {"guest_name": "Grace Hopper", "guest_time_zone": "Europe/Paris"}
 
 def connect_rep(sandbox, zoom_email: str):
     """A rep connected to a sandbox Zoom user through the real consent flow."""
-    rep = RepFactory()
-    sandbox.create_user(zoom_email)
-    browser = Client()
-    browser.force_login(rep)
-    response = steps.connect(browser, sandbox, zoom_email)
-    assert response.status_code == 302, response
-    rep.refresh_from_db()
-    assert rep.zoom_connection.is_usable
-    return rep
+    return steps.connect_rep(sandbox, zoom_email).user
 
 
 def reconnect(rep, sandbox, zoom_email: str) -> None:
