@@ -17,8 +17,7 @@ ZOOM_EMAIL = "host@zoom.example"
 @pytest.fixture
 def booking(client, rep, live_sandbox):
     client.force_login(rep)
-    live_sandbox.create_user(ZOOM_EMAIL)
-    steps.connect(client, live_sandbox, ZOOM_EMAIL)
+    steps.connect_rep(live_sandbox, ZOOM_EMAIL, rep=rep)
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
     assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
     booking.refresh_from_db()

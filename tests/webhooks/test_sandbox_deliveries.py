@@ -9,11 +9,7 @@ ZOOM_EMAIL = "leaving.rep@zoom.example"
 
 def connected_rep(client, rep, sandbox) -> ZoomConnection:
     client.force_login(rep)
-    sandbox.create_user(ZOOM_EMAIL)
-    steps.connect(client, sandbox, ZOOM_EMAIL)
-    connection = ZoomConnection.objects.get(user=rep)
-    assert connection.is_usable
-    return connection
+    return steps.connect_rep(sandbox, ZOOM_EMAIL, rep=rep)
 
 
 def test_zoom_validates_our_endpoint(live_sandbox):
