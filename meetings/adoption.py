@@ -3,8 +3,9 @@
 Zoom has no idempotency key. A worker killed after `POST /users/me/meetings` succeeded, or a create
 whose answer was lost (timeout, dropped connection, a 5xx after Zoom had done the work), leaves a
 meeting in Zoom that the booking does not know about; creating again would give the guest two.
-Every meeting we create ends its agenda with "Booking reference: <reference>" (`zoom_meetings.agenda`),
-so before a create that might be a repeat we list the host's upcoming meetings and look for it.
+Every meeting we create ends its agenda with "Booking reference: <reference>"
+(`zoom_meetings.agenda`), so before a create that might be a repeat we list the host's upcoming
+meetings and look for it.
 
 `GET /users/{userId}/meetings` lists `agenda` and `created_at`, but Zoom leaves out an empty agenda
 and shortens long ones in lists, so a listed meeting whose agenda may hide the reference is read
