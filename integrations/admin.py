@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
+from config.admin_views import ViewOnlyAdmin
 from integrations.zoom.models import ZoomConnection
 
 from . import roster, roster_actions
@@ -40,7 +41,7 @@ def _when(value) -> str:
 
 
 @admin.register(ZoomRosterEntry)
-class ZoomRosterAdmin(admin.ModelAdmin):
+class ZoomRosterAdmin(ViewOnlyAdmin):
     list_display = (
         "rep",
         "status",
@@ -90,15 +91,6 @@ class ZoomRosterAdmin(admin.ModelAdmin):
     fields = readonly_fields
 
     # Permissions ------------------------------------------------------------------------------
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_check_permission(self, request):
         return request.user.has_perm(PERMISSION.format("check_zoom_connection"))
@@ -344,21 +336,12 @@ class ZoomRosterAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReconnectNotice)
-class ReconnectNoticeAdmin(admin.ModelAdmin):
+class ReconnectNoticeAdmin(ViewOnlyAdmin):
     """The reconnect emails reps were sent: support's answer to "were they told?"."""
 
     list_display = ("rep", "email", "connection_status", "reason", "sent_at", "sent_by")
     list_filter = ("connection_status", "reason")
     search_fields = ("rep__email", "email")
     list_select_related = ("rep", "sent_by")
+    # A log (view only): nobody writes or erases it; deleting one would lift the daily limit.
     readonly_fields = ("rep", "email", "connection_status", "reason", "sent_at", "sent_by")
-
-    # A log: nobody writes or erases it by hand (deleting one would also lift the daily limit).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from config.admin_views import ViewOnlyAdmin
+
 from .models import AvailabilityWindow, Booking, InviteDelivery, MeetingType
 from .services.zoom_links import retry_link
 
@@ -26,7 +28,7 @@ class InviteDeliveryInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ViewOnlyAdmin):
     list_display = [
         "guest_name",
         "rep",
@@ -43,18 +45,9 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ["rep"]
     readonly_fields = [f.name for f in Booking._meta.fields]
     inlines = [InviteDeliveryInline]
-    actions = ["retry_zoom_link"]
-
     # Bookings change through the product's services (reschedule, cancel, retry), never by
     # editing rows here: the admin views them and can put a Zoom link back in line.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    actions = ["retry_zoom_link"]
 
     def has_retry_permission(self, request):
         return request.user.has_perm("meetings.change_booking")

@@ -339,8 +339,9 @@ def as_response(meeting: Meeting, root: str) -> dict:
     return body
 
 
-def as_list_item(meeting: Meeting, root: str) -> dict:
-    item = {
+def summary(meeting: Meeting) -> dict:
+    """The fields Zoom names a meeting by in lists and in `meeting.deleted` events."""
+    return {
         "uuid": meeting.uuid,
         "id": meeting.id,
         "host_id": meeting.host.user_id,
@@ -349,6 +350,12 @@ def as_list_item(meeting: Meeting, root: str) -> dict:
         "start_time": format_time(meeting.start_time),
         "duration": meeting.duration,
         "timezone": meeting.timezone,
+    }
+
+
+def as_list_item(meeting: Meeting, root: str) -> dict:
+    item = {
+        **summary(meeting),
         "created_at": format_time(meeting.created_at),
         "join_url": join_url(meeting, root),
         "pmi": str(meeting.host.pmi) if meeting.settings.get("use_pmi") else None,

@@ -14,7 +14,7 @@ import requests
 from django.utils import timezone
 
 from . import tokens
-from .meetings import format_time
+from .meetings import format_time, summary
 from .models import App, Grant, Meeting, WebhookDelivery, ZoomUser
 
 # Zoom waits 3 seconds for an answer before it counts the delivery as failed.
@@ -129,17 +129,7 @@ def meeting_updated(meeting: Meeting, previous: dict) -> list[WebhookDelivery]:
 
 
 def meeting_deleted(meeting: Meeting) -> list[WebhookDelivery]:
-    obj = {
-        "uuid": meeting.uuid,
-        "id": meeting.id,
-        "host_id": meeting.host.user_id,
-        "topic": meeting.topic,
-        "type": meeting.type,
-        "start_time": format_time(meeting.start_time),
-        "duration": meeting.duration,
-        "timezone": meeting.timezone,
-    }
-    return _meeting_event(meeting, "meeting.deleted", obj, None)
+    return _meeting_event(meeting, "meeting.deleted", summary(meeting), None)
 
 
 def validate_url(app: App) -> dict:

@@ -7,18 +7,7 @@ Redis instead.
 
 import pytest
 
-from config.celery import app as celery_app
-
-WORKER_FIXTURES = {"celery_worker", "celery_workers"}
-
 
 @pytest.fixture(autouse=True)
-def tasks_run_inline(request):
-    if WORKER_FIXTURES & set(request.fixturenames):
-        yield
-        return
-    old = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = old
+def _tasks_inline(tasks_run_inline):
+    """Tasks enqueued after a commit run inline here (see tests/fixtures/celery_worker.py)."""
