@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.security_headers.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,7 +116,23 @@ SITE_ID = 1
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# A rep's email becomes their public page name, the invite ORGANIZER and a recipient, so production
+# verifies it before the rep can sign in; the demo keeps it optional.
+ACCOUNT_EMAIL_VERIFICATION = env.str(
+    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
+)
+# open: anyone may sign up; invite: only the addresses (or "@domain"s) in ACCOUNT_SIGNUP_INVITED;
+# closed: nobody (reps are added in the admin).
+ACCOUNT_SIGNUP_MODE = env.str("ACCOUNT_SIGNUP_MODE", default="open")
+if ACCOUNT_SIGNUP_MODE not in {"open", "invite", "closed"}:
+    raise ImproperlyConfigured("ACCOUNT_SIGNUP_MODE must be open, invite or closed.")
+ACCOUNT_SIGNUP_INVITED = [e.strip().lower() for e in env.list("ACCOUNT_SIGNUP_INVITED", default=[])]
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Failed sign-ins are limited per address and per (account, address) pair (accounts/adapter.py):
+# wrong passwords sent on purpose from elsewhere never lock a rep out, and every window expires.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="20/m/ip,5/5m/key"),
+}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 LOGIN_URL = "account_login"
@@ -160,7 +177,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env.bool("DJANGO_BEHIND_TLS_PROXY", default=True):
+    # Only behind a proxy that sets X-Forwarded-Proto itself (overwriting what the client sent):
+    # trusted anywhere else, a plain-HTTP request forging the header would skip the redirect.
+    if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -168,6 +187,37 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # The OAuth callback is a top-level cross-site GET, so Lax (not Strict) keeps the session.
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# How many proxies of ours stand before the app, each appending the address it saw to
+# X-Forwarded-For. 0: the peer's address is the client's, and X-Forwarded-For (which anyone can send)
+# is ignored. N: the N-th address from the end is the client's (config/client_address.py).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# The cache holds rate-limit counters (ours and allauth's login limits) and each rep's Zoom quota
+# count, so every web process must see the same one: Redis in production (redis://host:6379/1);
+# the default is a file cache under var/, shared by every process of one machine.
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if not DEBUG and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    raise ImproperlyConfigured(
+        "CACHE_URL must be shared by every process (Redis, or a file cache) when debug is off."
+    )
+
+# Public booking limits, each "count/period" (s, m, h, d), comma-separated; see README "Security".
+RATE_LIMIT_BOOKINGS_PER_ADDRESS = env.str("RATE_LIMIT_BOOKINGS_PER_ADDRESS", default="5/m,30/d")
+RATE_LIMIT_BOOKINGS_PER_EMAIL = env.str("RATE_LIMIT_BOOKINGS_PER_EMAIL", default="3/h,6/d")
+RATE_LIMIT_BOOKINGS_PER_REP = env.str("RATE_LIMIT_BOOKINGS_PER_REP", default="30/h,100/d")
+RATE_LIMIT_RESCHEDULES_PER_ADDRESS = env.str(
+    "RATE_LIMIT_RESCHEDULES_PER_ADDRESS", default="5/m,30/d"
+)
+RATE_LIMIT_RESCHEDULES_PER_BOOKING = env.str(
+    "RATE_LIMIT_RESCHEDULES_PER_BOOKING", default="3/h,10/d"
+)
+# Zoom allows each host ZOOM_DAILY_MEETING_WRITES meeting creates + updates a day (reset 00:00 UTC);
+# public bookings and guest reschedules stop this many short of it, keeping the rest for the rep.
+ZOOM_DAILY_MEETING_WRITES = env.int("ZOOM_DAILY_MEETING_WRITES", default=100)
+ZOOM_MEETING_WRITES_RESERVE = env.int("ZOOM_MEETING_WRITES_RESERVE", default=30)
+# A guest's booking link stops working this long after the meeting ends.
+GUEST_LINK_DAYS_AFTER_MEETING = env.int("GUEST_LINK_DAYS_AFTER_MEETING", default=7)
 
 # Celery. CELERY_BROKER_URL unset = a file-system broker under var/, so the demo's worker
 # needs no server; production points it at Redis.

@@ -10,7 +10,8 @@ import string
 from dataclasses import dataclass
 from datetime import UTC
 
-from integrations.zoom.errors import ZoomMeetingNotFound
+from integrations.zoom import quota
+from integrations.zoom.errors import ZoomMeetingNotFound, ZoomRateLimited
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tokens import with_zoom
 
@@ -113,10 +114,24 @@ def parse_meeting(data: dict) -> ZoomMeeting:
     )
 
 
+def _counted_write(connection: ZoomConnection, send):
+    """Sends one meeting create or update, counted against the host's daily allowance."""
+    quota.record_write(connection.user_id)
+    try:
+        return send()
+    except ZoomRateLimited as exc:
+        if exc.daily:
+            quota.record_exhausted(connection.user_id)
+        raise
+
+
 def create(booking: Booking, connection: ZoomConnection) -> ZoomMeeting:
     body = create_body(booking, connection)
     return with_zoom(
-        connection, lambda client, token: parse_meeting(client.create_meeting(token, body))
+        connection,
+        lambda client, token: _counted_write(
+            connection, lambda: parse_meeting(client.create_meeting(token, body))
+        ),
     )
 
 
@@ -130,7 +145,7 @@ def update(
     meeting_id = meeting_id or booking.zoom_meeting_id
 
     def call(client, token):
-        client.update_meeting(token, meeting_id, body)
+        _counted_write(connection, lambda: client.update_meeting(token, meeting_id, body))
         return parse_meeting(client.get_meeting(token, meeting_id))
 
     return with_zoom(connection, call)

@@ -11,6 +11,15 @@ pytest_plugins = [
 PASSWORD = RepFactory.PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and Zoom quota counts never leak from one test into the next."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture
 def rep(db):
     return RepFactory()

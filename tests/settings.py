@@ -14,6 +14,9 @@ os.environ.setdefault("ZOOM_CLIENT_ID", "test-client-id")
 os.environ.setdefault("ZOOM_CLIENT_SECRET", "test-client-secret-value")
 os.environ.setdefault("ZOOM_WEBHOOK_SECRET_TOKEN", "test-webhook-secret-token")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
+# One process's memory: each test starts with empty rate-limit counters (tests/conftest.py); the
+# tests of limits across processes point CACHES at Redis themselves.
+os.environ.setdefault("CACHE_URL", "locmemcache://")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls stay sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import guest_access, selectors
+from .. import booking_limits, guest_access, selectors
 from ..forms import BookingForm, RescheduleForm, parse_slot
 from ..models import Booking, MeetingType
 from ..services.bookings import BookingError, book_meeting, cancel_booking, reschedule_booking
@@ -52,6 +52,10 @@ def book_confirm(request, rep: str, meeting_type: str):
     form = BookingForm(data, initial={"start": start.isoformat(), "time_zone": time_zone})
     if data is not None and form.is_valid():
         try:
+            booking_limits.check_booking(request, meeting_type, form.cleaned_data["email"])
+        except booking_limits.TooManyRequests as refused:
+            return too_many_requests(request, refused, back)
+        try:
             booking = book_meeting(
                 meeting_type,
                 start_at=form.cleaned_data["start"],
@@ -75,6 +79,17 @@ def book_confirm(request, rep: str, meeting_type: str):
             "back": back,
         },
     )
+
+
+def too_many_requests(request, refused: booking_limits.TooManyRequests, back: str):
+    response = render(
+        request,
+        "meetings/public/too_many_requests.html",
+        {"message": refused.message, "back": back},
+        status=429,
+    )
+    response["Retry-After"] = str(int(refused.retry_after) + 1)
+    return response
 
 
 def _guest_booking(token: str) -> Booking:
@@ -109,6 +124,10 @@ def guest_reschedule(request, token: str):
         return redirect(guest_access.manage_path(booking))
     form = RescheduleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        try:
+            booking_limits.check_guest_reschedule(request, booking)
+        except booking_limits.TooManyRequests as refused:
+            return too_many_requests(request, refused, guest_access.manage_path(booking))
         try:
             reschedule_booking(booking, start_at=form.cleaned_data["start"])
         except BookingError as exc:

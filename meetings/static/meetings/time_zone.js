@@ -1,15 +1,21 @@
-// Shows the booking page in the visitor's own time zone, once, unless they picked one already.
+// The booking page's time-zone picker: choosing a zone shows the times in it, and the visitor's
+// own zone is shown once, unless they picked one already. No inline handlers: the site's
+// Content-Security-Policy runs scripts from static files only.
 (function () {
   "use strict";
   var form = document.querySelector("[data-time-zone-form]");
-  if (!form || form.hasAttribute("data-detected")) return;
+  if (!form) return;
+  var select = form.querySelector("select[name=tz]");
+  if (select) {
+    select.addEventListener("change", function () { form.submit(); });
+  }
+  if (form.hasAttribute("data-detected")) return;
   var zone;
   try {
     zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   } catch (e) {
     return;
   }
-  var select = form.querySelector("select[name=tz]");
   if (!zone || !select || select.value === zone) return;
   var known = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
   if (!known) return;

@@ -1,0 +1,73 @@
+"""Each host's daily allowance of meeting creates and updates, kept so the public cannot spend it.
+
+Zoom allows a host 100 `POST /users/{userId}/meetings` + `PATCH /meetings/{meetingId}` a day, reset
+at 00:00 UTC, then answers 429 until the reset (docs/zoom-facts.md; "Meeting Create/Update" in
+https://developers.zoom.us/docs/api/rate-limits/#rate-limits). Every write we make is counted
+here per rep (one rep is one Zoom host), and public traffic (prospects booking, guests moving a
+meeting) reserves its writes ahead: it stops ZOOM_MEETING_WRITES_RESERVE short of the limit, so
+the rep's own reschedules and retries still have room whatever strangers do.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from config import rate_limits
+
+_DAY = 86400
+# Shown in the admin from this share of the daily limit on.
+NEAR_LIMIT_SHARE = 0.8
+
+
+def _limit() -> int:
+    return settings.ZOOM_DAILY_MEETING_WRITES
+
+
+def _public_limit() -> int:
+    return max(_limit() - settings.ZOOM_MEETING_WRITES_RESERVE, 0)
+
+
+def _writes_rate() -> rate_limits.Rate:
+    # The counter itself never refuses: Zoom does. It only has to be a UTC-day window.
+    return rate_limits.Rate(10**9, _DAY)
+
+
+def record_write(user_id: int) -> None:
+    """A create or update was sent to Zoom for this rep's host."""
+    rate_limits.add("zoom-writes", str(user_id), [_writes_rate()])
+
+
+def record_exhausted(user_id: int) -> None:
+    """Zoom said the day's writes are spent (429): whatever we counted, the day is full."""
+    missing = _limit() - writes_today(user_id)
+    if missing > 0:
+        rate_limits.add("zoom-writes", str(user_id), [_writes_rate()], amount=missing)
+
+
+def writes_today(user_id: int) -> int:
+    return rate_limits.used("zoom-writes", str(user_id), _writes_rate())
+
+
+def reserve_public_write(user_id: int) -> float | None:
+    """Reserves one write for public traffic; None when granted, else seconds until 00:00 UTC."""
+    if writes_today(user_id) >= _public_limit():
+        # The rep's own work (or retries) already used the public share.
+        return _DAY - time.time() % _DAY
+    return rate_limits.consume(
+        "zoom-public", str(user_id), [rate_limits.Rate(_public_limit(), _DAY)]
+    )
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    used: int
+    limit: int
+
+    @property
+    def near_limit(self) -> bool:
+        return self.used >= self.limit * NEAR_LIMIT_SHARE
+
+
+def quota_use(user_id: int) -> QuotaUse:
+    return QuotaUse(used=min(writes_today(user_id), _limit()), limit=_limit())

@@ -1,0 +1,69 @@
+"""How often the public may book and move meetings: per client address, per guest email, per rep,
+and within the share of the rep's Zoom daily allowance that public traffic may use.
+
+One prospect books once or twice; a script books hundreds, each costing a Zoom create on the rep's
+account and an invite to an address it chose. The limits are settings (README "Security").
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from config import rate_limits
+from config.client_address import client_address
+from integrations.zoom import quota
+
+from .models import Booking, MeetingType
+
+
+@dataclass
+class TooManyRequests(Exception):
+    """Refused before anything was created; `message` is for the person."""
+
+    message: str
+    retry_after: float
+
+
+_FROM_ADDRESS = "Too many bookings were made from your network. Please try again later."
+_FOR_EMAIL = "This email address has booked several meetings already. Please try again later."
+_FOR_REP = "This booking page is busy right now. Please try again later."
+_ZOOM_FULL = (
+    "This host cannot take more online bookings today. Please try again tomorrow, or contact "
+    "them directly."
+)
+_MOVES = "This meeting was moved several times already. Please try again later."
+_MOVES_FROM_ADDRESS = "Too many meetings were moved from your network. Please try again later."
+
+
+def _check(scope: str, ident: str, setting: str, message: str) -> None:
+    retry_after = rate_limits.consume(
+        scope, ident, rate_limits.parse_rates(getattr(settings, setting))
+    )
+    if retry_after is not None:
+        raise TooManyRequests(message, retry_after)
+
+
+def _check_zoom_allowance(meeting_type_or_booking, rep_id: int) -> None:
+    if meeting_type_or_booking.is_zoom:
+        retry_after = quota.reserve_public_write(rep_id)
+        if retry_after is not None:
+            raise TooManyRequests(_ZOOM_FULL, retry_after)
+
+
+def check_booking(request, meeting_type: MeetingType, guest_email: str) -> None:
+    """Counts a prospect's booking, or raises TooManyRequests (then nothing is counted further)."""
+    _check("book-address", client_address(request), "RATE_LIMIT_BOOKINGS_PER_ADDRESS", _FROM_ADDRESS)
+    _check("book-email", guest_email.strip().lower(), "RATE_LIMIT_BOOKINGS_PER_EMAIL", _FOR_EMAIL)
+    _check("book-rep", str(meeting_type.rep_id), "RATE_LIMIT_BOOKINGS_PER_REP", _FOR_REP)
+    _check_zoom_allowance(meeting_type, meeting_type.rep_id)
+
+
+def check_guest_reschedule(request, booking: Booking) -> None:
+    _check(
+        "move-address",
+        client_address(request),
+        "RATE_LIMIT_RESCHEDULES_PER_ADDRESS",
+        _MOVES_FROM_ADDRESS,
+    )
+    _check("move-booking", str(booking.pk), "RATE_LIMIT_RESCHEDULES_PER_BOOKING", _MOVES)
+    _check_zoom_allowance(booking, booking.rep_id)
