@@ -67,7 +67,7 @@ def consume(scope: str, ident: str, rates: list[Rate], amount: int = 1) -> float
         for key, rate, end in keys:
             if counts.get(key, 0) + amount > rate.count:
                 return max(end - now, 1.0)
-        for key, rate, end in keys:
+        for key, _rate, end in keys:
             cache.set(key, counts.get(key, 0) + amount, timeout=int(end - now) + 60)
     return None
 

@@ -189,8 +189,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # How many proxies of ours stand before the app, each appending the address it saw to
-# X-Forwarded-For. 0: the peer's address is the client's, and X-Forwarded-For (which anyone can send)
-# is ignored. N: the N-th address from the end is the client's (config/client_address.py).
+# X-Forwarded-For. 0: the peer's address is the client's, and X-Forwarded-For (which anyone can
+# send) is ignored. N: the N-th address from the end is the client's (config/client_address.py).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # The cache holds rate-limit counters (ours and allauth's login limits) and each rep's Zoom quota

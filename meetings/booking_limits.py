@@ -52,7 +52,9 @@ def _check_zoom_allowance(meeting_type_or_booking, rep_id: int) -> None:
 
 def check_booking(request, meeting_type: MeetingType, guest_email: str) -> None:
     """Counts a prospect's booking, or raises TooManyRequests (then nothing is counted further)."""
-    _check("book-address", client_address(request), "RATE_LIMIT_BOOKINGS_PER_ADDRESS", _FROM_ADDRESS)
+    _check(
+        "book-address", client_address(request), "RATE_LIMIT_BOOKINGS_PER_ADDRESS", _FROM_ADDRESS
+    )
     _check("book-email", guest_email.strip().lower(), "RATE_LIMIT_BOOKINGS_PER_EMAIL", _FOR_EMAIL)
     _check("book-rep", str(meeting_type.rep_id), "RATE_LIMIT_BOOKINGS_PER_REP", _FOR_REP)
     _check_zoom_allowance(meeting_type, meeting_type.rep_id)

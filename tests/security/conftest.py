@@ -1,0 +1,8 @@
+import pytest
+
+from tests.meetings.conftest import connect_zoom, zoom_rep  # noqa: F401 - shared fixtures
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(tasks_run_inline):
+    """Tasks enqueued after a commit run inline here (see tests/fixtures/celery_worker.py)."""

@@ -1,0 +1,65 @@
+"""Public traffic may use only part of a rep's Zoom daily allowance of meeting creates + updates;
+the rest stays for the rep's own work, and the count is what the admin shows."""
+
+import pytest
+from django.test import Client
+
+from integrations.zoom import quota
+from meetings.models import Booking, LinkState
+from tests.meetings.factories import MeetingTypeFactory
+from tests.security.booking_steps import book, slot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_allowance(settings):
+    settings.ZOOM_DAILY_MEETING_WRITES = 5
+    settings.ZOOM_MEETING_WRITES_RESERVE = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    return settings
+
+
+def test_public_bookings_stop_short_of_zoom_daily_limit_and_the_rep_keeps_the_reserve(
+    client, zoom_rep, small_allowance, django_capture_on_commit_callbacks
+):
+    meeting_type = MeetingTypeFactory(rep=zoom_rep)
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = book(client, meeting_type, n, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        assert answer.status_code == 302
+    assert quota.writes_today(zoom_rep.pk) == 3
+
+    refused = book(client, meeting_type, 3, HTTP_X_FORWARDED_FOR="192.0.2.77")
+
+    assert refused.status_code == 429
+    assert b"cannot take more online bookings today" in refused.content
+    assert Booking.objects.count() == 3
+    # The rep's own reschedule still reaches Zoom: the reserve is theirs.
+    rep_client = Client()
+    rep_client.force_login(zoom_rep)
+    booking = Booking.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = rep_client.post(
+            f"/bookings/{booking.pk}/reschedule/", {"start": slot(9).isoformat()}
+        )
+    assert moved.status_code == 302
+    booking.refresh_from_db()
+    assert booking.link_state == LinkState.READY
+    assert booking.start_at == slot(9)
+    assert quota.writes_today(zoom_rep.pk) == 4
+    assert quota.quota_use(zoom_rep.pk).near_limit
+
+
+def test_zoom_refusing_for_the_day_fills_the_count(
+    client, zoom_rep, sandbox, small_allowance, django_capture_on_commit_callbacks
+):
+    small_allowance.ZOOM_DAILY_MEETING_WRITES = 100
+    sandbox.set_knobs(daily_meeting_limit=1)
+    meeting_type = MeetingTypeFactory(rep=zoom_rep)
+    for n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            book(client, meeting_type, n, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+
+    assert quota.quota_use(zoom_rep.pk).used == 100
+    assert book(client, meeting_type, 5, HTTP_X_FORWARDED_FOR="192.0.2.9").status_code == 429
