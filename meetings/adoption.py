@@ -3,9 +3,11 @@
 Zoom has no idempotency key. A worker killed after `POST /users/me/meetings` succeeded, or a create
 whose answer was lost (timeout, dropped connection, a 5xx after Zoom had done the work), leaves a
 meeting in Zoom that the booking does not know about; creating again would give the guest two.
-Every meeting we create ends its agenda with "Booking reference: <reference>"
-(`zoom_meetings.agenda`), so before a create that might be a repeat we list the host's upcoming
-meetings and look for it.
+Every meeting we create ends its agenda with a marker line (`zoom_meetings.reference_line`), so
+before a create that might be a repeat we list the host's upcoming meetings and look for it. Only
+an agenda whose last line is exactly the booking's marker counts: the agenda also holds text
+guests chose (their name, through the rep's template), and the marker is a keyed hash no guest
+sees, so no booking can claim (and then cancel) another booking's meeting.
 
 `GET /users/{userId}/meetings` lists `agenda` and `created_at`, but Zoom leaves out an empty agenda
 and shortens long ones in lists, so a listed meeting whose agenda may hide the reference is read
@@ -77,7 +79,7 @@ def booking_meetings(
 
     def call(client, token) -> list[dict]:
         listed = [m for m in client.list_meetings(token) if str(m.get("id")) not in exclude]
-        confirmed = [m for m in listed if marker in _agenda(m)]
+        confirmed = [m for m in listed if _carries(m, marker)]
         unsure = [m for m in listed if _may_hide(m, marker, booking)]
         # The likeliest first, should there be more than we may probe.
         unsure.sort(key=lambda m: _likeness(m, booking), reverse=True)
@@ -87,7 +89,7 @@ def booking_meetings(
                 meeting = client.get_meeting(token, item["id"])
             except ZoomMeetingNotFound:
                 continue  # deleted since it was listed
-            if marker in _agenda(meeting):
+            if _carries(meeting, marker):
                 found.append(meeting)
         return sorted(found, key=_age)
 
@@ -129,10 +131,13 @@ def _agenda(meeting: dict) -> str:
     return agenda if isinstance(agenda, str) else ""
 
 
+def _carries(meeting: dict, marker: str) -> bool:
+    return zoom_meetings.last_line(_agenda(meeting)) == marker
+
+
 def _may_hide(item: dict, marker: str, booking: Booking) -> bool:
-    """A listed meeting whose agenda does not show the reference but might, read in full."""
-    agenda = _agenda(item)
-    if marker in agenda or zoom_meetings.REFERENCE_PREFIX in agenda:
+    """A listed meeting whose agenda does not show the marker but might, read in full."""
+    if zoom_meetings.last_line(_agenda(item)).startswith(zoom_meetings.REFERENCE_PREFIX):
         return False  # ours, or visibly another booking's
     created = _time(item.get("created_at"))
     # Made before the booking existed, it cannot be the booking's. No created_at: cannot tell.

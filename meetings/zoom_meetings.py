@@ -10,6 +10,8 @@ import string
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.utils.crypto import salted_hmac
+
 from integrations.zoom import quota
 from integrations.zoom.errors import ZoomMeetingNotFound, ZoomRateLimited
 from integrations.zoom.models import ZoomConnection
@@ -25,7 +27,12 @@ SCHEDULED_MEETING = 2
 # account complexity rule we know of ("must contain letters and numbers").
 PASSCODE_LENGTH = 10
 _PASSCODE_ALPHABET = string.ascii_letters + string.digits
-REFERENCE_PREFIX = "Booking reference: "
+# The agenda's last line, which lets a retry find a meeting Zoom created but we never recorded
+# (meetings.adoption). Its value is a keyed hash of the booking's private id: guests never see it
+# (their "booking reference" is another value) and cannot compute it, so nothing they type into a
+# booking can make their meeting pass for someone else's.
+REFERENCE_PREFIX = "Scheduler ref: "
+_MARKER_SALT = "meetings.zoom-meeting-marker"
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ def topic(booking: Booking) -> str:
 
 def agenda(booking: Booking) -> str:
     """The rendered description (Zoom values are unknown before the meeting exists, so they stay
-    empty) ending with the booking reference, which lets a meeting be traced to its booking."""
+    empty) ending with the marker line, which lets a meeting be traced to its booking."""
     values = placeholders.booking_values(booking)
     values.update({name: "" for name in placeholders.FIELDS if name.startswith("zoom.")})
     text = placeholders.render(
@@ -71,8 +78,15 @@ def agenda(booking: Booking) -> str:
 
 
 def reference_line(booking: Booking) -> str:
-    """The agenda's last line; `meetings.adoption` looks for it to find the booking's meeting."""
-    return f"{REFERENCE_PREFIX}{booking.reference}"
+    """The agenda's last line; `meetings.adoption` looks for exactly this line."""
+    digest = salted_hmac(_MARKER_SALT, booking.public_id.hex, algorithm="sha256").hexdigest()
+    return f"{REFERENCE_PREFIX}{digest[:32]}"
+
+
+def last_line(agenda: str) -> str:
+    """The line the app wrote last into an agenda (Zoom may change line endings or trim)."""
+    lines = agenda.strip().splitlines()
+    return lines[-1].strip() if lines else ""
 
 
 def _schedule(booking: Booking, connection: ZoomConnection) -> dict:

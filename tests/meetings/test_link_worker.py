@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from meetings import tasks
+from meetings import tasks, zoom_meetings
 from meetings.models import Booking, InviteDelivery, LinkState
 from meetings.services.bookings import book_meeting, cancel_booking, reschedule_booking
 from tests.factories import RepFactory
@@ -77,7 +77,7 @@ def test_a_booking_gets_one_zoom_meeting_its_links_and_invites(sandbox, worker_m
     assert meeting["settings"]["join_before_host"] is False
     assert meeting["password"] and meeting["password"] == booking.zoom_passcode
     assert meeting["join_url"] == booking.zoom_join_url
-    assert booking.reference in meeting["agenda"]
+    assert meeting["agenda"].endswith(zoom_meetings.reference_line(booking))
 
     wait_until(lambda: len(sent_mail(worker_mail)) == 2, message="two invites")
     for message in sent_mail(worker_mail):

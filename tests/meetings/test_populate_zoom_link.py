@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
+from meetings import zoom_meetings
 from meetings.models import Booking, InviteDelivery, LinkState
 from meetings.services import zoom_links
 from meetings.services.bookings import cancel_booking, reschedule_booking
@@ -77,7 +78,7 @@ def test_the_meeting_is_created_with_utc_start_host_zone_passcode_and_the_types_
         "join_before_host": False,
         "auto_recording": "cloud",
     }
-    assert body["agenda"].endswith(f"Booking reference: {booking.reference}")
+    assert body["agenda"].endswith(f"\n\n{zoom_meetings.reference_line(booking)}")
 
 
 def test_the_links_are_stored_and_the_start_url_is_not(booking, sandbox):
@@ -117,7 +118,7 @@ def test_long_templates_are_cut_to_zooms_limits(chicago_rep, sandbox):
     body = sent(creates(sandbox)[0])
     assert len(body["topic"]) == 200
     assert len(body["agenda"]) <= 2000
-    assert body["agenda"].endswith(booking.reference)
+    assert body["agenda"].endswith(zoom_meetings.reference_line(booking))
 
 
 def test_invites_with_the_join_link_go_out_once_the_link_is_ready(

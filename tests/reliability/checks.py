@@ -1,5 +1,6 @@
 """What every reliability test asserts at the end, whatever went wrong on the way."""
 
+from meetings import zoom_meetings
 from meetings.models import Booking, LinkState
 
 # A booking that is not ready must say why: these states always carry `link_last_error`.
@@ -25,7 +26,8 @@ def assert_one_meeting_per_booking(sandbox, bookings) -> None:
     meetings = sandbox.meetings()
     ready = 0
     for booking in Booking.objects.filter(pk__in=[b.pk for b in bookings]):
-        theirs = [m for m in meetings if f"Booking reference: {booking.reference}" in m["agenda"]]
+        marker = zoom_meetings.reference_line(booking)
+        theirs = [m for m in meetings if m["agenda"].endswith(marker)]
         if booking.link_state == LinkState.READY:
             ready += 1
             assert [str(m["id"]) for m in theirs] == [booking.zoom_meeting_id], booking
