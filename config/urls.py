@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
 from config import health
+
+# Admins sign in through the site's login, so its failed-login limits (accounts/adapter.py) guard
+# the admin too; the admin's own form had none.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", account_views.home, name="home"),
