@@ -310,7 +310,7 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
         writer.writeheader()
         count = 0
         for entry in queryset:
-            writer.writerow(roster.export_row(entry))
+            writer.writerow(roster.spreadsheet_safe(roster.export_row(entry)))
             count += 1
         self._log_export(request, queryset, "CSV", count)
         return response

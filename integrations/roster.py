@@ -211,3 +211,15 @@ def export_row(entry) -> dict:
         "last_error_at": at("last_error_at"),
         "bookings_at_risk": entry.bookings_at_risk,
     }
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): a rep's
+# name or Zoom's error text is written with a leading apostrophe instead, shown as typed.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row: dict) -> dict:
+    return {
+        key: "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+        for key, value in row.items()
+    }

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import ZoomConnection
+from .services import revoke_before_delete
 
 
 @admin.register(ZoomConnection)
@@ -45,3 +46,13 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Deleting the row alone would leave the grant active at Zoom: it is revoked first.
+    def delete_model(self, request, obj):
+        revoke_before_delete(obj.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for connection in queryset:
+            revoke_before_delete(connection.user)
+        super().delete_queryset(request, queryset)

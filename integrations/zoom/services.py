@@ -167,6 +167,8 @@ def _store(client: ZoomClient, user, grant: TokenGrant, profile: dict) -> ZoomCo
     zoom_user_id = str(profile["id"])
     other = ZoomConnection.objects.filter(zoom_user_id=zoom_user_id).exclude(user=user).first()
     if other is not None:
+        # The grant just made is not ours to keep: revoke it rather than leave it active at Zoom.
+        _revoke_quietly(client, grant.access_token)
         _refuse_zoom_user_taken(other)
     try:
         with transaction.atomic():
@@ -179,6 +181,7 @@ def _store(client: ZoomClient, user, grant: TokenGrant, profile: dict) -> ZoomCo
             lifecycle.connection_restored(connection, previous_status)
     except IntegrityError as exc:
         # Another rep connected the same Zoom user between our check and our save.
+        _revoke_quietly(client, grant.access_token)
         raise ConnectFailed(ConnectProblem.ZOOM_USER_TAKEN) from exc
     if switched_user and previous_tokens:
         # The rep switched Zoom users: the old user's grant is no longer ours to keep.
@@ -223,6 +226,15 @@ def disconnect_zoom(connection: ZoomConnection) -> bool:
     connection.refresh_from_db()
     connection.mark_disconnected()
     return revoked
+
+
+def revoke_before_delete(user) -> None:
+    """A rep about to be deleted: the app's access at Zoom is revoked first, so no grant outlives
+    the rep (Zoom being unreachable does not stop the deletion; the rep's Zoom admin can remove
+    the app)."""
+    connection = ZoomConnection.objects.filter(user=user).first()
+    if connection is not None and (connection.is_usable or connection.access_token):
+        disconnect_zoom(connection)
 
 
 def _end_connect_attempt(user) -> None:
