@@ -2,13 +2,17 @@
 
 Signed with SECRET_KEY (django.core.signing) rather than stored: the token is the booking's
 public id plus a signature, stable for the booking's life, and cannot be forged for another one.
+A link is a bearer key, so it stops working GUEST_LINK_DAYS_AFTER_MEETING days after the meeting
+ends (a forwarded or leaked invite then shows nothing), and its pages are never cached.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 _SALT = "meetings.guest-booking"
 
@@ -31,3 +35,7 @@ def manage_path(booking) -> str:
 
 def manage_url(booking) -> str:
     return settings.SITE_URL + manage_path(booking)
+
+
+def link_expired(booking) -> bool:
+    return booking.end_at + timedelta(days=settings.GUEST_LINK_DAYS_AFTER_MEETING) < timezone.now()

@@ -1,10 +1,13 @@
 """The prospect's pages: pick a slot, book, and the booking's own page (link, reschedule,
 cancel) reached through a signed link."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import booking_limits, guest_access, selectors
@@ -92,21 +95,45 @@ def too_many_requests(request, refused: booking_limits.TooManyRequests, back: st
     return response
 
 
+class LinkExpired(Exception):
+    pass
+
+
 def _guest_booking(token: str) -> Booking:
     public_id = guest_access.public_id_from(token)
     if public_id is None:
         raise Http404("This booking link is not valid.")
     try:
-        return selectors.booking_by_public_id(public_id)
+        booking = selectors.booking_by_public_id(public_id)
     except Booking.DoesNotExist:
         raise Http404("This booking does not exist.") from None
+    if guest_access.link_expired(booking):
+        raise LinkExpired
+    return booking
 
 
+def guest_page(view):
+    """A page reached with the guest's link: never cached (the URL is the key), and gone once
+    the link has expired."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request, token: str):
+        try:
+            return view(request, token)
+        except LinkExpired:
+            return render(request, "meetings/public/link_expired.html", status=410)
+
+    return wrapper
+
+
+@guest_page
 def guest_booking(request, token: str):
     booking = _guest_booking(token)
     return render(request, "meetings/public/booking.html", {"booking": booking, "token": token})
 
 
+@guest_page
 def guest_link(request, token: str):
     """The link panel alone, polled by the booking page until the link settles."""
     booking = _guest_booking(token)
@@ -117,6 +144,7 @@ def guest_link(request, token: str):
     )
 
 
+@guest_page
 def guest_reschedule(request, token: str):
     booking = _guest_booking(token)
     if booking.is_cancelled:
@@ -151,6 +179,7 @@ def guest_reschedule(request, token: str):
 
 
 @require_POST
+@guest_page
 def guest_cancel(request, token: str):
     booking = _guest_booking(token)
     try:
