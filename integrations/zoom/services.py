@@ -47,10 +47,11 @@ def start_connect(user, session, *, restarted: bool = False) -> str:
 
 @dataclass(frozen=True)
 class CallbackOutcome:
-    """Either `connection` (connected) or `restart_url` (send the browser back to Zoom)."""
+    """Either `connection` (connected) or `confirm_install` (a Marketplace install: the rep
+    confirms on our page, with a POST, before we send them back to Zoom)."""
 
     connection: ZoomConnection | None = None
-    restart_url: str | None = None
+    confirm_install: bool = False
 
 
 def handle_callback(user, session, params) -> CallbackOutcome:
@@ -92,12 +93,14 @@ def _handle_callback(user, session, params, pending) -> CallbackOutcome:
 
 def _restart_install(user, session, pending) -> CallbackOutcome:
     """An install started in the Zoom Marketplace arrives with a code and no state. Accepting the
-    code would allow login CSRF (someone else's Zoom attached to this rep), so it is dropped and
-    the flow restarted with our own state; the rep already consented, so Zoom answers at once."""
+    code would allow login CSRF (someone else's Zoom attached to this rep), so it is dropped. The
+    flow restarts with our own state only from a POST on our page: restarted on this GET, any
+    site could send a signed-in rep through Zoom's consent (which answers at once for a user who
+    consented before) and switch the rep's Zoom account without a click."""
     recent_restart = pending is not None and pending.restarted
     if recent_restart and pending.age_seconds < RESTART_LOOP_GUARD_SECONDS:
         raise ConnectFailed(ConnectProblem.STATE_MISSING)
-    return CallbackOutcome(restart_url=start_connect(user, session, restarted=True))
+    return CallbackOutcome(confirm_install=True)
 
 
 def connect_zoom(user, code: str, verifier: str) -> ZoomConnection:

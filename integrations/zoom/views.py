@@ -21,7 +21,8 @@ from .webhooks import WebhookRejected
 @require_POST
 @login_required
 def connect(request):
-    return redirect(services.start_connect(request.user, request.session))
+    restarted = request.POST.get("install") == "1"
+    return redirect(services.start_connect(request.user, request.session, restarted=restarted))
 
 
 @require_GET
@@ -44,8 +45,8 @@ def callback(request):
             },
             status=failure.problem.page.http_status,
         )
-    if outcome.restart_url:
-        return redirect(outcome.restart_url)
+    if outcome.confirm_install:
+        return render(request, "integrations/zoom/finish_install.html")
     messages.success(request, f"Zoom is connected as {outcome.connection.zoom_email}.")
     return redirect("integrations:index")
 

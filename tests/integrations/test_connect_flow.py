@@ -114,7 +114,10 @@ def test_the_first_rep_is_told_when_the_second_authorization_broke_their_connect
 def test_a_marketplace_install_restarts_with_our_state_and_connects(rep_client, rep, sandbox):
     sandbox.create_user("market@example.com")
 
-    restart = rep_client.get("/integrations/zoom/callback/?code=from-the-marketplace")
+    assert (
+        rep_client.get("/integrations/zoom/callback/?code=from-the-marketplace").status_code == 200
+    )
+    restart = rep_client.post("/integrations/zoom/connect/", {"install": "1"})
     assert restart.status_code == 302
     callback = steps.local(sandbox.consent(restart["Location"], "market@example.com"))
     response = rep_client.get(callback)
@@ -129,7 +132,8 @@ def test_a_marketplace_install_while_logged_out_connects_after_login(client, rep
 
     to_login = client.get("/integrations/zoom/callback/?code=from-the-marketplace")
     client.force_login(rep)
-    restart = client.get(parse_qs(urlsplit(to_login["Location"]).query)["next"][0])
+    client.get(parse_qs(urlsplit(to_login["Location"]).query)["next"][0])
+    restart = client.post("/integrations/zoom/connect/", {"install": "1"})
     callback = steps.local(sandbox.consent(restart["Location"], "market@example.com"))
     client.get(callback)
 
