@@ -1,4 +1,5 @@
 import re
+import unicodedata
 from datetime import UTC, datetime, time
 
 from django import forms
@@ -183,7 +184,21 @@ class BookingForm(forms.Form):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
             raise ValidationError("Please enter your name.")
+        if _has_control_characters(name):
+            raise ValidationError("Please enter your name without special characters.")
         return name
+
+    def clean_email(self):
+        # Django accepts a quoted local part with control characters ("\x01"@example.com), which
+        # mail servers refuse: every invite of the booking would then fail.
+        email = self.cleaned_data["email"]
+        if _has_control_characters(email):
+            raise ValidationError("Enter a valid email address.")
+        return email
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in value)
 
 
 class RescheduleForm(forms.Form):

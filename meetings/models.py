@@ -217,6 +217,10 @@ class Booking(models.Model):
     zoom_changed_at = models.DateTimeField(null=True, blank=True)
     zoom_change_note = models.CharField(max_length=300, blank=True)
 
+    # Why an invite could never be delivered (a refused address), for the rep to see; the sweeper
+    # does not retry it.
+    invite_error = models.CharField(max_length=300, blank=True)
+
     # Bumped on every change a calendar must see (RFC 5545 SEQUENCE).
     invite_sequence = models.PositiveIntegerField(default=0)
     # The last version whose invites (or cancellation) went out; behind `invite_sequence` = due.
@@ -329,6 +333,9 @@ class Booking(models.Model):
         self.link_last_error = reason[:2000]
         self.link_next_attempt_at = None
         self.link_lease_until = None
+
+    def mark_invite_undeliverable(self, recipient_label: str, reason: str) -> None:
+        self.invite_error = f"The invite to the {recipient_label} could not be sent: {reason}"[:300]
 
     def record_zoom_change(self, note: str) -> None:
         self.zoom_changed_at = timezone.now()

@@ -1,6 +1,7 @@
 """Emailing the calendar invite (or cancellation) of a booking's current version to both people."""
 
 import logging
+import smtplib
 from email.mime.text import MIMEText
 
 from django.conf import settings
@@ -54,7 +55,15 @@ def send_invites(booking_id: int) -> int:
             ):
                 continue  # never invited, so nothing to cancel in their calendar
             email = _message(booking, method, recipient)
-            email.send()
+            try:
+                email.send()
+            except (smtplib.SMTPException, ValueError) as exc:
+                reason = undeliverable_reason(exc)
+                if reason is None:
+                    raise  # worth retrying: the task backs off, then the sweeper
+                logger.warning("Invite for booking %s not deliverable: %s", booking.pk, reason)
+                booking.mark_invite_undeliverable(Recipient(recipient).label.lower(), reason)
+                continue
             InviteDelivery.objects.create(
                 booking=booking,
                 sequence=booking.invite_sequence,
@@ -65,8 +74,23 @@ def send_invites(booking_id: int) -> int:
             )
             sent += 1
         booking.invites_sent_sequence = booking.invite_sequence
-        booking.save(update_fields=["invites_sent_sequence", "updated_at"])
+        booking.save(update_fields=["invites_sent_sequence", "invite_error", "updated_at"])
     return sent
+
+
+def undeliverable_reason(exc: Exception) -> str | None:
+    """Why an invite can never be delivered, or None for a failure that may pass (a server down,
+    a 4xx "try later"). Retrying a refused address would retry every minute forever."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refusals = list(exc.recipients.values())
+        if refusals and all(code >= 500 for code, _ in refusals):
+            code, text = refusals[0]
+            detail = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+            return f"the mail server refused the address ({code} {detail})."
+        return None
+    if isinstance(exc, ValueError):
+        return "the address cannot be written into an email."
+    return None
 
 
 def _message(booking: Booking, method: str, recipient: str) -> EmailMessage:
