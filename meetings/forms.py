@@ -151,13 +151,21 @@ _DETAIL_REQUIRED = {
 }
 
 
+_SLOT_RANGE = (datetime(2000, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC))
+
+
 def parse_slot(value: str) -> datetime | None:
     """A slot value from the booking page (UTC, ISO 8601) as an aware datetime, or None."""
     try:
         moment = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
-    except ValueError:
+        moment = moment.astimezone(UTC) if moment.tzinfo else None
+    except (ValueError, OverflowError):
+        # OverflowError: a moment at the calendar's very edge (0001-01-01T00:00+01:00) has no UTC.
         return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
+    # Far from any bookable time, and near the calendar's ends showing it in a zone overflows.
+    if moment is None or not _SLOT_RANGE[0] <= moment <= _SLOT_RANGE[1]:
+        return None
+    return moment
 
 
 class TimeZoneField(forms.CharField):

@@ -60,17 +60,20 @@ def verify(
         raise WebhookRejected(503, "webhook secret token is not configured")
     if not timestamp or not signature:
         raise WebhookRejected(401, "missing x-zm-signature or x-zm-request-timestamp")
-    try:
-        sent_at = int(timestamp)
-    except ValueError:
-        raise WebhookRejected(401, "malformed x-zm-request-timestamp") from None
+    # Seconds or milliseconds since the epoch: at most 13 ASCII digits (int() would also take
+    # other scripts' digits, and hundreds of digits overflow the clock arithmetic below).
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 13):
+        raise WebhookRejected(401, "malformed x-zm-request-timestamp")
+    sent_at = int(timestamp)
     # Zoom sends seconds; accept milliseconds too, as some deliveries have used them.
     if sent_at > 10**11:
         sent_at //= 1000
     current = time.time() if now is None else now
     if abs(current - sent_at) > MAX_AGE_SECONDS:
         raise WebhookRejected(401, "stale or future x-zm-request-timestamp")
-    if not hmac.compare_digest(signature_for(secret, timestamp, body), signature):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a header may carry them).
+    expected = signature_for(secret, timestamp, body).encode()
+    if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
         raise WebhookRejected(401, "signature does not match")
     return parse(body)
 
@@ -78,7 +81,9 @@ def verify(
 def parse(body: bytes) -> ZoomEvent:
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # ValueError covers JSONDecodeError and numbers past int's digit limit; RecursionError,
+        # nesting deeper than the parser's stack.
         raise WebhookRejected(400, "body is not JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("event"), str):
         raise WebhookRejected(400, "body has no event name")

@@ -15,6 +15,7 @@ from ..availability import day_bounds, group_by_day
 from ..models import Booking, MeetingType
 
 DAYS_PER_PAGE = 7
+MAX_DAYS_AHEAD = timedelta(days=2 * 366)
 
 
 def time_zone_from(value: str | None, fallback: str) -> str:
@@ -47,6 +48,8 @@ def slot_week(
         first_day = max(date.fromisoformat(first_day_param or ""), today)
     except ValueError:
         first_day = today
+    # Weeks further out are never offered (and near year 9999 the week's arithmetic overflows).
+    first_day = min(first_day, today + MAX_DAYS_AHEAD)
     start, _ = day_bounds(first_day, time_zone)
     _, end = day_bounds(first_day + timedelta(days=DAYS_PER_PAGE - 1), time_zone)
     slots = selectors.available_slots(meeting_type, start, end, exclude=exclude)
