@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import requests
 from django.conf import settings
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from .errors import (
     ReconnectReason,
@@ -100,6 +101,7 @@ class ZoomClient:
         )
         return f"{self.oauth_base_url}/oauth/authorize?{query}"
 
+    @sensitive_variables()
     def exchange_code(self, code: str, code_verifier: str, redirect_uri: str) -> TokenGrant:
         data = {
             "grant_type": _AUTHORIZATION_CODE,
@@ -109,6 +111,7 @@ class ZoomClient:
         }
         return self._token_request(data)
 
+    @sensitive_variables()
     def refresh(self, refresh_token: str) -> TokenGrant:
         # Zoom rotates refresh tokens: the old one dies the moment this succeeds, so callers must
         # serialize refreshes per connection and store the answer before anyone else refreshes.
@@ -119,6 +122,7 @@ class ZoomClient:
             read_timeout=max(REFRESH_READ_TIMEOUT, self.timeout[1]),
         )
 
+    @sensitive_variables()
     def revoke(self, access_token: str) -> None:
         response = self._send(
             "POST",
@@ -129,6 +133,7 @@ class ZoomClient:
         if not response.ok:
             self._raise_oauth_error(response, grant=None)
 
+    @sensitive_variables()
     def _token_request(self, data: dict, *, read_timeout: float | None = None) -> TokenGrant:
         received_at = timezone.now()
         response = self._send(
@@ -200,6 +205,7 @@ class ZoomClient:
                 return meetings
             params = {**params, "next_page_token": next_page}
 
+    @sensitive_variables()
     def _api(self, method, path, token, *, json=None, params=None, meeting=False):
         response = self._send(
             method,
@@ -216,6 +222,7 @@ class ZoomClient:
 
     # Transport and error mapping --------------------------------------------------------------
 
+    @sensitive_variables()
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         try:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from . import lifecycle
 from .client import ZoomClient
@@ -27,6 +28,7 @@ T = TypeVar("T")
 REFRESH_MARGIN = timedelta(seconds=60)
 
 
+@sensitive_variables()
 def with_zoom(
     connection: ZoomConnection,
     call: Callable[[ZoomClient, str], T],
@@ -69,6 +71,7 @@ def refresh_connection(connection: ZoomConnection, *, client: ZoomClient | None 
     _refresh(connection, client or ZoomClient(), stale_generation=connection.token_generation)
 
 
+@sensitive_variables()
 def _refresh(connection: ZoomConnection, client: ZoomClient, *, stale_generation: int) -> None:
     """Replace the tokens of `stale_generation` with fresh ones, unless another worker already did.
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .models import ZoomConnection, ZoomWebhookEvent
@@ -33,6 +34,7 @@ class WebhookAnswer:
     body: dict = field(default_factory=dict)
 
 
+@sensitive_variables()
 def receive_webhook(*, body: bytes, timestamp: str | None, signature: str | None) -> WebhookAnswer:
     """Verifies one delivery and either answers Zoom's URL challenge or records it for a task.
 

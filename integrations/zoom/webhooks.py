@@ -9,6 +9,8 @@ import json
 import time
 from dataclasses import dataclass
 
+from django.views.decorators.debug import sensitive_variables
+
 # Zoom states no replay window; five minutes is what Zoom's samples and most receivers use.
 MAX_AGE_SECONDS = 5 * 60
 URL_VALIDATION_EVENT = "endpoint.url_validation"
@@ -36,17 +38,20 @@ class ZoomEvent:
         return hashlib.sha256(self.body).hexdigest()
 
 
+@sensitive_variables()
 def _hmac_hex(secret: str, message: str | bytes) -> str:
     if isinstance(message, str):
         message = message.encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+@sensitive_variables()
 def signature_for(secret: str, timestamp: str, body: bytes) -> str:
     """The `x-zm-signature` value Zoom sends for this body (used by our tests and the sandbox)."""
     return "v0=" + _hmac_hex(secret, b"v0:" + timestamp.encode() + b":" + body)
 
 
+@sensitive_variables()
 def verify(
     *,
     secret: str,
@@ -99,6 +104,7 @@ def parse(body: bytes) -> ZoomEvent:
     )
 
 
+@sensitive_variables()
 def url_validation_answer(secret: str, event: ZoomEvent) -> dict:
     """Zoom's challenge: echo plainToken with its HMAC so Zoom knows we hold the secret."""
     plain_token = event.payload.get("plainToken")
