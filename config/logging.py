@@ -1,4 +1,4 @@
-"""A log filter that keeps Zoom tokens and our own secrets out of every log line."""
+"""A log filter that keeps Zoom tokens, our own secrets and bearer URLs out of every log line."""
 
 import logging
 import re
@@ -17,6 +17,10 @@ _PATTERNS = [
     ),
     re.compile(r"(?P<key>\b(?:Bearer|Basic)\s+)(?P<value>[A-Za-z0-9._~+/=-]+)", re.IGNORECASE),
     re.compile(r"(?P<key>)(?P<value>\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)"),
+    # Access-log lines: OAuth's one-time code and state in the callback's query, and the guest's
+    # booking link, whose token is the only key to the guest's booking.
+    re.compile(r"(?P<key>[?&](?:code|state)=)(?P<value>[^&\s\"']+)"),
+    re.compile(r"(?P<key>/bookings/guest/)(?P<value>[^/\s\"'?]+)"),
 ]
 
 

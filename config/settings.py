@@ -318,6 +318,9 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "celery": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # gunicorn's access log (written only when --access-logfile is given) through the same
+        # filter: request lines carry OAuth codes and guest links.
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # urllib3 logs request URLs at DEBUG; keep it quieter than our own logs.
         "urllib3": {"level": "WARNING"},
     },
