@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from config.admin_views import ViewOnlyAdmin
+from integrations.zoom import quota
 from integrations.zoom.models import ZoomConnection
 
 from . import roster, roster_actions
@@ -54,6 +55,7 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
         "last_refresh",
         "last_error",
         "bookings_at_risk",
+        "zoom_writes_today",
     )
     list_display_links = ("rep",)
     list_filter = (StatusFilter, ZoomAccountFilter, PlanFilter)
@@ -86,6 +88,7 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
         "last_error",
         "connect_started",
         "bookings_at_risk",
+        "zoom_writes_today",
         "last_reconnect_email",
     )
     fields = readonly_fields
@@ -228,6 +231,18 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
         url = reverse("admin:meetings_booking_changelist")
         return format_html(
             '<a href="{}?{}">{}</a>', url, urlencode({"q": entry.email}), entry.bookings_at_risk
+        )
+
+    @admin.display(description="Zoom creates + updates today")
+    def zoom_writes_today(self, entry):
+        use = quota.quota_use(entry.pk)
+        if not use.near_limit:
+            return f"{use.used} / {use.limit}"
+        return format_html(
+            '<strong class="zoom-status--needs_reconnect">{} / {}: near Zoom\'s daily limit'
+            "</strong><br><small>public bookings stop first; resets 00:00 UTC</small>",
+            use.used,
+            use.limit,
         )
 
     # Detail page only ---------------------------------------------------------------------------

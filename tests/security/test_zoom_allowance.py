@@ -63,3 +63,17 @@ def test_zoom_refusing_for_the_day_fills_the_count(
 
     assert quota.quota_use(zoom_rep.pk).used == 100
     assert book(client, meeting_type, 5, HTTP_X_FORWARDED_FOR="192.0.2.9").status_code == 429
+
+
+def test_the_admin_roster_says_when_a_rep_is_near_zooms_daily_limit(
+    superuser_client, zoom_rep, settings
+):
+    calm = MeetingTypeFactory().rep
+    for _ in range(85):
+        quota.record_write(zoom_rep.pk)
+    quota.record_write(calm.pk)
+
+    page = superuser_client.get("/admin/integrations/zoomrosterentry/").content.decode()
+
+    assert "85 / 100: near Zoom's daily limit" in page
+    assert "1 / 100" in page
