@@ -2,7 +2,8 @@
 
 Each function takes the rep and their connection (None when they never started connecting) and
 returns an Outcome: whether it worked and one sentence for the admin's messages and the admin log.
-Zoom is reached only through integrations.zoom (with_zoom, refresh_connection, disconnect_zoom).
+Zoom is reached only through integrations.zoom (the connection check, a token renewal,
+disconnect_zoom).
 The sentences carry error types and reason labels, never Zoom's raw answers: those are not ours to
 echo into the log.
 """
@@ -10,15 +11,10 @@ echo into the log.
 import smtplib
 from dataclasses import dataclass
 
-from integrations.zoom.errors import (
-    ReconnectReason,
-    ZoomError,
-    ZoomNeedsReconnect,
-    ZoomNotConnected,
-)
+from integrations.zoom.errors import ReconnectReason
+from integrations.zoom.health import ConnectionCheck, Health, check_connection, renew_tokens
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.services import disconnect_zoom
-from integrations.zoom.tokens import refresh_connection, with_zoom
 
 from .notifications import notify_needs_reconnect
 
@@ -41,19 +37,21 @@ def _not_connected(rep, connection: ZoomConnection | None) -> Outcome:
     return Outcome(False, f"{rep.email}: skipped, {_state(connection)}.", acted=False)
 
 
-def _broke(rep, exc: ZoomNeedsReconnect) -> str:
-    return (
-        f"{rep.email}: Zoom refused the connection, which now needs reconnecting "
-        f"({ReconnectReason(exc.reason).label})."
-    )
-
-
-def _failed(rep, connection: ZoomConnection, what: str, exc: ZoomError) -> Outcome:
+def _reported(rep, connection: ZoomConnection, check: ConnectionCheck, success: str) -> Outcome:
+    if check.health == Health.HEALTHY:
+        return Outcome(True, success)
+    if check.health == Health.BROKEN:
+        return Outcome(
+            False,
+            f"{rep.email}: Zoom refused the connection, which now needs reconnecting "
+            f"({ReconnectReason(check.error.reason).label}).",
+        )
+    if check.health == Health.NOT_CONNECTED:
+        return _not_connected(rep, connection)
     # Zoom down or answering oddly says nothing about the authorization: the status stays.
-    connection.record_error(f"{what} from the admin failed: {type(exc).__name__}")
     return Outcome(
         False,
-        f"{rep.email}: Zoom did not answer usefully ({type(exc).__name__}); "
+        f"{rep.email}: Zoom did not answer usefully ({type(check.error).__name__}); "
         "the connection is unchanged.",
     )
 
@@ -62,30 +60,17 @@ def check_connection_now(rep, connection: ZoomConnection | None) -> Outcome:
     """Ask Zoom who this connection is (GET /users/me), refreshing the token if it is due."""
     if connection is None or not connection.is_usable:
         return _not_connected(rep, connection)
-    try:
-        profile = with_zoom(connection, lambda client, token: client.get_me(token))
-    except ZoomNeedsReconnect as exc:
-        return Outcome(False, _broke(rep, exc))
-    except ZoomNotConnected:
-        return _not_connected(rep, connection)
-    except ZoomError as exc:
-        return _failed(rep, connection, "Testing the connection", exc)
-    return Outcome(True, f"{rep.email}: Zoom answered for {profile.get('email') or 'the user'}.")
+    check = check_connection(connection, by="Testing the connection from the admin")
+    answered_for = check.zoom_email or "the user"
+    return _reported(rep, connection, check, f"{rep.email}: Zoom answered for {answered_for}.")
 
 
 def refresh_now(rep, connection: ZoomConnection | None) -> Outcome:
     """Swap the tokens for new ones now (serialized with every other refresh of this rep)."""
     if connection is None or not connection.is_usable:
         return _not_connected(rep, connection)
-    try:
-        refresh_connection(connection)
-    except ZoomNeedsReconnect as exc:
-        return Outcome(False, _broke(rep, exc))
-    except ZoomNotConnected:
-        return _not_connected(rep, connection)
-    except ZoomError as exc:
-        return _failed(rep, connection, "Refreshing the tokens", exc)
-    return Outcome(True, f"{rep.email}: Zoom issued new tokens.")
+    check = renew_tokens(connection, by="Refreshing the tokens from the admin")
+    return _reported(rep, connection, check, f"{rep.email}: Zoom issued new tokens.")
 
 
 def disconnect(rep, connection: ZoomConnection | None) -> Outcome:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from integrations.zoom.errors import ZoomMeetingNotFound
 from integrations.zoom.models import ZoomConnection
-from integrations.zoom.tokens import with_zoom
+from integrations.zoom.session import ZoomSession
 
 from . import zoom_meetings
 from .models import Booking
@@ -75,8 +75,8 @@ def booking_meetings(
     marker = zoom_meetings.reference_line(booking)
     exclude = exclude or set()
 
-    def call(client, token) -> list[dict]:
-        listed = [m for m in client.list_meetings(token) if str(m.get("id")) not in exclude]
+    with ZoomSession(connection) as zoom:
+        listed = [m for m in zoom.list_meetings() if str(m.get("id")) not in exclude]
         confirmed = [m for m in listed if marker in _agenda(m)]
         unsure = [m for m in listed if _may_hide(m, marker, booking)]
         # The likeliest first, should there be more than we may probe.
@@ -84,14 +84,12 @@ def booking_meetings(
         found = []
         for item in confirmed + unsure[:MAX_PROBES]:
             try:
-                meeting = client.get_meeting(token, item["id"])
+                meeting = zoom.get_meeting(item["id"])
             except ZoomMeetingNotFound:
                 continue  # deleted since it was listed
             if marker in _agenda(meeting):
                 found.append(meeting)
-        return sorted(found, key=_age)
-
-    return with_zoom(connection, call)
+    return sorted(found, key=_age)
 
 
 def _adopt(booking: Booking, connection: ZoomConnection, found: list[dict]) -> ZoomMeeting | None:

@@ -1,7 +1,8 @@
 """A booking's meeting in Zoom: the request bodies we send and what we keep from the answers.
 
-Every call goes through `integrations.zoom.tokens.with_zoom` (token refresh, reconnect marking) and
-the Zoom client (URLs, typed errors); this module only knows what a booking means to Zoom.
+Every call goes through a Zoom session (`integrations.zoom.session`: token refresh, reconnect
+marking) and the Zoom client (URLs, typed errors); this module only knows what a booking means to
+Zoom.
 https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings
 """
 
@@ -10,9 +11,8 @@ import string
 from dataclasses import dataclass
 from datetime import UTC
 
-from integrations.zoom.errors import ZoomMeetingNotFound
 from integrations.zoom.models import ZoomConnection
-from integrations.zoom.tokens import with_zoom
+from integrations.zoom.session import ZoomSession
 
 from . import placeholders
 from .models import AutoRecording, Booking, MeetingType
@@ -115,9 +115,8 @@ def parse_meeting(data: dict) -> ZoomMeeting:
 
 def create(booking: Booking, connection: ZoomConnection) -> ZoomMeeting:
     body = create_body(booking, connection)
-    return with_zoom(
-        connection, lambda client, token: parse_meeting(client.create_meeting(token, body))
-    )
+    with ZoomSession(connection) as zoom:
+        return parse_meeting(zoom.create_meeting(body))
 
 
 def update(
@@ -129,34 +128,28 @@ def update(
     body = _schedule(booking, connection)
     meeting_id = meeting_id or booking.zoom_meeting_id
 
-    def call(client, token):
-        client.update_meeting(token, meeting_id, body)
-        return parse_meeting(client.get_meeting(token, meeting_id))
-
-    return with_zoom(connection, call)
+    with ZoomSession(connection) as zoom:
+        zoom.update_meeting(meeting_id, body)
+        return parse_meeting(zoom.get_meeting(meeting_id))
 
 
 def delete(meeting_id: str, connection: ZoomConnection) -> None:
     """Delete the meeting; one that is already gone counts as deleted."""
-
-    def call(client, token):
-        try:
-            client.delete_meeting(token, meeting_id)
-        except ZoomMeetingNotFound:
-            return
-
-    with_zoom(connection, call)
+    with ZoomSession(connection) as zoom:
+        zoom.delete_meeting(meeting_id)
 
 
 def start_url(meeting_id: str, connection: ZoomConnection) -> str:
     """A fresh host link (it expires after about two hours and is never stored)."""
-    meeting = with_zoom(connection, lambda client, token: client.get_meeting(token, meeting_id))
+    with ZoomSession(connection) as zoom:
+        meeting = zoom.get_meeting(meeting_id)
     return str(meeting.get("start_url") or "")
 
 
 def user_defaults(connection: ZoomConnection) -> dict:
     """The rep's own Zoom defaults as Meeting Type field values (GET /users/me/settings)."""
-    data = with_zoom(connection, lambda client, token: client.get_user_settings(token))
+    with ZoomSession(connection) as zoom:
+        data = zoom.get_user_settings()
     schedule = data.get("schedule_meeting") or {}
     in_meeting = data.get("in_meeting") or {}
     security = data.get("meeting_security") or {}

@@ -112,4 +112,4 @@ class ZoomInvalidClient(ZoomAppMisconfigured):
 
 
 class ZoomNotConnected(ZoomError):
-    """Raised by `with_zoom`, not by Zoom: the rep's connection is not usable (see its status)."""
+    """Raised by a Zoom session, not by Zoom: the connection is not usable (see its status)."""

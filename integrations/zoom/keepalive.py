@@ -6,8 +6,8 @@ dead the moment a guest books. Every hour (Celery beat) the connections unused f
 ZOOM_KEEPALIVE_IDLE_HOURS are each checked by a task: tokens that old are refreshed (a new refresh
 token, with a new lifetime) and Zoom is asked `GET /users/me`, because an admin's withdrawal (4738)
 shows on API calls and a deleted user (4735) or a newer authorization (4741) on the refresh it
-forces. A broken connection is marked by `tokens.with_zoom`, which tells the rep
-(`lifecycle.connection_broke`). Connections still broken are reminded once a day.
+forces (`health.check_connection`). A broken connection is marked by the Zoom session, which tells
+the rep (`lifecycle.connection_broke`). Connections still broken are reminded once a day.
 """
 
 import logging
@@ -21,9 +21,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import lifecycle
-from .errors import ZoomError, ZoomNeedsReconnect, ZoomNotConnected
+from .health import Health, check_connection
 from .models import ZoomConnection
-from .tokens import refresh_connection, with_zoom
 
 logger = logging.getLogger(__name__)
 
@@ -32,15 +31,6 @@ KEEPALIVE_BATCH = 500
 # Checks are spread out so one run does not burst into Zoom's per-account rate limit, which
 # every app of a customer's Zoom account shares.
 KEEPALIVE_SPACING_SECONDS = 0.2
-
-
-class Health:
-    """What checking one connection found."""
-
-    HEALTHY = "healthy"
-    BROKEN = "broken"  # marked "needs reconnect"; the rep is being told
-    UNAVAILABLE = "unavailable"  # Zoom did not answer usefully; the next run tries again
-    NOT_CONNECTED = "not_connected"
 
 
 def keepalive_idle() -> timedelta:
@@ -105,27 +95,13 @@ def schedule_keepalive(now: datetime | None = None) -> int:
     return enqueued
 
 
-def keep_connection_alive(connection_id: int) -> str:
-    """Check one connection with Zoom, renewing its tokens if they are old. Returns a Health."""
+def keep_connection_alive(connection_id: int) -> Health:
+    """Check one connection with Zoom, renewing its tokens if they are old."""
     connection = ZoomConnection.objects.filter(pk=connection_id).first()
-    if connection is None or not connection.is_usable:
+    if connection is None:
         return Health.NOT_CONNECTED
-    try:
-        if _tokens_age(connection) >= keepalive_idle():
-            refresh_connection(connection)
-        # Only an API call shows an admin's withdrawal of the app's approval (4738).
-        with_zoom(connection, lambda client, token: client.get_me(token))
-    except ZoomNeedsReconnect:
-        return Health.BROKEN
-    except ZoomNotConnected:
-        # Broken or disconnected since it was queued; whoever changed it handled it.
-        return Health.NOT_CONNECTED
-    except ZoomError as exc:
-        # Down, rate limited, or a 124 twice in a row: none says the authorization is gone.
-        connection.record_error(f"Keep-alive check failed: {type(exc).__name__}")
-        logger.info("Zoom keep-alive of connection %s: %s", connection.pk, type(exc).__name__)
-        return Health.UNAVAILABLE
-    return Health.HEALTHY
+    renew = connection.is_usable and _tokens_age(connection) >= keepalive_idle()
+    return check_connection(connection, renew_tokens=renew, by="Keep-alive check").health
 
 
 def _tokens_age(connection: ZoomConnection) -> timedelta:

@@ -1,6 +1,6 @@
 """What happens when a rep's Zoom connection breaks or starts working again.
 
-Breaking: whoever moves a connection to "needs reconnect" (`tokens.with_zoom`, a refused refresh,
+Breaking: whoever moves a connection to "needs reconnect" (a Zoom session, a refused refresh,
 the keep-alive) calls `connection_broke` once, at that transition. The rep's reconnect email is
 then sent by a task after the commit, so an SMTP hiccup never fails a booking's Zoom work or a web
 request, and the once-a-day limit lives in one place (`integrations.notifications`). A notice

@@ -1,9 +1,9 @@
 """Bringing a booking's Zoom meeting in line with the booking: create, update (reschedule), delete.
 
 Each run claims the booking with a short lease in its own transaction, talks to Zoom outside any
-transaction (a token refresh inside `with_zoom` must commit whatever happens here), then records
-the outcome under the row lock. A second run while the lease is held does nothing; a run that died
-leaves a lease that expires, and the sweeper starts it again.
+transaction (a token refresh inside the Zoom session must commit whatever happens here), then
+records the outcome under the row lock. A second run while the lease is held does nothing; a run
+that died leaves a lease that expires, and the sweeper starts it again.
 """
 
 import logging

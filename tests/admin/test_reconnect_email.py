@@ -11,7 +11,6 @@ from integrations.models import ReconnectNotice
 from integrations.notifications import notify_needs_reconnect
 from integrations.zoom.errors import ReconnectReason, ZoomNeedsReconnect
 from integrations.zoom.problems import ConnectProblem
-from integrations.zoom.tokens import with_zoom
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory
 from tests.integrations import steps
@@ -29,7 +28,7 @@ def broken(connect_rep, sandbox):
     connection = connect_rep(RepFactory(first_name="Dana", last_name="Lee"))
     sandbox.withdraw_approval(ACME)
     with pytest.raises(ZoomNeedsReconnect):
-        with_zoom(connection, lambda client, token: client.get_me(token))
+        steps.get_me(connection)
     connection.refresh_from_db()
     return connection
 

@@ -15,17 +15,13 @@ from integrations.models import ReconnectNotice
 from integrations.zoom.errors import ReconnectReason, ZoomNeedsReconnect, ZoomNotConnected
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tasks import keep_zoom_connections_alive
-from integrations.zoom.tokens import with_zoom
 from tests.factories import RepFactory
 from tests.integrations import steps as connect_steps
+from tests.integrations.steps import get_me
 from tests.lifecycle import steps
 
 pytestmark = pytest.mark.django_db
 ZOOM_EMAIL = "broken.rep@example.com"
-
-
-def get_me(client, token):
-    return client.get_me(token)
 
 
 def run_keepalive(django_capture_on_commit_callbacks) -> None:
@@ -98,7 +94,7 @@ def test_a_withdrawal_found_by_a_call_with_a_fresh_token_is_4738_too(
     sandbox.withdraw_approval(steps.ACCOUNT)
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ZoomNeedsReconnect):
-        with_zoom(zoom, get_me)
+        get_me(zoom)
 
     assert_needs_reconnect(zoom, ReconnectReason.APPROVAL_WITHDRAWN)
     assert_one_reconnect_email(zoom, ReconnectReason.APPROVAL_WITHDRAWN)
@@ -140,11 +136,11 @@ def test_workers_finding_the_same_break_email_the_rep_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(ZoomNeedsReconnect):
-            with_zoom(zoom, get_me)
+            get_me(zoom)
         with pytest.raises(ZoomNeedsReconnect):
-            with_zoom(stale_copy, get_me)
+            get_me(stale_copy)
         with pytest.raises(ZoomNotConnected):
-            with_zoom(ZoomConnection.objects.get(pk=zoom.pk), get_me)
+            get_me(ZoomConnection.objects.get(pk=zoom.pk))
 
     assert len(mail.outbox) == 1
 

@@ -7,7 +7,6 @@ from django.test import Client
 from integrations.zoom.errors import ZoomNeedsReconnect
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.signals import zoom_connection_restored
-from integrations.zoom.tokens import with_zoom
 from tests.factories import RepFactory
 from tests.integrations import steps as connect_steps
 from tests.lifecycle import steps
@@ -44,7 +43,7 @@ def test_reconnecting_a_broken_connection_sends_it_with_the_old_status(
     zoom = steps.connect_preapproved(sandbox, ZOOM_EMAIL)
     sandbox.withdraw_approval(steps.ACCOUNT)
     with pytest.raises(ZoomNeedsReconnect):
-        with_zoom(zoom, lambda client, token: client.get_me(token))
+        connect_steps.get_me(zoom)
     sandbox.approve(steps.ACCOUNT)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from integrations.zoom.keepalive import Health, connections_due_for_keepalive
+from integrations.zoom.health import Health
+from integrations.zoom.keepalive import connections_due_for_keepalive
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tasks import check_zoom_connection, keep_zoom_connections_alive
 from tests.integrations import steps as connect_steps
