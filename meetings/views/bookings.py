@@ -7,13 +7,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from integrations.zoom.errors import ZoomError
-
 from .. import selectors
 from ..forms import RescheduleForm
 from ..models import Booking
 from ..services.bookings import BookingError, cancel_booking, reschedule_booking
-from ..services.zoom_links import host_start_url, retry_link
+from ..zoom.gateway import ZoomError, host_start_url
+from ..zoom.links import retry_link
 from .slots import slot_week, time_zone_from
 
 

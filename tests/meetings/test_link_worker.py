@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from meetings import tasks
 from meetings.models import Booking, InviteDelivery, LinkState
 from meetings.services.bookings import book_meeting, cancel_booking, reschedule_booking
+from meetings.zoom import tasks
 from tests.factories import RepFactory
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps
