@@ -2,35 +2,34 @@
 
 Zoom documents no refresh-token lifetime (reports range from 90 days to 15 years) and rotates the
 refresh token on every refresh, so a rep who books nothing for months could find their connection
-dead the moment a guest books. Every hour (Celery beat) the connections unused for
-ZOOM_KEEPALIVE_IDLE_HOURS are each checked by a task: tokens that old are refreshed (a new refresh
-token, with a new lifetime) and Zoom is asked `GET /users/me`, because an admin's withdrawal (4738)
-shows on API calls and a deleted user (4735) or a newer authorization (4741) on the refresh it
-forces (`health.check_connection`). A broken connection is marked by the Zoom session, which tells
-the rep (`lifecycle.connection_broke`). Connections still broken are reminded once a day.
+dead the moment a guest books. Every hour (Celery beat, `tasks.keep_zoom_connections_alive`) the
+connections unused for ZOOM_KEEPALIVE_IDLE_HOURS are each checked by a task: tokens that old are
+refreshed (a new refresh token, with a new lifetime) and Zoom is asked `GET /users/me`
+(`health.check_connection`). A broken connection is marked by the Zoom session, which tells the
+rep (`lifecycle.connection_broke`). Connections still broken are reminded once a day
+(`notifications.connection_ids_to_remind`).
 """
 
-import logging
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from . import lifecycle
 from .health import Health, check_connection
 from .models import ZoomConnection
-
-logger = logging.getLogger(__name__)
 
 # One run enqueues at most this many checks (oldest first); the rest wait for the next run.
 KEEPALIVE_BATCH = 500
 # Checks are spread out so one run does not burst into Zoom's per-account rate limit, which
 # every app of a customer's Zoom account shares.
 KEEPALIVE_SPACING_SECONDS = 0.2
+
+
+def connection_ids_due(now: datetime | None = None) -> list[int]:
+    """The next batch of connections to check, longest idle first."""
+    return list(connections_due_for_keepalive(now).values_list("pk", flat=True)[:KEEPALIVE_BATCH])
 
 
 def keepalive_idle() -> timedelta:
@@ -52,47 +51,6 @@ def connections_due_for_keepalive(now: datetime | None = None) -> QuerySet[ZoomC
         )
         .order_by(Coalesce("last_success_at", "connected_at").asc(nulls_first=True))
     )
-
-
-def connections_to_remind(now: datetime | None = None) -> QuerySet[ZoomConnection]:
-    """Connections still needing a reconnect whose rep got no reconnect email in the last day.
-
-    Only "needs reconnect": a rep who removed the app inside Zoom did so on purpose and is told
-    once (by the webhook's handling), not every day.
-    """
-    from integrations.notifications import RECONNECT_EMAIL_INTERVAL
-
-    # Looked up by name: the integrations app owns the notices and imports this one.
-    notice = apps.get_model("integrations", "ReconnectNotice")
-    since = (now or timezone.now()) - RECONNECT_EMAIL_INTERVAL
-    recent_notice = notice.objects.filter(rep_id=OuterRef("user_id"), sent_at__gt=since)
-    return ZoomConnection.objects.filter(status=ZoomConnection.Status.NEEDS_RECONNECT).exclude(
-        Exists(recent_notice)
-    )
-
-
-def schedule_keepalive(now: datetime | None = None) -> int:
-    """Enqueue a check of every connection due for one, and a reminder for every connection still
-    broken. Returns how many tasks were enqueued; stops early if the broker is unreachable."""
-    from .tasks import check_zoom_connection
-
-    due = list(connections_due_for_keepalive(now).values_list("pk", flat=True)[:KEEPALIVE_BATCH])
-    enqueued = 0
-    try:
-        for index, connection_id in enumerate(due):
-            check_zoom_connection.apply_async(
-                (connection_id,), countdown=index * KEEPALIVE_SPACING_SECONDS, retry=False
-            )
-            enqueued += 1
-    except BrokerUnavailable as exc:
-        # Nothing is lost: the connections stay due and the next run picks them up.
-        logger.warning("Broker unreachable; Zoom keep-alive stopped early (%s)", exc)
-        return enqueued
-    for connection_id in connections_to_remind(now).values_list("pk", flat=True):
-        if not lifecycle.enqueue_reconnect_notice(connection_id):
-            break
-        enqueued += 1
-    return enqueued
 
 
 def keep_connection_alive(connection_id: int) -> Health:

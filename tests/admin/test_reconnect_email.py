@@ -7,9 +7,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from integrations.models import ReconnectNotice
-from integrations.notifications import notify_needs_reconnect
 from integrations.zoom.errors import ReconnectReason, ZoomNeedsReconnect
+from integrations.zoom.models import ReconnectNotice
+from integrations.zoom.notifications import notify_needs_reconnect
 from integrations.zoom.problems import ConnectProblem
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory

@@ -5,9 +5,8 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import mail
 
-from integrations.models import ReconnectNotice, ZoomRosterEntry
 from integrations.zoom.errors import ReconnectReason
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.models import ReconnectNotice, ZoomConnection, ZoomRosterEntry
 from tests.admin.conftest import ACME, messages_of, run_action
 from tests.factories import RepFactory
 

@@ -6,7 +6,7 @@ from html import escape
 import pytest
 from django.utils import timezone
 
-from integrations.roster import RosterStatus
+from integrations.zoom.admin.roster import RosterStatus
 from integrations.zoom.errors import ReconnectReason
 from integrations.zoom.models import ZoomConnection
 from tests.admin.conftest import ROSTER_URL

@@ -11,9 +11,8 @@ from django.core import mail
 from django.db.models import F
 from django.test import Client
 
-from integrations.models import ReconnectNotice
 from integrations.zoom.errors import ReconnectReason, ZoomNeedsReconnect, ZoomNotConnected
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.models import ReconnectNotice, ZoomConnection
 from integrations.zoom.tasks import keep_zoom_connections_alive
 from tests.factories import RepFactory
 from tests.integrations import steps as connect_steps

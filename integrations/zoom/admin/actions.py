@@ -11,12 +11,11 @@ echo into the log.
 import smtplib
 from dataclasses import dataclass
 
-from integrations.zoom.errors import ReconnectReason
-from integrations.zoom.health import ConnectionCheck, Health, check_connection, renew_tokens
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.services import disconnect_zoom
-
-from .notifications import notify_needs_reconnect
+from ..errors import ReconnectReason
+from ..health import ConnectionCheck, Health, check_connection, renew_tokens
+from ..models import ZoomConnection
+from ..notifications import notify_needs_reconnect
+from ..services import disconnect_zoom
 
 
 @dataclass(frozen=True)
