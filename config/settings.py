@@ -213,7 +213,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
-    # Zoom links whose enqueue was lost, whose worker died, or whose wait ran out (issue 6/7).
+    # Zoom links whose enqueue was lost, whose worker died, or whose wait ran out.
     "meetings-sweep-due-work": {
         "task": "meetings.tasks.sweep_due_work",
         "schedule": 60,
@@ -223,7 +223,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
         "schedule": 60,
     },
-    # Idle Zoom connections refreshed and checked, reps of broken ones reminded (issue 5).
+    # Idle Zoom connections refreshed and checked, reps of broken ones reminded.
     "zoom-keep-connections-alive": {
         "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
         "schedule": 60 * 60,

@@ -17,7 +17,6 @@ from django.utils import timezone
 from config.isotime import parse_iso_datetime
 
 from .errors import (
-    ReconnectReason,
     ZoomCannotHost,
     ZoomCodeExpired,
     ZoomCodeInvalid,
@@ -34,6 +33,7 @@ from .errors import (
     ZoomUserNotFound,
     ZoomValidationError,
 )
+from .reasons import ReconnectReason
 from .scopes import parse_scopes
 
 logger = logging.getLogger(__name__)

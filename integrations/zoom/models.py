@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .errors import ReconnectReason
 from .fields import StrictEncryptedTextField
+from .reasons import ReconnectReason
 from .scopes import missing_capabilities, parse_scopes
 
 # Zoom ends a Basic (free) user's meetings after 40 minutes.
@@ -109,10 +109,6 @@ class ZoomConnection(models.Model):
     @property
     def needs_reconnect(self) -> bool:
         return self.status == self.Status.NEEDS_RECONNECT
-
-    @property
-    def needs_attention(self) -> bool:
-        return self.status in (self.Status.NEEDS_RECONNECT, self.Status.REMOVED)
 
     @property
     def is_basic(self) -> bool:

@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from meetings.models import Booking, LinkState
 
-from .errors import ReconnectReason
+from .connect_failures import ConnectProblem
 from .models import ReconnectNotice, ZoomConnection
-from .problems import ConnectProblem
+from .reasons import ReconnectReason
 
 logger = logging.getLogger(__name__)
 

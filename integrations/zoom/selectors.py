@@ -34,13 +34,3 @@ def zoom_meeting_types_over_basic_limit(user) -> list:
             rep=user, location_kind="zoom", duration_minutes__gt=BASIC_MEETING_LIMIT_MINUTES
         ).order_by("duration_minutes")
     )
-
-
-def basic_limit_applies(user, duration_minutes: int) -> bool:
-    """True when a Zoom meeting of this length would be cut short for this rep's Zoom plan."""
-    connection = zoom_connection_for(user)
-    return (
-        connection is not None
-        and connection.is_basic
-        and duration_minutes > BASIC_MEETING_LIMIT_MINUTES
-    )

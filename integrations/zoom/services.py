@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from . import lifecycle, oauth_session
 from .client import TokenGrant, ZoomClient
+from .connect_failures import ConnectFailed, ConnectProblem
 from .errors import (
-    ReconnectReason,
     ZoomAppMisconfigured,
     ZoomCodeExpired,
     ZoomCodeInvalid,
@@ -20,7 +20,7 @@ from .errors import (
 )
 from .health import check_connection
 from .models import ZoomConnection
-from .problems import ConnectFailed, ConnectProblem
+from .reasons import ReconnectReason
 from .scopes import missing_capabilities
 from .session import ZoomSession
 

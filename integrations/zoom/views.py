@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services, tasks
-from .problems import ConnectFailed
+from .connect_failures import ConnectFailed
 from .scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
 from .selectors import zoom_connection_for
 from .webhook_events import receive_webhook

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from integrations.zoom.errors import ReconnectReason
-from integrations.zoom.problems import ConnectProblem
+from integrations.zoom.connect_failures import ConnectProblem
+from integrations.zoom.reasons import ReconnectReason
 from meetings.models import Booking, LinkState
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory

@@ -7,10 +7,11 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from integrations.zoom.errors import ReconnectReason, ZoomNeedsReconnect
+from integrations.zoom.connect_failures import ConnectProblem
+from integrations.zoom.errors import ZoomNeedsReconnect
 from integrations.zoom.models import ReconnectNotice
 from integrations.zoom.notifications import notify_needs_reconnect
-from integrations.zoom.problems import ConnectProblem
+from integrations.zoom.reasons import ReconnectReason
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory
 from tests.integrations import steps

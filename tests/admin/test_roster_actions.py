@@ -5,8 +5,8 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import mail
 
-from integrations.zoom.errors import ReconnectReason
 from integrations.zoom.models import ReconnectNotice, ZoomConnection, ZoomRosterEntry
+from integrations.zoom.reasons import ReconnectReason
 from tests.admin.conftest import ACME, messages_of, run_action
 from tests.factories import RepFactory
 

@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from meetings.models import Booking, LinkState
 
-from ..errors import ReconnectReason
 from ..models import PENDING_CONNECT_WINDOW, TOKEN_FIELDS, ZoomConnection, ZoomRosterEntry
+from ..reasons import ReconnectReason
 
 _Status = ZoomConnection.Status
 

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from ..admin import overview
 from ..admin.roster import RosterStatus
-from ..problems import ConnectProblem
+from ..connect_failures import ConnectProblem
 from ..scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
 
 register = template.Library()
