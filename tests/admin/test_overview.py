@@ -61,7 +61,7 @@ def test_the_overview_counts_reps_by_status(superuser_client):
 
 
 def test_reps_blocked_by_approval_are_grouped_by_zoom_account_with_the_instructions(
-    superuser_client, sandbox, connect_rep, walled_account
+    superuser_client, sandbox, connect_acme_rep, walled_account
 ):
     # Two reps at walled.example clicked Connect and Zoom kept them (no account known yet).
     for name in ("ann", "bob"):
@@ -71,7 +71,7 @@ def test_reps_blocked_by_approval_are_grouped_by_zoom_account_with_the_instructi
     # One rep of ACME was connected until ACME's admin withdrew the approval.
     sandbox.create_user("admin@acme.example", account_id=ACME, requires_preapproval=True)
     sandbox.approve(ACME)
-    withdrawn = connect_rep()
+    withdrawn = connect_acme_rep()
     sandbox.withdraw_approval(ACME)
     steps_client = Client()
     steps_client.force_login(superuser_client.staff)

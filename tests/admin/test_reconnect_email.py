@@ -22,11 +22,11 @@ RECONNECT_URL = "http://127.0.0.1:8000/integrations/"
 
 
 @pytest.fixture
-def broken(connect_rep, sandbox):
+def broken(connect_acme_rep, sandbox):
     """A rep connected for real whose Zoom admin then withdrew the app's approval (4738)."""
     sandbox.create_user("admin@acme.example", account_id=ACME, requires_preapproval=True)
     sandbox.approve(ACME)
-    connection = connect_rep(RepFactory(first_name="Dana", last_name="Lee"))
+    connection = connect_acme_rep(RepFactory(first_name="Dana", last_name="Lee"))
     sandbox.withdraw_approval(ACME)
     with pytest.raises(ZoomNeedsReconnect):
         steps.get_me(connection)
@@ -90,8 +90,8 @@ def test_no_email_once_the_rep_has_reconnected(broken, sandbox):
     assert len(mail.outbox) == 1
 
 
-def test_a_healthy_connection_never_gets_the_email(connect_rep):
-    connection = connect_rep()
+def test_a_healthy_connection_never_gets_the_email(connect_acme_rep):
+    connection = connect_acme_rep()
 
     assert notify_needs_reconnect(connection, force=True) is False
     assert mail.outbox == []

@@ -19,8 +19,8 @@ TOKEN_FIELD_NAMES = ("access_token", "refresh_token")
 
 
 @pytest.fixture
-def connections(connect_rep):
-    real = connect_rep(zoom_email="real@acme.example")
+def connections(connect_acme_rep):
+    real = connect_acme_rep(zoom_email="real@acme.example")
     broken = ZoomConnectionFactory(zoom_email="broken@example.com")
     broken.mark_needs_reconnect("invalid_grant", "refresh refused")
     ReconnectNotice.objects.create(

@@ -18,18 +18,9 @@ from tests.integrations.steps import get_me
 EMAIL = "rep.zoom@example.com"
 
 
-def connect_rep(sandbox, email=EMAIL) -> ZoomConnection:
-    rep = RepFactory()
-    client = Client()
-    client.force_login(rep)
-    sandbox.create_user(email)
-    steps.connect(client, sandbox, email)
-    return ZoomConnection.objects.get(user=rep)
-
-
 @pytest.fixture
-def zoom(db, sandbox):
-    return connect_rep(sandbox)
+def zoom(db, connect_zoom):
+    return connect_zoom(zoom_email=EMAIL)
 
 
 def test_a_call_with_a_valid_token_just_runs_and_records_success(zoom, sandbox):
@@ -126,8 +117,8 @@ def test_zoom_down_during_a_refresh_does_not_break_the_connection(zoom, sandbox)
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_workers_needing_an_expired_token_at_once_refresh_exactly_once(sandbox):
-    zoom = connect_rep(sandbox)
+def test_workers_needing_an_expired_token_at_once_refresh_exactly_once(sandbox, connect_zoom):
+    zoom = connect_zoom(zoom_email=EMAIL)
     ZoomConnection.objects.filter(pk=zoom.pk).update(access_token_expires_at=timezone.now())
     # Slow Zoom down so every thread is inside a session while the first refresh is in flight.
     sandbox.set_knobs(latency_ms=300)

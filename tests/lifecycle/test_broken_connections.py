@@ -52,7 +52,7 @@ def test_a_refresh_token_that_no_longer_works_is_invalid_grant(
     sandbox, django_capture_on_commit_callbacks
 ):
     sandbox.set_knobs(refresh_token_lifetime=1)
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     time.sleep(1.5)  # the refresh token's lifetime runs out
     steps.make_idle(zoom)
 
@@ -63,7 +63,7 @@ def test_a_refresh_token_that_no_longer_works_is_invalid_grant(
 
 
 def test_a_zoom_user_that_no_longer_exists_is_4735(sandbox, django_capture_on_commit_callbacks):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.delete_user(ZOOM_EMAIL)
     steps.make_idle(zoom)
 
@@ -104,7 +104,7 @@ def test_a_withdrawal_found_by_a_call_with_a_fresh_token_is_4738_too(
 def test_the_zoom_user_authorizing_the_app_for_another_rep_is_4741(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     other_rep = Client()
     other_rep.force_login(RepFactory())
 
@@ -168,7 +168,7 @@ def test_the_rep_is_reminded_once_a_day_until_they_reconnect(
 
     # The admin approves the app again and the rep reconnects: no more emails, ever.
     sandbox.approve(steps.ACCOUNT)
-    steps.connect(sandbox, ZOOM_EMAIL, rep=zoom.user)
+    connect_steps.connect_rep(sandbox, ZOOM_EMAIL, rep=zoom.user)
     zoom.refresh_from_db()
     assert zoom.status == ZoomConnection.Status.CONNECTED
     age_notices(days=3)
@@ -178,7 +178,7 @@ def test_the_rep_is_reminded_once_a_day_until_they_reconnect(
 
 
 def test_a_removed_connection_gets_no_daily_reminder(sandbox, django_capture_on_commit_callbacks):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     zoom.mark_removed()
 
     run_keepalive(django_capture_on_commit_callbacks)

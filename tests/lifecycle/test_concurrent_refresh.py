@@ -13,7 +13,6 @@ from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tasks import check_zoom_connection
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps as connect_steps
-from tests.lifecycle import steps
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ZOOM_EMAIL = "busy.rep@example.com"
@@ -34,7 +33,7 @@ def expire_at_zoom(sandbox, connection) -> None:
 def test_workers_needing_an_expired_token_at_once_refresh_it_exactly_once(
     sandbox, celery_workers, expire
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     celery_workers(count=WORKERS, concurrency=1)
     expire(sandbox, zoom)
     # Zoom slowed down, so every worker is inside a session while the first refresh is in flight.

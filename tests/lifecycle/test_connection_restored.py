@@ -32,7 +32,7 @@ def received():
 def test_a_first_connect_sends_it(sandbox, received, django_capture_on_commit_callbacks):
     rep = RepFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        steps.connect(sandbox, ZOOM_EMAIL, rep=rep)
+        connect_steps.connect_rep(sandbox, ZOOM_EMAIL, rep=rep)
 
     assert received == [(ZoomConnection, rep.pk, "disconnected", "connected")]
 
@@ -47,14 +47,14 @@ def test_reconnecting_a_broken_connection_sends_it_with_the_old_status(
     sandbox.approve(steps.ACCOUNT)
 
     with django_capture_on_commit_callbacks(execute=True):
-        steps.connect(sandbox, ZOOM_EMAIL, rep=zoom.user)
+        connect_steps.connect_rep(sandbox, ZOOM_EMAIL, rep=zoom.user)
 
     assert received == [(ZoomConnection, zoom.user_id, "needs_reconnect", "connected")]
 
 
 def test_it_waits_for_the_commit(sandbox, received, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        steps.connect(sandbox, ZOOM_EMAIL)
+        connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
         assert received == []
     for callback in pending:
         callback()
@@ -79,7 +79,7 @@ def test_a_failing_receiver_does_not_undo_the_reconnect(
     try:
         rep = RepFactory()
         with django_capture_on_commit_callbacks(execute=True):
-            zoom = steps.connect(sandbox, ZOOM_EMAIL, rep=rep)
+            zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL, rep=rep)
     finally:
         zoom_connection_restored.disconnect(broken_receiver)
 
