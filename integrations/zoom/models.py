@@ -20,6 +20,8 @@ PENDING_CONNECT_WINDOW = timedelta(days=1)
 # The encrypted token columns: pages, the admin and emails never need them, and leaving them out of
 # a query means they are never decrypted there.
 TOKEN_FIELDS = ("access_token", "refresh_token")
+# What a token grant (a connect, a refresh) writes.
+GRANT_FIELDS = (*TOKEN_FIELDS, "access_token_expires_at", "scopes", "token_generation")
 
 
 class ZoomConnectionQuerySet(models.QuerySet):
@@ -173,17 +175,7 @@ class ZoomConnection(models.Model):
     def store_refreshed_tokens(self, grant) -> None:
         self._store_grant(grant)
         self.last_refreshed_at = timezone.now()
-        self.save(
-            update_fields=[
-                "access_token",
-                "refresh_token",
-                "access_token_expires_at",
-                "scopes",
-                "token_generation",
-                "last_refreshed_at",
-                "updated_at",
-            ]
-        )
+        self.save(update_fields=[*GRANT_FIELDS, "last_refreshed_at", "updated_at"])
 
     def _store_grant(self, grant) -> None:
         self.access_token = grant.access_token
@@ -210,7 +202,7 @@ class ZoomConnection(models.Model):
             last_error_at=now,
             updated_at=now,
         )
-        self.refresh_from_db(fields=self._health_fields)
+        self.refresh_from_db(fields=self.health_fields)
         return bool(changed)
 
     def mark_removed(self) -> None:
@@ -254,7 +246,8 @@ class ZoomConnection(models.Model):
         )
         self.last_error, self.last_error_at = detail[:1000], now
 
-    _health_fields = [
+    # What a transition to "needs reconnect" changes (and a worker re-reads after making one).
+    health_fields = [
         "status",
         "needs_reconnect_reason",
         "needs_reconnect_detail",

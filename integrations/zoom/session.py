@@ -21,7 +21,7 @@ from django.db import transaction
 from . import lifecycle
 from .client import ZoomClient
 from .errors import ZoomMeetingNotFound, ZoomNeedsReconnect, ZoomNotConnected, ZoomTokenExpired
-from .models import ZoomConnection
+from .models import GRANT_FIELDS, ZoomConnection
 
 logger = logging.getLogger(__name__)
 
@@ -155,22 +155,10 @@ def _refresh(connection: ZoomConnection, client: ZoomClient, *, stale_generation
         raise failure
 
 
-_TOKEN_FIELDS = (
-    "status",
-    "access_token",
-    "refresh_token",
-    "access_token_expires_at",
-    "scopes",
-    "token_generation",
-    "last_refreshed_at",
-    "needs_reconnect_reason",
-    "needs_reconnect_detail",
-    "needs_reconnect_since",
-    "last_error",
-    "last_error_at",
-)
+# What a refresh (or a refusal of one) may have changed on the row.
+_REFRESHED_FIELDS = (*GRANT_FIELDS, "last_refreshed_at", *ZoomConnection.health_fields)
 
 
 def _copy_tokens(source: ZoomConnection, target: ZoomConnection) -> None:
-    for field in _TOKEN_FIELDS:
+    for field in _REFRESHED_FIELDS:
         setattr(target, field, getattr(source, field))

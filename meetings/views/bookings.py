@@ -10,10 +10,9 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..models import Booking
-from ..services.bookings import BookingError, cancel_booking
 from ..zoom.gateway import ZoomError, host_start_url
 from ..zoom.links import retry_link
-from .rescheduling import reschedule_page
+from .changes import cancel_and_go_back, reschedule_page
 
 
 def _own_booking(request, pk: int) -> Booking:
@@ -62,14 +61,13 @@ def booking_reschedule(request, pk: int):
 @login_required
 @require_POST
 def booking_cancel(request, pk: int):
-    booking = _own_booking(request, pk)
-    try:
-        cancel_booking(booking, by=Booking.Actor.REP)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The meeting is cancelled; the guest gets a cancellation.")
-    return redirect("meetings:booking_detail", pk=pk)
+    return cancel_and_go_back(
+        request,
+        _own_booking(request, pk),
+        by=Booking.Actor.REP,
+        back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
+        cancelled_message="The meeting is cancelled; the guest gets a cancellation.",
+    )
 
 
 @login_required

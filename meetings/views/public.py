@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from .. import guest_access, selectors
 from ..forms import BookingForm, parse_slot
 from ..models import Booking, MeetingType
-from ..services.bookings import BookingError, book_meeting, cancel_booking
-from .rescheduling import reschedule_page
+from ..services.bookings import BookingError, book_meeting
+from .changes import cancel_and_go_back, reschedule_page
 from .slots import common_time_zones, slot_week, time_zone_from
 
 
@@ -119,10 +119,10 @@ def guest_reschedule(request, token: str):
 @require_POST
 def guest_cancel(request, token: str):
     booking = _guest_booking(token)
-    try:
-        cancel_booking(booking, by=Booking.Actor.GUEST)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Your meeting is cancelled. We let the host know.")
-    return redirect(guest_access.manage_path(booking))
+    return cancel_and_go_back(
+        request,
+        booking,
+        by=Booking.Actor.GUEST,
+        back_to=guest_access.manage_path(booking),
+        cancelled_message="Your meeting is cancelled. We let the host know.",
+    )

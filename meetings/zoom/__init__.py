@@ -1,8 +1,7 @@
 """A booking's Zoom meeting, in one place: the only meetings code that imports `integrations.zoom`.
 
 Read it in this order:
-- `bodies`: what we send Zoom for a booking (pure);
-- `parsing`: what we keep from Zoom's answers (pure);
+- `bodies`: what we send Zoom for a booking, and what we keep of its answers (pure);
 - `matching`: which meeting found in Zoom is this booking's (pure);
 - `gateway`: every Zoom call a booking makes, over one Zoom session;
 - `links`: the link state machine (claim, adopt-or-create / update / remove, record, back off);

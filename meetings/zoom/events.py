@@ -15,8 +15,8 @@ from django.dispatch import receiver
 from integrations.zoom.signals import zoom_connection_restored, zoom_meeting_changed
 
 from ..models import Booking, LinkState
+from .bodies import zoom_time
 from .links import resume_parked_links
-from .parsing import zoom_time
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from integrations.zoom.session import ZoomSession
 
 from ..models import Booking
 from . import bodies, matching
-from .parsing import ZoomMeeting, meeting_type_defaults, parse_meeting
+from .bodies import ZoomMeeting, meeting_type_defaults, parse_meeting
 
 logger = logging.getLogger(__name__)
 

@@ -32,8 +32,8 @@ from integrations.zoom.models import ZoomConnection
 from .. import dispatch
 from ..models import Booking, LinkState
 from . import matching
+from .bodies import ZoomMeeting, parse_meeting
 from .gateway import MeetingGateway, meeting_gateway, working_connection
-from .parsing import ZoomMeeting, parse_meeting
 
 logger = logging.getLogger(__name__)
 
@@ -124,13 +124,24 @@ def _meeting_for(booking: Booking, zoom: MeetingGateway) -> ZoomMeeting:
 def _adopt_or_create(booking: Booking, zoom: MeetingGateway, *, gone_id: str = "") -> ZoomMeeting:
     """The booking's meeting: an unrecorded one adopted (and moved to the booking's time if it
     was made for an earlier one), else a new one. `gone_id` is a meeting Zoom no longer has."""
-    if matching.may_exist_unrecorded(booking):
+    if _may_exist_unrecorded(booking):
         found = zoom.find(booking, exclude={gone_id} - {""})
         if found:
             adopted = _adopt(booking, zoom, found)
             if adopted is not None:
                 return adopted
     return zoom.create(booking)
+
+
+def _may_exist_unrecorded(booking: Booking) -> bool:
+    """Whether an earlier run may have created the meeting without recording it.
+
+    Only a booking's very first run can be sure nothing reached Zoom before it. Later runs
+    (`link_attempts` counts claims), a booking moved before its link was stored (`invite_sequence`)
+    and one retried after a failure (its `link_last_error` survives the admin's "Try again") look
+    first: one list request is cheaper than a guest with two meetings.
+    """
+    return booking.link_attempts > 1 or booking.invite_sequence > 0 or bool(booking.link_last_error)
 
 
 def _adopt(booking: Booking, zoom: MeetingGateway, found: list[dict]) -> ZoomMeeting | None:

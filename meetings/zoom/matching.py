@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..models import Booking
 from . import bodies
-from .parsing import utc_text, zoom_time
+from .bodies import utc_text, zoom_time
 
 # Zoom's clock and ours disagree a little; a meeting "created before the booking" by less than
 # this may still be the booking's.
@@ -25,17 +25,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 # A bound on the GETs one lookup may spend on meetings whose listed agenda is inconclusive: these
 # count against the account's per-second limit shared with every other app.
 MAX_PROBES = 20
-
-
-def may_exist_unrecorded(booking: Booking) -> bool:
-    """Whether an earlier run may have created the meeting without recording it.
-
-    Only a booking's very first run can be sure nothing reached Zoom before it. Later runs
-    (`link_attempts` counts claims), a booking moved before its link was stored (`invite_sequence`)
-    and one retried after a failure (its `link_last_error` survives the admin's "Try again") look
-    first: one list request is cheaper than a guest with two meetings.
-    """
-    return booking.link_attempts > 1 or booking.invite_sequence > 0 or bool(booking.link_last_error)
 
 
 def carries_reference(meeting: dict, booking: Booking) -> bool:

@@ -18,13 +18,6 @@ def listed(meeting_id, *, agenda=None, created=START, start="2030-06-03T14:00:00
     return item | extra
 
 
-def test_only_a_first_run_is_sure_nothing_reached_zoom_before_it():
-    assert not matching.may_exist_unrecorded(booking(link_attempts=1))
-    assert matching.may_exist_unrecorded(booking(link_attempts=2))
-    assert matching.may_exist_unrecorded(booking(link_attempts=1, invite_sequence=1))
-    assert matching.may_exist_unrecorded(booking(link_attempts=1, link_last_error="timeout"))
-
-
 def test_meetings_showing_the_reference_are_read_first():
     b = booking()
     ours = listed(1, agenda=f"Hello\n\n{bodies.reference_line(b)}")

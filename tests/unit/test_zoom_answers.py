@@ -4,7 +4,7 @@
 from datetime import UTC, datetime, timedelta, timezone
 
 from config.isotime import parse_iso_datetime
-from meetings.zoom.parsing import meeting_type_defaults, parse_meeting, utc_text, zoom_time
+from meetings.zoom.bodies import meeting_type_defaults, parse_meeting, utc_text, zoom_time
 
 MEETING = {
     "id": 85746065432,

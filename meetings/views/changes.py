@@ -1,12 +1,13 @@
-"""The one reschedule flow, for the rep's page and the guest's: the same form, the same service,
-the same week of slots; only the page, the way back and the words differ."""
+"""The one reschedule flow and the one cancel flow, for the rep's pages and the guest's: the same
+form, the same services, the same week of slots; only the page, the way back and the words
+differ."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from ..forms import RescheduleForm
 from ..models import Booking
-from ..services.bookings import BookingError, reschedule_booking
+from ..services.bookings import BookingError, cancel_booking, reschedule_booking
 from .slots import slot_week, time_zone_from
 
 
@@ -39,3 +40,16 @@ def reschedule_page(
     return render(
         request, template, {"booking": booking, "form": form, "week": week, **(context or {})}
     )
+
+
+def cancel_and_go_back(
+    request, booking: Booking, *, by: Booking.Actor, back_to: str, cancelled_message: str
+):
+    """Cancels the booking (the other side gets a cancellation) and goes `back_to` it."""
+    try:
+        cancel_booking(booking, by=by)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, cancelled_message)
+    return redirect(back_to)
