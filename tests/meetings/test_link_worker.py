@@ -28,6 +28,10 @@ GUEST = {
 }
 
 
+def requests_sent(booking) -> int:
+    return InviteDelivery.objects.filter(booking=booking, method="REQUEST").count()
+
+
 def zoom_start(meeting: dict) -> datetime:
     return datetime.fromisoformat(meeting["start_time"].replace("Z", "+00:00")).astimezone(UTC)
 
@@ -91,6 +95,10 @@ def test_zoom_follows_a_reschedule_and_a_cancel(sandbox, connect_zoom, worker_ma
     booking = book_meeting(MeetingTypeFactory(rep=rep), start_at=next_slot(), **GUEST)
     wait_until(lambda: link_state(booking) == LinkState.READY, message="the link")
     (created,) = sandbox.meetings(host_email=ZOOM_EMAIL)
+    # Invites go out a moment after the link is stored, for the booking's version at that moment:
+    # a change that overtook them would rightly send only the newer version. So each step waits
+    # for the previous one's invites.
+    wait_until(lambda: requests_sent(booking) == 2, message="the invites")
 
     new_start = next_slot(days=4, hour=14)
     reschedule_booking(booking, start_at=new_start)
@@ -101,6 +109,7 @@ def test_zoom_follows_a_reschedule_and_a_cancel(sandbox, connect_zoom, worker_ma
     wait_until(lambda: link_state(booking) == LinkState.READY, message="the link again")
     (moved,) = sandbox.meetings(host_email=ZOOM_EMAIL)
     assert moved["id"] == created["id"]
+    wait_until(lambda: requests_sent(booking) == 4, message="the updated invites")
 
     cancel_booking(booking, by=Booking.Actor.GUEST)
     wait_until(lambda: link_state(booking) == LinkState.REMOVED, message="the removal")
