@@ -11,9 +11,9 @@ from django.conf import settings
 
 from config import rate_limits
 from config.client_address import client_address
-from integrations.zoom import quota
 
 from .models import Booking, MeetingType
+from .zoom.gateway import reserve_public_write
 
 
 @dataclass
@@ -45,7 +45,7 @@ def _check(scope: str, ident: str, setting: str, message: str) -> None:
 
 def _check_zoom_allowance(meeting_type_or_booking, rep_id: int) -> None:
     if meeting_type_or_booking.is_zoom:
-        retry_after = quota.reserve_public_write(rep_id)
+        retry_after = reserve_public_write(rep_id)
         if retry_after is not None:
             raise TooManyRequests(_ZOOM_FULL, retry_after)
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from accounts.models import validate_time_zone
+from config.isotime import parse_iso_datetime
 
 from . import placeholders
 from .availability import Window
@@ -156,11 +157,11 @@ _SLOT_RANGE = (datetime(2000, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC
 
 def parse_slot(value: str) -> datetime | None:
     """A slot value from the booking page (UTC, ISO 8601) as an aware datetime, or None."""
+    moment = parse_iso_datetime(value or "", naive_is_utc=False)
     try:
-        moment = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
-        moment = moment.astimezone(UTC) if moment.tzinfo else None
-    except (ValueError, OverflowError):
-        # OverflowError: a moment at the calendar's very edge (0001-01-01T00:00+01:00) has no UTC.
+        moment = moment.astimezone(UTC) if moment else None
+    except OverflowError:
+        # A moment at the calendar's very edge (0001-01-01T00:00+01:00) has no UTC.
         return None
     # Far from any bookable time, and near the calendar's ends showing it in a zone overflows.
     if moment is None or not _SLOT_RANGE[0] <= moment <= _SLOT_RANGE[1]:

@@ -9,11 +9,14 @@ the rep's own reschedules and retries still have room whatever strangers do.
 """
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from config import rate_limits
+
+from .errors import ZoomRateLimited
 
 _DAY = 86400
 # Shown in the admin from this share of the daily limit on.
@@ -36,6 +39,18 @@ def _writes_rate() -> rate_limits.Rate:
 def record_write(user_id: int) -> None:
     """A create or update was sent to Zoom for this rep's host."""
     rate_limits.add("zoom-writes", str(user_id), [_writes_rate()])
+
+
+@contextmanager
+def counted_write(user_id: int):
+    """Around one meeting create or update: counted when sent; a 429 for the day fills the count."""
+    record_write(user_id)
+    try:
+        yield
+    except ZoomRateLimited as exc:
+        if exc.daily:
+            record_exhausted(user_id)
+        raise
 
 
 def record_exhausted(user_id: int) -> None:

@@ -1,7 +1,7 @@
 """What every reliability test asserts at the end, whatever went wrong on the way."""
 
-from meetings import zoom_meetings
 from meetings.models import Booking, LinkState
+from meetings.zoom import bodies
 
 # A booking that is not ready must say why: these states always carry `link_last_error`.
 STATES_WITH_A_REASON = {LinkState.PENDING, LinkState.FAILED, LinkState.WAITING_FOR_RECONNECT}
@@ -26,7 +26,7 @@ def assert_one_meeting_per_booking(sandbox, bookings) -> None:
     meetings = sandbox.meetings()
     ready = 0
     for booking in Booking.objects.filter(pk__in=[b.pk for b in bookings]):
-        marker = zoom_meetings.reference_line(booking)
+        marker = bodies.reference_line(booking)
         theirs = [m for m in meetings if m["agenda"].endswith(marker)]
         if booking.link_state == LinkState.READY:
             ready += 1

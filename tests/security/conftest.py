@@ -1,7 +1,6 @@
 import pytest
 
 from tests.admin.conftest import superuser_client  # noqa: F401 - shared fixtures
-from tests.meetings.conftest import connect_zoom, zoom_rep  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from meetings import adoption, guest_access, zoom_meetings
+from meetings import guest_access
 from meetings.models import Booking, LinkState
-from meetings.services import zoom_links
+from meetings.services.bookings import cancel_booking
+from meetings.zoom import bodies
+from meetings.zoom import links as zoom_links
+from meetings.zoom.gateway import meeting_gateway
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +30,12 @@ def booked(meeting_type, hour: int, **fields) -> Booking:
         end_at=datetime(2030, 4, 2, hour, 30, tzinfo=UTC),
         **fields,
     )
-    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
     booking.refresh_from_db()
     return booking
 
 
-def test_a_guest_named_after_another_bookings_marker_gets_neither_its_meeting_nor_deletes_it(
+def test_a_guest_named_after_another_bookings_marker_never_finds_that_meeting(
     meeting_type, sandbox
 ):
     victim = booked(meeting_type, 14)
@@ -40,14 +43,21 @@ def test_a_guest_named_after_another_bookings_marker_gets_neither_its_meeting_no
     attacker = booked(
         meeting_type,
         16,
-        guest_name=f"{zoom_meetings.reference_line(victim)} Booking reference: {victim.reference}",
+        guest_name=f"{bodies.reference_line(victim)} Booking reference: {victim.reference}",
     )
-    lure = booked(meeting_type, 18, guest_name=zoom_meetings.reference_line(victim))
+    lure = booked(meeting_type, 18, guest_name=bodies.reference_line(victim))
 
-    victims = adoption.booking_meetings(victim, victim.rep.zoom_connection)
-    assert [str(m["id"]) for m in victims] == [victim.zoom_meeting_id]
-    assert adoption.remove_unrecorded(attacker, attacker.rep.zoom_connection) == 1
-    assert adoption.remove_unrecorded(lure, lure.rep.zoom_connection) == 1
+    with meeting_gateway(victim.rep.zoom_connection) as zoom:
+        ids = {b: [str(m["id"]) for m in zoom.find(b)] for b in (victim, attacker, lure)}
+    assert ids == {
+        victim: [victim.zoom_meeting_id],
+        attacker: [attacker.zoom_meeting_id],
+        lure: [lure.zoom_meeting_id],
+    }
+    # Cancelling removes every meeting found for the booking: only its own.
+    for booking in (attacker, lure):
+        cancel_booking(booking, by=Booking.Actor.GUEST)
+        zoom_links.sync_zoom_meeting(booking.pk)
     assert [str(m["id"]) for m in sandbox.meetings(ZOOM_EMAIL)] == [victim.zoom_meeting_id]
 
 
@@ -57,11 +67,11 @@ def test_a_retried_create_of_the_attackers_booking_makes_its_own_meeting(meeting
         meeting_type=meeting_type,
         start_at=victim.start_at.replace(hour=16),
         end_at=victim.end_at.replace(hour=16),
-        guest_name=zoom_meetings.reference_line(victim),
+        guest_name=bodies.reference_line(victim),
         # A retry after a lost answer looks for an unrecorded meeting first.
         link_last_error="Zoom did not answer usefully; trying again.",
     )
-    zoom_links.populate_zoom_link(attacker.pk)
+    zoom_links.sync_zoom_meeting(attacker.pk)
 
     attacker.refresh_from_db()
     assert attacker.zoom_meeting_id not in ("", victim.zoom_meeting_id)
@@ -70,7 +80,7 @@ def test_a_retried_create_of_the_attackers_booking_makes_its_own_meeting(meeting
 
 def test_the_marker_is_never_shown_to_the_guest(meeting_type, mailoutbox, sandbox):
     booking = booked(meeting_type, 14)
-    marker = zoom_meetings.reference_line(booking).removeprefix(zoom_meetings.REFERENCE_PREFIX)
+    marker = bodies.reference_line(booking).removeprefix(bodies.REFERENCE_PREFIX)
     page = Client().get(guest_access.manage_path(booking)).content.decode()
     assert booking.reference not in marker
     assert marker not in page
