@@ -40,7 +40,7 @@ def with_zoom(
     the connection "needs reconnect" and re-raises `ZoomNeedsReconnect`. `ZoomNotConnected` when the
     connection is not usable to begin with. Every other ZoomError propagates untouched.
     """
-    client = client or ZoomClient()
+    client = client or ZoomClient(account_id=connection.zoom_account_id)
     if not connection.is_usable:
         raise ZoomNotConnected(f"Zoom connection is {connection.status}.")
     if connection.access_token_expires_within(REFRESH_MARGIN):
