@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -198,6 +199,12 @@ else:
         "store_processed": False,
     }
 CELERY_BROKER_IS_EMBEDDED = CELERY_BROKER_URL == "filesystem://"
+# Invites have their own queue so building and mailing them never holds up a Zoom create: run a
+# worker for each queue (`-Q celery`, `-Q invites`); a worker started without -Q takes both.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
+MEETINGS_INVITES_QUEUE = env.str("MEETINGS_INVITES_QUEUE", default="invites")
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(MEETINGS_INVITES_QUEUE))
+CELERY_TASK_ROUTES = {"meetings.tasks.send_booking_invites": {"queue": MEETINGS_INVITES_QUEUE}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
