@@ -34,23 +34,14 @@ CLOCK_SKEW = timedelta(minutes=5)
 MAX_PROBES = 20
 
 
-def may_exist_unrecorded(booking: Booking) -> bool:
-    """Whether an earlier run may have created the meeting without recording it.
-
-    Only a booking's very first run can be sure nothing reached Zoom before it. Later runs
-    (`link_attempts` counts claims), a booking moved before its link was stored (`invite_sequence`)
-    and one retried after a failure (its `link_last_error` survives the admin's "Try again") look
-    first: one list request is cheaper than a guest with two meetings.
-    """
-    return booking.link_attempts > 1 or booking.invite_sequence > 0 or bool(booking.link_last_error)
-
-
 def adopt_or_create(
-    booking: Booking, connection: ZoomConnection, *, gone_id: str = ""
+    booking: Booking, connection: ZoomConnection, *, look_first: bool, gone_id: str = ""
 ) -> ZoomMeeting:
     """The booking's meeting: an unrecorded one adopted (and moved to the booking's time if it
-    was made for an earlier one), else a new one. `gone_id` is a meeting Zoom no longer has."""
-    if may_exist_unrecorded(booking):
+    was made for an earlier one), else a new one. `look_first` when an earlier run may have
+    created it without recording it (`Booking.zoom_create_in_doubt`): one list request is cheaper
+    than a guest with two meetings. `gone_id` is a meeting Zoom no longer has."""
+    if look_first:
         found = booking_meetings(booking, connection, exclude={gone_id} - {""})
         if found:
             adopted = _adopt(booking, connection, found)

@@ -32,6 +32,8 @@ from ..models import Booking, LinkState
 
 logger = logging.getLogger(__name__)
 
+# Retries after a per-second 429 spread over this many seconds past Zoom's Retry-After.
+QPS_RETRY_JITTER = 1.0
 # Transient failures (5xx, timeouts) back off exponentially from the base
 # (settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS) up to CAP, with jitter, and give up after
 # MAX_ATTEMPTS with the last error as the reason.
@@ -59,19 +61,21 @@ def sync_zoom_meeting(booking_id: int) -> Outcome:
     the invites once the link is ready, and records every failure on the booking: retry later,
     wait for the rep to reconnect, or failed with the reason.
     """
-    booking = _claim(booking_id)
-    if booking is None:
+    claimed = _claim(booking_id)
+    if claimed is None:
         return NOTHING_TO_DO
+    booking, in_doubt = claimed
     if booking.link_state == LinkState.REMOVING:
-        return _remove(booking)
-    return _populate(booking)
+        return _remove(booking, in_doubt)
+    return _populate(booking, in_doubt)
 
 
 # populate_zoom_link is the name the rest of the product uses for the common case.
 populate_zoom_link = sync_zoom_meeting
 
 
-def _claim(booking_id: int) -> Booking | None:
+def _claim(booking_id: int) -> tuple[Booking, bool] | None:
+    """The booking, held for this run, and whether an earlier create may exist unrecorded."""
     now = timezone.now()
     with transaction.atomic():
         booking = (
@@ -84,7 +88,7 @@ def _claim(booking_id: int) -> Booking | None:
             return None
         if booking.link_lease_until and booking.link_lease_until > now:
             return None  # another worker is on it
-        booking.begin_zoom_work(lease_until=now + lease())
+        in_doubt = booking.begin_zoom_work(lease_until=now + lease())
         # If this worker dies, the booking is due again when the lease runs out.
         booking.link_next_attempt_at = booking.link_lease_until
         booking.save(
@@ -92,13 +96,14 @@ def _claim(booking_id: int) -> Booking | None:
                 "link_attempts",
                 "link_lease_until",
                 "link_next_attempt_at",
+                "zoom_create_in_doubt",
                 "updated_at",
             ]
         )
-    return booking
+    return booking, in_doubt
 
 
-def _populate(booking: Booking) -> Outcome:
+def _populate(booking: Booking, in_doubt: bool) -> Outcome:
     connection = selectors.zoom_connection_of(booking.rep)
     if connection is None or not connection.is_usable:
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
@@ -110,17 +115,17 @@ def _populate(booking: Booking) -> Outcome:
                 # Deleted or expired in Zoom: a new meeting, whose new link goes out in the invite.
                 logger.info("Zoom meeting of booking %s is gone; creating a new one", booking.pk)
                 meeting = adoption.adopt_or_create(
-                    booking, connection, gone_id=booking.zoom_meeting_id
+                    booking, connection, look_first=in_doubt, gone_id=booking.zoom_meeting_id
                 )
         else:
             # An earlier run may have created the meeting and died before recording it.
-            meeting = adoption.adopt_or_create(booking, connection)
+            meeting = adoption.adopt_or_create(booking, connection, look_first=in_doubt)
     except ZoomError as exc:
-        return _record_failure(booking, exc)
+        return _record_failure(booking, exc, in_doubt)
     return _record_meeting(booking, meeting, connection)
 
 
-def _remove(booking: Booking) -> Outcome:
+def _remove(booking: Booking, in_doubt: bool) -> Outcome:
     connection = selectors.zoom_connection_of(booking.rep)
     usable = connection is not None and connection.is_usable
     if not booking.zoom_meeting_id and not usable:
@@ -136,7 +141,7 @@ def _remove(booking: Booking) -> Outcome:
             # meeting may exist in Zoom that we never recorded.
             adoption.remove_unrecorded(booking, connection)
     except ZoomError as exc:
-        return _record_failure(booking, exc)
+        return _record_failure(booking, exc, in_doubt)
     return _record(booking, lambda b: b.mark_zoom_removed())
 
 
@@ -183,26 +188,42 @@ def _store(current: Booking, booking: Booking, meeting) -> None:
         dispatch.zoom_work_after_commit(current.pk)
 
 
-def _record_failure(booking: Booking, exc: ZoomError) -> Outcome:
+def _record_failure(booking: Booking, exc: ZoomError, in_doubt: bool) -> Outcome:
+    def record(transition, retry_at: datetime | None = None) -> Outcome:
+        if isinstance(exc, ZoomUnavailable):
+            return _record(booking, transition, retry_at)  # the answer was lost: doubt stays
+
+        # Zoom refused (a 429 too: it means nothing was created), or nothing was sent: this run
+        # made no meeting, so the next one looks first only if it had to.
+        def refused(current: Booking) -> None:
+            transition(current)
+            current.record_zoom_refusal(in_doubt)
+
+        return _record(booking, refused, retry_at)
+
     if isinstance(exc, ZoomNeedsReconnect | ZoomNotConnected):
         reason = f"Zoom needs reconnecting: {exc}"
-        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(reason))
+        return record(lambda b: b.mark_link_waiting_for_reconnect(reason))
     if isinstance(exc, ZoomRateLimited):
         if exc.daily:
             error = (
                 "Zoom's daily limit of meeting creates and updates for this host is reached; "
                 f"trying again at {exc.retry_at:%Y-%m-%d %H:%M} UTC."
             )
+            retry_at = exc.retry_at
         else:
+            # The account is over its per-second limit: the pacing holds every worker back until
+            # Zoom's Retry-After, and the jitter keeps these retries from arriving together.
             error = "Zoom asked us to slow down; trying again shortly."
-        return _record(booking, lambda b: b.mark_link_retry(error, exc.retry_at), exc.retry_at)
+            retry_at = exc.retry_at + timedelta(seconds=random.uniform(0, QPS_RETRY_JITTER))
+        return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
     if isinstance(exc, ZoomUnavailable | ZoomTokenExpired):
         if booking.link_attempts >= MAX_ATTEMPTS:
             reason = f"Zoom kept failing after {booking.link_attempts} attempts: {exc}"
-            return _record(booking, lambda b: b.mark_link_failed(reason))
+            return record(lambda b: b.mark_link_failed(reason))
         retry_at = timezone.now() + backoff(booking.link_attempts)
         error = f"Zoom did not answer usefully ({exc}); trying again."
-        return _record(booking, lambda b: b.mark_link_retry(error, retry_at), retry_at)
+        return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
     # Validation errors, a user who may not host, and any refusal we cannot map will not heal by
     # retrying: the booking shows the reason and the rep (or an admin) decides.
     if isinstance(exc, ZoomValidationError):
@@ -214,7 +235,7 @@ def _record_failure(booking: Booking, exc: ZoomError) -> Outcome:
         reason = "This Zoom user may not host meetings (Zoom error 3161)."
     else:
         reason = f"Zoom refused the request: {exc}"
-    return _record(booking, lambda b: b.mark_link_failed(reason))
+    return record(lambda b: b.mark_link_failed(reason))
 
 
 def _record(booking: Booking, transition, retry_at: datetime | None = None) -> Outcome:
