@@ -75,8 +75,9 @@ def test_a_burst_is_queued_briefly_not_refused(store_url):
 
     waits = [limiter.acquire(key) for _ in range(10)]
 
+    # Every caller got a slot; the slots were 20 ms apart (a loaded machine only sleeps longer).
     assert waits[0] == 0
-    assert time.monotonic() - started == pytest.approx(9 / 50, abs=0.08)
+    assert time.monotonic() - started >= 9 / 50 - 0.01
 
 
 def test_a_slot_further_than_the_caller_may_wait_is_refused_and_not_taken(store_url):
@@ -109,7 +110,7 @@ def test_a_hold_makes_every_caller_wait_until_it_ends(store_url):
     first = limiter.acquire(key)
     second = limiter.acquire(key)
 
-    assert first == pytest.approx(0.5, abs=0.1)
+    assert 0.3 < first <= 0.5
     # After the hold, callers resume one slot apart, not all at once.
     assert second == pytest.approx(0.01, abs=0.05)
 
