@@ -2,7 +2,7 @@
 
 import pytest
 
-from integrations.roster import SHARED_ACCOUNTS_LISTED
+from integrations.zoom.admin.roster import SHARED_ACCOUNTS_LISTED
 from tests.admin.conftest import ROSTER_URL
 from tests.integrations.factories import ZoomConnectionFactory
 

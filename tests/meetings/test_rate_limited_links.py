@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Booking, LinkState
-from meetings.services import zoom_links
 from meetings.services.bookings import cancel_booking
+from meetings.zoom import links as zoom_links
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
 
 pytestmark = pytest.mark.django_db

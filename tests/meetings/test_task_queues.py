@@ -28,11 +28,14 @@ def queued_tasks(broker, queue: str) -> list[str]:
     return [json.loads(m)["headers"]["task"] for m in broker.lrange(queue, 0, -1)]
 
 
-def test_invites_and_zoom_work_are_published_to_separate_queues(broker):
+def test_invites_and_zoom_work_are_published_to_separate_queues(
+    broker, django_capture_on_commit_callbacks
+):
     booking = BookingFactory()
 
-    dispatch.zoom_work(booking.pk)
-    dispatch.invites(booking.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.zoom_work_after_commit(booking.pk)
+        dispatch.invites_after_commit(booking.pk)
 
     assert queued_tasks(broker, settings.CELERY_TASK_DEFAULT_QUEUE) == [
         "meetings.tasks.sync_zoom_meeting"
