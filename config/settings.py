@@ -9,10 +9,18 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-
 env = environ.Env()
+
+CONFIG_DIR = Path(__file__).resolve().parent
+BASE_DIR = CONFIG_DIR.parent
+# A checkout keeps the site's templates/ and static/ at its root; the installed package carries them
+# inside config/ (setup.py), so it runs without the checkout.
+SITE_FILES_DIR = CONFIG_DIR if (CONFIG_DIR / "templates").is_dir() else BASE_DIR
+# Files written at run time live in the checkout, or in the working directory when installed
+# (never in site-packages): var/ holds what the embedded defaults write (SQLite, the file-system
+# broker, beat's schedule), staticfiles/ what collectstatic writes.
+_RUN_DIR = BASE_DIR if SITE_FILES_DIR == BASE_DIR else Path.cwd()
+VAR_DIR = Path(env.str("DJANGO_VAR_DIR", default=str(_RUN_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -73,7 +81,7 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_FILES_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -91,8 +99,18 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is shared by the web process and the demo's worker: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite is shared by web processes and workers. WAL lets reads run beside the one writer.
+    # IMMEDIATE makes each transaction take the write lock when it begins, so writers queue (up to
+    # the busy timeout) instead of failing "database is locked" when a read turns into a write, and
+    # select_for_update, a no-op on SQLite, still serializes: the token refresh holds the write
+    # lock across its call to Zoom, so the timeout outlasts that call.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env.int("DATABASE_SQLITE_TIMEOUT", default=60),
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
+    if DATABASES["default"]["NAME"] == str(VAR_DIR / "db.sqlite3"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -128,8 +146,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [SITE_FILES_DIR / "static"]
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=_RUN_DIR / "staticfiles")
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
@@ -170,8 +188,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Celery. CELERY_BROKER_URL unset = a file-system broker under var/, so the demo's worker
-# needs no server; production points it at Redis.
-VAR_DIR.mkdir(exist_ok=True)
+# needs no server; production points it at Redis (and then nothing is created here).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 if CELERY_BROKER_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -207,7 +224,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Our LOGGING (with the secret filter) must stay in charge inside workers.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "config.celery:Scheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE: dict = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
