@@ -12,8 +12,8 @@ app.autodiscover_tasks()
 
 
 class Scheduler(PersistentScheduler):
-    """Celery's file-backed beat scheduler, which makes its file's folder when beat starts: importing
-    the settings creates nothing (read-only images), and the schedule is all beat writes."""
+    """Celery's file-backed beat scheduler, which makes its file's folder when beat starts:
+    importing the settings creates nothing (read-only images); the schedule is all beat writes."""
 
     def setup_schedule(self):
         Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)

@@ -60,9 +60,12 @@ INSTALLED_APPS = [
     "integrations",
     "integrations.zoom",
     "meetings",
+    "health",
 ]
 
 MIDDLEWARE = [
+    # Probes over plain HTTP with any Host: answered before the HTTPS redirect and host checks.
+    "health.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -248,6 +251,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
         "schedule": 60 * 60,
     },
+}
+
+# /healthz: beat's heartbeat task runs this often, and counts as late after this long.
+HEALTHZ_BEAT_INTERVAL_SECONDS = env.int("HEALTHZ_BEAT_INTERVAL_SECONDS", default=60)
+HEALTHZ_BEAT_MAX_AGE_SECONDS = env.int(
+    "HEALTHZ_BEAT_MAX_AGE_SECONDS", default=max(300, 3 * HEALTHZ_BEAT_INTERVAL_SECONDS)
+)
+CELERY_BEAT_SCHEDULE["health-beat-heartbeat"] = {
+    "task": "health.tasks.record_beat_heartbeat",
+    "schedule": HEALTHZ_BEAT_INTERVAL_SECONDS,
+    "options": {"expires": HEALTHZ_BEAT_INTERVAL_SECONDS},
 }
 
 # Zoom. Production defaults are Zoom itself; the demo points these at the local sandbox.
