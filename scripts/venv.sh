@@ -6,7 +6,7 @@ PYTHON=$1
 VENV=$2
 
 if ! "$PYTHON" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] <= (3, 13)))' 2>/dev/null; then
-  echo "$PYTHON is not Python 3.11, 3.12 or 3.13; name another: make demo PYTHON=python3.12" >&2
+  echo "$PYTHON does not run as Python 3.11, 3.12 or 3.13; name another: make demo PYTHON=python3.12" >&2
   exit 1
 fi
 want=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
