@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.error_reporting import init_sentry, parse_admins
+
 env = environ.Env()
 
 CONFIG_DIR = Path(__file__).resolve().parent
@@ -286,7 +288,10 @@ MEETINGS_ZOOM_BACKOFF_BASE_SECONDS = env.float("MEETINGS_ZOOM_BACKOFF_BASE_SECON
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "config.logging.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "config.logging.RedactSecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
@@ -296,12 +301,31 @@ LOGGING = {
             "formatter": "plain",
             "filters": ["redact_secrets"],
         },
+        # Errors (a 500, a failed task, a logged exception) mailed to ADMINS, redacted.
+        "mail_admins": {
+            "class": "config.logging.RedactedAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact_secrets"],
+        },
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {
+        "handlers": ["console", "mail_admins"],
+        "level": env.str("LOG_LEVEL", default="INFO"),
+    },
     "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "celery": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "celery": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
         # urllib3 logs request URLs at DEBUG; keep it quieter than our own logs.
         "urllib3": {"level": "WARNING"},
     },
 }
+
+# Where errors go besides the log (config/error_reporting.py).
+ADMINS = parse_admins(env.str("DJANGO_ADMINS", default=""))
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+    )
