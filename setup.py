@@ -14,10 +14,13 @@ SITE_DIRS = ("templates", "static")
 
 class BuildPyWithSiteFiles(build_py):
     def run(self):
-        super().run()
-        # An editable install reads them from the checkout itself.
+        # An editable install reads everything from the checkout itself.
         if getattr(self, "editable_mode", False):
+            super().run()
             return
+        # setuptools builds in ./build and never removes a module deleted since the last build.
+        shutil.rmtree(self.build_lib, ignore_errors=True)
+        super().run()
         for name in SITE_DIRS:
             target = Path(self.build_lib) / "config" / name
             shutil.rmtree(target, ignore_errors=True)
