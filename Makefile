@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 LOCK := requirements.lock
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint $(LOCK)
 
-.PHONY: demo test lint format install install-dev lock venv clean
+.PHONY: demo test lint migrations-check format install install-dev lock venv clean
 
 venv:
 	@test -n "$(PYTHON)" || scripts/find_python.sh >/dev/null
@@ -39,6 +39,10 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Fails when a model change has no migration.
+migrations-check: $(VENV)/.installed-dev
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
