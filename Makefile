@@ -1,6 +1,6 @@
 # Two commands on a fresh clone: `make demo` and `make test` (see README "Quick start").
 # Any Python 3.11–3.13 works: the first suitable one on PATH, or `make demo PYTHON=python3.12`.
-PYTHON ?= $(shell scripts/find_python.sh)
+PYTHON ?= $(shell scripts/find_python.sh 2>/dev/null)
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Exact versions the suite last passed with (`make lock` rewrites it).
