@@ -5,7 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # Exact versions the suite last passed with (`make lock` rewrites it).
 LOCK := requirements.lock
-PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint $(LOCK)
+# Not quiet: on a first run its "Collecting …" lines are the progress.
+PIP_INSTALL := $(BIN)/python -m pip install --constraint $(LOCK)
 
 .PHONY: demo test lint migrations-check format install install-dev lock venv clean
 

@@ -9,7 +9,6 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
 import requests
 
 from tests.fixtures.sandbox import _free_port
@@ -55,7 +54,6 @@ def test_demo_refuses_a_port_in_use_and_says_which(tmp_path):
     assert f"port in use: PORT={port}" in output
 
 
-@pytest.mark.celery_worker
 def test_demo_prints_the_logins_once_everything_answers_and_names_a_process_that_dies(tmp_path):
     port, sandbox_port = _free_port(), _free_port()
     process = demo(tmp_path, PORT=str(port), SANDBOX_PORT=str(sandbox_port))

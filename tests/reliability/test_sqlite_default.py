@@ -23,7 +23,6 @@ from tests.fixtures.celery_worker import WorkerProcess, wait_until
 from tests.fixtures.sandbox import _free_port
 from tests.meetings.factories import next_slot
 
-pytestmark = [pytest.mark.celery_worker]
 ROOT = Path(__file__).resolve().parents[2]
 ZOOM_EMAIL = "sqlite.rep@example.com"
 GUESTS = 5
