@@ -8,7 +8,7 @@ LOCK := requirements.lock
 # Not quiet: on a first run its "Collecting …" lines are the progress.
 PIP_INSTALL := $(BIN)/python -m pip install --constraint $(LOCK)
 
-.PHONY: demo test lint migrations-check format install install-dev lock venv clean
+.PHONY: demo test test-fast lint migrations-check format install install-dev lock venv clean
 
 venv:
 	@test -n "$(PYTHON)" || scripts/find_python.sh >/dev/null
@@ -36,6 +36,11 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	PYTHON=$(BIN)/python scripts/ensure_test_services.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The fast tier: unit tests of the pure parts (Zoom request bodies, parsing and matching Zoom's
+## meetings, slot arithmetic, the client against mocked HTTP): no sandbox, worker, browser or database.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest tests/unit tests/integrations/test_zoom_client.py tests/webhooks/test_envelope.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

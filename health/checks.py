@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from health.models import Heartbeat
-from health.tasks import BEAT
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ def worker_ok() -> bool:
 def beat_ok() -> bool:
     """Beat's heartbeat task ran lately: the sweepers, keep-alive and reminders depend on beat."""
     try:
-        last = Heartbeat.last(BEAT)
+        last = Heartbeat.last(Heartbeat.BEAT)
     except DatabaseError:
         return False
     max_age = timedelta(seconds=settings.HEALTHZ_BEAT_MAX_AGE_SECONDS)

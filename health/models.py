@@ -3,7 +3,9 @@ from django.utils import timezone
 
 
 class Heartbeat(models.Model):
-    """The last time a periodic signal arrived (`beat`: a task beat schedules, run by a worker)."""
+    """The last time a periodic signal arrived (BEAT: a task beat schedules, run by a worker)."""
+
+    BEAT = "beat"
 
     name = models.CharField(max_length=40, primary_key=True)
     at = models.DateTimeField()

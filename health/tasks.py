@@ -2,10 +2,8 @@ from celery import shared_task
 
 from health.models import Heartbeat
 
-BEAT = "beat"
-
 
 @shared_task
 def record_beat_heartbeat() -> None:
     """Scheduled by beat every HEALTHZ_BEAT_INTERVAL_SECONDS: /healthz reads when it last ran."""
-    Heartbeat.record(BEAT)
+    Heartbeat.record(Heartbeat.BEAT)

@@ -18,6 +18,9 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
+# Run as a script, so this folder is on sys.path: the tests launch the sandbox the same way.
+from launchers import serve_command
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 VAR = Path(os.environ.get("DJANGO_VAR_DIR") or ROOT / "var")
@@ -146,41 +149,13 @@ def start(env: dict) -> list[tuple[Child, callable]]:
         "ZOOM_SANDBOX_WEBHOOK_URL": f"{APP_URL}/integrations/zoom/webhook/",
         "ZOOM_SANDBOX_WEBHOOK_SECRET_TOKEN": env["ZOOM_WEBHOOK_SECRET_TOKEN"],
     }
-    sandbox = Child(
-        "sandbox",
-        [
-            PY,
-            "-m",
-            "zoom_sandbox",
-            "serve",
-            "--host",
-            "localhost",
-            "--port",
-            str(SANDBOX_PORT),
-            "--db",
-            str(VAR / "zoom-sandbox.sqlite3"),
-        ],  # fmt: skip
-        sandbox_env,
-    )
-    worker = Child(
-        "worker",
-        [
-            PY,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "--quiet",
-            "worker",
-            "--beat",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "INFO",
-        ],  # fmt: skip
-        env,
-        ready_marker=" ready.",
-    )
+    sandbox_command = serve_command(SANDBOX_PORT, VAR / "zoom-sandbox.sqlite3")
+    sandbox = Child("sandbox", sandbox_command, sandbox_env)
+    worker_command = [
+        PY, "-m", "celery", "-A", "config", "--quiet", "worker", "--beat", "--concurrency", "2",
+        "--loglevel", "INFO",
+    ]  # fmt: skip
+    worker = Child("worker", worker_command, env, ready_marker=" ready.")
     web = Child("web", [PY, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"], env)
     return [
         (sandbox, lambda: answers(f"{SANDBOX_URL}/")),

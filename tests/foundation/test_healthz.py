@@ -11,7 +11,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from health.models import Heartbeat
-from health.tasks import BEAT
 from tests.fixtures.celery_worker import database_url, wait_until, worker_env
 from tests.foundation.test_settings import PRODUCTION_ENV
 
@@ -104,12 +103,12 @@ def test_health_is_503_naming_the_worker_and_beat_when_neither_runs(client, db):
 
 
 def test_beat_counts_as_down_once_its_heartbeat_is_late(client, db):
-    Heartbeat.record(BEAT)
+    Heartbeat.record(Heartbeat.BEAT)
     Heartbeat.objects.update(
         at=timezone.now() - timedelta(seconds=settings.HEALTHZ_BEAT_MAX_AGE_SECONDS + 5)
     )
     assert client.get("/healthz").json()["beat"] == "down"
-    Heartbeat.record(BEAT)
+    Heartbeat.record(Heartbeat.BEAT)
     assert client.get("/healthz").json()["beat"] == "ok"
 
 
@@ -134,7 +133,9 @@ def test_health_is_ok_once_a_worker_answers_and_beat_has_run(client, celery_work
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until(lambda: Heartbeat.last(BEAT), timeout=30, message="beat's first heartbeat")
+        wait_until(
+            lambda: Heartbeat.last(Heartbeat.BEAT), timeout=30, message="beat's first heartbeat"
+        )
     finally:
         beat.terminate()
         beat.wait(timeout=15)
