@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from config import health
 
 # Admins sign in through the site's login, so its failed-login limits (accounts/adapter.py) guard
 # the admin too; the admin's own form had none.
@@ -12,7 +11,6 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("dashboard/", account_views.dashboard, name="dashboard"),
-    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("integrations/", include("integrations.urls")),
     path("", include("meetings.urls")),
