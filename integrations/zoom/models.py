@@ -15,11 +15,11 @@ BASIC_MEETING_LIMIT_MINUTES = 40
 PENDING_CONNECT_WINDOW = timedelta(days=1)
 
 
-class ZoomConnection(models.Model):
-    """A rep's link to their own Zoom user: identity, encrypted tokens, and health.
-
-    A row exists once a rep has started connecting; `status` says whether it works. Status changes
-    go through the methods below, which write only the fields they own (workers share these rows).
+class ZoomTokenChain(models.Model):
+    """A Zoom authorization's encrypted tokens and health, shared by the rep's own connection and
+    the company's account connection. Zoom rotates refresh tokens, so each row is one chain whose
+    refreshes are serialized on the row (`tokens._refresh`); health changes go through the methods
+    below, which write only the fields they own (workers share these rows).
     """
 
     class Status(models.TextChoices):
@@ -28,22 +28,11 @@ class ZoomConnection(models.Model):
         REMOVED = "removed", "Removed in Zoom"
         DISCONNECTED = "disconnected", "Not connected"
 
-    class UserType(models.IntegerChoices):
-        BASIC = 1, "Basic (free)"
-        LICENSED = 2, "Licensed"
+    # Which Marketplace app issued the tokens ("user": the per-rep app; "account": the company's
+    # admin-managed app). The client refreshes with that app's credentials.
+    zoom_app = "user"
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_connection"
-    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISCONNECTED)
-
-    zoom_user_id = models.CharField(max_length=64, blank=True, db_index=True)
-    zoom_account_id = models.CharField(max_length=64, blank=True)
-    zoom_email = models.EmailField(blank=True)
-    zoom_user_type = models.PositiveSmallIntegerField(
-        choices=UserType.choices, null=True, blank=True
-    )
-    zoom_timezone = models.CharField(max_length=64, blank=True)
 
     access_token = StrictEncryptedTextField(blank=True, default="")
     refresh_token = StrictEncryptedTextField(blank=True, default="")
@@ -63,46 +52,22 @@ class ZoomConnection(models.Model):
     needs_reconnect_detail = models.TextField(blank=True)
     needs_reconnect_since = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
-    # Set when the rep is sent to Zoom, cleared when Zoom sends them back. Zoom never sends back a
-    # user it blocks for lack of admin approval, so a value that stays means "probably that".
-    connect_started_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["zoom_user_id"],
-                condition=~Q(zoom_user_id=""),
-                name="zoom_user_connected_to_one_rep",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="connected") | ~Q(zoom_user_id=""),
-                name="zoom_connected_has_identity",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Zoom for {self.user_id}: {self.get_status_display()}"
+        abstract = True
 
     # Reads ------------------------------------------------------------------------------------
 
     @property
     def is_usable(self) -> bool:
-        return self.status == self.Status.CONNECTED and bool(self.zoom_user_id)
+        raise NotImplementedError
 
     @property
     def needs_reconnect(self) -> bool:
         return self.status == self.Status.NEEDS_RECONNECT
-
-    @property
-    def needs_attention(self) -> bool:
-        return self.status in (self.Status.NEEDS_RECONNECT, self.Status.REMOVED)
-
-    @property
-    def is_basic(self) -> bool:
-        return self.zoom_user_type == self.UserType.BASIC
 
     @property
     def granted_scopes(self) -> frozenset[str]:
@@ -112,53 +77,11 @@ class ZoomConnection(models.Model):
     def granted_scope_list(self) -> list[str]:
         return sorted(self.granted_scopes)
 
-    @property
-    def missing_capabilities(self):
-        return missing_capabilities(self.granted_scopes)
-
-    @property
-    def has_pending_connect(self) -> bool:
-        """A Connect click that Zoom never answered (admin approval is the usual cause)."""
-        return (
-            self.connect_started_at is not None
-            and timezone.now() - self.connect_started_at < PENDING_CONNECT_WINDOW
-        )
-
     def access_token_expires_within(self, margin: timedelta) -> bool:
         expires_at = self.access_token_expires_at
         return expires_at is None or expires_at - timezone.now() <= margin
 
     # Transitions ------------------------------------------------------------------------------
-
-    def start_connect_attempt(self) -> None:
-        self.connect_started_at = timezone.now()
-        self.save(update_fields=["connect_started_at", "updated_at"])
-
-    def end_connect_attempt(self) -> None:
-        if self.connect_started_at is not None:
-            self.connect_started_at = None
-            self.save(update_fields=["connect_started_at", "updated_at"])
-
-    def store_connection(self, grant, profile: dict) -> None:
-        """A completed connect or reconnect: new tokens, the Zoom identity, healthy again."""
-        now = timezone.now()
-        self.status = self.Status.CONNECTED
-        self.zoom_user_id = str(profile["id"])
-        self.zoom_account_id = str(profile.get("account_id", ""))
-        self.zoom_email = profile.get("email", "")
-        self.zoom_user_type = profile.get("type")
-        self.zoom_timezone = profile.get("timezone", "")
-        self._store_grant(grant)
-        self.connected_at = now
-        self.last_success_at = now
-        self.last_error = ""
-        self.last_error_at = None
-        self.needs_reconnect_reason = ""
-        self.needs_reconnect_detail = ""
-        self.needs_reconnect_since = None
-        self.removed_at = None
-        self.connect_started_at = None
-        self.save()
 
     def store_refreshed_tokens(self, grant) -> None:
         self._store_grant(grant)
@@ -188,7 +111,7 @@ class ZoomConnection(models.Model):
         """Connected → needs reconnect. With `generation`, only if the tokens are still the ones
         that failed: a worker holding old tokens must not break a connection just reconnected."""
         now = timezone.now()
-        rows = ZoomConnection.objects.filter(pk=self.pk, status=self.Status.CONNECTED)
+        rows = type(self)._default_manager.filter(pk=self.pk, status=self.Status.CONNECTED)
         if generation is not None:
             rows = rows.filter(token_generation=generation)
         changed = rows.update(
@@ -202,6 +125,141 @@ class ZoomConnection(models.Model):
         )
         self.refresh_from_db(fields=self._health_fields)
         return bool(changed)
+
+    def _forget_tokens(self) -> None:
+        self.access_token = ""
+        self.refresh_token = ""
+        self.access_token_expires_at = None
+        self.scopes = ""
+        self.token_generation = (self.token_generation or 0) + 1
+        self.needs_reconnect_reason = ""
+        self.needs_reconnect_detail = ""
+        self.needs_reconnect_since = None
+
+    def _mark_healthy(self, now) -> None:
+        self.status = self.Status.CONNECTED
+        self.connected_at = now
+        self.last_success_at = now
+        self.last_error = ""
+        self.last_error_at = None
+        self.needs_reconnect_reason = ""
+        self.needs_reconnect_detail = ""
+        self.needs_reconnect_since = None
+        self.removed_at = None
+
+    def record_success(self) -> None:
+        now = timezone.now()
+        type(self)._default_manager.filter(pk=self.pk).update(last_success_at=now)
+        self.last_success_at = now
+
+    def record_error(self, detail: str) -> None:
+        now = timezone.now()
+        type(self)._default_manager.filter(pk=self.pk).update(
+            last_error=detail[:1000], last_error_at=now
+        )
+        self.last_error, self.last_error_at = detail[:1000], now
+
+    _health_fields = [
+        "status",
+        "needs_reconnect_reason",
+        "needs_reconnect_detail",
+        "needs_reconnect_since",
+        "last_error",
+        "last_error_at",
+        "token_generation",
+    ]
+
+
+class ZoomConnection(ZoomTokenChain):
+    """A rep's link to their own Zoom user: identity, encrypted tokens, and health.
+
+    A row exists once a rep has started connecting; `status` says whether it works.
+    """
+
+    class UserType(models.IntegerChoices):
+        BASIC = 1, "Basic (free)"
+        LICENSED = 2, "Licensed"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_connection"
+    )
+
+    zoom_user_id = models.CharField(max_length=64, blank=True, db_index=True)
+    zoom_account_id = models.CharField(max_length=64, blank=True)
+    zoom_email = models.EmailField(blank=True)
+    zoom_user_type = models.PositiveSmallIntegerField(
+        choices=UserType.choices, null=True, blank=True
+    )
+    zoom_timezone = models.CharField(max_length=64, blank=True)
+
+    # Set when the rep is sent to Zoom, cleared when Zoom sends them back. Zoom never sends back a
+    # user it blocks for lack of admin approval, so a value that stays means "probably that".
+    connect_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zoom_user_id"],
+                condition=~Q(zoom_user_id=""),
+                name="zoom_user_connected_to_one_rep",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="connected") | ~Q(zoom_user_id=""),
+                name="zoom_connected_has_identity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Zoom for {self.user_id}: {self.get_status_display()}"
+
+    # Reads ------------------------------------------------------------------------------------
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == self.Status.CONNECTED and bool(self.zoom_user_id)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status in (self.Status.NEEDS_RECONNECT, self.Status.REMOVED)
+
+    @property
+    def is_basic(self) -> bool:
+        return self.zoom_user_type == self.UserType.BASIC
+
+    @property
+    def missing_capabilities(self):
+        return missing_capabilities(self.granted_scopes)
+
+    @property
+    def has_pending_connect(self) -> bool:
+        """A Connect click that Zoom never answered (admin approval is the usual cause)."""
+        return (
+            self.connect_started_at is not None
+            and timezone.now() - self.connect_started_at < PENDING_CONNECT_WINDOW
+        )
+
+    # Transitions ------------------------------------------------------------------------------
+
+    def start_connect_attempt(self) -> None:
+        self.connect_started_at = timezone.now()
+        self.save(update_fields=["connect_started_at", "updated_at"])
+
+    def end_connect_attempt(self) -> None:
+        if self.connect_started_at is not None:
+            self.connect_started_at = None
+            self.save(update_fields=["connect_started_at", "updated_at"])
+
+    def store_connection(self, grant, profile: dict) -> None:
+        """A completed connect or reconnect: new tokens, the Zoom identity, healthy again."""
+        self.zoom_user_id = str(profile["id"])
+        self.zoom_account_id = str(profile.get("account_id", ""))
+        self.zoom_email = profile.get("email", "")
+        self.zoom_user_type = profile.get("type")
+        self.zoom_timezone = profile.get("timezone", "")
+        self._store_grant(grant)
+        self._mark_healthy(timezone.now())
+        self.connect_started_at = None
+        self.save()
 
     def mark_removed(self) -> None:
         """The rep removed the app inside Zoom (deauthorization): forget everything Zoom gave us."""
@@ -222,37 +280,8 @@ class ZoomConnection(models.Model):
         self.zoom_email = ""
         self.zoom_user_type = None
         self.zoom_timezone = ""
-        self.access_token = ""
-        self.refresh_token = ""
-        self.access_token_expires_at = None
-        self.scopes = ""
-        self.token_generation = (self.token_generation or 0) + 1
-        self.needs_reconnect_reason = ""
-        self.needs_reconnect_detail = ""
-        self.needs_reconnect_since = None
+        self._forget_tokens()
         self.connect_started_at = None
-
-    def record_success(self) -> None:
-        now = timezone.now()
-        ZoomConnection.objects.filter(pk=self.pk).update(last_success_at=now)
-        self.last_success_at = now
-
-    def record_error(self, detail: str) -> None:
-        now = timezone.now()
-        ZoomConnection.objects.filter(pk=self.pk).update(
-            last_error=detail[:1000], last_error_at=now
-        )
-        self.last_error, self.last_error_at = detail[:1000], now
-
-    _health_fields = [
-        "status",
-        "needs_reconnect_reason",
-        "needs_reconnect_detail",
-        "needs_reconnect_since",
-        "last_error",
-        "last_error_at",
-        "token_generation",
-    ]
 
 
 class ZoomWebhookEvent(models.Model):
@@ -286,3 +315,7 @@ class ZoomWebhookEvent(models.Model):
         self.processed_at = timezone.now()
         self.payload = {}
         self.save(update_fields=["outcome", "note", "processed_at", "payload"])
+
+
+# The company's account-level connection lives in its own module; imported here so Django sees it.
+from .account_models import ZoomAccountConnection, ZoomAccountMember  # noqa: E402,F401

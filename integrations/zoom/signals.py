@@ -9,9 +9,15 @@ a rep's connect or reconnect has just committed and the connection works (the re
 `connection.user`). `previous_status` is what it was before, a `ZoomConnection.Status` value
 ("needs_reconnect" and "removed" mean work parked for the rep can resume now). Sent after the
 commit, with `send_robust`: a failing receiver is logged and never undoes the rep's reconnect.
+
+`zoom_account_removed(sender=ZoomAccountConnection, rep_ids: list[int])`: the company's Zoom
+account app was removed in Zoom; the reps it served (`rep_ids`) have no Zoom until someone
+reconnects. Sent inside the transaction that erased the account's Zoom data, so receivers erase
+theirs atomically with it.
 """
 
 from django.dispatch import Signal
 
 zoom_meeting_changed = Signal()
 zoom_connection_restored = Signal()
+zoom_account_removed = Signal()

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import keepalive, lifecycle
+from . import account_notices, keepalive, lifecycle
 from .webhook_events import process_webhook_event, sweep_pending_webhook_events
 
 
@@ -37,3 +37,8 @@ def check_zoom_connection(connection_id: int) -> str:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
 def send_zoom_reconnect_notice(connection_id: int) -> bool:
     return lifecycle.send_reconnect_notice(connection_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
+def send_zoom_account_notice(subject: str, body: str) -> int:
+    return account_notices.send_to_zoom_admins(subject, body)

@@ -17,7 +17,7 @@ from django.db import transaction
 from . import lifecycle
 from .client import ZoomClient
 from .errors import ZoomNeedsReconnect, ZoomNotConnected, ZoomTokenExpired
-from .models import ZoomConnection
+from .models import ZoomConnection, ZoomTokenChain
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ REFRESH_MARGIN = timedelta(seconds=60)
 
 
 def with_zoom(
-    connection: ZoomConnection,
+    connection: ZoomTokenChain,
     call: Callable[[ZoomClient, str], T],
     *,
     client: ZoomClient | None = None,
@@ -40,7 +40,7 @@ def with_zoom(
     the connection "needs reconnect" and re-raises `ZoomNeedsReconnect`. `ZoomNotConnected` when the
     connection is not usable to begin with. Every other ZoomError propagates untouched.
     """
-    client = client or ZoomClient()
+    client = client or ZoomClient(app=connection.zoom_app)
     if not connection.is_usable:
         raise ZoomNotConnected(f"Zoom connection is {connection.status}.")
     if connection.access_token_expires_within(REFRESH_MARGIN):
@@ -66,10 +66,14 @@ def refresh_connection(connection: ZoomConnection, *, client: ZoomClient | None 
     """Refresh the tokens now, whatever their expiry (the keep-alive uses this)."""
     if not connection.is_usable:
         raise ZoomNotConnected(f"Zoom connection is {connection.status}.")
-    _refresh(connection, client or ZoomClient(), stale_generation=connection.token_generation)
+    _refresh(
+        connection,
+        client or ZoomClient(app=connection.zoom_app),
+        stale_generation=connection.token_generation,
+    )
 
 
-def _refresh(connection: ZoomConnection, client: ZoomClient, *, stale_generation: int) -> None:
+def _refresh(connection: ZoomTokenChain, client: ZoomClient, *, stale_generation: int) -> None:
     """Replace the tokens of `stale_generation` with fresh ones, unless another worker already did.
 
     Updates `connection` in place. The row lock is held across the HTTP call on purpose: the others
@@ -77,7 +81,8 @@ def _refresh(connection: ZoomConnection, client: ZoomClient, *, stale_generation
     """
     failure: ZoomNeedsReconnect | None = None
     with transaction.atomic():
-        locked = ZoomConnection.objects.select_for_update().get(pk=connection.pk)
+        # The rep's own connection or the company's account connection: one row, one chain.
+        locked = type(connection)._default_manager.select_for_update().get(pk=connection.pk)
         if not locked.is_usable:
             _copy_tokens(locked, connection)
             raise ZoomNotConnected(f"Zoom connection is {locked.status}.")
@@ -119,6 +124,6 @@ _TOKEN_FIELDS = (
 )
 
 
-def _copy_tokens(source: ZoomConnection, target: ZoomConnection) -> None:
+def _copy_tokens(source: ZoomTokenChain, target: ZoomTokenChain) -> None:
     for field in _TOKEN_FIELDS:
         setattr(target, field, getattr(source, field))
