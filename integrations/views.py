@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from integrations.zoom.hosts import company_member_of
 from integrations.zoom.models import BASIC_MEETING_LIMIT_MINUTES
 from integrations.zoom.scopes import (
     CAPABILITIES,
@@ -9,7 +10,6 @@ from integrations.zoom.scopes import (
     PERMISSIONS_MANAGE,
     PERMISSIONS_VIEW,
 )
-from integrations.zoom.hosts import company_member_of
 from integrations.zoom.selectors import (
     zoom_connection_for,
     zoom_meeting_types_over_basic_limit,
