@@ -17,6 +17,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from integrations.zoom.errors import ZoomMeetingNotFound
+from integrations.zoom.hosts import ZoomHost, as_host
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tokens import with_zoom
 
@@ -46,7 +47,7 @@ def may_exist_unrecorded(booking: Booking) -> bool:
 
 
 def adopt_or_create(
-    booking: Booking, connection: ZoomConnection, *, gone_id: str = ""
+    booking: Booking, connection: "ZoomConnection | ZoomHost", *, gone_id: str = ""
 ) -> ZoomMeeting:
     """The booking's meeting: an unrecorded one adopted (and moved to the booking's time if it
     was made for an earlier one), else a new one. `gone_id` is a meeting Zoom no longer has."""
@@ -59,7 +60,7 @@ def adopt_or_create(
     return zoom_meetings.create(booking, connection)
 
 
-def remove_unrecorded(booking: Booking, connection: ZoomConnection) -> int:
+def remove_unrecorded(booking: Booking, connection: "ZoomConnection | ZoomHost") -> int:
     """Deletes every meeting in Zoom carrying the booking's reference (a cancelled booking whose
     create was in flight when it was cancelled); returns how many there were."""
     found = booking_meetings(booking, connection)
@@ -69,14 +70,19 @@ def remove_unrecorded(booking: Booking, connection: ZoomConnection) -> int:
 
 
 def booking_meetings(
-    booking: Booking, connection: ZoomConnection, *, exclude: set[str] | None = None
+    booking: Booking, connection: "ZoomConnection | ZoomHost", *, exclude: set[str] | None = None
 ) -> list[dict]:
     """Full Zoom meeting objects whose agenda carries this booking's reference, oldest first."""
     marker = zoom_meetings.reference_line(booking)
     exclude = exclude or set()
+    host = as_host(connection)
 
     def call(client, token) -> list[dict]:
-        listed = [m for m in client.list_meetings(token) if str(m.get("id")) not in exclude]
+        listed = [
+            m
+            for m in client.list_meetings(token, user=host.user)
+            if str(m.get("id")) not in exclude
+        ]
         confirmed = [m for m in listed if marker in _agenda(m)]
         unsure = [m for m in listed if _may_hide(m, marker, booking)]
         # The likeliest first, should there be more than we may probe.
@@ -91,10 +97,12 @@ def booking_meetings(
                 found.append(meeting)
         return sorted(found, key=_age)
 
-    return with_zoom(connection, call)
+    return with_zoom(host.chain, call)
 
 
-def _adopt(booking: Booking, connection: ZoomConnection, found: list[dict]) -> ZoomMeeting | None:
+def _adopt(
+    booking: Booking, connection: "ZoomConnection | ZoomHost", found: list[dict]
+) -> ZoomMeeting | None:
     # Two unrecorded creates (two crashes in a row) leave two meetings: keep one, at the booking's
     # time if one is, and delete the rest so the guest's link is the only one.
     schedule = (zoom_meetings.utc_start_time(booking), booking.duration_minutes)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from integrations.zoom.errors import ZoomMeetingNotFound
+from integrations.zoom.hosts import ZoomHost, as_host
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tokens import with_zoom
 
@@ -48,7 +49,7 @@ def utc_start_time(booking: Booking) -> str:
     return booking.start_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def host_time_zone(booking: Booking, connection: ZoomConnection) -> str:
+def host_time_zone(booking: Booking, connection: ZoomConnection | ZoomHost) -> str:
     return connection.zoom_timezone or booking.rep.time_zone
 
 
@@ -74,7 +75,7 @@ def reference_line(booking: Booking) -> str:
     return f"{REFERENCE_PREFIX}{booking.reference}"
 
 
-def _schedule(booking: Booking, connection: ZoomConnection) -> dict:
+def _schedule(booking: Booking, connection: ZoomConnection | ZoomHost) -> dict:
     return {
         "topic": topic(booking),
         "start_time": utc_start_time(booking),
@@ -84,7 +85,7 @@ def _schedule(booking: Booking, connection: ZoomConnection) -> dict:
     }
 
 
-def create_body(booking: Booking, connection: ZoomConnection) -> dict:
+def create_body(booking: Booking, connection: ZoomConnection | ZoomHost) -> dict:
     meeting_type: MeetingType = booking.meeting_type
     return {
         **_schedule(booking, connection),
@@ -113,15 +114,19 @@ def parse_meeting(data: dict) -> ZoomMeeting:
     )
 
 
-def create(booking: Booking, connection: ZoomConnection) -> ZoomMeeting:
-    body = create_body(booking, connection)
+def create(booking: Booking, connection: ZoomConnection | ZoomHost) -> ZoomMeeting:
+    """`POST /users/{userId}/meetings`: "me" with the rep's own token, the rep's Zoom user id with
+    the company's account token (https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings)."""
+    host = as_host(connection)
+    body = create_body(booking, host)
     return with_zoom(
-        connection, lambda client, token: parse_meeting(client.create_meeting(token, body))
+        host.chain,
+        lambda client, token: parse_meeting(client.create_meeting(token, body, user=host.user)),
     )
 
 
 def update(
-    booking: Booking, connection: ZoomConnection, meeting_id: str | None = None
+    booking: Booking, connection: ZoomConnection | ZoomHost, meeting_id: str | None = None
 ) -> ZoomMeeting:
     """PATCH the booking's meeting (or `meeting_id`, one being adopted) to the booking's current
     time and wording, then GET it again (the PATCH answers 204 with no body). Raises
@@ -133,10 +138,10 @@ def update(
         client.update_meeting(token, meeting_id, body)
         return parse_meeting(client.get_meeting(token, meeting_id))
 
-    return with_zoom(connection, call)
+    return with_zoom(as_host(connection).chain, call)
 
 
-def delete(meeting_id: str, connection: ZoomConnection) -> None:
+def delete(meeting_id: str, connection: ZoomConnection | ZoomHost) -> None:
     """Delete the meeting; one that is already gone counts as deleted."""
 
     def call(client, token):
@@ -145,18 +150,23 @@ def delete(meeting_id: str, connection: ZoomConnection) -> None:
         except ZoomMeetingNotFound:
             return
 
-    with_zoom(connection, call)
+    with_zoom(as_host(connection).chain, call)
 
 
-def start_url(meeting_id: str, connection: ZoomConnection) -> str:
+def start_url(meeting_id: str, connection: ZoomConnection | ZoomHost) -> str:
     """A fresh host link (it expires after about two hours and is never stored)."""
-    meeting = with_zoom(connection, lambda client, token: client.get_meeting(token, meeting_id))
+    meeting = with_zoom(
+        as_host(connection).chain, lambda client, token: client.get_meeting(token, meeting_id)
+    )
     return str(meeting.get("start_url") or "")
 
 
-def user_defaults(connection: ZoomConnection) -> dict:
+def user_defaults(connection: ZoomConnection | ZoomHost) -> dict:
     """The rep's own Zoom defaults as Meeting Type field values (GET /users/me/settings)."""
-    data = with_zoom(connection, lambda client, token: client.get_user_settings(token))
+    host = as_host(connection)
+    data = with_zoom(
+        host.chain, lambda client, token: client.get_user_settings(token, user=host.user)
+    )
     schedule = data.get("schedule_meeting") or {}
     in_meeting = data.get("in_meeting") or {}
     security = data.get("meeting_security") or {}

@@ -24,6 +24,7 @@ from .models import ZoomConnection
 from .problems import ConnectFailed, ConnectProblem
 from .scopes import missing_account_capabilities
 from .services import _exchange, _problem_for, _revoke_quietly
+from .signals import zoom_reps_served
 from .tokens import with_zoom
 
 logger = logging.getLogger(__name__)
@@ -114,11 +115,23 @@ def match_reps(account: ZoomAccountConnection) -> dict[str, int]:
     """Looks every rep up in the Zoom account (by email, or by what an admin mapped by hand) and
     records who is served and why others are not. Returns a count per state."""
     counts: dict[str, int] = {}
+    served = []
     for rep in reps():
         member = match_rep(account, rep)
         if member is not None:
             counts[member.state] = counts.get(member.state, 0) + 1
+            if member.is_served:
+                served.append(rep.pk)
+    announce_served(served)
     return counts
+
+
+def announce_served(rep_ids: list[int]) -> None:
+    """Bookings parked for these reps can go now (sent after the commit, never undoing it)."""
+    if rep_ids:
+        transaction.on_commit(
+            lambda: zoom_reps_served.send_robust(sender=ZoomAccountConnection, rep_ids=rep_ids)
+        )
 
 
 def match_rep(account: ZoomAccountConnection, rep, lookup: str | None = None):
@@ -172,7 +185,10 @@ class ZoomUserTaken(Exception):
 def map_rep_by_hand(account: ZoomAccountConnection, rep, zoom_email_or_id: str):
     """The admin says which Zoom user is this rep's (their emails differ); empty goes back to
     matching by the rep's email."""
-    return match_rep(account, rep, lookup=zoom_email_or_id.strip().lower())
+    member = match_rep(account, rep, lookup=zoom_email_or_id.strip().lower())
+    if member is not None and member.is_served:
+        announce_served([rep.pk])
+    return member
 
 
 # Letting go ----------------------------------------------------------------------------------

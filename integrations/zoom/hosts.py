@@ -56,6 +56,13 @@ def _company(member: ZoomAccountMember) -> ZoomHost:
     )
 
 
+def as_host(connection_or_host) -> ZoomHost:
+    """A rep's own ZoomConnection as the host it is ("me"); a ZoomHost as it is."""
+    if isinstance(connection_or_host, ZoomHost):
+        return connection_or_host
+    return _personal(connection_or_host)
+
+
 def company_member_of(rep, *, with_tokens: bool = False) -> ZoomAccountMember | None:
     members = ZoomAccountMember.objects.select_related("account")
     if not with_tokens:

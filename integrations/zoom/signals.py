@@ -14,6 +14,10 @@ commit, with `send_robust`: a failing receiver is logged and never undoes the re
 account app was removed in Zoom; the reps it served (`rep_ids`) have no Zoom until someone
 reconnects. Sent inside the transaction that erased the account's Zoom data, so receivers erase
 theirs atomically with it.
+
+`zoom_reps_served(sender=ZoomAccountConnection, rep_ids: list[int])`: the company's Zoom account
+serves these reps now (connected, reconnected, or matched again), after the commit: work parked
+for them can resume.
 """
 
 from django.dispatch import Signal
@@ -21,3 +25,4 @@ from django.dispatch import Signal
 zoom_meeting_changed = Signal()
 zoom_connection_restored = Signal()
 zoom_account_removed = Signal()
+zoom_reps_served = Signal()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from integrations.zoom import account_lifecycle
 from integrations.zoom.errors import (
     ZoomCannotHost,
     ZoomError,
@@ -24,6 +25,7 @@ from integrations.zoom.errors import (
     ZoomRateLimited,
     ZoomTokenExpired,
     ZoomUnavailable,
+    ZoomUserNotFound,
     ZoomValidationError,
 )
 
@@ -39,6 +41,14 @@ BACKOFF_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 8
 
 RECONNECT_MESSAGE = "Zoom is not connected: reconnect Zoom and the link is created automatically."
+COMPANY_RECONNECT_MESSAGE = (
+    "Your company's Zoom account is not connected: the link is created automatically once a "
+    "Zoom admin reconnects it, or once you connect Zoom yourself."
+)
+LEFT_ACCOUNT_MESSAGE = (
+    "Your Zoom user is no longer in your company's Zoom account: connect Zoom yourself, or ask "
+    "your Zoom admin to map you again, and the link is created automatically."
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,8 @@ def _claim(booking_id: int) -> Booking | None:
 def _populate(booking: Booking) -> Outcome:
     connection = selectors.zoom_connection_of(booking.rep)
     if connection is None or not connection.is_usable:
-        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
+        message = _not_usable_message(connection)
+        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
     try:
         if booking.zoom_meeting_id:
             try:
@@ -116,7 +127,7 @@ def _populate(booking: Booking) -> Outcome:
             # An earlier run may have created the meeting and died before recording it.
             meeting = adoption.adopt_or_create(booking, connection)
     except ZoomError as exc:
-        return _record_failure(booking, exc)
+        return _record_failure(booking, exc, connection)
     return _record_meeting(booking, meeting, connection)
 
 
@@ -126,7 +137,8 @@ def _remove(booking: Booking) -> Outcome:
     if not booking.zoom_meeting_id and not usable:
         return _record(booking, lambda b: b.mark_zoom_removed())
     if not usable:
-        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
+        message = _not_usable_message(connection)
+        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
     try:
         if booking.zoom_meeting_id:
             zoom_meetings.delete(booking.zoom_meeting_id, connection)
@@ -136,8 +148,14 @@ def _remove(booking: Booking) -> Outcome:
             # meeting may exist in Zoom that we never recorded.
             adoption.remove_unrecorded(booking, connection)
     except ZoomError as exc:
-        return _record_failure(booking, exc)
+        return _record_failure(booking, exc, connection)
     return _record(booking, lambda b: b.mark_zoom_removed())
+
+
+def _not_usable_message(host) -> str:
+    if host is not None and host.via_company_account:
+        return COMPANY_RECONNECT_MESSAGE
+    return RECONNECT_MESSAGE
 
 
 def _record_meeting(booking: Booking, meeting, connection) -> Outcome:
@@ -183,10 +201,19 @@ def _store(current: Booking, booking: Booking, meeting) -> None:
         dispatch.zoom_work_after_commit(current.pk)
 
 
-def _record_failure(booking: Booking, exc: ZoomError) -> Outcome:
+def _record_failure(booking: Booking, exc: ZoomError, host=None) -> Outcome:
+    company = host is not None and host.via_company_account
     if isinstance(exc, ZoomNeedsReconnect | ZoomNotConnected):
-        reason = f"Zoom needs reconnecting: {exc}"
+        if company:
+            reason = f"The company's Zoom account needs reconnecting by a Zoom admin: {exc}"
+        else:
+            reason = f"Zoom needs reconnecting: {exc}"
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(reason))
+    if company and isinstance(exc, ZoomUserNotFound):
+        # 1001 for the rep's Zoom user: they left the company's Zoom account. Only this rep is
+        # parked; the account keeps serving everyone else.
+        account_lifecycle.rep_left_account(host.member)
+        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(LEFT_ACCOUNT_MESSAGE))
     if isinstance(exc, ZoomRateLimited):
         if exc.daily:
             error = (
