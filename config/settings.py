@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
         "schedule": 60 * 60,
     },
+    # The company's Zoom account: its one token chain kept fresh, its reps matched again.
+    "zoom-keep-company-account-alive": {
+        "task": "integrations.zoom.tasks.keep_company_zoom_account_alive",
+        "schedule": 60 * 60,
+    },
 }
 
 # Zoom. Production defaults are Zoom itself; the demo points these at the local sandbox.

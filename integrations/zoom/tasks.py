@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import account_notices, keepalive, lifecycle
+from . import account_keepalive, account_notices, keepalive, lifecycle
 from .webhook_events import process_webhook_event, sweep_pending_webhook_events
 
 
@@ -42,3 +42,9 @@ def send_zoom_reconnect_notice(connection_id: int) -> bool:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
 def send_zoom_account_notice(subject: str, body: str) -> int:
     return account_notices.send_to_zoom_admins(subject, body)
+
+
+@shared_task(acks_late=True)
+def keep_company_zoom_account_alive() -> str:
+    """Celery beat, hourly: the company's Zoom account refreshed when idle, reps matched again."""
+    return account_keepalive.keep_company_account_alive()
