@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import oauth_session
 from .account_models import COMPANY, ZoomAccountConnection, ZoomAccountMember
@@ -109,6 +110,29 @@ def connect_zoom_account(staff_user, code: str, verifier: str) -> ZoomAccountCon
 def reps():
     """The people bookings are made with: every active, non-staff user."""
     return get_user_model().objects.filter(is_active=True, is_staff=False).order_by("email")
+
+
+def schedule_matching() -> None:
+    """Look every rep up in a worker once this commits: one `GET /users/{email}` per rep is too
+    slow for a web request in a company of hundreds. A lost enqueue is caught up by the hourly
+    keep-alive, which matches again."""
+
+    def enqueue() -> None:
+        from .tasks import match_company_zoom_reps
+
+        try:
+            match_company_zoom_reps.apply_async(retry=False)
+        except BrokerUnavailable:
+            logger.warning("Broker unreachable; reps are matched by the next keep-alive")
+
+    transaction.on_commit(enqueue)
+
+
+def match_company_reps() -> dict[str, int]:
+    company = company_zoom_account()
+    if company is None or not company.is_usable:
+        return {}
+    return match_reps(company)
 
 
 def match_reps(account: ZoomAccountConnection) -> dict[str, int]:

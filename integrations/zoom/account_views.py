@@ -67,11 +67,11 @@ def account_callback(request):
         )
     if isinstance(outcome, str):
         return redirect(outcome)
-    counts = _match_all(request, outcome)
+    account.schedule_matching()
     messages.success(
         request,
-        f"The company's Zoom account is connected as {outcome.admin_zoom_email}; "
-        f"it serves {counts.get(ZoomAccountMember.State.SERVED, 0)} reps.",
+        f"The company's Zoom account is connected as {outcome.admin_zoom_email}. "
+        "Each rep is being looked up in it: reload this page in a moment.",
     )
     return redirect("integrations:zoom:account")
 
@@ -81,7 +81,8 @@ def account_callback(request):
 def account_match(request):
     company = account.company_zoom_account()
     if company is not None and company.is_usable:
-        _match_all(request, company)
+        account.schedule_matching()
+        messages.info(request, "Each rep is being looked up again: reload in a moment.")
     return redirect("integrations:zoom:account")
 
 
@@ -118,11 +119,3 @@ def account_disconnect(request):
                 "(App Marketplace → Manage → Added Apps).",
             )
     return redirect("integrations:zoom:account")
-
-
-def _match_all(request, company) -> dict:
-    try:
-        return account.match_reps(company)
-    except ZoomError as exc:
-        messages.warning(request, f"Matching reps to Zoom users stopped: {exc}")
-        return {}

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import account_keepalive, account_notices, keepalive, lifecycle
+from . import account, account_keepalive, account_notices, keepalive, lifecycle
 from .webhook_events import process_webhook_event, sweep_pending_webhook_events
 
 
@@ -48,3 +48,8 @@ def send_zoom_account_notice(subject: str, body: str) -> int:
 def keep_company_zoom_account_alive() -> str:
     """Celery beat, hourly: the company's Zoom account refreshed when idle, reps matched again."""
     return account_keepalive.keep_company_account_alive()
+
+
+@shared_task(acks_late=True)
+def match_company_zoom_reps() -> dict:
+    return account.match_company_reps()

@@ -11,6 +11,11 @@ from .conftest import ROSTER_URL
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _tasks_inline(tasks_run_inline):
+    """The reps are matched by a task after the connect commits: inline here."""
+
+
 def test_the_roster_shows_which_connection_serves_each_rep(sandbox, superuser_client):
     ann = RepFactory(email="ann@corp.example")
     RepFactory(email="bob@corp.example")

@@ -1,11 +1,14 @@
 """Steps for the company's Zoom account: a Zoom admin (staff with the permission) connects it
-through our page and the sandbox's consent screen, over real HTTP."""
+through our page and the sandbox's consent screen, over real HTTP. Tests using them run tasks
+inline (`tasks_run_inline`) or with real workers: the reps are matched by a task."""
 
 from django.contrib.auth.models import Permission
-from django.test import Client
+from django.test import Client, TestCase
 
-from integrations.zoom.account_models import ZoomAccountConnection
+from integrations.zoom import account
+from integrations.zoom.account_models import ZoomAccountConnection, ZoomAccountMember
 from tests.factories import RepFactory
+from tests.fixtures.celery_worker import wait_until
 
 from .steps import local
 
@@ -35,7 +38,10 @@ def connect_company(sandbox, admin_email="admin@corp.example", *, browser=None):
     started = browser.post(ACCOUNT_CONNECT)
     assert started.status_code == 302, started
     back = sandbox.consent(started["Location"], admin_email)
-    return browser.get(local(back)), browser
+    # The reps are matched by a task after the commit (inline in tests without workers).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = browser.get(local(back))
+    return response, browser
 
 
 def connected_company(sandbox, *reps_in_zoom: str) -> ZoomAccountConnection:
@@ -47,4 +53,8 @@ def connected_company(sandbox, *reps_in_zoom: str) -> ZoomAccountConnection:
     assert response.status_code == 302, response
     company = ZoomAccountConnection.objects.get()
     assert company.is_usable
+    wait_until(
+        lambda: ZoomAccountMember.objects.count() == account.reps().count(),
+        message="every rep matched",
+    )
     return company

@@ -3,7 +3,7 @@ against the sandbox: scopes, reps matched or not and why, mapping by hand, disco
 reps see on My Integrations."""
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from integrations.zoom.account_models import ZoomAccountConnection, ZoomAccountMember
 from tests.factories import RepFactory
@@ -19,6 +19,13 @@ from .company_steps import (
 from .steps import connect_rep
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(tasks_run_inline):
+    """The reps are matched by a task after the connect commits: inline here."""
+
+
 State = ZoomAccountMember.State
 
 
@@ -117,7 +124,8 @@ def test_a_rep_whose_zoom_email_differs_is_mapped_by_hand(sandbox):
     assert member.state == State.SERVED and member.zoom_email == "robert.smith@corp.example"
     assert member.mapped_by_hand_to == "robert.smith@corp.example"
     # The mapping survives checking every rep again.
-    browser.post("/integrations/zoom/account/match/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        browser.post("/integrations/zoom/account/match/")
     assert ZoomAccountMember.objects.get(rep=rep).is_served
     assert company.members.count() == 1
 

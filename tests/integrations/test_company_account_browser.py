@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_zoom_admin_connects_the_company_and_a_rep_is_served_without_connecting(
-    live_server, live_sandbox, page, screenshot, login
+    live_server, live_sandbox, page, screenshot, login, tasks_run_inline
 ):
     admin = company_zoom_account(live_sandbox)
     rep = RepFactory(email="ann@corp.example")
@@ -31,6 +31,8 @@ def test_the_zoom_admin_connects_the_company_and_a_rep_is_served_without_connect
     page.get_by_role("button", name="Allow").click()
 
     page.wait_for_url(f"{live_server.url}/integrations/zoom/account/")
+    expect(page.get_by_text("Each rep is being looked up")).to_be_visible()
+    page.reload()
     expect(page.locator("#zoom-account-id")).to_have_text(admin["account_id"])
     expect(page.locator("#served-count")).to_have_text("1")
     expect(page.locator('tr[data-rep="outsider@corp.example"] .state')).to_contain_text(

@@ -38,8 +38,8 @@ def all_ready(bookings) -> bool:
 def test_many_workers_and_reps_share_one_chain_refreshed_one_at_a_time(sandbox, workers):
     emails = [f"rep{i}@corp.example" for i in range(REPS)]
     types = [MeetingTypeFactory(rep=RepFactory(email=email)) for email in emails]
-    company = connected_company(sandbox, *emails)
     workers(count=3, concurrency=2)
+    company = connected_company(sandbox, *emails)
     # Zoom slowed down, so many workers are inside a call while the refresh is in flight.
     sandbox.set_knobs(latency_ms=150)
 
