@@ -19,6 +19,7 @@ class ZoomHost:
     zoom_user_id: str
     zoom_email: str
     zoom_timezone: str
+    zoom_user_type: int | None = None
     member: ZoomAccountMember | None = None
 
     @property
@@ -29,6 +30,10 @@ class ZoomHost:
     def is_usable(self) -> bool:
         served = self.member is None or self.member.is_served
         return self.chain.is_usable and served
+
+    @property
+    def is_basic(self) -> bool:
+        return self.zoom_user_type == ZoomConnection.UserType.BASIC
 
     @property
     def status(self) -> str:
@@ -42,6 +47,7 @@ def _personal(connection: ZoomConnection) -> ZoomHost:
         zoom_user_id=connection.zoom_user_id,
         zoom_email=connection.zoom_email,
         zoom_timezone=connection.zoom_timezone,
+        zoom_user_type=connection.zoom_user_type,
     )
 
 
@@ -52,6 +58,7 @@ def _company(member: ZoomAccountMember) -> ZoomHost:
         zoom_user_id=member.zoom_user_id,
         zoom_email=member.zoom_email,
         zoom_timezone=member.zoom_timezone,
+        zoom_user_type=member.zoom_user_type,
         member=member,
     )
 
