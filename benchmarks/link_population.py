@@ -2,13 +2,18 @@
 workers over Redis, PostgreSQL.
 
     python benchmarks/link_population.py --bookings 1000 --reps 50 --latency-ms 300
+    python benchmarks/link_population.py --company-account --reps 50 --qps-limit 20
+
+`--company-account` puts every rep in one Zoom account served by the company's account
+connection (one token chain and one per-second budget for all of them).
 
 It creates (and at the end drops) its own database, uses its own Redis db index, starts the
 sandbox and the workers itself, books through the real booking service (each booking's task is
 published after its commit, as in production), and prints:
 - bookings per second (first booking to last link ready), and the rate of the booking calls alone;
 - booking-to-link latency p50/p95/p99 (booking committed to link seen ready; polled every 50 ms);
-- Zoom calls per booking (every request the sandbox received during the run, OAuth included);
+- Zoom calls per booking (every request the sandbox received during the run, OAuth included)
+  and the 429s among them;
 - peak memory (VmHWM) of each worker's main process and pool children.
 """
 
@@ -43,6 +48,13 @@ def parse_args():
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for links")
+    parser.add_argument(
+        "--company-account",
+        action="store_true",
+        help="every rep a user of one Zoom account, served by the company's account connection "
+        "(one token chain, one per-second budget) instead of connecting personally",
+    )
+    parser.add_argument("--qps-limit", type=int, default=30, help="the sandbox's per-account QPS")
     return parser.parse_args()
 
 
@@ -70,6 +82,8 @@ def configure(args, sandbox_url: str) -> dict:
         "ZOOM_OAUTH_BASE_URL": sandbox_url,
         "ZOOM_API_BASE_URL": f"{sandbox_url}/v2",
         "ZOOM_MARKETPLACE_URL": f"{sandbox_url}/marketplace/app",
+        "ZOOM_ACCOUNT_CLIENT_ID": "bench-account-client-id",
+        "ZOOM_ACCOUNT_CLIENT_SECRET": "bench-account-client-secret",
         "SITE_URL": "http://127.0.0.1:8000",
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "PYTHONUNBUFFERED": "1",
@@ -153,6 +167,40 @@ def watch_links(booked_at: dict, linked_at: dict, expected: int, deadline: float
         connection.close()
 
 
+def serve_reps_by_company_account(args, sandbox) -> list:
+    """All reps users of one Zoom account; a Zoom admin connects the company's account once
+    through the real flow, and the reps are matched to their Zoom users (none connects)."""
+    from django.conf import settings
+
+    from integrations.zoom import account
+    from integrations.zoom.account_models import ZoomAccountConnection
+    from integrations.zoom.scopes import ACCOUNT_GRANULAR_SCOPES
+    from tests.factories import RepFactory
+    from tests.fixtures.sandbox import ACCOUNT_CALLBACK_PATH
+    from tests.integrations.company_steps import company_zoom_account, connect_company
+    from tests.meetings.factories import MeetingTypeFactory
+
+    sandbox.register_app(
+        client_id=settings.ZOOM_ACCOUNT_CLIENT_ID,
+        client_secret=settings.ZOOM_ACCOUNT_CLIENT_SECRET,
+        redirect_uris=[settings.SITE_URL + ACCOUNT_CALLBACK_PATH],
+        scopes=" ".join(ACCOUNT_GRANULAR_SCOPES),
+        management="admin",
+    )
+    admin = company_zoom_account(sandbox)
+    print(f"Serving {args.reps} reps from one company Zoom account…", flush=True)
+    meeting_types = []
+    for index in range(args.reps):
+        email = f"bench{index}@corp.example"
+        sandbox.create_user(email, account_id=admin["account_id"])
+        meeting_types.append(MeetingTypeFactory(rep=RepFactory(email=email)))
+    response, _ = connect_company(sandbox)
+    assert response.status_code == 302, response
+    counts = account.match_reps(ZoomAccountConnection.objects.get())
+    assert counts == {"served": args.reps}, counts
+    return meeting_types
+
+
 def run(args, env: dict, sandbox_url: str) -> None:
     import django
 
@@ -182,19 +230,22 @@ def run(args, env: dict, sandbox_url: str) -> None:
         webhook_url=settings.SITE_URL + WEBHOOK_PATH,
         webhook_secret_token=settings.ZOOM_WEBHOOK_SECRET_TOKEN,
     )
-    # Every rep on its own Zoom account (its own per-second budget) with a daily quota that is
-    # not what is being measured.
-    sandbox.set_knobs(latency_ms=0, daily_meeting_limit=10_000)
-    print(f"Connecting {args.reps} reps to the sandbox…", flush=True)
-    meeting_types = []
-    for index in range(args.reps):
-        rep = RepFactory()
-        email = f"bench{index}@example.com"
-        sandbox.create_user(email)
-        browser = Client()
-        browser.force_login(rep)
-        assert steps.connect(browser, sandbox, email).status_code == 302
-        meeting_types.append(MeetingTypeFactory(rep=rep))
+    # A daily quota that is not what is being measured.
+    sandbox.set_knobs(latency_ms=0, daily_meeting_limit=10_000, qps_limit=args.qps_limit)
+    if args.company_account:
+        meeting_types = serve_reps_by_company_account(args, sandbox)
+    else:
+        # Every rep on its own Zoom account (its own per-second budget).
+        print(f"Connecting {args.reps} reps to the sandbox…", flush=True)
+        meeting_types = []
+        for index in range(args.reps):
+            rep = RepFactory()
+            email = f"bench{index}@example.com"
+            sandbox.create_user(email)
+            browser = Client()
+            browser.force_login(rep)
+            assert steps.connect(browser, sandbox, email).status_code == 302
+            meeting_types.append(MeetingTypeFactory(rep=rep))
 
     print(f"Starting {args.workers} workers ({args.pool} × {args.concurrency})…", flush=True)
     import redis
@@ -234,7 +285,9 @@ def run(args, env: dict, sandbox_url: str) -> None:
         watcher.join()
         finished = max(linked_at.values(), default=time.monotonic())
         peaks = [peak_rss_kib(worker) for worker in workers]
-        calls = len(sandbox.calls()) - calls_before
+        run_calls = sandbox.calls()[calls_before:]
+        calls = len(run_calls)
+        rate_limited = sum(1 for call in run_calls if call["status"] == 429)
     finally:
         for worker in workers:
             worker.stop()
@@ -246,7 +299,9 @@ def run(args, env: dict, sandbox_url: str) -> None:
     # A link can be seen before the booking loop recorded its booking's time; those are ~0.
     latencies = [max(0.0, linked_at[pk] - booked_at[pk]) for pk in linked_at if pk in booked_at]
     print()
+    served = "one company Zoom account" if args.company_account else "their own Zoom accounts"
     print(f"bookings: {args.bookings} across {args.reps} reps, Zoom latency {args.latency_ms} ms")
+    print(f"reps served by: {served}; per-account limit {args.qps_limit} req/s")
     print(f"workers: {args.workers} × {args.pool} pool, concurrency {args.concurrency}")
     print(f"link states: { {k: v for k, v in states.items() if v} }; sandbox meetings: {meetings}")
     throughput = len(linked_at) / (finished - started)
@@ -258,7 +313,7 @@ def run(args, env: dict, sandbox_url: str) -> None:
             f"p50 {percentile(latencies, 50):.2f} s, p95 {percentile(latencies, 95):.2f} s, "
             f"p99 {percentile(latencies, 99):.2f} s, mean {statistics.fmean(latencies):.2f} s"
         )
-    print(f"Zoom calls per booking: {calls / args.bookings:.2f}")
+    print(f"Zoom calls per booking: {calls / args.bookings:.2f}; 429s seen: {rate_limited}")
     for index, worker_peaks in enumerate(peaks):
         detail = ", ".join(f"pid {pid}: {kib / 1024:.0f} MiB" for pid, kib in worker_peaks.items())
         total = sum(worker_peaks.values()) / 1024
