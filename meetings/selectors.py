@@ -6,10 +6,6 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from integrations.zoom.account_models import ZoomAccountMember
-from integrations.zoom.hosts import ZoomHost, zoom_host_for
-from integrations.zoom.models import ZoomConnection
-
 from .availability import Slot, Window, free_slots
 from .models import AvailabilityWindow, Booking, LinkState, MeetingType
 
@@ -17,32 +13,6 @@ from .models import AvailabilityWindow, Booking, LinkState, MeetingType
 BOOKINGS_PAGE_SIZE = 50
 # Invites normally leave within seconds; after this the sweeper sends them.
 INVITE_GRACE = timedelta(minutes=5)
-
-
-def zoom_connection_of(rep) -> ZoomHost | None:
-    """Who the rep's Zoom meetings are created as: their own working connection, else the
-    company's Zoom account serving them, else what is broken (None if nothing)."""
-    return zoom_host_for(rep)
-
-
-def bookings_served_by_company_account(rep_ids) -> QuerySet[Booking]:
-    """Upcoming Zoom bookings (locked) of these reps whose meetings the company's Zoom account
-    made: every rep whose own Zoom connection is not the one in use."""
-    own = ZoomConnection.objects.filter(status=ZoomConnection.Status.CONNECTED).exclude(
-        zoom_user_id=""
-    )
-    return (
-        Booking.objects.select_for_update(of=("self",))
-        .filter(rep_id__in=rep_ids, location_kind="zoom", end_at__gte=timezone.now())
-        .exclude(rep_id__in=own.values("user_id"))
-        .exclude(link_state__in=[LinkState.NOT_NEEDED, LinkState.REMOVED])
-        .order_by("pk")
-    )
-
-
-def zoom_is_usable(rep) -> bool:
-    connection = zoom_connection_of(rep)
-    return connection is not None and connection.is_usable
 
 
 def meeting_types_of(rep) -> QuerySet[MeetingType]:
@@ -141,23 +111,6 @@ def bookings_with_zoom_work_due(now: datetime | None = None) -> QuerySet[Booking
         link_state__in=[LinkState.PENDING, LinkState.REMOVING],
         link_next_attempt_at__lte=now,
     ).order_by("link_next_attempt_at")
-
-
-def bookings_waiting_for_reconnected_zoom(rep=None) -> QuerySet[Booking]:
-    """Bookings parked for a reconnect whose rep's Zoom works again (of one rep, if given): their
-    own connection, or the company's Zoom account serving them."""
-    connected = ZoomConnection.Status.CONNECTED
-    own_works = Q(rep__zoom_connection__status=connected) & ~Q(
-        rep__zoom_connection__zoom_user_id=""
-    )
-    company_serves = Q(
-        rep__zoom_account_member__state=ZoomAccountMember.State.SERVED,
-        rep__zoom_account_member__account__status=connected,
-    )
-    bookings = Booking.objects.filter(own_works | company_serves).filter(
-        link_state=LinkState.WAITING_FOR_RECONNECT
-    )
-    return bookings.filter(rep=rep) if rep is not None else bookings
 
 
 def bookings_with_invites_due(now: datetime | None = None) -> QuerySet[Booking]:

@@ -15,18 +15,17 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import oauth_session
 from .account_models import COMPANY, ZoomAccountConnection, ZoomAccountMember
 from .client import ZoomClient
+from .connect_failures import ConnectFailed, ConnectProblem
 from .errors import ZoomError, ZoomUnavailable, ZoomUserNotFound
 from .models import ZoomConnection
-from .problems import ConnectFailed, ConnectProblem
 from .scopes import missing_account_capabilities
 from .services import _exchange, _problem_for, _revoke_quietly
-from .signals import zoom_reps_served
-from .tokens import with_zoom
+from .session import ZoomSession
+from .signals import zoom_account_needs_matching, zoom_reps_served
 
 logger = logging.getLogger(__name__)
 
@@ -116,16 +115,9 @@ def schedule_matching() -> None:
     """Look every rep up in a worker once this commits: one `GET /users/{email}` per rep is too
     slow for a web request in a company of hundreds. A lost enqueue is caught up by the hourly
     keep-alive, which matches again."""
-
-    def enqueue() -> None:
-        from .tasks import match_company_zoom_reps
-
-        try:
-            match_company_zoom_reps.apply_async(retry=False)
-        except BrokerUnavailable:
-            logger.warning("Broker unreachable; reps are matched by the next keep-alive")
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(
+        lambda: zoom_account_needs_matching.send_robust(sender=ZoomAccountConnection)
+    )
 
 
 def match_company_reps() -> dict[str, int]:
@@ -164,9 +156,9 @@ def match_rep(account: ZoomAccountConnection, rep, lookup: str | None = None):
     existing = ZoomAccountMember.objects.filter(rep=rep).first()
     by_hand = lookup if lookup is not None else (existing.mapped_by_hand_to if existing else "")
     try:
-        profile = with_zoom(
-            account, lambda client, token: client.get_user(token, by_hand or rep.email)
-        )
+        with ZoomSession(account) as zoom:
+            profile = zoom.get_user(by_hand or rep.email)
+
     except ZoomUserNotFound:
         profile = None
     except ZoomUnavailable:
@@ -224,7 +216,8 @@ def disconnect_zoom_account(account: ZoomAccountConnection) -> bool:
     revoked = True
     try:
         if account.is_usable:
-            with_zoom(account, lambda client, token: client.revoke(token))
+            with ZoomSession(account) as zoom:
+                zoom.revoke()
     except ZoomUnavailable:
         revoked = False
     except ZoomError as exc:

@@ -9,29 +9,25 @@ import logging
 from django.utils import timezone
 
 from . import account
-from .errors import ZoomError, ZoomNeedsReconnect, ZoomNotConnected
-from .keepalive import Health, keepalive_idle
-from .tokens import refresh_connection, with_zoom
+from .errors import ZoomError
+from .health import Health, check_connection
+from .keepalive import keepalive_idle
 
 logger = logging.getLogger(__name__)
 
 
-def keep_company_account_alive() -> str:
+def keep_company_account_alive() -> Health:
     company = account.company_zoom_account()
     if company is None or not company.is_usable:
         return Health.NOT_CONNECTED
+    issued_at = company.last_refreshed_at or company.connected_at
+    renew = issued_at is None or timezone.now() - issued_at >= keepalive_idle()
+    health = check_connection(company, renew_tokens=renew, by="Keep-alive check").health
+    if health != Health.HEALTHY:
+        return health
     try:
-        issued_at = company.last_refreshed_at or company.connected_at
-        if issued_at is None or timezone.now() - issued_at >= keepalive_idle():
-            refresh_connection(company)
-        with_zoom(company, lambda client, token: client.get_me(token))
         account.match_reps(company)
-    except ZoomNeedsReconnect:
-        return Health.BROKEN
-    except ZoomNotConnected:
-        return Health.NOT_CONNECTED
     except ZoomError as exc:
-        company.record_error(f"Keep-alive check failed: {type(exc).__name__}")
-        logger.info("Company Zoom account keep-alive: %s", type(exc).__name__)
+        logger.info("Matching reps during the keep-alive: %s", type(exc).__name__)
         return Health.UNAVAILABLE
     return Health.HEALTHY

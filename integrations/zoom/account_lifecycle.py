@@ -1,21 +1,16 @@
 """What happens when the company's Zoom account connection breaks, is removed in Zoom, or a rep
-leaves the Zoom account. Other apps hear it through `signals.zoom_account_removed`; the Zoom
-admins (staff with the "manage_zoom_account" permission) are emailed by a task after the commit."""
+leaves the Zoom account. Other apps and the Zoom admins' emails hear it through signals
+(`signals.zoom_account_removed`, `signals.zoom_account_notice`), so this core never imports them."""
 
 import logging
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .account_models import COMPANY, ZoomAccountConnection, ZoomAccountMember
 from .models import ZoomWebhookEvent
-from .signals import zoom_account_removed
+from .signals import zoom_account_notice, zoom_account_removed
 
 logger = logging.getLogger(__name__)
-
-MANAGE_CODENAME = "manage_zoom_account"
 
 
 def apply_account_deauthorization(payload: dict) -> tuple[str, str]:
@@ -39,12 +34,7 @@ def apply_account_deauthorization(payload: dict) -> tuple[str, str]:
     company.mark_removed()
     # Inside this transaction: the bookings' Zoom data goes with the account's, or neither does.
     zoom_account_removed.send(sender=ZoomAccountConnection, rep_ids=served)
-    notify_admins_after_commit(
-        "The company's Zoom account was disconnected in Zoom",
-        "A Zoom admin removed the app from the company's Zoom account, so its Zoom data was "
-        f"deleted here. {len(served)} reps it served now wait for Zoom: reconnect the company's "
-        "Zoom account, or have them connect Zoom themselves.",
-    )
+    announce("removed", reps=len(served))
     return ZoomWebhookEvent.Outcome.APPLIED, f"company Zoom account removed ({len(served)} reps)"
 
 
@@ -54,43 +44,20 @@ def account_broke(account: ZoomAccountConnection) -> None:
         account.status,
         account.needs_reconnect_reason,
     )
-    notify_admins_after_commit(
-        "The company's Zoom account needs reconnecting",
-        f"Zoom stopped accepting the company's connection "
-        f"({account.get_needs_reconnect_reason_display() or account.status}). Bookings of the "
-        "reps it serves wait until a Zoom admin reconnects it.",
-    )
+    announce("broke", reason=account.get_needs_reconnect_reason_display() or account.status)
 
 
 def rep_left_account(member: ZoomAccountMember) -> None:
     """Zoom answered 1001 for the rep's Zoom user: only this rep stops being served."""
     if member.mark_left():
         logger.warning("Rep %s is no longer a user of the company's Zoom account", member.rep_id)
-        rep = member.rep
-        notify_admins_after_commit(
-            f"{rep.email} is no longer in the company's Zoom account",
-            f"Zoom no longer knows the Zoom user of {rep.email}, so their bookings wait for a "
-            "Zoom connection. Map them to their Zoom user again, or have them connect Zoom.",
+        announce("rep_left", rep_id=member.rep_id)
+
+
+def announce(kind: str, **detail) -> None:
+    """Tell the Zoom admins once this commits (the email listens to the signal)."""
+    transaction.on_commit(
+        lambda: zoom_account_notice.send_robust(
+            sender=ZoomAccountConnection, kind=kind, detail=detail
         )
-
-
-def zoom_admin_emails() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    allowed = users.filter(
-        Q(is_superuser=True)
-        | Q(user_permissions__codename=MANAGE_CODENAME)
-        | Q(groups__permissions__codename=MANAGE_CODENAME)
     )
-    return sorted(set(allowed.values_list("email", flat=True)))
-
-
-def notify_admins_after_commit(subject: str, body: str) -> None:
-    def enqueue() -> None:
-        from .tasks import send_zoom_account_notice
-
-        try:
-            send_zoom_account_notice.apply_async((subject, body), retry=False)
-        except BrokerUnavailable:
-            logger.warning("Broker unreachable; Zoom admins not emailed: %s", subject)
-
-    transaction.on_commit(enqueue)

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import account
 from .account_models import ZoomAccountMember
+from .connect_failures import ConnectFailed
 from .errors import ZoomError
-from .problems import ConnectFailed
 from .scopes import ACCOUNT_CAPABILITIES, ACCOUNT_CLASSIC_SCOPES, ACCOUNT_GRANULAR_SCOPES
 
 MANAGE = "zoom.manage_zoom_account"

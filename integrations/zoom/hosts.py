@@ -4,9 +4,7 @@ connection first, else the company's Zoom account if it has a Zoom user for the 
 from dataclasses import dataclass
 
 from .account_models import ZoomAccountMember
-from .models import ZoomConnection, ZoomTokenChain
-
-_TOKEN_FIELDS = ("access_token", "refresh_token")
+from .models import TOKEN_FIELDS, ZoomConnection, ZoomTokenChain
 
 
 @dataclass(frozen=True)
@@ -64,26 +62,37 @@ def _company(member: ZoomAccountMember) -> ZoomHost:
 
 
 def as_host(connection_or_host) -> ZoomHost:
-    """A rep's own ZoomConnection as the host it is ("me"); a ZoomHost as it is."""
+    """A ZoomHost as it is; a rep's own ZoomConnection as the host it is ("me"); the company's
+    account connection on its own acts as "me" too (the Zoom admin who authorized it)."""
     if isinstance(connection_or_host, ZoomHost):
         return connection_or_host
-    return _personal(connection_or_host)
+    if isinstance(connection_or_host, ZoomConnection):
+        return _personal(connection_or_host)
+    return ZoomHost(
+        chain=connection_or_host,
+        user="me",
+        zoom_user_id=connection_or_host.admin_zoom_user_id,
+        zoom_email=connection_or_host.admin_zoom_email,
+        zoom_timezone="",
+    )
 
 
 def company_member_of(rep, *, with_tokens: bool = False) -> ZoomAccountMember | None:
     members = ZoomAccountMember.objects.select_related("account")
     if not with_tokens:
-        members = members.defer(*(f"account__{name}" for name in _TOKEN_FIELDS))
+        members = members.defer(*(f"account__{name}" for name in TOKEN_FIELDS))
     return members.filter(rep=rep).first()
 
 
-def zoom_host_for(rep) -> ZoomHost | None:
+def zoom_host_for(rep, *, with_tokens: bool = True) -> ZoomHost | None:
     """The rep's own connection when it works (it always wins); else the company's account when it
-    works and serves the rep; else whatever is broken (so its reason can be told), or None."""
-    personal = ZoomConnection.objects.filter(user=rep).first()
+    works and serves the rep; else whatever is broken (so its reason can be told), or None.
+    Pages pass `with_tokens=False`: nothing is decrypted for them."""
+    connections = ZoomConnection.objects if with_tokens else ZoomConnection.objects.without_tokens()
+    personal = connections.filter(user=rep).first()
     if personal is not None and personal.is_usable:
         return _personal(personal)
-    member = company_member_of(rep, with_tokens=True)
+    member = company_member_of(rep, with_tokens=with_tokens)
     if member is not None and member.is_served and member.account.is_usable:
         return _company(member)
     if personal is not None and personal.status != ZoomConnection.Status.DISCONNECTED:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
-from .problems import ConnectFailed
+from . import services, tasks
+from .connect_failures import ConnectFailed
 from .scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
 from .selectors import zoom_connection_for
 from .webhook_events import receive_webhook
@@ -80,28 +81,27 @@ def _login_then_continue(request):
 @csrf_exempt  # Zoom cannot send a CSRF token; the HMAC signature authenticates the request.
 @require_POST
 def webhook(request):
-    try:
-        answer = receive_webhook(
-            body=request.body,
-            timestamp=request.headers.get("x-zm-request-timestamp"),
-            signature=request.headers.get("x-zm-signature"),
-        )
-    except WebhookRejected as rejected:
-        return JsonResponse({"error": rejected.reason}, status=rejected.status)
-    return JsonResponse(answer.body, status=answer.status)
+    return _receive(request, settings.ZOOM_WEBHOOK_SECRET_TOKEN)
 
 
-@csrf_exempt  # Zoom cannot send a CSRF token; the HMAC signature authenticates the request.
+@csrf_exempt
 @require_POST
 def account_webhook(request):
     """Events of the company's admin-managed app, signed with that app's own secret token."""
+    return _receive(request, settings.ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN)
+
+
+def _receive(request, secret: str):
     try:
         answer = receive_webhook(
             body=request.body,
             timestamp=request.headers.get("x-zm-request-timestamp"),
             signature=request.headers.get("x-zm-signature"),
-            secret=settings.ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN,
+            secret=secret,
         )
     except WebhookRejected as rejected:
         return JsonResponse({"error": rejected.reason}, status=rejected.status)
+    if answer.delivery_id is not None:
+        # Applied by a task, so Zoom gets its answer within its 3 seconds.
+        transaction.on_commit(lambda: tasks.apply_webhook_later(answer.delivery_id))
     return JsonResponse(answer.body, status=answer.status)

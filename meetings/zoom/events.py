@@ -10,12 +10,14 @@
 """
 
 import logging
-from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.dispatch import receiver
+from django.utils import timezone
 
+from integrations.zoom.models import ZoomConnection
 from integrations.zoom.signals import (
     zoom_account_removed,
     zoom_connection_restored,
@@ -23,16 +25,16 @@ from integrations.zoom.signals import (
     zoom_reps_served,
 )
 
-from .models import Booking, LinkState
-from .selectors import bookings_served_by_company_account
-from .services.zoom_links import resume_parked_links
+from ..models import Booking, LinkState
+from .bodies import zoom_time
+from .links import resume_parked_links
+
+logger = logging.getLogger(__name__)
 
 COMPANY_REMOVED_MESSAGE = (
     "Your company's Zoom account was disconnected in Zoom, so this booking's Zoom meeting was "
     "forgotten: the link is created again once Zoom is reconnected (by your Zoom admin, or by you)."
 )
-
-logger = logging.getLogger(__name__)
 
 
 @receiver(zoom_meeting_changed, dispatch_uid="meetings.record_zoom_change")
@@ -67,12 +69,27 @@ def park_after_company_account_removed(sender, *, rep_ids, **kwargs) -> int:
     and dial-in numbers are Zoom data we must not keep, and those reps' upcoming bookings wait
     for a Zoom connection (a rep's own working connection, which won, keeps its bookings)."""
     parked = 0
-    for booking in bookings_served_by_company_account(rep_ids):
+    for booking in _bookings_served_by_company_account(rep_ids):
         booking.forget_zoom_meeting(COMPANY_REMOVED_MESSAGE)
         booking.save()
         parked += 1
     logger.info("Company Zoom account removed: %s bookings parked", parked)
     return parked
+
+
+def _bookings_served_by_company_account(rep_ids) -> QuerySet[Booking]:
+    """Upcoming Zoom bookings (locked) of these reps whose meetings the company's Zoom account
+    made: every rep whose own Zoom connection is not the one in use."""
+    own = ZoomConnection.objects.filter(status=ZoomConnection.Status.CONNECTED).exclude(
+        zoom_user_id=""
+    )
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .filter(rep_id__in=rep_ids, location_kind="zoom", end_at__gte=timezone.now())
+        .exclude(rep_id__in=own.values("user_id"))
+        .exclude(link_state__in=[LinkState.NOT_NEEDED, LinkState.REMOVED])
+        .order_by("pk")
+    )
 
 
 @receiver(zoom_reps_served, dispatch_uid="meetings.resume_company_served_links")
@@ -92,7 +109,7 @@ def resume_after_reconnect(sender, *, connection, previous_status: str, **kwargs
 
 def _describe_update(booking: Booking, details: dict) -> str:
     changes = []
-    start = _parse_zoom_time(details.get("start_time"))
+    start = zoom_time(details.get("start_time"))
     if start is not None and start != booking.start_at:
         changes.append(f"start moved to {start:%Y-%m-%d %H:%M} UTC")
     duration = details.get("duration")
@@ -107,13 +124,3 @@ def _describe_update(booking: Booking, details: dict) -> str:
         + ", ".join(changes)
         + "). The booking was not changed: reschedule it, or change it back in Zoom."
     )
-
-
-def _parse_zoom_time(value) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

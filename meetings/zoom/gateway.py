@@ -1,0 +1,119 @@
+"""Every Zoom call a booking (or a Meeting Type) makes, over one Zoom session.
+
+The session (`integrations.zoom.session`) refreshes tokens, retries once on 124 and marks a broken
+connection; the client maps Zoom's answers to typed errors. This module knows which calls a
+booking needs and what they mean for it.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# Pages elsewhere in meetings take ZoomError and the rep's Zoom host (without its tokens) from here,
+# so that this package alone imports integrations.zoom.
+from integrations.zoom.errors import ZoomError, ZoomMeetingNotFound, ZoomNotConnected
+from integrations.zoom.hosts import ZoomHost, zoom_host_for
+from integrations.zoom.session import ZoomSession
+
+from ..models import Booking
+from . import bodies, matching
+from .bodies import ZoomMeeting, meeting_type_defaults, parse_meeting
+
+logger = logging.getLogger(__name__)
+
+
+class MeetingGateway:
+    """A booking's meetings in one host's Zoom, for the length of one Zoom session."""
+
+    def __init__(self, zoom: ZoomSession):
+        self.zoom = zoom
+
+    @property
+    def host_time_zone(self) -> str:
+        return self.zoom.host.zoom_timezone
+
+    def create(self, booking: Booking) -> ZoomMeeting:
+        body = bodies.create_body(booking, self.host_time_zone)
+        return parse_meeting(self.zoom.create_meeting(body))
+
+    def update(self, booking: Booking, meeting_id: str | None = None) -> ZoomMeeting:
+        """PATCH the booking's meeting (or `meeting_id`, one being adopted) to the booking's
+        current time and wording, then GET it again (the PATCH answers 204 with no body). Raises
+        ZoomMeetingNotFound when Zoom no longer has it."""
+        meeting_id = meeting_id or booking.zoom_meeting_id
+        self.zoom.update_meeting(meeting_id, bodies.schedule_body(booking, self.host_time_zone))
+        return parse_meeting(self.zoom.get_meeting(meeting_id))
+
+    def delete(self, meeting_id: str) -> None:
+        """Delete the meeting; one that is already gone counts as deleted."""
+        self.zoom.delete_meeting(meeting_id)
+
+    def find(self, booking: Booking, *, exclude=frozenset()) -> list[dict]:
+        """Full Zoom meeting objects whose agenda carries this booking's reference, oldest
+        first (see `matching`)."""
+        found = []
+        for item in matching.meetings_to_read(self.zoom.list_meetings(), booking, exclude=exclude):
+            try:
+                meeting = self.zoom.get_meeting(item["id"])
+            except ZoomMeetingNotFound:
+                continue  # deleted since it was listed
+            if matching.carries_reference(meeting, booking):
+                found.append(meeting)
+        return matching.oldest_first(found)
+
+    def start_url(self, meeting_id: str) -> str:
+        """A fresh host link (it expires after about two hours and is never stored)."""
+        return str(self.zoom.get_meeting(meeting_id).get("start_url") or "")
+
+    def meeting_type_defaults(self) -> dict:
+        return meeting_type_defaults(self.zoom.get_user_settings())
+
+
+@contextmanager
+def meeting_gateway(host: ZoomHost) -> Iterator[MeetingGateway]:
+    """Opens one Zoom session for a unit of work; ZoomNotConnected if the host is unusable."""
+    with ZoomSession(host) as zoom:
+        yield MeetingGateway(zoom)
+
+
+def zoom_host_of(rep) -> ZoomHost | None:
+    """Who the rep's meetings are created as (any state): their own working connection, else the
+    company's Zoom account serving them, else what is broken; None if nothing."""
+    return zoom_host_for(rep)
+
+
+def host_start_url(booking: Booking) -> str:
+    """A fresh start link for the host, fetched from Zoom each time and never stored."""
+    host = zoom_host_for(booking.rep)
+    if not booking.zoom_meeting_id or host is None:
+        raise ZoomNotConnected("This booking has no Zoom meeting to start.")
+    with meeting_gateway(host) as zoom:
+        return zoom.start_url(booking.zoom_meeting_id)
+
+
+def zoom_defaults_for(rep) -> dict:
+    """Initial Zoom options for a new Meeting Type, taken from the rep's own Zoom settings.
+
+    Empty when Zoom is not connected or does not answer: the form then starts from our defaults,
+    which is better than refusing to show it.
+    """
+    host = zoom_host_for(rep)
+    if host is None or not host.is_usable:
+        return {}
+    try:
+        with meeting_gateway(host) as zoom:
+            return zoom.meeting_type_defaults()
+    except ZoomError as exc:
+        logger.info("Zoom settings unavailable for rep %s: %s", rep.pk, type(exc).__name__)
+        return {}
+
+
+def zoom_is_usable(rep) -> bool:
+    """For pages: whether the rep's Zoom works, their own or the company's (tokens not loaded)."""
+    host = zoom_host_for(rep, with_tokens=False)
+    return host is not None and host.is_usable
+
+
+def zoom_host_for_page(rep) -> ZoomHost | None:
+    """For pages: the rep's Zoom host without its tokens."""
+    return zoom_host_for(rep, with_tokens=False)
