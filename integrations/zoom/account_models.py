@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ZoomConnection, ZoomTokenChain
 from .scopes import missing_account_capabilities
+from .token_chain import ZoomTokenChain, ZoomUserType
 
 COMPANY = "company"
 SUCCESS_WRITE_INTERVAL = timedelta(minutes=1)
@@ -128,7 +128,7 @@ class ZoomAccountMember(models.Model):
     zoom_user_id = models.CharField(max_length=64, blank=True)
     zoom_email = models.EmailField(blank=True)
     zoom_user_type = models.PositiveSmallIntegerField(
-        choices=ZoomConnection.UserType.choices, null=True, blank=True
+        choices=ZoomUserType.choices, null=True, blank=True
     )
     zoom_timezone = models.CharField(max_length=64, blank=True)
     # What the admin typed when the rep's Zoom email differs from their email here.
