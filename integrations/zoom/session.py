@@ -47,11 +47,14 @@ class ZoomSession:
         self, connection: "ZoomTokenChain | ZoomHost", *, client: ZoomClient | None = None
     ):
         # A rep's own connection acts as "me"; a rep served by the company's Zoom account is
-        # `host.user` (their Zoom user id) with the account's token chain.
+        # `host.user` (their Zoom user id) with the account's token chain. Calls are paced per
+        # Zoom account (`pacing.py`): every rep the company's account serves shares its budget.
         self.host = as_host(connection)
         self.connection = self.host.chain
         self.user = self.host.user
-        self.client = client or ZoomClient(app=self.connection.zoom_app)
+        self.client = client or ZoomClient(
+            app=self.connection.zoom_app, account_id=self.connection.zoom_account_id
+        )
         self._answered = False
 
     def __enter__(self) -> "ZoomSession":
