@@ -6,12 +6,12 @@ queryset and named nowhere here, so no page, action or export can show one.
 
 import csv
 import json
-from datetime import UTC
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -33,9 +33,12 @@ PERMISSION = "integrations.{}"
 def _when(value) -> str:
     if not value:
         return "—"
+    # In the admin's own zone (accounts.middleware), named so nobody guesses.
+    local = timezone.localtime(value)
     return format_html(
-        '<span title="{} UTC">{} ago</span>',
-        value.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+        '<span title="{} {}">{} ago</span>',
+        local.strftime("%Y-%m-%d %H:%M"),
+        timezone.get_current_timezone_name(),
         timesince(value),
     )
 

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from accounts.forms import TimeZoneChoiceField
 from accounts.models import validate_time_zone
 
 from . import placeholders
@@ -188,3 +189,13 @@ class BookingForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     start = SlotField(error_messages={"required": "Please pick a new time."})
+
+
+class TimeZonePickForm(forms.Form):
+    """The booking page's time zone picker; applied only by its button (a GET form)."""
+
+    tz = TimeZoneChoiceField(label="Your time zone")
+
+    def __init__(self, current: str):
+        super().__init__(initial={"tz": current})
+        self.fields["tz"].keep(current)

@@ -1,26 +1,55 @@
 """The prospect's pages: pick a slot, book, and the booking's own page (link, reschedule,
 cancel) reached through a signed link."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.services import current_booking_slug
+
 from .. import guest_access, selectors
-from ..forms import BookingForm, RescheduleForm, parse_slot
+from ..forms import BookingForm, RescheduleForm, TimeZonePickForm, parse_slot
 from ..models import Booking, MeetingType
 from ..services.bookings import BookingError, book_meeting, cancel_booking, reschedule_booking
-from .slots import common_time_zones, slot_week, time_zone_from
+from .slots import slot_week, time_zone_from
+
+
+class _RenamedHandle(Exception):
+    def __init__(self, slug: str):
+        self.slug = slug
 
 
 def _meeting_type(rep_slug: str, slug: str) -> MeetingType:
     try:
         return selectors.bookable_meeting_type(rep_slug, slug)
     except MeetingType.DoesNotExist:
+        renamed = current_booking_slug(rep_slug)
+        if renamed is not None and renamed != rep_slug:
+            raise _RenamedHandle(renamed) from None
         raise Http404("This booking page does not exist.") from None
 
 
+def follows_renamed_handle(view):
+    """Links shared before a rep changed their booking handle lead to the same page under the
+    new one (a temporary redirect: the old handle may be taken back)."""
+
+    @wraps(view)
+    def wrapper(request, rep: str, meeting_type: str):
+        try:
+            return view(request, rep, meeting_type)
+        except _RenamedHandle as renamed:
+            url = reverse(request.resolver_match.view_name, args=[renamed.slug, meeting_type])
+            query = request.META.get("QUERY_STRING")
+            return redirect(f"{url}?{query}" if query else url)
+
+    return wrapper
+
+
+@follows_renamed_handle
 def book(request, rep: str, meeting_type: str):
     meeting_type = _meeting_type(rep, meeting_type)
     time_zone = time_zone_from(request.GET.get("tz"), meeting_type.rep.time_zone)
@@ -32,11 +61,12 @@ def book(request, rep: str, meeting_type: str):
             "rep": meeting_type.rep,
             "week": slot_week(meeting_type, time_zone, request.GET.get("from")),
             "time_zone_detected": "tz" in request.GET,
-            "time_zones": common_time_zones(),
+            "tz_form": TimeZonePickForm(time_zone),
         },
     )
 
 
+@follows_renamed_handle
 def book_confirm(request, rep: str, meeting_type: str):
     meeting_type = _meeting_type(rep, meeting_type)
     data = request.POST if request.method == "POST" else None

@@ -59,7 +59,3 @@ def slot_week(
         else None,
         next_day=first_day + timedelta(days=DAYS_PER_PAGE),
     )
-
-
-def common_time_zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
