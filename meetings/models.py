@@ -197,6 +197,10 @@ class Booking(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.CharField(max_length=10, choices=Actor.choices, blank=True)
+    # Told to the other person in the cancellation email, if the canceller gave one.
+    cancel_reason = models.TextField(blank=True, max_length=1000)
+    # The start before the last reschedule, so the update email can say "moved from … to …".
+    previous_start_at = models.DateTimeField(null=True, blank=True)
 
     location_kind = models.CharField(max_length=20, choices=LocationKind.choices)
     location_detail = models.CharField(max_length=500, blank=True)
@@ -358,6 +362,7 @@ class Booking(models.Model):
         self.link_lease_until = None
 
     def move_to(self, start_at, end_at) -> None:
+        self.previous_start_at = self.start_at
         self.start_at = start_at
         self.end_at = end_at
         self.invite_sequence += 1
@@ -369,10 +374,11 @@ class Booking(models.Model):
             self.link_next_attempt_at = timezone.now()
             self.link_last_error = ""
 
-    def cancel(self, by: "Booking.Actor") -> None:
+    def cancel(self, by: "Booking.Actor", reason: str = "") -> None:
         self.status = self.Status.CANCELLED
         self.cancelled_at = timezone.now()
         self.cancelled_by = by
+        self.cancel_reason = reason.strip()[:1000]
         self.invite_sequence += 1
         if self.is_zoom:
             if self.zoom_meeting_id or self.link_lease_until:
@@ -395,6 +401,8 @@ class InviteDelivery(models.Model):
     class Method(models.TextChoices):
         REQUEST = "REQUEST", "Invitation"
         CANCEL = "CANCEL", "Cancellation"
+        # Not an iTIP method: the plain "you're booked" email a Zoom booking's guest gets at once.
+        CONFIRMATION = "CONFIRM", "Confirmation (Zoom details to follow)"
 
     class Recipient(models.TextChoices):
         GUEST = "guest", "Guest"

@@ -15,7 +15,7 @@ import pytest
 from meetings.models import Booking, LinkState
 from tests.conftest import PASSWORD
 from tests.fixtures.celery_worker import wait_until
-from tests.meetings.mail_files import invite_of, sent_mail
+from tests.meetings.mail_files import calendar_mail, invite_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.postgres]
 
@@ -103,8 +103,8 @@ def test_rep_connects_zoom_creates_a_type_and_a_prospect_books_moves_and_cancels
     assert meeting["settings"]["waiting_room"] is True
     assert meeting["password"] == booking.zoom_passcode
 
-    wait_until(lambda: len(sent_mail(tmp_path)) == 2, message="the invites")
-    for message in sent_mail(tmp_path):
+    wait_until(lambda: len(calendar_mail(tmp_path)) == 2, message="the invites")
+    for message in calendar_mail(tmp_path):
         method, event = invite_of(message)
         assert method == "REQUEST" and str(event["LOCATION"]) == booking.zoom_join_url
 
@@ -136,7 +136,7 @@ def test_rep_connects_zoom_creates_a_type_and_a_prospect_books_moves_and_cancels
     wait_until(lambda: live_sandbox.meetings(host_email=ZOOM_EMAIL) == [], message="deletion")
     wait_until(lambda: the_booking().link_state == LinkState.REMOVED, message="removed state")
     wait_until(
-        lambda: sorted(invite_of(m)[0] for m in sent_mail(tmp_path)).count("CANCEL") == 2,
+        lambda: sorted(invite_of(m)[0] for m in calendar_mail(tmp_path)).count("CANCEL") == 2,
         message="the cancellations",
     )
     page.goto(f"{live_server.url}/bookings/{the_booking().pk}/")

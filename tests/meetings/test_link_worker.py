@@ -19,7 +19,7 @@ from tests.factories import RepFactory
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps
 from tests.meetings.factories import MeetingTypeFactory, next_slot
-from tests.meetings.mail_files import invite_of, sent_mail
+from tests.meetings.mail_files import calendar_mail, invite_of
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres]
 
@@ -79,8 +79,8 @@ def test_a_booking_gets_one_zoom_meeting_its_links_and_invites(sandbox, worker_m
     assert meeting["join_url"] == booking.zoom_join_url
     assert booking.reference in meeting["agenda"]
 
-    wait_until(lambda: len(sent_mail(worker_mail)) == 2, message="two invites")
-    for message in sent_mail(worker_mail):
+    wait_until(lambda: len(calendar_mail(worker_mail)) == 2, message="two invites")
+    for message in calendar_mail(worker_mail):
         method, event = invite_of(message)
         assert method == "REQUEST"
         assert str(event["LOCATION"]) == booking.zoom_join_url
@@ -95,7 +95,7 @@ def test_the_task_run_again_creates_no_second_meeting(sandbox, worker_mail):
     tasks.sync_zoom_meeting.delay(booking.pk)
     wait_until(lambda: link_state(booking) == LinkState.READY, message="the link")
     tasks.sync_zoom_meeting.delay(booking.pk)
-    wait_until(lambda: len(sent_mail(worker_mail)) == 2, message="two invites")
+    wait_until(lambda: len(calendar_mail(worker_mail)) == 2, message="two invites")
     assert len(sandbox.meetings(host_email=ZOOM_EMAIL)) == 1
 
 
@@ -122,5 +122,5 @@ def test_zoom_follows_a_reschedule_and_a_cancel(sandbox, worker_mail):
         lambda: InviteDelivery.objects.filter(booking=booking, method="CANCEL").count() == 2,
         message="the cancellations",
     )
-    methods = sorted(invite_of(m)[0] for m in sent_mail(worker_mail))
+    methods = sorted(invite_of(m)[0] for m in calendar_mail(worker_mail))
     assert methods == ["CANCEL", "CANCEL", "REQUEST", "REQUEST", "REQUEST", "REQUEST"]
