@@ -188,7 +188,26 @@ class BookingForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
+    """Picking a slot shows the change (old → new); only `confirm` makes it."""
+
     start = SlotField(error_messages={"required": "Please pick a new time."})
+
+    @property
+    def confirmed(self) -> bool:
+        return "confirm" in self.data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, tell: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = f"Goes to {tell} in the cancellation email."
 
 
 class TimeZonePickForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from integrations.zoom.models import ZoomConnection
 
 from .availability import Slot, Window, free_slots
-from .models import AvailabilityWindow, Booking, LinkState, MeetingType
+from .models import AvailabilityWindow, Booking, InviteDelivery, LinkState, MeetingType
 
 # Rows per page of the rep's bookings list.
 BOOKINGS_PAGE_SIZE = 50
@@ -162,3 +162,8 @@ def link_problems_of(rep, now: datetime | None = None) -> dict[str, int]:
         # Still pending after a failure: Zoom's daily limit, an outage being retried.
         delayed=Count("pk", filter=Q(link_state=LinkState.PENDING) & ~Q(link_last_error="")),
     )
+
+
+def guest_was_emailed(booking: Booking) -> bool:
+    """Whether any message about this booking (confirmation or invite) went to the guest."""
+    return booking.invite_deliveries.filter(recipient=InviteDelivery.Recipient.GUEST).exists()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from integrations.zoom.errors import ZoomError
 
 from .. import selectors
-from ..forms import RescheduleForm
+from ..forms import CancelForm, RescheduleForm
 from ..models import Booking
 from ..services.bookings import BookingError, cancel_booking, reschedule_booking
 from ..services.zoom_links import host_start_url, retry_link
@@ -54,7 +54,14 @@ def booking_reschedule(request, pk: int):
         messages.error(request, "This meeting was cancelled, so it cannot be moved.")
         return redirect("meetings:booking_detail", pk=pk)
     form = RescheduleForm(request.POST if request.method == "POST" else None)
+    time_zone = time_zone_from(request.GET.get("tz"), request.user.time_zone)
     if request.method == "POST" and form.is_valid():
+        if not form.confirmed:
+            return render(
+                request,
+                "meetings/bookings/reschedule_confirm.html",
+                {"booking": booking, "new_start": form.cleaned_data["start"], "tz": time_zone},
+            )
         try:
             reschedule_booking(booking, start_at=form.cleaned_data["start"])
         except BookingError as exc:
@@ -62,7 +69,6 @@ def booking_reschedule(request, pk: int):
         else:
             messages.success(request, "The meeting is moved; both of you get an updated invite.")
             return redirect("meetings:booking_detail", pk=pk)
-    time_zone = time_zone_from(request.GET.get("tz"), request.user.time_zone)
     return render(
         request,
         "meetings/bookings/reschedule.html",
@@ -77,16 +83,20 @@ def booking_reschedule(request, pk: int):
 
 
 @login_required
-@require_POST
 def booking_cancel(request, pk: int):
     booking = _own_booking(request, pk)
-    try:
-        cancel_booking(booking, by=Booking.Actor.REP)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The meeting is cancelled; the guest gets a cancellation.")
-    return redirect("meetings:booking_detail", pk=pk)
+    if booking.is_cancelled:
+        return redirect("meetings:booking_detail", pk=pk)
+    form = CancelForm(request.POST if request.method == "POST" else None, tell=booking.guest_name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancel_booking(booking, by=Booking.Actor.REP, reason=form.cleaned_data["reason"])
+        except BookingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The meeting is cancelled; the guest gets a cancellation.")
+        return redirect("meetings:booking_detail", pk=pk)
+    return render(request, "meetings/bookings/cancel.html", {"booking": booking, "form": form})
 
 
 @login_required

@@ -7,12 +7,11 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from accounts.services import current_booking_slug
 
 from .. import guest_access, selectors
-from ..forms import BookingForm, RescheduleForm, TimeZonePickForm, parse_slot
+from ..forms import BookingForm, CancelForm, RescheduleForm, TimeZonePickForm, parse_slot
 from ..models import Booking, MeetingType
 from ..services.bookings import BookingError, book_meeting, cancel_booking, reschedule_booking
 from .slots import slot_week, time_zone_from
@@ -119,7 +118,15 @@ def _guest_booking(token: str) -> Booking:
 
 def guest_booking(request, token: str):
     booking = _guest_booking(token)
-    return render(request, "meetings/public/booking.html", {"booking": booking, "token": token})
+    return render(
+        request,
+        "meetings/public/booking.html",
+        {
+            "booking": booking,
+            "token": token,
+            "guest_emailed": selectors.guest_was_emailed(booking),
+        },
+    )
 
 
 def guest_link(request, token: str):
@@ -138,7 +145,19 @@ def guest_reschedule(request, token: str):
         messages.error(request, "This meeting was cancelled, so it cannot be moved.")
         return redirect(guest_access.manage_path(booking))
     form = RescheduleForm(request.POST if request.method == "POST" else None)
+    time_zone = time_zone_from(request.GET.get("tz"), booking.guest_time_zone)
     if request.method == "POST" and form.is_valid():
+        if not form.confirmed:
+            return render(
+                request,
+                "meetings/public/reschedule_confirm.html",
+                {
+                    "booking": booking,
+                    "token": token,
+                    "new_start": form.cleaned_data["start"],
+                    "tz": time_zone,
+                },
+            )
         try:
             reschedule_booking(booking, start_at=form.cleaned_data["start"])
         except BookingError as exc:
@@ -146,7 +165,6 @@ def guest_reschedule(request, token: str):
         else:
             messages.success(request, "Your meeting is moved. An updated invite is on its way.")
             return redirect(guest_access.manage_path(booking))
-    time_zone = time_zone_from(request.GET.get("tz"), booking.guest_time_zone)
     return render(
         request,
         "meetings/public/reschedule.html",
@@ -161,13 +179,23 @@ def guest_reschedule(request, token: str):
     )
 
 
-@require_POST
 def guest_cancel(request, token: str):
     booking = _guest_booking(token)
-    try:
-        cancel_booking(booking, by=Booking.Actor.GUEST)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Your meeting is cancelled. We let the host know.")
-    return redirect(guest_access.manage_path(booking))
+    if booking.is_cancelled:
+        return redirect(guest_access.manage_path(booking))
+    form = CancelForm(
+        request.POST if request.method == "POST" else None, tell=booking.rep.display_name
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancel_booking(booking, by=Booking.Actor.GUEST, reason=form.cleaned_data["reason"])
+        except BookingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Your meeting is cancelled. We let the host know.")
+        return redirect(guest_access.manage_path(booking))
+    return render(
+        request,
+        "meetings/public/cancel.html",
+        {"booking": booking, "token": token, "form": form},
+    )
