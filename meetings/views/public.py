@@ -16,6 +16,9 @@ from ..models import Booking, MeetingType
 from ..services.bookings import BookingError, book_meeting, cancel_booking, reschedule_booking
 from .slots import slot_week, time_zone_from
 
+# The prospect's name and email, kept when their time was taken meanwhile.
+TYPED_DETAILS_KEY = "booking_guest_details"
+
 
 class _RenamedHandle(Exception):
     def __init__(self, slug: str):
@@ -78,7 +81,8 @@ def book_confirm(request, rep: str, meeting_type: str):
     if start is None:
         messages.error(request, "Please pick a time first.")
         return redirect(back)
-    form = BookingForm(data, initial={"start": start.isoformat(), "time_zone": time_zone})
+    typed = request.session.get(TYPED_DETAILS_KEY, {})
+    form = BookingForm(data, initial={"start": start.isoformat(), "time_zone": time_zone, **typed})
     if data is not None and form.is_valid():
         try:
             booking = book_meeting(
@@ -89,8 +93,14 @@ def book_confirm(request, rep: str, meeting_type: str):
                 guest_time_zone=form.cleaned_data["time_zone"],
             )
         except BookingError as exc:
+            # The time is gone, not what they typed: the next time they pick is prefilled.
+            request.session[TYPED_DETAILS_KEY] = {
+                "name": form.cleaned_data["name"],
+                "email": form.cleaned_data["email"],
+            }
             messages.error(request, str(exc))
             return redirect(back)
+        request.session.pop(TYPED_DETAILS_KEY, None)
         return redirect(guest_access.manage_path(booking))
     return render(
         request,

@@ -186,3 +186,29 @@ def test_a_tampered_guest_link_is_not_found(client):
     other = BookingFactory(start_at=next_slot(days=3))
     forged = f"{other.public_id.hex}:{token.split(':')[1]}"
     assert client.get(f"/bookings/guest/{forged}/").status_code == 404
+
+
+def test_a_double_booking_refusal_keeps_what_the_prospect_typed(client, db):
+    from meetings.models import Booking
+    from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
+
+    meeting_type = MeetingTypeFactory(location_kind="phone", location_detail="+1 415 555 0100")
+    taken = BookingFactory(meeting_type=meeting_type, start_at=next_slot(days=3))
+    url = f"/book/{meeting_type.rep.booking_slug}/{meeting_type.slug}/confirm/"
+    response = client.post(
+        url,
+        {
+            "name": "Grace Hopper",
+            "email": "grace@example.org",
+            "start": taken.start_at.isoformat(),
+            "time_zone": "UTC",
+        },
+        follow=True,
+    )
+    assert "no longer available" in response.content.decode() or "a moment ago" in (
+        response.content.decode()
+    )
+    assert Booking.objects.count() == 1
+    page = client.get(url, {"start": next_slot(days=4).isoformat(), "tz": "UTC"}).content.decode()
+    assert 'value="Grace Hopper"' in page
+    assert 'value="grace@example.org"' in page

@@ -112,6 +112,10 @@ def test_rep_connects_zoom_creates_a_type_and_a_prospect_books_moves_and_cancels
     prospect.get_by_role("link", name="Reschedule").click()
     screenshot(prospect, "10-reschedule")
     prospect.locator(".slot-list button").nth(3).click()
+    prospect.get_by_role("heading", name="Move your meeting").wait_for()
+    screenshot(prospect, "10b-reschedule-confirm")
+    assert the_booking().start_at == booking.start_at  # nothing moves before confirming
+    prospect.get_by_role("button", name="Move the meeting").click()
     prospect.get_by_text("Your meeting is moved").wait_for()
     moved = the_booking()
     assert moved.start_at != booking.start_at
@@ -130,6 +134,9 @@ def test_rep_connects_zoom_creates_a_type_and_a_prospect_books_moves_and_cancels
     screenshot(page, "12-rep-bookings")
 
     # The prospect cancels: the meeting disappears from Zoom, everyone gets a cancellation.
+    prospect.get_by_role("link", name="Cancel the meeting…").click()
+    prospect.get_by_label("Reason (optional)").fill("We went with another vendor.")
+    screenshot(prospect, "12b-cancel-confirm")
     prospect.get_by_role("button", name="Cancel the meeting").click()
     prospect.get_by_text("This meeting is cancelled").wait_for()
     screenshot(prospect, "13-cancelled")
