@@ -17,6 +17,7 @@ urlpatterns = [
     # The guest's pages: the signed token is the only key.
     path("bookings/guest/<str:token>/", public.guest_booking, name="guest_booking"),
     path("bookings/guest/<str:token>/link/", public.guest_link, name="guest_link"),
+    path("bookings/guest/<str:token>/calendar.ics", public.guest_calendar, name="guest_calendar"),
     path(
         "bookings/guest/<str:token>/reschedule/",
         public.guest_reschedule,

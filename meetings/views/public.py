@@ -4,15 +4,15 @@ cancel) reached through a signed link."""
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.services import current_booking_slug
 
-from .. import guest_access, selectors
+from .. import calendar_links, guest_access, ics, selectors
 from ..forms import BookingForm, CancelForm, RescheduleForm, TimeZonePickForm, parse_slot
-from ..models import Booking, MeetingType
+from ..models import Booking, InviteDelivery, MeetingType
 from ..services.bookings import BookingError, book_meeting, cancel_booking, reschedule_booking
 from .slots import slot_week, time_zone_from
 
@@ -135,8 +135,22 @@ def guest_booking(request, token: str):
             "booking": booking,
             "token": token,
             "guest_emailed": selectors.guest_was_emailed(booking),
+            "google_url": calendar_links.google_url(booking),
+            "outlook_url": calendar_links.outlook_url(booking),
         },
     )
+
+
+def guest_calendar(request, token: str):
+    """The booking as an .ics file, for calendars the guest adds it to by hand."""
+    booking = _guest_booking(token)
+    if booking.is_cancelled:
+        raise Http404("This meeting is cancelled.")
+    response = HttpResponse(
+        ics.build_invite(booking, InviteDelivery.Method.REQUEST), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{booking.reference}.ics"'
+    return response
 
 
 def guest_link(request, token: str):

@@ -128,3 +128,17 @@ def test_the_guests_reason_reaches_the_rep(client, booking, mailoutbox):
     client.post(f"/bookings/guest/{token}/cancel/", {"reason": "We chose another vendor."})
     booking.refresh_from_db()
     assert booking.is_cancelled and booking.cancel_reason == "We chose another vendor."
+
+
+def test_the_guest_page_offers_add_to_calendar(client, booking):
+    from icalendar import Calendar
+
+    token = guest_access.token_for(booking)
+    page = client.get(f"/bookings/guest/{token}/").content.decode()
+    assert "calendar.google.com/calendar/render?action=TEMPLATE" in page
+    assert "outlook.live.com/calendar/0/deeplink/compose" in page
+    response = client.get(f"/bookings/guest/{token}/calendar.ics")
+    assert response["Content-Type"] == "text/calendar"
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert event.decoded("DTSTART") == booking.start_at
+    assert str(event["LOCATION"]) == booking.location_detail
