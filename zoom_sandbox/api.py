@@ -112,6 +112,9 @@ def zoom_api(view):
 
 
 def _target_user(token: AccessToken, value: str, allowed: tuple[str, ...]) -> ZoomUser:
+    """`{userId}` is "me", a user id or an email address ("User ID or email address", Zoom's
+    `GET /users/{userId}`). Users of other accounts do not exist for the token: 1001 "User {email}
+    not exist or not belong to this account" (Zoom's error table for the meeting endpoints)."""
     me = token.grant.user
     if value == "me":
         _require(token, allowed)
@@ -128,15 +131,21 @@ def _target_user(token: AccessToken, value: str, allowed: tuple[str, ...]) -> Zo
 
 
 def _owned_meeting(token: AccessToken, meeting_id, allowed: tuple[str, ...]):
-    _require(token, allowed)
-    meeting = meetings.get(meeting_id)
+    """The token's own meetings need the user-level scope (or its admin form); a colleague's
+    meeting needs the admin scope, and another account's meeting does not exist (3001)."""
     me = token.grant.user
-    if meeting.host_id != me.pk:
-        granted_admin = token.grant.scope_set.intersection(
-            s for s in allowed if s.endswith(":admin")
-        )
-        if meeting.host.account_id != me.account_id or not granted_admin:
-            raise meetings.MeetingNotFound(meeting_id)
+    try:
+        meeting = meetings.get(meeting_id)
+    except meetings.MeetingNotFound:
+        _require(token, allowed)
+        raise
+    if meeting.host_id == me.pk:
+        _require(token, allowed)
+    elif meeting.host.account_id != me.account_id:
+        _require(token, allowed)
+        raise meetings.MeetingNotFound(meeting_id)
+    else:
+        _require(token, allowed, admin=True)
     return meeting
 
 
@@ -173,7 +182,7 @@ def user_detail(request, token, user):
             "pic_url": "",
             "language": "en-US",
             "phone_number": "",
-            "status": "active",
+            "status": target.status,
             "role_id": "0" if target.is_admin else "2",
             "account_id": target.account.account_id,
             "account_number": abs(hash(target.account.account_id)) % 10**10,
@@ -195,7 +204,9 @@ def user_settings(request, token, user):
 def user_meetings(request, token, user):
     if request.method == "POST":
         host = _target_user(token, user, MEETING_CREATE)
-        if host.hosting_disabled:
+        # Zoom documents nothing for scheduling as a deactivated user (who has no license and
+        # may not sign in): the stricter choice is to refuse it like a user who may not host.
+        if host.hosting_disabled or host.status != ZoomUser.ACTIVE:
             raise ApiError(
                 400,
                 3161,
