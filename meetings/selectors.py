@@ -101,11 +101,22 @@ def available_slots(
 
 
 def upcoming_bookings_of(rep, now: datetime | None = None) -> QuerySet[Booking]:
-    """The rep's bookings that have not ended yet, cancelled ones included (with their state)."""
+    """The rep's confirmed bookings that have not ended yet, soonest first."""
     return (
-        Booking.objects.filter(rep=rep, end_at__gte=now or timezone.now())
+        Booking.objects.active()
+        .filter(rep=rep, end_at__gte=now or timezone.now())
         .select_related("meeting_type")
         .order_by("start_at", "pk")
+    )
+
+
+def past_bookings_of(rep, now: datetime | None = None) -> QuerySet[Booking]:
+    """The rep's bookings that ended or were cancelled, latest first."""
+    return (
+        Booking.objects.filter(rep=rep)
+        .filter(Q(end_at__lt=now or timezone.now()) | Q(status=Booking.Status.CANCELLED))
+        .select_related("meeting_type")
+        .order_by("-start_at", "-pk")
     )
 
 

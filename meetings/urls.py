@@ -8,6 +8,7 @@ urlpatterns = [
     path("meeting-types/new/", meeting_types.meeting_type_create, name="meeting_type_create"),
     path("meeting-types/<int:pk>/edit/", meeting_types.meeting_type_edit, name="meeting_type_edit"),
     path("bookings/", bookings.booking_list, name="booking_list"),
+    path("bookings/past/", bookings.past_booking_list, name="past_booking_list"),
     path("bookings/<int:pk>/", bookings.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/link/", bookings.booking_link, name="booking_link"),
     path("bookings/<int:pk>/reschedule/", bookings.booking_reschedule, name="booking_reschedule"),

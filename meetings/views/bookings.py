@@ -30,7 +30,17 @@ def booking_list(request):
     return render(
         request,
         "meetings/bookings/list.html",
-        {"page": page.get_page(request.GET.get("page"))},
+        {"page": page.get_page(request.GET.get("page")), "past": False},
+    )
+
+
+@login_required
+def past_booking_list(request):
+    page = Paginator(selectors.past_bookings_of(request.user), selectors.BOOKINGS_PAGE_SIZE)
+    return render(
+        request,
+        "meetings/bookings/list.html",
+        {"page": page.get_page(request.GET.get("page")), "past": True},
     )
 
 

@@ -159,3 +159,17 @@ def test_the_rep_is_asked_before_cancelling_and_the_reason_reaches_the_guest(
     to_guest = next(m for m in mailoutbox if m.to == [booking.guest_email])
     assert "Reason: I am ill, sorry." in to_guest.body
     assert to_guest.body.startswith(f"This meeting is cancelled by {rep.display_name}.")
+
+
+def test_cancelled_bookings_leave_upcoming_and_join_past(rep_client, rep):
+    meeting_type = MeetingTypeFactory(rep=rep)
+    kept = BookingFactory(meeting_type=meeting_type, guest_name="Kept Guest")
+    gone = BookingFactory(
+        meeting_type=meeting_type, guest_name="Gone Guest", start_at=next_slot(days=3)
+    )
+    gone.cancel(Booking.Actor.GUEST)
+    gone.save()
+    upcoming = rep_client.get("/bookings/").content.decode()
+    assert kept.guest_name in upcoming and gone.guest_name not in upcoming
+    past = rep_client.get("/bookings/past/").content.decode()
+    assert gone.guest_name in past and kept.guest_name not in past
