@@ -9,6 +9,9 @@ from django.utils import timezone
 # Zoom accepts longer meetings, but a sales meeting longer than a working day is a typo.
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 8 * 60
+MAX_BUFFER_MINUTES = 4 * 60
+MAX_NOTICE_MINUTES = 30 * 24 * 60
+MAX_HORIZON_DAYS = 365
 
 DEFAULT_TITLE_TEMPLATE = "{{ meeting.name }}: {{ guest.name }} and {{ rep.name }}"
 DEFAULT_DESCRIPTION_TEMPLATE = (
@@ -63,6 +66,34 @@ class MeetingType(models.Model):
     is_active = models.BooleanField(
         "bookable", default=True, help_text="Untick to hide the booking page."
     )
+    # Archived types leave the rep's list and take no new bookings; existing ones keep working.
+    is_archived = models.BooleanField("archived", default=False)
+
+    # Booking rules (meetings.availability.Rules).
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        "buffer before (minutes)",
+        default=0,
+        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
+        help_text="Free time kept before each meeting.",
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        "buffer after (minutes)",
+        default=0,
+        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
+        help_text="Free time kept after each meeting.",
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        "minimum notice (minutes)",
+        default=60,
+        validators=[MaxValueValidator(MAX_NOTICE_MINUTES)],
+        help_text="How soon before a meeting prospects may still book it.",
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        "booking horizon (days)",
+        default=56,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
+        help_text="How far ahead prospects may book.",
+    )
 
     # Zoom meeting settings. A passcode is always set: without one, accounts that require a
     # security option force a waiting room on (see docs/zoom-facts.md, POST /users/me/meetings).
@@ -112,6 +143,33 @@ class MeetingType(models.Model):
     @property
     def is_zoom(self) -> bool:
         return self.location_kind == LocationKind.ZOOM
+
+
+class DateOverride(models.Model):
+    """Hours that replace a Meeting Type's weekly hours on one date (in the rep's zone): a range
+    of extra or different hours, or, with no times, a day off."""
+
+    meeting_type = models.ForeignKey(
+        MeetingType, on_delete=models.CASCADE, related_name="date_overrides"
+    )
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True))
+                | Q(end_time__gt=F("start_time")),
+                name="date_override_day_off_or_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.start_time is None:
+            return f"{self.date}: off"
+        return f"{self.date}: {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
 class AvailabilityWindow(models.Model):

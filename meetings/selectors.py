@@ -9,8 +9,15 @@ from django.utils import timezone
 
 from integrations.zoom.models import ZoomConnection
 
-from .availability import Slot, Window, free_slots
-from .models import AvailabilityWindow, Booking, InviteDelivery, LinkState, MeetingType
+from .availability import Rules, Slot, Window, free_slots
+from .models import (
+    AvailabilityWindow,
+    Booking,
+    DateOverride,
+    InviteDelivery,
+    LinkState,
+    MeetingType,
+)
 
 # Rows per page of the rep's bookings list.
 BOOKINGS_PAGE_SIZE = 50
@@ -56,7 +63,13 @@ def bookable_meeting_type(rep_slug: str, slug: str) -> MeetingType:
         .prefetch_related(
             Prefetch("availability_windows", queryset=AvailabilityWindow.objects.order_by())
         )
-        .get(rep__booking_slug=rep_slug, slug=slug, is_active=True, rep__is_active=True)
+        .get(
+            rep__booking_slug=rep_slug,
+            slug=slug,
+            is_active=True,
+            is_archived=False,
+            rep__is_active=True,
+        )
     )
 
 
@@ -75,6 +88,22 @@ def busy_times(rep, start: datetime, end: datetime, exclude: Booking | None = No
     return list(rows.values_list("start_at", "end_at"))
 
 
+def rules_of(meeting_type: MeetingType) -> Rules:
+    """The type's booking rules, its date overrides included (one query)."""
+    overrides: dict = {}
+    for row in DateOverride.objects.filter(meeting_type=meeting_type).order_by():
+        hours = overrides.setdefault(row.date, [])
+        if row.start_time is not None:
+            hours.append((row.start_time, row.end_time))
+    return Rules(
+        min_notice=timedelta(minutes=meeting_type.min_notice_minutes),
+        horizon=timedelta(days=meeting_type.horizon_days),
+        buffer_before=timedelta(minutes=meeting_type.buffer_before_minutes),
+        buffer_after=timedelta(minutes=meeting_type.buffer_after_minutes),
+        overrides={day: sorted(hours) for day, hours in overrides.items()},
+    )
+
+
 def available_slots(
     meeting_type: MeetingType,
     start: datetime,
@@ -83,20 +112,23 @@ def available_slots(
     exclude: Booking | None = None,
     now: datetime | None = None,
 ) -> list[Slot]:
+    rules = rules_of(meeting_type)
     return free_slots(
         windows_of(meeting_type),
         meeting_type.rep.time_zone,
         meeting_type.duration_minutes,
-        # A slot starting just before `end` runs past it: busy time up to its end matters too.
+        # A slot starting just before `end` runs past it, and buffers reach further on both
+        # sides: busy time that far matters too.
         busy_times(
             meeting_type.rep,
-            start,
-            end + timedelta(minutes=meeting_type.duration_minutes),
+            start - rules.buffer_before,
+            end + timedelta(minutes=meeting_type.duration_minutes) + rules.buffer_after,
             exclude=exclude,
         ),
         start,
         end,
         now or timezone.now(),
+        rules,
     )
 
 

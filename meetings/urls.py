@@ -7,6 +7,16 @@ urlpatterns = [
     path("meeting-types/", meeting_types.meeting_type_list, name="meeting_type_list"),
     path("meeting-types/new/", meeting_types.meeting_type_create, name="meeting_type_create"),
     path("meeting-types/<int:pk>/edit/", meeting_types.meeting_type_edit, name="meeting_type_edit"),
+    path(
+        "meeting-types/<int:pk>/archive/",
+        meeting_types.meeting_type_archive,
+        name="meeting_type_archive",
+    ),
+    path(
+        "meeting-types/<int:pk>/delete/",
+        meeting_types.meeting_type_delete,
+        name="meeting_type_delete",
+    ),
     path("bookings/", bookings.booking_list, name="booking_list"),
     path("bookings/past/", bookings.past_booking_list, name="past_booking_list"),
     path("bookings/<int:pk>/", bookings.booking_detail, name="booking_detail"),

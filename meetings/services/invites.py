@@ -36,55 +36,59 @@ def send_invites(booking_id: int) -> int:
     Each message is recorded (committed) before it is sent, and the record is dropped only if
     sending fails: a run that fails or is retried after a message left never sends it again.
     """
-    sent = 0
-    for recipient in (Recipient.GUEST, Recipient.REP):
-        claim = _claim(booking_id, recipient)
-        if claim is None:
-            continue
-        booking, delivery = claim
-        email = _message(booking, delivery.method, recipient)
+    booking, claims = _claim(booking_id)
+    for index, delivery in enumerate(claims):
+        email = _message(booking, delivery.method, delivery.recipient)
         try:
             email.send()
         except Exception:
-            delivery.delete()  # not sent, so the next run may try again
+            # Not sent (nor the ones after it), so the next run may try them again.
+            InviteDelivery.objects.filter(pk__in=[d.pk for d in claims[index:]]).delete()
             raise
-        sent += 1
     _mark_sent(booking_id)
-    return sent
+    return len(claims)
 
 
-def _claim(booking_id: int, recipient: str) -> tuple[Booking, InviteDelivery] | None:
-    """Records the message `recipient` is due for the booking's current version, or None."""
+def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
+    """Records (and commits) the messages the booking's current version still owes each person.
+    The row lock makes two runs agree on who sends what, and both people get the same version."""
     with transaction.atomic():
         booking = (
             Booking.objects.select_for_update(of=("self",))
             .select_related("rep", "meeting_type")
             .get(pk=booking_id)
         )
-        method = invite_method(booking)
-        if method is None:
-            if not _confirmation_due(booking, recipient):
-                return None
-            method = Method.CONFIRMATION
         done = set(
             InviteDelivery.objects.filter(booking=booking).values_list(
                 "sequence", "method", "recipient"
             )
         )
-        if (booking.invite_sequence, method, recipient) in done:
-            return None
-        if method == Method.CANCEL and not any(
-            m in (Method.REQUEST, Method.CONFIRMATION) and r == recipient for _, m, r in done
-        ):
-            return None  # never told of it, so nothing to cancel for them
-        return booking, InviteDelivery.objects.create(
-            booking=booking,
-            sequence=booking.invite_sequence,
-            method=method,
-            recipient=recipient,
-            email=booking.guest_email if recipient == Recipient.GUEST else booking.rep.email,
-            location=booking.location_text,
-        )
+        claims = []
+        for recipient in (Recipient.GUEST, Recipient.REP):
+            method = invite_method(booking)
+            if method is None:
+                if not _confirmation_due(booking, recipient):
+                    continue
+                method = Method.CONFIRMATION
+            if (booking.invite_sequence, method, recipient) in done:
+                continue
+            if method == Method.CANCEL and not any(
+                m in (Method.REQUEST, Method.CONFIRMATION) and r == recipient for _, m, r in done
+            ):
+                continue  # never told of it, so nothing to cancel for them
+            claims.append(
+                InviteDelivery.objects.create(
+                    booking=booking,
+                    sequence=booking.invite_sequence,
+                    method=method,
+                    recipient=recipient,
+                    email=booking.guest_email
+                    if recipient == Recipient.GUEST
+                    else booking.rep.email,
+                    location=booking.location_text,
+                )
+            )
+    return booking, claims
 
 
 def _confirmation_due(booking: Booking, recipient: str) -> bool:

@@ -33,7 +33,8 @@ class SlotWeek:
     first_day: date
     days: list  # [(date, [aware local datetimes])]
     previous_day: date | None
-    next_day: date
+    next_day: date | None  # None once the next page is past the booking horizon
+    horizon_days: int
 
 
 def slot_week(
@@ -44,12 +45,17 @@ def slot_week(
 ) -> SlotWeek:
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
     try:
-        first_day = max(date.fromisoformat(first_day_param or ""), today)
+        first_day = min(
+            max(date.fromisoformat(first_day_param or ""), today),
+            today + timedelta(days=meeting_type.horizon_days),
+        )
     except ValueError:
         first_day = today
     start, _ = day_bounds(first_day, time_zone)
     _, end = day_bounds(first_day + timedelta(days=DAYS_PER_PAGE - 1), time_zone)
     slots = selectors.available_slots(meeting_type, start, end, exclude=exclude)
+    next_day = first_day + timedelta(days=DAYS_PER_PAGE)
+    last_bookable = today + timedelta(days=meeting_type.horizon_days)
     return SlotWeek(
         time_zone=time_zone,
         first_day=first_day,
@@ -57,5 +63,6 @@ def slot_week(
         previous_day=max(first_day - timedelta(days=DAYS_PER_PAGE), today)
         if first_day > today
         else None,
-        next_day=first_day + timedelta(days=DAYS_PER_PAGE),
+        next_day=next_day if next_day <= last_bookable else None,
+        horizon_days=meeting_type.horizon_days,
     )

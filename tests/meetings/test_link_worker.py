@@ -104,6 +104,7 @@ def test_zoom_follows_a_reschedule_and_a_cancel(sandbox, worker_mail):
     booking = book_meeting(MeetingTypeFactory(rep=rep), start_at=next_slot(), **GUEST)
     wait_until(lambda: link_state(booking) == LinkState.READY, message="the link")
     (created,) = sandbox.meetings(host_email=ZOOM_EMAIL)
+    wait_until(lambda: len(calendar_mail(worker_mail)) == 2, message="the invites")
 
     new_start = next_slot(days=4, hour=14)
     reschedule_booking(booking, start_at=new_start)
@@ -114,6 +115,7 @@ def test_zoom_follows_a_reschedule_and_a_cancel(sandbox, worker_mail):
     wait_until(lambda: link_state(booking) == LinkState.READY, message="the link again")
     (moved,) = sandbox.meetings(host_email=ZOOM_EMAIL)
     assert moved["id"] == created["id"]
+    wait_until(lambda: len(calendar_mail(worker_mail)) == 4, message="the updated invites")
 
     cancel_booking(booking, by=Booking.Actor.GUEST)
     wait_until(lambda: link_state(booking) == LinkState.REMOVED, message="the removal")
