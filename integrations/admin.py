@@ -45,18 +45,20 @@ def _when(value) -> str:
 
 @admin.register(ZoomRosterEntry)
 class ZoomRosterAdmin(ViewOnlyAdmin):
+    # What needs acting on first (status, error, bookings at risk) fits a 1280 px screen; the
+    # Zoom account details follow.
     list_display = (
         "rep",
         "status",
-        "zoom_email",
-        "zoom_account",
-        "plan",
-        "scopes",
-        "connected_since",
-        "last_success",
-        "last_refresh",
         "last_error",
         "bookings_at_risk",
+        "zoom_email",
+        "plan",
+        "last_success",
+        "connected_since",
+        "last_refresh",
+        "zoom_account",
+        "scopes",
     )
     list_display_links = ("rep",)
     list_filter = (StatusFilter, ZoomAccountFilter, PlanFilter)
@@ -346,5 +348,6 @@ class ReconnectNoticeAdmin(ViewOnlyAdmin):
     list_filter = ("connection_status", "reason")
     search_fields = ("rep__email", "email")
     list_select_related = ("rep", "sent_by")
+
     # A log (view only): nobody writes or erases it; deleting one would lift the daily limit.
     readonly_fields = ("rep", "email", "connection_status", "reason", "sent_at", "sent_by")

@@ -4,11 +4,31 @@ from django.utils import timezone
 
 from accounts.models import User
 from integrations.zoom.errors import ReconnectReason
+from integrations.zoom.models import ZoomConnection
+from meetings.models import MeetingType
+
+
+class RosterManager(models.Manager):
+    """Reps only: staff who never connected Zoom nor made a Meeting Type are admins, not reps, and
+    would otherwise swell "never connected"."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(
+                models.Q(is_staff=False)
+                | models.Exists(ZoomConnection.objects.filter(user=models.OuterRef("pk")))
+                | models.Exists(MeetingType.objects.filter(rep=models.OuterRef("pk")))
+            )
+        )
 
 
 class ZoomRosterEntry(User):
     """A rep as the admin's Zoom roster sees them: a proxy, so every rep is listed (also those who
     never connected and so have no ZoomConnection row), under permissions of its own."""
+
+    objects = RosterManager()
 
     class Meta:
         proxy = True
@@ -34,7 +54,7 @@ class ReconnectNotice(models.Model):
         related_name="zoom_reconnect_notices",
     )
     email = models.EmailField(help_text="The address the email went to.")
-    connection_status = models.CharField(max_length=20)
+    connection_status = models.CharField(max_length=20, choices=ZoomConnection.Status.choices)
     reason = models.CharField(max_length=32, choices=ReconnectReason.choices, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
     # The admin who sent it from the roster (bypassing the daily limit); empty when automatic.

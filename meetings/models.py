@@ -322,7 +322,7 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.guest_name} with {self.rep_id} at {self.start_at:%Y-%m-%d %H:%M}Z"
+        return f"{self.guest_name}, {self.start_at:%Y-%m-%d %H:%M} UTC ({self.reference})"
 
     # Reads ------------------------------------------------------------------------------------
 
@@ -476,6 +476,7 @@ class InviteDelivery(models.Model):
 
     class Meta:
         ordering = ["sent_at", "pk"]
+        verbose_name_plural = "invite deliveries"
         constraints = [
             models.UniqueConstraint(
                 fields=["booking", "sequence", "method", "recipient"],
