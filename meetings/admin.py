@@ -4,7 +4,7 @@ from django.utils import timezone
 from config.admin_views import ViewOnlyAdmin
 
 from .models import AvailabilityWindow, Booking, InviteDelivery, MeetingType
-from .services.zoom_links import retry_link
+from .zoom.links import retry_link
 
 
 class AvailabilityWindowInline(admin.TabularInline):

@@ -5,16 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from integrations.zoom.errors import ZoomError
-
 from .. import selectors
-from ..forms import CancelForm, RescheduleForm
 from ..models import Booking
-from ..services.bookings import BookingError, cancel_booking, reschedule_booking
-from ..services.zoom_links import host_start_url, retry_link
-from .slots import slot_week, time_zone_from
+from ..zoom.gateway import ZoomError, host_start_url
+from ..zoom.links import retry_link
+from .changes import cancel_page, reschedule_page
 
 
 def _own_booking(request, pk: int) -> Booking:
@@ -60,53 +58,29 @@ def booking_link(request, pk: int):
 @login_required
 def booking_reschedule(request, pk: int):
     booking = _own_booking(request, pk)
-    if booking.is_cancelled:
-        messages.error(request, "This meeting was cancelled, so it cannot be moved.")
-        return redirect("meetings:booking_detail", pk=pk)
-    form = RescheduleForm(request.POST if request.method == "POST" else None)
-    time_zone = time_zone_from(request.GET.get("tz"), request.user.time_zone)
-    if request.method == "POST" and form.is_valid():
-        if not form.confirmed:
-            return render(
-                request,
-                "meetings/bookings/reschedule_confirm.html",
-                {"booking": booking, "new_start": form.cleaned_data["start"], "tz": time_zone},
-            )
-        try:
-            reschedule_booking(booking, start_at=form.cleaned_data["start"])
-        except BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "The meeting is moved; both of you get an updated invite.")
-            return redirect("meetings:booking_detail", pk=pk)
-    return render(
+    return reschedule_page(
         request,
-        "meetings/bookings/reschedule.html",
-        {
-            "booking": booking,
-            "form": form,
-            "week": slot_week(
-                booking.meeting_type, time_zone, request.GET.get("from"), exclude=booking
-            ),
-        },
+        booking,
+        template="meetings/bookings/reschedule.html",
+        confirm_template="meetings/bookings/reschedule_confirm.html",
+        back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
+        time_zone=request.user.time_zone,
+        moved_message="The meeting is moved; both of you get an updated invite.",
     )
 
 
 @login_required
 def booking_cancel(request, pk: int):
     booking = _own_booking(request, pk)
-    if booking.is_cancelled:
-        return redirect("meetings:booking_detail", pk=pk)
-    form = CancelForm(request.POST if request.method == "POST" else None, tell=booking.guest_name)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cancel_booking(booking, by=Booking.Actor.REP, reason=form.cleaned_data["reason"])
-        except BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "The meeting is cancelled; the guest gets a cancellation.")
-        return redirect("meetings:booking_detail", pk=pk)
-    return render(request, "meetings/bookings/cancel.html", {"booking": booking, "form": form})
+    return cancel_page(
+        request,
+        booking,
+        by=Booking.Actor.REP,
+        template="meetings/bookings/cancel.html",
+        tell=booking.guest_name,
+        back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
+        cancelled_message="The meeting is cancelled; the guest gets a cancellation.",
+    )
 
 
 @login_required

@@ -12,8 +12,8 @@ from ..services.meeting_types import (
     delete_meeting_type,
     save_meeting_type,
     set_archived,
-    zoom_defaults_for,
 )
+from ..zoom.gateway import zoom_connection_for, zoom_defaults_for, zoom_is_usable
 
 
 @login_required
@@ -25,7 +25,7 @@ def meeting_type_list(request):
         {
             "meeting_types": [t for t in meeting_types if not t.is_archived],
             "archived_types": [t for t in meeting_types if t.is_archived],
-            "zoom_usable": selectors.zoom_is_usable(request.user),
+            "zoom_usable": zoom_is_usable(request.user),
         },
     )
 
@@ -90,7 +90,7 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
         initial=initial,
         rep=request.user,
     )
-    connection = selectors.zoom_connection_of(request.user)
+    connection = zoom_connection_for(request.user)
     zoom_usable = connection is not None and connection.is_usable
     if request.method == "POST" and form.is_valid():
         meeting_type = save_meeting_type(form.save(commit=False), form.windows, form.overrides)

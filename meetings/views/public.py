@@ -11,9 +11,10 @@ from django.urls import reverse
 from accounts.services import current_booking_slug
 
 from .. import calendar_links, guest_access, ics, selectors
-from ..forms import BookingForm, CancelForm, RescheduleForm, TimeZonePickForm, parse_slot
+from ..forms import BookingForm, TimeZonePickForm, parse_slot
 from ..models import Booking, InviteDelivery, MeetingType
-from ..services.bookings import BookingError, book_meeting, cancel_booking, reschedule_booking
+from ..services.bookings import BookingError, book_meeting
+from .changes import cancel_page, reschedule_page
 from .slots import slot_week, time_zone_from
 
 # The prospect's name and email, kept when their time was taken meanwhile.
@@ -165,61 +166,27 @@ def guest_link(request, token: str):
 
 def guest_reschedule(request, token: str):
     booking = _guest_booking(token)
-    if booking.is_cancelled:
-        messages.error(request, "This meeting was cancelled, so it cannot be moved.")
-        return redirect(guest_access.manage_path(booking))
-    form = RescheduleForm(request.POST if request.method == "POST" else None)
-    time_zone = time_zone_from(request.GET.get("tz"), booking.guest_time_zone)
-    if request.method == "POST" and form.is_valid():
-        if not form.confirmed:
-            return render(
-                request,
-                "meetings/public/reschedule_confirm.html",
-                {
-                    "booking": booking,
-                    "token": token,
-                    "new_start": form.cleaned_data["start"],
-                    "tz": time_zone,
-                },
-            )
-        try:
-            reschedule_booking(booking, start_at=form.cleaned_data["start"])
-        except BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Your meeting is moved. An updated invite is on its way.")
-            return redirect(guest_access.manage_path(booking))
-    return render(
+    return reschedule_page(
         request,
-        "meetings/public/reschedule.html",
-        {
-            "booking": booking,
-            "token": token,
-            "form": form,
-            "week": slot_week(
-                booking.meeting_type, time_zone, request.GET.get("from"), exclude=booking
-            ),
-        },
+        booking,
+        template="meetings/public/reschedule.html",
+        confirm_template="meetings/public/reschedule_confirm.html",
+        back_to=guest_access.manage_path(booking),
+        time_zone=booking.guest_time_zone,
+        moved_message="Your meeting is moved. An updated invite is on its way.",
+        context={"token": token},
     )
 
 
 def guest_cancel(request, token: str):
     booking = _guest_booking(token)
-    if booking.is_cancelled:
-        return redirect(guest_access.manage_path(booking))
-    form = CancelForm(
-        request.POST if request.method == "POST" else None, tell=booking.rep.display_name
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            cancel_booking(booking, by=Booking.Actor.GUEST, reason=form.cleaned_data["reason"])
-        except BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Your meeting is cancelled. We let the host know.")
-        return redirect(guest_access.manage_path(booking))
-    return render(
+    return cancel_page(
         request,
-        "meetings/public/cancel.html",
-        {"booking": booking, "token": token, "form": form},
+        booking,
+        by=Booking.Actor.GUEST,
+        template="meetings/public/cancel.html",
+        tell=booking.rep.display_name,
+        back_to=guest_access.manage_path(booking),
+        cancelled_message="Your meeting is cancelled. We let the host know.",
+        context={"token": token},
     )

@@ -3,7 +3,7 @@ token at once, against the Zoom sandbox: exactly one refresh reaches Zoom, every
 and the connection still works afterwards.
 
 Zoom rotates refresh tokens, so a second refresh with the same token would answer invalid_grant
-and break the rep's connection; `tokens.with_zoom` serializes refreshes on the connection's row.
+and break the rep's connection; the Zoom session serializes refreshes on the connection's row.
 """
 
 import pytest
@@ -11,10 +11,8 @@ from django.utils import timezone
 
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tasks import check_zoom_connection
-from integrations.zoom.tokens import with_zoom
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps as connect_steps
-from tests.lifecycle import steps
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ZOOM_EMAIL = "busy.rep@example.com"
@@ -35,10 +33,10 @@ def expire_at_zoom(sandbox, connection) -> None:
 def test_workers_needing_an_expired_token_at_once_refresh_it_exactly_once(
     sandbox, celery_workers, expire
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     celery_workers(count=WORKERS, concurrency=1)
     expire(sandbox, zoom)
-    # Zoom slowed down, so every worker is inside with_zoom while the first refresh is in flight.
+    # Zoom slowed down, so every worker is inside a session while the first refresh is in flight.
     sandbox.set_knobs(latency_ms=400)
 
     for _ in range(WORKERS):
@@ -61,4 +59,4 @@ def test_workers_needing_an_expired_token_at_once_refresh_it_exactly_once(
     zoom.refresh_from_db()
     assert zoom.status == ZoomConnection.Status.CONNECTED
     assert zoom.last_refreshed_at is not None
-    assert with_zoom(zoom, lambda client, token: client.get_me(token))["email"] == ZOOM_EMAIL
+    assert connect_steps.get_me(zoom)["email"] == ZOOM_EMAIL

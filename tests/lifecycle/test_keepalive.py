@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from integrations.zoom.keepalive import Health, connections_due_for_keepalive
+from integrations.zoom.health import Health
+from integrations.zoom.keepalive import connections_due_for_keepalive
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tasks import check_zoom_connection, keep_zoom_connections_alive
 from tests.integrations import steps as connect_steps
@@ -32,7 +33,7 @@ def profile_calls(sandbox) -> list[dict]:
 def test_an_idle_connection_gets_new_tokens_and_is_checked_with_zoom(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     steps.make_idle(zoom)
     old_refresh_token = zoom.refresh_token
 
@@ -52,7 +53,7 @@ def test_an_idle_connection_gets_new_tokens_and_is_checked_with_zoom(
 def test_a_healthy_recently_used_connection_is_left_alone(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     calls_before = len(sandbox.calls())
 
     run_keepalive(django_capture_on_commit_callbacks)
@@ -89,7 +90,7 @@ def test_the_longest_idle_connection_is_checked_first():
 def test_zoom_down_during_the_keepalive_keeps_the_connection_and_the_next_run_retries(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     steps.make_idle(zoom)
     sandbox.fail_next("/oauth/token", status=503)
 
@@ -110,7 +111,7 @@ def test_zoom_down_during_the_keepalive_keeps_the_connection_and_the_next_run_re
 
 
 def test_a_check_whose_token_zoom_rejects_refreshes_once_and_retries_once(sandbox):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.expire_access_tokens(ZOOM_EMAIL)
 
     assert check_zoom_connection.delay(zoom.pk).get() == Health.HEALTHY
@@ -120,7 +121,7 @@ def test_a_check_whose_token_zoom_rejects_refreshes_once_and_retries_once(sandbo
 
 
 def test_a_check_that_zoom_keeps_answering_124_stops_after_one_refresh_and_one_retry(sandbox):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.fail_next("/v2/users/me", status=401, body=TOKEN_124, count=10)
 
     assert check_zoom_connection.delay(zoom.pk).get() == Health.UNAVAILABLE

@@ -7,11 +7,6 @@ from tests.integrations import steps
 ZOOM_EMAIL = "leaving.rep@zoom.example"
 
 
-def connected_rep(client, rep, sandbox) -> ZoomConnection:
-    client.force_login(rep)
-    return steps.connect_rep(sandbox, ZOOM_EMAIL, rep=rep)
-
-
 def test_zoom_validates_our_endpoint(live_sandbox):
     result = live_sandbox.trigger_url_validation()
     assert result["ok"], result
@@ -19,9 +14,9 @@ def test_zoom_validates_our_endpoint(live_sandbox):
 
 
 def test_uninstalling_in_zoom_removes_the_connection_and_its_tokens(
-    client, rep, live_sandbox, celery_worker
+    rep_client, rep, live_sandbox, celery_worker
 ):
-    connection = connected_rep(client, rep, live_sandbox)
+    connection = steps.connect_rep(live_sandbox, ZOOM_EMAIL, rep=rep)
 
     delivery = live_sandbox.uninstall(ZOOM_EMAIL)
     assert delivery["status"] == 200, delivery
@@ -35,12 +30,12 @@ def test_uninstalling_in_zoom_removes_the_connection_and_its_tokens(
     assert connection.access_token == "" and connection.refresh_token == ""
     assert connection.zoom_user_id == ""
 
-    page = client.get("/integrations/").content.decode()
+    page = rep_client.get("/integrations/").content.decode()
     assert "Zoom was removed from your account" in page
 
 
-def test_zoom_retrying_a_delivery_applies_it_once(client, rep, live_sandbox, celery_worker):
-    connected_rep(client, rep, live_sandbox)
+def test_zoom_retrying_a_delivery_applies_it_once(rep, live_sandbox, celery_worker):
+    steps.connect_rep(live_sandbox, ZOOM_EMAIL, rep=rep)
     live_sandbox.uninstall(ZOOM_EMAIL)
     wait_until(
         lambda: ZoomWebhookEvent.objects.filter(outcome=ZoomWebhookEvent.Outcome.APPLIED).exists(),

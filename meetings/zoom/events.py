@@ -8,15 +8,15 @@
 """
 
 import logging
-from datetime import UTC, datetime
 
 from django.db import transaction
 from django.dispatch import receiver
 
 from integrations.zoom.signals import zoom_connection_restored, zoom_meeting_changed
 
-from .models import Booking, LinkState
-from .services.zoom_links import resume_parked_links
+from ..models import Booking, LinkState
+from .bodies import zoom_time
+from .links import resume_parked_links
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def resume_after_reconnect(sender, *, connection, previous_status: str, **kwargs
 
 def _describe_update(booking: Booking, details: dict) -> str:
     changes = []
-    start = _parse_zoom_time(details.get("start_time"))
+    start = zoom_time(details.get("start_time"))
     if start is not None and start != booking.start_at:
         changes.append(f"start moved to {start:%Y-%m-%d %H:%M} UTC")
     duration = details.get("duration")
@@ -74,13 +74,3 @@ def _describe_update(booking: Booking, details: dict) -> str:
         + ", ".join(changes)
         + "). The booking was not changed: reschedule it, or change it back in Zoom."
     )
-
-
-def _parse_zoom_time(value) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

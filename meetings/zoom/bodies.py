@@ -1,21 +1,18 @@
-"""A booking's meeting in Zoom: the request bodies we send and what we keep from the answers.
+"""A booking's meeting as Zoom writes it: the request bodies we send, and what we keep of Zoom's
+answers. Pure: no database, no Zoom.
 
-Every call goes through `integrations.zoom.tokens.with_zoom` (token refresh, reconnect marking) and
-the Zoom client (URLs, typed errors); this module only knows what a booking means to Zoom.
 https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings
 """
 
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
-from integrations.zoom.errors import ZoomMeetingNotFound
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.tokens import with_zoom
+from config.isotime import parse_iso_datetime
 
-from . import placeholders
-from .models import AutoRecording, Booking, MeetingType
+from .. import placeholders
+from ..models import AutoRecording, Booking, MeetingType
 
 TOPIC_LIMIT = 200
 AGENDA_LIMIT = 2000
@@ -27,16 +24,6 @@ _PASSCODE_ALPHABET = string.ascii_letters + string.digits
 REFERENCE_PREFIX = "Booking reference: "
 
 
-@dataclass(frozen=True)
-class ZoomMeeting:
-    """What a booking keeps of a Zoom meeting (never `start_url`: it carries the host key)."""
-
-    id: str
-    join_url: str
-    passcode: str
-    dial_in: list[dict]
-
-
 def generate_passcode() -> str:
     while True:
         code = "".join(secrets.choice(_PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
@@ -46,10 +33,6 @@ def generate_passcode() -> str:
 
 def utc_start_time(booking: Booking) -> str:
     return booking.start_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def host_time_zone(booking: Booking, connection: ZoomConnection) -> str:
-    return connection.zoom_timezone or booking.rep.time_zone
 
 
 def topic(booking: Booking) -> str:
@@ -70,24 +53,25 @@ def agenda(booking: Booking) -> str:
 
 
 def reference_line(booking: Booking) -> str:
-    """The agenda's last line; `meetings.adoption` looks for it to find the booking's meeting."""
+    """The agenda's last line; `matching` looks for it to find the booking's meeting."""
     return f"{REFERENCE_PREFIX}{booking.reference}"
 
 
-def _schedule(booking: Booking, connection: ZoomConnection) -> dict:
+def schedule_body(booking: Booking, host_time_zone: str) -> dict:
+    """The booking's time and wording: the body of a PATCH, and the core of a create."""
     return {
         "topic": topic(booking),
         "start_time": utc_start_time(booking),
         "duration": booking.duration_minutes,
-        "timezone": host_time_zone(booking, connection),
+        "timezone": host_time_zone or booking.rep.time_zone,
         "agenda": agenda(booking),
     }
 
 
-def create_body(booking: Booking, connection: ZoomConnection) -> dict:
+def create_body(booking: Booking, host_time_zone: str) -> dict:
     meeting_type: MeetingType = booking.meeting_type
     return {
-        **_schedule(booking, connection),
+        **schedule_body(booking, host_time_zone),
         "type": SCHEDULED_MEETING,
         "password": generate_passcode(),
         "settings": {
@@ -96,6 +80,19 @@ def create_body(booking: Booking, connection: ZoomConnection) -> dict:
             "auto_recording": meeting_type.zoom_auto_recording,
         },
     }
+
+
+# What we keep of Zoom's answers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZoomMeeting:
+    """What a booking keeps of a Zoom meeting (never `start_url`: it carries the host key)."""
+
+    id: str
+    join_url: str
+    passcode: str
+    dial_in: list[dict]
 
 
 def parse_meeting(data: dict) -> ZoomMeeting:
@@ -113,54 +110,23 @@ def parse_meeting(data: dict) -> ZoomMeeting:
     )
 
 
-def create(booking: Booking, connection: ZoomConnection) -> ZoomMeeting:
-    body = create_body(booking, connection)
-    return with_zoom(
-        connection, lambda client, token: parse_meeting(client.create_meeting(token, body))
-    )
+def zoom_time(value) -> datetime | None:
+    """A time from a Zoom meeting object (`start_time`, `created_at`: GMT), or None."""
+    return parse_iso_datetime(value, naive_is_utc=True)
 
 
-def update(
-    booking: Booking, connection: ZoomConnection, meeting_id: str | None = None
-) -> ZoomMeeting:
-    """PATCH the booking's meeting (or `meeting_id`, one being adopted) to the booking's current
-    time and wording, then GET it again (the PATCH answers 204 with no body). Raises
-    ZoomMeetingNotFound when Zoom no longer has it."""
-    body = _schedule(booking, connection)
-    meeting_id = meeting_id or booking.zoom_meeting_id
-
-    def call(client, token):
-        client.update_meeting(token, meeting_id, body)
-        return parse_meeting(client.get_meeting(token, meeting_id))
-
-    return with_zoom(connection, call)
+def utc_text(value) -> str:
+    """A Zoom time as `yyyy-MM-ddTHH:mm:ssZ`, the form we send, for comparing; "" if unreadable."""
+    moment = zoom_time(value)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
-def delete(meeting_id: str, connection: ZoomConnection) -> None:
-    """Delete the meeting; one that is already gone counts as deleted."""
-
-    def call(client, token):
-        try:
-            client.delete_meeting(token, meeting_id)
-        except ZoomMeetingNotFound:
-            return
-
-    with_zoom(connection, call)
-
-
-def start_url(meeting_id: str, connection: ZoomConnection) -> str:
-    """A fresh host link (it expires after about two hours and is never stored)."""
-    meeting = with_zoom(connection, lambda client, token: client.get_meeting(token, meeting_id))
-    return str(meeting.get("start_url") or "")
-
-
-def user_defaults(connection: ZoomConnection) -> dict:
-    """The rep's own Zoom defaults as Meeting Type field values (GET /users/me/settings)."""
-    data = with_zoom(connection, lambda client, token: client.get_user_settings(token))
-    schedule = data.get("schedule_meeting") or {}
-    in_meeting = data.get("in_meeting") or {}
-    security = data.get("meeting_security") or {}
-    recording = (data.get("recording") or {}).get("auto_recording")
+def meeting_type_defaults(user_settings: dict) -> dict:
+    """A host's own Zoom defaults (`GET /users/me/settings`) as Meeting Type field values."""
+    schedule = user_settings.get("schedule_meeting") or {}
+    in_meeting = user_settings.get("in_meeting") or {}
+    security = user_settings.get("meeting_security") or {}
+    recording = (user_settings.get("recording") or {}).get("auto_recording")
     defaults = {}
     waiting_room = security.get("waiting_room", in_meeting.get("waiting_room"))
     if isinstance(waiting_room, bool):
