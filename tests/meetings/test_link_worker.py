@@ -118,5 +118,7 @@ def test_zoom_follows_a_reschedule_and_a_cancel(sandbox, connect_zoom, worker_ma
         lambda: InviteDelivery.objects.filter(booking=booking, method="CANCEL").count() == 2,
         message="the cancellations",
     )
+    # A delivery is recorded just before its message leaves: wait for the last one to be written.
+    wait_until(lambda: len(calendar_mail(worker_mail)) == 6, message="every message written")
     methods = sorted(invite_of(m)[0] for m in calendar_mail(worker_mail))
     assert methods == ["CANCEL", "CANCEL", "REQUEST", "REQUEST", "REQUEST", "REQUEST"]
