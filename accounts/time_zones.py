@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from .models import known_time_zones
+
 _AREAS = ("Africa/", "America/", "Antarctica/", "Arctic/", "Asia/", "Atlantic/", "Australia/")
 _AREAS += ("Europe/", "Indian/", "Pacific/")
 
@@ -31,8 +33,8 @@ def current_zone_names() -> tuple[str, ...]:
             break
     else:
         # The tzdata wheel ships no zone.tab: fall back to Area/City names (aliases included).
-        names = {name for name in zoneinfo.available_timezones() if name.startswith(_AREAS)}
-    available = zoneinfo.available_timezones()
+        names = {name for name in known_time_zones() if name.startswith(_AREAS)}
+    available = known_time_zones()
     return (*sorted(name for name in names if name in available), "UTC")
 
 
