@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_booking_cancel_reason_previous_start'),
+        ('meetings', '0005_booking_cancel_reason_previous_start'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0005_meeting_type_rules_overrides_archive'),
+        ('meetings', '0006_meeting_type_rules_overrides_archive'),
     ]
 
     operations = [
