@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RepTimeZoneMiddleware",
     "config.security_headers.ContentSecurityPolicyMiddleware",
 ]
 
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "integrations.zoom.context_processors.zoom",
+                "accounts.context_processors.product",
             ],
         },
     },
@@ -138,9 +140,14 @@ AUTHENTICATION_BACKENDS = [
 
 # Rep accounts (django-allauth): email + password, email is the login.
 SITE_ID = 1
+# The product's name in page titles and in every email the site sends (allauth's included, which
+# read it from the Site record: see accounts/migrations).
+PRODUCT_NAME = env.str("PRODUCT_NAME", default="Scheduler")
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for the rep's name and time zone (detected by the browser).
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
 # A rep's email becomes their public page name, the invite ORGANIZER and a recipient, so production
 # verifies it before the rep can sign in; the demo keeps it optional.
 ACCOUNT_EMAIL_VERIFICATION = env.str(
@@ -311,6 +318,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
         "schedule": 60 * 60,
     },
+    # The company's Zoom account: its one token chain kept fresh, its reps matched again.
+    "zoom-keep-company-account-alive": {
+        "task": "integrations.zoom.tasks.keep_company_zoom_account_alive",
+        "schedule": 60 * 60,
+    },
 }
 
 # /healthz: beat's heartbeat task runs this often, and counts as late after this long.
@@ -328,6 +340,11 @@ CELERY_BEAT_SCHEDULE["health-beat-heartbeat"] = {
 ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
 ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
 ZOOM_WEBHOOK_SECRET_TOKEN = env.str("ZOOM_WEBHOOK_SECRET_TOKEN", default="")
+# The company-wide app: a second, admin-managed Marketplace app a Zoom account admin authorizes
+# once for the whole Zoom account (its own credentials and webhook secret).
+ZOOM_ACCOUNT_CLIENT_ID = env.str("ZOOM_ACCOUNT_CLIENT_ID", default="")
+ZOOM_ACCOUNT_CLIENT_SECRET = env.str("ZOOM_ACCOUNT_CLIENT_SECRET", default="")
+ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN = env.str("ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN", default="")
 ZOOM_OAUTH_BASE_URL = env.str("ZOOM_OAUTH_BASE_URL", default="https://zoom.us").rstrip("/")
 ZOOM_API_BASE_URL = env.str("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2").rstrip("/")
 ZOOM_MARKETPLACE_URL = env.str("ZOOM_MARKETPLACE_URL", default="https://marketplace.zoom.us/apps")

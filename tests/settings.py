@@ -17,6 +17,9 @@ os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("ZOOM_CLIENT_ID", "test-client-id")
 os.environ.setdefault("ZOOM_CLIENT_SECRET", "test-client-secret-value")
 os.environ.setdefault("ZOOM_WEBHOOK_SECRET_TOKEN", "test-webhook-secret-token")
+os.environ.setdefault("ZOOM_ACCOUNT_CLIENT_ID", "test-account-client-id")
+os.environ.setdefault("ZOOM_ACCOUNT_CLIENT_SECRET", "test-account-client-secret")
+os.environ.setdefault("ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN", "test-account-webhook-secret")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 # One process's memory: each test starts with empty rate-limit counters (tests/conftest.py); the
 # tests of limits across processes point CACHES at Redis themselves.

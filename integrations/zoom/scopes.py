@@ -55,6 +55,22 @@ PERMISSIONS_MANAGE = (
 )
 
 
+# The company's account-level app (admin-managed) acts for other users of the Zoom account, so
+# every endpoint needs its `:admin` scope: classic (`meeting:write:admin`) or granular
+# (`meeting:write:meeting:admin`), one per endpoint the product calls on a rep's behalf.
+ACCOUNT_CAPABILITIES = (
+    Capability("Look up users of the account", "user:read:admin", "user:read:user:admin"),
+    Capability("Read users' meeting settings", "user:read:admin", "user:read:settings:admin"),
+    Capability("Create meetings for users", "meeting:write:admin", "meeting:write:meeting:admin"),
+    Capability("Update users' meetings", "meeting:write:admin", "meeting:update:meeting:admin"),
+    Capability("Delete users' meetings", "meeting:write:admin", "meeting:delete:meeting:admin"),
+    Capability("Read users' meetings", "meeting:read:admin", "meeting:read:meeting:admin"),
+    Capability("List users' meetings", "meeting:read:admin", "meeting:read:list_meetings:admin"),
+)
+ACCOUNT_CLASSIC_SCOPES = tuple(dict.fromkeys(c.classic for c in ACCOUNT_CAPABILITIES))
+ACCOUNT_GRANULAR_SCOPES = tuple(dict.fromkeys(c.granular for c in ACCOUNT_CAPABILITIES))
+
+
 def parse_scopes(value: str | None) -> frozenset[str]:
     """Zoom returns granted scopes space-separated in the token response's `scope`."""
     return frozenset((value or "").split())
@@ -62,3 +78,7 @@ def parse_scopes(value: str | None) -> frozenset[str]:
 
 def missing_capabilities(granted: frozenset[str]) -> list[Capability]:
     return [c for c in CAPABILITIES if not c.granted_by(granted)]
+
+
+def missing_account_capabilities(granted: frozenset[str]) -> list[Capability]:
+    return [c for c in ACCOUNT_CAPABILITIES if not c.granted_by(granted)]

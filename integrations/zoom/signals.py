@@ -14,6 +14,21 @@ commit, with `send_robust`: a failing receiver is logged and never undoes the re
 `zoom_connection_broke(sender=ZoomConnection, connection_id: int)`: a connection has just stopped
 working ("needs reconnect", or "removed" in Zoom), sent once, after the commit that recorded it.
 The reconnect email listens (`tasks`, then `notifications`).
+
+The company's Zoom account (the admin-managed app):
+
+`zoom_account_removed(sender=ZoomAccountConnection, rep_ids: list[int])`: the app was removed in
+Zoom; the reps it served (`rep_ids`) have no Zoom until someone reconnects. Sent inside the
+transaction that erased the account's Zoom data, so receivers erase theirs atomically with it.
+
+`zoom_reps_served(sender=ZoomAccountConnection, rep_ids: list[int])`: the account serves these
+reps now (connected, reconnected, or matched again), after the commit: parked work can resume.
+
+`zoom_account_notice(sender=ZoomAccountConnection, kind: str, detail: dict)`: something the Zoom
+admins must hear about (`account_notices.KINDS`), after the commit. The admin email listens.
+
+`zoom_account_needs_matching(sender=ZoomAccountConnection)`: every rep should be looked up in the
+Zoom account again (it was just connected, or an admin asked), after the commit.
 """
 
 from django.dispatch import Signal
@@ -21,3 +36,7 @@ from django.dispatch import Signal
 zoom_meeting_changed = Signal()
 zoom_connection_restored = Signal()
 zoom_connection_broke = Signal()
+zoom_account_removed = Signal()
+zoom_reps_served = Signal()
+zoom_account_notice = Signal()
+zoom_account_needs_matching = Signal()

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -9,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services, tasks
 from .connect_failures import ConnectFailed
 from .scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
-from .selectors import zoom_connection_for
+from .selectors import upcoming_zoom_bookings, zoom_connection_for
 from .webhook_events import receive_webhook
 from .webhooks import WebhookRejected
 
@@ -52,12 +53,19 @@ def callback(request):
     return redirect("integrations:index")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def disconnect(request):
+    """GET asks first, saying what happens to upcoming bookings; POST disconnects."""
     connection = zoom_connection_for(request.user)
     if connection is None or connection.status == connection.Status.DISCONNECTED:
         return redirect("integrations:index")
+    if request.method == "GET":
+        return render(
+            request,
+            "integrations/zoom/disconnect.html",
+            {"zoom": connection, "upcoming": upcoming_zoom_bookings(request.user)},
+        )
     if services.disconnect_zoom(connection):
         messages.success(request, "Zoom is disconnected. The app no longer has access to it.")
     else:
@@ -81,11 +89,23 @@ def _login_then_continue(request):
 @csrf_exempt  # Zoom cannot send a CSRF token; the HMAC signature authenticates the request.
 @require_POST
 def webhook(request):
+    return _receive(request, settings.ZOOM_WEBHOOK_SECRET_TOKEN)
+
+
+@csrf_exempt
+@require_POST
+def account_webhook(request):
+    """Events of the company's admin-managed app, signed with that app's own secret token."""
+    return _receive(request, settings.ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN)
+
+
+def _receive(request, secret: str):
     try:
         answer = receive_webhook(
             body=request.body,
             timestamp=request.headers.get("x-zm-request-timestamp"),
             signature=request.headers.get("x-zm-signature"),
+            secret=secret,
         )
     except WebhookRejected as rejected:
         return JsonResponse({"error": rejected.reason}, status=rejected.status)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from . import account_lifecycle
 from .models import ZoomConnection, ZoomWebhookEvent
 from .signals import zoom_meeting_changed
 from .webhooks import URL_VALIDATION_EVENT, WebhookRejected, url_validation_answer, verify
@@ -36,13 +37,17 @@ class WebhookAnswer:
 
 
 @sensitive_variables()
-def receive_webhook(*, body: bytes, timestamp: str | None, signature: str | None) -> WebhookAnswer:
+def receive_webhook(
+    *, body: bytes, timestamp: str | None, signature: str | None, secret: str | None = None
+) -> WebhookAnswer:
     """Verifies one delivery and either answers Zoom's URL challenge or records it for a task.
 
     Raises WebhookRejected (with the HTTP status to answer) for anything not authentic, fresh,
     well-formed and handled; nothing is stored then.
     """
-    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN
+    # Each Marketplace app signs with its own secret token: the rep's app by default, the
+    # company's admin-managed app on its own endpoint.
+    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN if secret is None else secret
     event = verify(secret=secret, body=body, timestamp=timestamp, signature=signature)
     if event.name == URL_VALIDATION_EVENT:
         return WebhookAnswer(200, url_validation_answer(secret, event))
@@ -90,6 +95,9 @@ def deliveries_to_reenqueue() -> list[int]:
 
 def _apply_deauthorization(payload: dict) -> tuple[str, str]:
     # Zoom requires the app to delete the user's Zoom data once they remove it from Zoom.
+    account_app = settings.ZOOM_ACCOUNT_CLIENT_ID
+    if account_app and str(payload.get("client_id") or "") == account_app:
+        return account_lifecycle.apply_account_deauthorization(payload)
     zoom_user_id = str(payload.get("user_id") or "")
     if not zoom_user_id:
         return ZoomWebhookEvent.Outcome.IGNORED, "no user_id in payload"

@@ -81,7 +81,8 @@ def test_demo_prints_the_logins_once_everything_answers_and_names_a_process_that
 
         children = children_of(process.pid)
         [worker] = [pid for pid, cmdline in children if "celery" in cmdline]
-        os.kill(worker, signal.SIGKILL)
+        # The whole worker (its pool children too: the demo starts each in its own group).
+        os.killpg(worker, signal.SIGKILL)
         assert process.wait(timeout=60) == 1
         reader.join(timeout=10)
         output = "\n".join(lines)

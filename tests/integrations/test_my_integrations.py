@@ -135,3 +135,10 @@ def test_no_page_ever_shows_a_token(rep_client, rep):
         page = rep_client.get(url).content.decode()
         assert zoom.access_token not in page
         assert zoom.refresh_token not in page
+
+
+def test_a_new_rep_learns_about_admin_pre_approval_before_the_first_attempt(rep_client, rep):
+    page = rep_client.get("/integrations/").content.decode()
+    assert "ask your Zoom admin to pre-approve" in page
+    assert f"My Zoom account: {rep.email}" in page
+    assert 'data-copy-target="zoom-admin-message"' in page

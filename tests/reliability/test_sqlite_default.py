@@ -91,12 +91,14 @@ def web_server(sqlite_env, tmp_path):
         except requests.RequestException:
             return process.poll() is not None  # died: stop waiting, the assert below says so
 
-    wait_until(answers, timeout=60, message="the web server")
-    assert process.poll() is None, (tmp_path / "web.log").read_text()
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    try:
+        wait_until(answers, timeout=60, message="the web server")
+        assert process.poll() is None, (tmp_path / "web.log").read_text()
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
 
 
 def book_at_once(url: str, rep: str, meeting_type: str) -> list[requests.Response]:

@@ -31,5 +31,7 @@ def book(client, meeting_type, n: int, *, email: str | None = None, **headers):
 def reschedule(client, booking, n: int, **headers):
     token = guest_access.token_for(booking)
     return client.post(
-        f"/bookings/guest/{token}/reschedule/", {"start": slot(n).isoformat()}, **headers
+        f"/bookings/guest/{token}/reschedule/",
+        {"start": slot(n).isoformat(), "confirm": "1"},
+        **headers,
     )

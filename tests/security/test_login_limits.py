@@ -94,7 +94,12 @@ def test_closed_sign_up_creates_no_account(client, settings):
 def test_invite_only_sign_up_takes_invited_addresses_and_domains_only(client, settings):
     settings.ACCOUNT_SIGNUP_MODE = "invite"
     settings.ACCOUNT_SIGNUP_INVITED = ["boss@example.org", "@sales.example.com"]
-    password = {"password1": "Str0ng-pass-word", "password2": "Str0ng-pass-word"}
+    password = {
+        "password1": "Str0ng-pass-word",
+        "password2": "Str0ng-pass-word",
+        "name": "Ann",
+        "time_zone": "UTC",
+    }
     refused = client.post("/accounts/signup/", {"email": "stranger@example.org", **password})
     assert "Sign-up is by invitation" in refused.content.decode()
     client.post("/accounts/signup/", {"email": "ann@sales.example.com", **password})

@@ -41,7 +41,7 @@ def test_public_bookings_stop_short_of_zoom_daily_limit_and_the_rep_keeps_the_re
     booking = Booking.objects.first()
     with django_capture_on_commit_callbacks(execute=True):
         moved = rep_client.post(
-            f"/bookings/{booking.pk}/reschedule/", {"start": slot(9).isoformat()}
+            f"/bookings/{booking.pk}/reschedule/", {"start": slot(9).isoformat(), "confirm": "1"}
         )
     assert moved.status_code == 302
     booking.refresh_from_db()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_link_ready_at_create_in_doubt'),
+        ('meetings', '0007_labels'),
     ]
 
     operations = [
