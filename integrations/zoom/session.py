@@ -58,6 +58,13 @@ class ZoomSession:
         )
         self._answered = False
 
+    @property
+    def _rep_id(self) -> int | None:
+        """The rep whose Zoom host makes the calls (quota.py counts each host's daily writes)."""
+        if self.host.member is not None:
+            return self.host.member.rep_id
+        return getattr(self.connection, "user_id", None)
+
     def __enter__(self) -> "ZoomSession":
         self._require_usable()
         return self
@@ -82,7 +89,7 @@ class ZoomSession:
     def create_meeting(self, body: dict) -> dict:
         """`POST /users/{userId}/meetings` as the host: "me", or the served rep's Zoom user id
         (https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings)."""
-        with quota.counted_write(self.connection.user_id):
+        with quota.counted_write(self._rep_id):
             return self._call(
                 lambda client, token: client.create_meeting(token, body, user=self.user)
             )
@@ -91,7 +98,7 @@ class ZoomSession:
         return self._call(lambda client, token: client.get_meeting(token, meeting_id))
 
     def update_meeting(self, meeting_id: str, body: dict) -> None:
-        with quota.counted_write(self.connection.user_id):
+        with quota.counted_write(self._rep_id):
             self._call(lambda client, token: client.update_meeting(token, meeting_id, body))
 
     def delete_meeting(self, meeting_id: str) -> bool:
