@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ZoomConnection
+from .models import ZoomConnection, ZoomDataErasure
 
 
 @admin.register(ZoomConnection)
@@ -19,6 +19,7 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
         "zoom_email",
         "zoom_user_type",
         "zoom_timezone",
+        "passcode_rules",
         "access_token_expires_at",
         "scopes",
         "token_generation",
@@ -44,4 +45,22 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ZoomDataErasure)
+class ZoomDataErasureAdmin(admin.ModelAdmin):
+    """The record of each erasure after a rep removed the app in Zoom: evidence, never edited."""
+
+    list_display = ("rep", "erased_at", "retained", "records_erased", "payloads_erased")
+    list_filter = ("retained",)
+    search_fields = ("rep__email",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -14,7 +14,11 @@ from django.db import models
 class ReconnectReason(models.TextChoices):
     """Why a connection stopped working and only the rep reconnecting can fix it."""
 
-    INVALID_GRANT = "invalid_grant", "Zoom no longer accepts this connection's authorization"
+    INVALID_GRANT = (
+        "invalid_grant",
+        "Zoom no longer accepts this connection's authorization (it was revoked or expired, or "
+        "the app's Zoom permissions changed): reconnect Zoom to authorize it again",
+    )
     USER_GONE = "user_gone", "The Zoom user no longer exists"
     APPROVAL_WITHDRAWN = "approval_withdrawn", "Your Zoom admin withdrew the app's approval"
     AUTHORIZED_ELSEWHERE = (
@@ -22,6 +26,15 @@ class ReconnectReason(models.TextChoices):
         "This Zoom user authorized the app again somewhere else",
     )
     MISSING_SCOPES = "missing_scopes", "The connection lacks permissions the app needs"
+    SCOPES_CHANGED = (
+        "scopes_changed",
+        "The app's Zoom permissions changed since you connected: reconnect Zoom to approve them",
+    )
+    REAUTHORIZE = "reauthorize", "Zoom asks you to authorize the app again"
+    REFRESH_REFUSED = (
+        "refresh_refused",
+        "Zoom refused to renew this connection's authorization: reconnect Zoom",
+    )
 
 
 class ZoomError(Exception):
@@ -51,7 +64,7 @@ class ZoomNeedsReconnect(ZoomError):
 
 
 class ZoomMissingScopes(ZoomNeedsReconnect):
-    """The token lacks scopes the call needs (code 4711)."""
+    """The token lacks scopes the call needs (code 4711, or 4700 in Zoom's error table)."""
 
     def __init__(self, message: str = "", *, missing: frozenset[str] = frozenset(), **kwargs):
         super().__init__(ReconnectReason.MISSING_SCOPES, message, **kwargs)
@@ -85,6 +98,23 @@ class ZoomValidationError(ZoomError):
 
 class ZoomCannotHost(ZoomError):
     """The Zoom user may not host meetings (code 3161)."""
+
+
+class ZoomMeetingLocked(ZoomError):
+    """Zoom refused to change or delete the meeting in its current state (PATCH/DELETE answered
+    400 with 3002, 3007 or 3003): the connection is fine, the meeting is not ours to change now."""
+
+
+class ZoomMeetingInProgress(ZoomMeetingLocked):
+    """The meeting is running (code 3002): it can be changed once it ends."""
+
+
+class ZoomMeetingEnded(ZoomMeetingLocked):
+    """The meeting has ended (code 3007): it cannot be changed or deleted any more."""
+
+
+class ZoomNotMeetingHost(ZoomMeetingLocked):
+    """The meeting belongs to another Zoom user than this connection's (code 3003)."""
 
 
 class ZoomOAuthError(ZoomError):

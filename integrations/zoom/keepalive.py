@@ -4,9 +4,9 @@ Zoom documents no refresh-token lifetime (reports range from 90 days to 15 years
 refresh token on every refresh, so a rep who books nothing for months could find their connection
 dead the moment a guest books. Every hour (Celery beat) the connections unused for
 ZOOM_KEEPALIVE_IDLE_HOURS are each checked by a task: tokens that old are refreshed (a new refresh
-token, with a new lifetime) and Zoom is asked `GET /users/me`, because an admin's withdrawal (4738)
+token, with a new lifetime) and Zoom is asked `GET /users/me/settings`, because an admin's withdrawal (4738)
 shows on API calls and a deleted user (4735) or a newer authorization (4741) on the refresh it
-forces. A broken connection is marked by `tokens.with_zoom`, which tells the rep
+forces; the same call refreshes the host's passcode rules. A broken connection is marked by `tokens.with_zoom`, which tells the rep
 (`lifecycle.connection_broke`). Connections still broken are reminded once a day.
 """
 
@@ -113,8 +113,10 @@ def keep_connection_alive(connection_id: int) -> str:
     try:
         if _tokens_age(connection) >= keepalive_idle():
             refresh_connection(connection)
-        # Only an API call shows an admin's withdrawal of the app's approval (4738).
-        with_zoom(connection, lambda client, token: client.get_me(token))
+        # Only an API call shows an admin's withdrawal of the app's approval (4738). The settings
+        # call also keeps the host's passcode rules current (an admin may tighten them any day).
+        zoom_settings = with_zoom(connection, lambda client, token: client.get_user_settings(token))
+        connection.store_passcode_rules(zoom_settings)
     except ZoomNeedsReconnect:
         return Health.BROKEN
     except ZoomNotConnected:

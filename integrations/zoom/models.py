@@ -9,6 +9,36 @@ from .errors import ReconnectReason
 from .fields import StrictEncryptedTextField
 from .scopes import missing_capabilities, parse_scopes
 
+PASSCODE_RULE_FIELDS = (
+    "length",
+    "have_letter",
+    "have_number",
+    "have_special_character",
+    "only_allow_numeric",
+    "have_upper_and_lower_characters",
+    "consecutive_characters_length",
+)
+
+
+def passcode_rules_of(zoom_settings: dict) -> dict:
+    """The passcode rules in a GET /users/{id}/settings answer, with only the fields we know and
+    values of the right type. https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}/settings
+    """
+    schedule = zoom_settings.get("schedule_meeting") if isinstance(zoom_settings, dict) else None
+    raw = (schedule or {}).get("meeting_password_requirement")
+    if not isinstance(raw, dict):
+        return {}
+    rules = {}
+    for name in PASSCODE_RULE_FIELDS:
+        value = raw.get(name)
+        if name in ("length", "consecutive_characters_length"):
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                rules[name] = value
+        elif isinstance(value, bool):
+            rules[name] = value
+    return rules
+
+
 # Zoom ends a Basic (free) user's meetings after 40 minutes.
 BASIC_MEETING_LIMIT_MINUTES = 40
 # How long after a Connect click with no return we still offer the "admin approval" explanation.
@@ -44,6 +74,9 @@ class ZoomConnection(models.Model):
         choices=UserType.choices, null=True, blank=True
     )
     zoom_timezone = models.CharField(max_length=64, blank=True)
+    # The host's passcode rules (`schedule_meeting.meeting_password_requirement` of
+    # GET /users/me/settings), read at connect and by the keep-alive; {} until read.
+    passcode_rules = models.JSONField(default=dict, blank=True)
 
     access_token = StrictEncryptedTextField(blank=True, default="")
     refresh_token = StrictEncryptedTextField(blank=True, default="")
@@ -139,9 +172,11 @@ class ZoomConnection(models.Model):
             self.connect_started_at = None
             self.save(update_fields=["connect_started_at", "updated_at"])
 
-    def store_connection(self, grant, profile: dict) -> None:
-        """A completed connect or reconnect: new tokens, the Zoom identity, healthy again."""
+    def store_connection(self, grant, profile: dict, settings_: dict | None = None) -> None:
+        """A completed connect or reconnect: new tokens, the Zoom identity (and the user's Zoom
+        settings we use), healthy again."""
         now = timezone.now()
+        self.passcode_rules = passcode_rules_of(settings_ or {})
         self.status = self.Status.CONNECTED
         self.zoom_user_id = str(profile["id"])
         self.zoom_account_id = str(profile.get("account_id", ""))
@@ -174,6 +209,12 @@ class ZoomConnection(models.Model):
                 "updated_at",
             ]
         )
+
+    def store_passcode_rules(self, zoom_settings: dict) -> None:
+        rules = passcode_rules_of(zoom_settings)
+        if rules != self.passcode_rules:
+            self.passcode_rules = rules
+            ZoomConnection.objects.filter(pk=self.pk).update(passcode_rules=rules)
 
     def _store_grant(self, grant) -> None:
         self.access_token = grant.access_token
@@ -222,6 +263,7 @@ class ZoomConnection(models.Model):
         self.zoom_email = ""
         self.zoom_user_type = None
         self.zoom_timezone = ""
+        self.passcode_rules = {}
         self.access_token = ""
         self.refresh_token = ""
         self.access_token_expires_at = None
@@ -286,3 +328,26 @@ class ZoomWebhookEvent(models.Model):
         self.processed_at = timezone.now()
         self.payload = {}
         self.save(update_fields=["outcome", "note", "processed_at", "payload"])
+
+
+class ZoomDataErasure(models.Model):
+    """The record that a rep's Zoom data was erased after they removed the app in Zoom (Marketplace
+    data rules ask for it within 10 days; we do it when the event is processed). It holds no Zoom
+    value itself: only who, when, and how much."""
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_erasures"
+    )
+    deauthorized_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(default=timezone.now)
+    # Zoom's `user_data_retention`: true lets us keep what we hold (only the tokens went).
+    retained = models.BooleanField(default=False)
+    records_erased = models.PositiveIntegerField(default=0)
+    payloads_erased = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        kept = "kept (Zoom allowed it)" if self.retained else "erased"
+        return f"Zoom data of rep {self.rep_id} {kept} at {self.erased_at:%Y-%m-%d %H:%M}"

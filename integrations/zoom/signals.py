@@ -9,9 +9,17 @@ a rep's connect or reconnect has just committed and the connection works (the re
 `connection.user`). `previous_status` is what it was before, a `ZoomConnection.Status` value
 ("needs_reconnect" and "removed" mean work parked for the rep can resume now). Sent after the
 commit, with `send_robust`: a failing receiver is logged and never undoes the rep's reconnect.
+
+`zoom_data_erasure_due(sender=ZoomConnection, rep)`: the rep's Zoom user removed the app and Zoom
+did not allow us to keep their data (`app_deauthorized` without `user_data_retention`). Receivers
+erase every value they hold that came from Zoom for that rep (meeting ids, links, passcodes,
+dial-in numbers), keep their own records, and return how many records they changed. Sent inside
+the transaction that removes the connection: a failing receiver rolls the erasure back and the
+delivery is processed again.
 """
 
 from django.dispatch import Signal
 
 zoom_meeting_changed = Signal()
 zoom_connection_restored = Signal()
+zoom_data_erasure_due = Signal()

@@ -7,15 +7,15 @@ https://developers.zoom.us/docs/api/webhooks/
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from .models import ZoomConnection, ZoomWebhookEvent
-from .signals import zoom_meeting_changed
+from .models import ZoomConnection, ZoomDataErasure, ZoomWebhookEvent
+from .signals import zoom_data_erasure_due, zoom_meeting_changed
 from .webhooks import URL_VALIDATION_EVENT, WebhookRejected, url_validation_answer, verify
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,9 @@ def receive_webhook(*, body: bytes, timestamp: str | None, signature: str | None
         return WebhookAnswer(200, url_validation_answer(secret, event))
     if event.name not in HANDLED_EVENTS:
         raise WebhookRejected(422, f"event {event.name!r} is not handled by this app")
+    if event.name == APP_DEAUTHORIZED and event.payload.get("client_id") != settings.ZOOM_CLIENT_ID:
+        # Another app's deauthorization (or a forged one): never erase our reps' data for it.
+        raise WebhookRejected(403, "app_deauthorized for another client_id")
 
     try:
         with transaction.atomic():
@@ -79,7 +82,7 @@ def process_webhook_event(event_id: int) -> None:
         if delivery is None:
             return
         if delivery.event == APP_DEAUTHORIZED:
-            outcome, note = _apply_deauthorization(delivery.payload)
+            outcome, note = _apply_deauthorization(delivery.payload, delivery.pk)
         else:
             outcome, note = _apply_meeting_change(delivery.event, delivery.payload)
         delivery.mark_processed(outcome, note)
@@ -99,8 +102,12 @@ def sweep_pending_webhook_events() -> int:
     return len(ids)
 
 
-def _apply_deauthorization(payload: dict) -> tuple[str, str]:
-    # Zoom requires the app to delete the user's Zoom data once they remove it from Zoom.
+def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
+    """The Zoom user removed the app. Their tokens and Zoom ids go at once; unless Zoom says
+    `user_data_retention` is true, so does every other value received from Zoom for them
+    (bookings' meeting ids, links, passcodes, dial-in numbers, and stored webhook payloads), and
+    the erasure is recorded. https://developers.zoom.us/docs/distribute/published-apps/data-compliance/
+    """
     zoom_user_id = str(payload.get("user_id") or "")
     if not zoom_user_id:
         return ZoomWebhookEvent.Outcome.IGNORED, "no user_id in payload"
@@ -110,7 +117,58 @@ def _apply_deauthorization(payload: dict) -> tuple[str, str]:
     if connection is None:
         return ZoomWebhookEvent.Outcome.IGNORED, "no connection for this Zoom user"
     connection.mark_removed()
-    return ZoomWebhookEvent.Outcome.APPLIED, f"connection of rep {connection.user_id} removed"
+    erasure = ZoomDataErasure(
+        rep=connection.user,
+        deauthorized_at=_parse_time(payload.get("deauthorization_time")),
+        retained=_is_true(payload.get("user_data_retention")),
+    )
+    if not erasure.retained:
+        answers = zoom_data_erasure_due.send(sender=ZoomConnection, rep=connection.user)
+        erasure.records_erased = sum(count for _receiver, count in answers if count)
+        erasure.payloads_erased = _erase_stored_payloads(zoom_user_id, delivery_id)
+    erasure.save()
+    if erasure.retained:
+        return ZoomWebhookEvent.Outcome.APPLIED, (
+            f"connection of rep {connection.user_id} removed; Zoom allows keeping its data"
+        )
+    return ZoomWebhookEvent.Outcome.APPLIED, (
+        f"connection of rep {connection.user_id} removed; {erasure.records_erased} records and "
+        f"{erasure.payloads_erased} stored payloads erased"
+    )
+
+
+def _erase_stored_payloads(zoom_user_id: str, delivery_id: int) -> int:
+    """Payloads still waiting to be processed that name the Zoom user (processed ones are cleared
+    already). Their fingerprints stay: they hold nothing of Zoom's and keep replays refused."""
+    waiting = (
+        ZoomWebhookEvent.objects.select_for_update()
+        .filter(outcome=ZoomWebhookEvent.Outcome.PENDING)
+        .exclude(pk=delivery_id)  # the deauthorization itself is cleared once applied
+    )
+    erased = 0
+    for delivery in waiting:
+        payload = delivery.payload or {}
+        meeting = payload.get("object") if isinstance(payload.get("object"), dict) else {}
+        names = {payload.get("user_id"), payload.get("operator_id"), meeting.get("host_id")}
+        if zoom_user_id in names:
+            delivery.mark_processed(ZoomWebhookEvent.Outcome.IGNORED, "erased with its Zoom user")
+            erased += 1
+    return erased
+
+
+def _is_true(value) -> bool:
+    # Zoom sends the string "true"/"false"; a boolean is accepted too.
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _parse_time(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _apply_meeting_change(event: str, payload: dict) -> tuple[str, str]:
