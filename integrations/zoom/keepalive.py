@@ -4,10 +4,11 @@ Zoom documents no refresh-token lifetime (reports range from 90 days to 15 years
 refresh token on every refresh, so a rep who books nothing for months could find their connection
 dead the moment a guest books. Every hour (Celery beat) the connections unused for
 ZOOM_KEEPALIVE_IDLE_HOURS are each checked by a task: tokens that old are refreshed (a new refresh
-token, with a new lifetime) and Zoom is asked `GET /users/me/settings`, because an admin's withdrawal (4738)
-shows on API calls and a deleted user (4735) or a newer authorization (4741) on the refresh it
-forces; the same call refreshes the host's passcode rules. A broken connection is marked by `tokens.with_zoom`, which tells the rep
-(`lifecycle.connection_broke`). Connections still broken are reminded once a day.
+token, with a new lifetime) and Zoom is asked `GET /users/me/settings`, because an admin's
+withdrawal (4738) shows on API calls and a deleted user (4735) or a newer authorization (4741) on
+the refresh it forces; the same answer keeps the host's passcode rules current. A broken connection
+is marked by `tokens.with_zoom`, which tells the rep (`lifecycle.connection_broke`). Connections
+still broken are reminded once a day.
 """
 
 import logging

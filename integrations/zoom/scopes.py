@@ -51,7 +51,9 @@ CAPABILITIES = (
     ),
     # Zoom's reference names only `meeting:read` for the two reads: `meeting:write` is not
     # documented to allow them, so the classic listing asks for `meeting:read` too.
-    Capability("Read a meeting", "GET /meetings/{meetingId}", "meeting:read", "meeting:read:meeting"),
+    Capability(
+        "Read a meeting", "GET /meetings/{meetingId}", "meeting:read", "meeting:read:meeting"
+    ),
     Capability(
         "List your meetings (to find one a lost answer left unrecorded)",
         "GET /users/{userId}/meetings",
