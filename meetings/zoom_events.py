@@ -5,6 +5,8 @@
   reschedules or recreates the link. It is never silently copied into the booking.
 - A rep's Zoom connection works again: bookings parked for the reconnect go back in line now,
   rather than at the sweeper's next run.
+- A rep's Zoom user removed the app and Zoom did not let us keep their data: every booking keeps
+  its guest, time and status, and loses every value that came from Zoom.
 """
 
 import logging
@@ -13,8 +15,13 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.dispatch import receiver
 
-from integrations.zoom.signals import zoom_connection_restored, zoom_meeting_changed
+from integrations.zoom.signals import (
+    zoom_connection_restored,
+    zoom_data_erasure_due,
+    zoom_meeting_changed,
+)
 
+from . import zoom_meetings
 from .models import Booking, LinkState
 from .services.zoom_links import resume_parked_links
 
@@ -57,6 +64,35 @@ def resume_after_reconnect(sender, *, connection, previous_status: str, **kwargs
     return resumed
 
 
+ERASED_MESSAGE = (
+    "Zoom was removed from your Zoom account, so this booking's Zoom details were deleted. "
+    "Reconnect Zoom and a new link is created automatically."
+)
+
+
+@receiver(zoom_data_erasure_due, dispatch_uid="meetings.erase_zoom_data")
+def erase_zoom_data(sender, *, rep, **kwargs) -> int:
+    """Erases every Zoom value of the rep's bookings; returns how many bookings held some."""
+    erased = 0
+    holding = (
+        Booking.objects.select_for_update()
+        .filter(rep=rep)
+        .exclude(zoom_meeting_id="", zoom_join_url="", zoom_passcode="", zoom_phone_passcode="")
+    )
+    for booking in holding:
+        booking.erase_zoom_data(ERASED_MESSAGE)
+        booking.save()
+        erased += 1
+    # Bookings without a meeting yet stop trying: the connection is gone until a reconnect.
+    waiting = Booking.objects.select_for_update().filter(
+        rep=rep, link_state__in=(LinkState.PENDING, LinkState.REMOVING)
+    )
+    for booking in waiting:
+        booking.erase_zoom_data(ERASED_MESSAGE)
+        booking.save()
+    return erased
+
+
 def _describe_update(booking: Booking, details: dict) -> str:
     changes = []
     start = _parse_zoom_time(details.get("start_time"))
@@ -65,7 +101,9 @@ def _describe_update(booking: Booking, details: dict) -> str:
     duration = details.get("duration")
     if isinstance(duration, int) and duration != booking.duration_minutes:
         changes.append(f"duration set to {duration} minutes")
-    if "topic" in details and not changes:
+    # Our own PATCH re-renders the title (which may name the time), and Zoom can echo it back as
+    # meeting.updated: only a topic other than ours is the host's change.
+    if "topic" in details and details["topic"] != zoom_meetings.topic(booking) and not changes:
         changes.append("topic changed")
     if not changes:
         return ""

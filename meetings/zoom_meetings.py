@@ -5,11 +5,10 @@ the Zoom client (URLs, typed errors); this module only knows what a booking mean
 https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings
 """
 
-import secrets
-import string
 from dataclasses import dataclass
 from datetime import UTC
 
+from integrations.zoom import passcodes
 from integrations.zoom.errors import ZoomMeetingNotFound
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tokens import with_zoom
@@ -20,10 +19,6 @@ from .models import AutoRecording, Booking, MeetingType
 TOPIC_LIMIT = 200
 AGENDA_LIMIT = 2000
 SCHEDULED_MEETING = 2
-# Zoom passcodes: at most 10 characters of [A-Za-z0-9@-_*]. Letters and digits satisfy every
-# account complexity rule we know of ("must contain letters and numbers").
-PASSCODE_LENGTH = 10
-_PASSCODE_ALPHABET = string.ascii_letters + string.digits
 REFERENCE_PREFIX = "Booking reference: "
 
 
@@ -35,13 +30,18 @@ class ZoomMeeting:
     join_url: str
     passcode: str
     dial_in: list[dict]
+    # Zoom's numeric `pstn_password`: what phone participants key in.
+    phone_passcode: str = ""
 
 
-def generate_passcode() -> str:
-    while True:
-        code = "".join(secrets.choice(_PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
-        if any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
-            return code
+def passcode_fields(connection: ZoomConnection) -> dict:
+    """A passcode meeting the host's rules as last read from Zoom, or, when they are unknown
+    (or no passcode can meet them), Zoom's own: `default_password: true` asks Zoom to generate
+    one that meets the account's rules. See integrations/zoom/passcodes.py."""
+    code = passcodes.generate(connection.passcode_rules) if connection.passcode_rules else None
+    if code is None:
+        return {"default_password": True}
+    return {"password": code}
 
 
 def utc_start_time(booking: Booking) -> str:
@@ -89,10 +89,12 @@ def create_body(booking: Booking, connection: ZoomConnection) -> dict:
     return {
         **_schedule(booking, connection),
         "type": SCHEDULED_MEETING,
-        "password": generate_passcode(),
+        **passcode_fields(connection),
         "settings": {
             "waiting_room": meeting_type.zoom_waiting_room,
-            "join_before_host": meeting_type.zoom_join_before_host,
+            # Zoom ignores join-before-host while the waiting room is on; never ask for both.
+            "join_before_host": meeting_type.zoom_join_before_host
+            and not meeting_type.zoom_waiting_room,
             "auto_recording": meeting_type.zoom_auto_recording,
         },
     }
@@ -110,6 +112,7 @@ def parse_meeting(data: dict) -> ZoomMeeting:
         join_url=str(data.get("join_url") or ""),
         passcode=str(data.get("password") or ""),
         dial_in=dial_in,
+        phone_passcode=str(data.get("pstn_password") or ""),
     )
 
 

@@ -18,9 +18,13 @@ from django.utils import timezone
 from integrations.zoom.errors import (
     ZoomCannotHost,
     ZoomError,
+    ZoomMeetingEnded,
+    ZoomMeetingInProgress,
+    ZoomMeetingLocked,
     ZoomMeetingNotFound,
     ZoomNeedsReconnect,
     ZoomNotConnected,
+    ZoomNotMeetingHost,
     ZoomRateLimited,
     ZoomTokenExpired,
     ZoomUnavailable,
@@ -39,6 +43,12 @@ BACKOFF_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 8
 
 RECONNECT_MESSAGE = "Zoom is not connected: reconnect Zoom and the link is created automatically."
+# Zoom refuses to change or delete a meeting while it runs (3002); we look again this much later.
+IN_PROGRESS_RETRY = timedelta(minutes=15)
+NOT_HOST_NOTE = (
+    "The earlier Zoom meeting belongs to another Zoom user than the one connected now, so Zoom "
+    "refused to {action} it (error 3003). {outcome} Remove the old meeting in that Zoom account."
+)
 
 
 @dataclass(frozen=True)
@@ -102,13 +112,23 @@ def _populate(booking: Booking) -> Outcome:
     connection = selectors.zoom_connection_of(booking.rep)
     if connection is None or not connection.is_usable:
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
+    note = ""
     try:
         if booking.zoom_meeting_id:
             try:
                 meeting = zoom_meetings.update(booking, connection)
-            except ZoomMeetingNotFound:
-                # Deleted or expired in Zoom: a new meeting, whose new link goes out in the invite.
-                logger.info("Zoom meeting of booking %s is gone; creating a new one", booking.pk)
+            except (ZoomMeetingNotFound, ZoomMeetingEnded, ZoomNotMeetingHost) as exc:
+                # Deleted or expired in Zoom, already held, or another Zoom user's: the booking
+                # gets a new meeting, whose new link goes out in the invite.
+                logger.info(
+                    "Zoom meeting of booking %s cannot be moved (%s); creating a new one",
+                    booking.pk,
+                    type(exc).__name__,
+                )
+                if isinstance(exc, ZoomNotMeetingHost):
+                    note = NOT_HOST_NOTE.format(
+                        action="move", outcome="A new meeting was created for the booking."
+                    )
                 meeting = adoption.adopt_or_create(
                     booking, connection, gone_id=booking.zoom_meeting_id
                 )
@@ -117,7 +137,7 @@ def _populate(booking: Booking) -> Outcome:
             meeting = adoption.adopt_or_create(booking, connection)
     except ZoomError as exc:
         return _record_failure(booking, exc)
-    return _record_meeting(booking, meeting, connection)
+    return _record_meeting(booking, meeting, connection, note=note)
 
 
 def _remove(booking: Booking) -> Outcome:
@@ -129,7 +149,13 @@ def _remove(booking: Booking) -> Outcome:
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
     try:
         if booking.zoom_meeting_id:
-            zoom_meetings.delete(booking.zoom_meeting_id, connection)
+            try:
+                zoom_meetings.delete(booking.zoom_meeting_id, connection)
+            except ZoomMeetingEnded:
+                pass  # over already: nobody can join it, and Zoom keeps it as a past meeting
+            except ZoomNotMeetingHost:
+                note = NOT_HOST_NOTE.format(action="delete", outcome="It may still be joinable.")
+                return _record(booking, lambda b: _removed_with_note(b, note))
         else:
             # Cancelled while a worker held the booking: that worker died with a create in
             # flight (a live one records its meeting and finds the booking cancelled), so a
@@ -140,7 +166,12 @@ def _remove(booking: Booking) -> Outcome:
     return _record(booking, lambda b: b.mark_zoom_removed())
 
 
-def _record_meeting(booking: Booking, meeting, connection) -> Outcome:
+def _removed_with_note(booking: Booking, note: str) -> None:
+    booking.mark_zoom_removed()
+    booking.record_zoom_change(note)
+
+
+def _record_meeting(booking: Booking, meeting, connection, *, note: str = "") -> Outcome:
     """Store the meeting; if the booking changed while Zoom answered, go round again."""
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -150,6 +181,9 @@ def _record_meeting(booking: Booking, meeting, connection) -> Outcome:
         duplicate = bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
         if not duplicate:
             _store(current, booking, meeting)
+            if note:
+                current.record_zoom_change(note)
+                current.save(update_fields=["zoom_changed_at", "zoom_change_note", "updated_at"])
     if duplicate:
         logger.warning(
             "Booking %s already has Zoom meeting %s; deleting duplicate %s",
@@ -196,6 +230,14 @@ def _record_failure(booking: Booking, exc: ZoomError) -> Outcome:
         else:
             error = "Zoom asked us to slow down; trying again shortly."
         return _record(booking, lambda b: b.mark_link_retry(error, exc.retry_at), exc.retry_at)
+    if isinstance(exc, ZoomMeetingInProgress):
+        # Not a failure: Zoom will take the change (or the deletion) once the meeting ends.
+        retry_at = timezone.now() + IN_PROGRESS_RETRY
+        error = (
+            "The Zoom meeting is in progress, so Zoom will not change or delete it now; "
+            "trying again after it ends."
+        )
+        return _record(booking, lambda b: b.mark_link_retry(error, retry_at), retry_at)
     if isinstance(exc, ZoomUnavailable | ZoomTokenExpired):
         if booking.link_attempts >= MAX_ATTEMPTS:
             reason = f"Zoom kept failing after {booking.link_attempts} attempts: {exc}"
@@ -212,6 +254,8 @@ def _record_failure(booking: Booking, exc: ZoomError) -> Outcome:
         reason = f"Zoom refused the meeting: {exc}" + (f" ({details})" if details else "")
     elif isinstance(exc, ZoomCannotHost):
         reason = "This Zoom user may not host meetings (Zoom error 3161)."
+    elif isinstance(exc, ZoomMeetingLocked):
+        reason = f"Zoom refused to change the meeting in its current state: {exc}"
     else:
         reason = f"Zoom refused the request: {exc}"
     return _record(booking, lambda b: b.mark_link_failed(reason))
