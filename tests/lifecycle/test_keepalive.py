@@ -25,8 +25,9 @@ def run_keepalive(django_capture_on_commit_callbacks) -> None:
         keep_zoom_connections_alive.delay()
 
 
-def profile_calls(sandbox) -> list[dict]:
-    return sandbox.calls("/v2/users/me")
+def settings_calls(sandbox) -> list[dict]:
+    """Connecting reads the rep's Zoom settings (passcode rules); so does every check."""
+    return sandbox.calls("/v2/users/me/settings")
 
 
 def test_an_idle_connection_gets_new_tokens_and_is_checked_with_zoom(
@@ -44,9 +45,25 @@ def test_an_idle_connection_gets_new_tokens_and_is_checked_with_zoom(
     assert timezone.now() - zoom.last_refreshed_at < timedelta(minutes=1)
     assert timezone.now() - zoom.last_success_at < timedelta(minutes=1)
     assert sandbox.token_stats(ZOOM_EMAIL)["refresh_count"] == 1
-    assert [call["status"] for call in profile_calls(sandbox)] == [200, 200]  # connect, check
+    assert [call["status"] for call in settings_calls(sandbox)] == [200, 200]  # connect, check
     assert zoom not in connections_due_for_keepalive()
     assert mail.outbox == []
+
+
+def test_the_keepalive_keeps_the_hosts_passcode_rules_current(
+    sandbox, django_capture_on_commit_callbacks
+):
+    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    sandbox.set_user_settings(
+        ZOOM_EMAIL,
+        schedule_meeting={"meeting_password_requirement": {"only_allow_numeric": True}},
+    )
+    steps.make_idle(zoom)
+
+    run_keepalive(django_capture_on_commit_callbacks)
+
+    zoom.refresh_from_db()
+    assert zoom.passcode_rules["only_allow_numeric"] is True
 
 
 def test_a_healthy_recently_used_connection_is_left_alone(
@@ -115,17 +132,17 @@ def test_a_check_whose_token_zoom_rejects_refreshes_once_and_retries_once(sandbo
 
     assert check_zoom_connection.delay(zoom.pk).get() == Health.HEALTHY
 
-    assert [call["status"] for call in profile_calls(sandbox)] == [200, 401, 200]
+    assert [call["status"] for call in settings_calls(sandbox)] == [200, 401, 200]
     assert len(connect_steps.token_calls(sandbox, "refresh_token")) == 1
 
 
 def test_a_check_that_zoom_keeps_answering_124_stops_after_one_refresh_and_one_retry(sandbox):
     zoom = steps.connect(sandbox, ZOOM_EMAIL)
-    sandbox.fail_next("/v2/users/me", status=401, body=TOKEN_124, count=10)
+    sandbox.fail_next("/v2/users/me/settings", status=401, body=TOKEN_124, count=10)
 
     assert check_zoom_connection.delay(zoom.pk).get() == Health.UNAVAILABLE
 
-    assert [call["status"] for call in profile_calls(sandbox)] == [200, 401, 401]
+    assert [call["status"] for call in settings_calls(sandbox)] == [200, 401, 401]
     assert len(connect_steps.token_calls(sandbox, "refresh_token")) == 1
     zoom.refresh_from_db()
     assert zoom.status == ZoomConnection.Status.CONNECTED

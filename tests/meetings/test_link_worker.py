@@ -58,6 +58,7 @@ def worker_mail(tmp_path, celery_workers):
     return tmp_path
 
 
+@pytest.mark.both_scope_families
 def test_a_booking_gets_one_zoom_meeting_its_links_and_invites(sandbox, worker_mail):
     rep = connected_rep(sandbox)
     meeting_type = MeetingTypeFactory(
@@ -99,11 +100,17 @@ def test_the_task_run_again_creates_no_second_meeting(sandbox, worker_mail):
     assert len(sandbox.meetings(host_email=ZOOM_EMAIL)) == 1
 
 
+@pytest.mark.both_scope_families
 def test_zoom_follows_a_reschedule_and_a_cancel(sandbox, worker_mail):
     rep = connected_rep(sandbox)
     booking = book_meeting(MeetingTypeFactory(rep=rep), start_at=next_slot(), **GUEST)
     wait_until(lambda: link_state(booking) == LinkState.READY, message="the link")
     (created,) = sandbox.meetings(host_email=ZOOM_EMAIL)
+    # The first invites go out before the booking moves (else only the moved version is mailed).
+    wait_until(
+        lambda: InviteDelivery.objects.filter(booking=booking, sequence=0).count() == 2,
+        message="the first invites",
+    )
 
     new_start = next_slot(days=4, hour=14)
     reschedule_booking(booking, start_at=new_start)
@@ -114,6 +121,10 @@ def test_zoom_follows_a_reschedule_and_a_cancel(sandbox, worker_mail):
     wait_until(lambda: link_state(booking) == LinkState.READY, message="the link again")
     (moved,) = sandbox.meetings(host_email=ZOOM_EMAIL)
     assert moved["id"] == created["id"]
+    wait_until(
+        lambda: InviteDelivery.objects.filter(booking=booking, method="REQUEST").count() == 4,
+        message="the updated invites",
+    )
 
     cancel_booking(booking, by=Booking.Actor.GUEST)
     wait_until(lambda: link_state(booking) == LinkState.REMOVED, message="the removal")
