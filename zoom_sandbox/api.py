@@ -129,6 +129,9 @@ def zoom_api(view):
 
 
 def _target_user(token: AccessToken, value: str, allowed: tuple[str, ...]) -> ZoomUser:
+    """`{userId}` is "me", a user id or an email address ("User ID or email address", Zoom's
+    `GET /users/{userId}`). Users of other accounts do not exist for the token: 1001 "User {email}
+    not exist or not belong to this account" (Zoom's error table for the meeting endpoints)."""
     me = token.grant.user
     if value == "me":
         _require(token, allowed)
@@ -145,24 +148,34 @@ def _target_user(token: AccessToken, value: str, allowed: tuple[str, ...]) -> Zo
 
 
 def _owned_meeting(token: AccessToken, meeting_id, allowed: tuple[str, ...], *, change=None):
-    """The meeting, if this token may reach it. `change` ("update" or "delete") adds the refusals
-    Zoom's Update and Delete a meeting references list for those calls: 400 code 3003 "You are not
-    the meeting host." for another user's meeting, 3002 while it is in progress and 3007 once it
-    has ended. https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
+    """The token's own meetings need the user-level scope (or its admin form); a colleague's
+    meeting needs the admin scope, and another account's meeting does not exist (3001).
+
+    `change` ("update" or "delete") adds the refusals Zoom's Update and Delete a meeting
+    references list for those calls: 400 code 3003 "You are not the meeting host." for a
+    colleague's meeting without the admin scope, 3002 while it is in progress and 3007 once it has
+    ended. https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
     """
-    _require(token, allowed)
-    meeting = meetings.get(meeting_id)
     me = token.grant.user
-    if meeting.host_id != me.pk:
-        granted_admin = token.grant.scope_set.intersection(
-            s for s in allowed if s.endswith(":admin")
-        )
-        same_account = meeting.host.account_id == me.account_id
-        if not (same_account and granted_admin):
-            if change is None:
-                # Reading: Zoom does not show another user's meeting to a user-level app.
-                raise meetings.MeetingNotFound(meeting_id)
-            raise ApiError(400, 3003, "You are not the meeting host.")
+    try:
+        meeting = meetings.get(meeting_id)
+    except meetings.MeetingNotFound:
+        _require(token, allowed)
+        raise
+    if meeting.host_id == me.pk:
+        _require(token, allowed)
+    elif meeting.host.account_id != me.account_id:
+        _require(token, allowed)
+        raise meetings.MeetingNotFound(meeting_id)
+    elif change is not None and not token.grant.scope_set.intersection(
+        s for s in allowed if s.endswith(":admin")
+    ):
+        # Allowed to change meetings, just not this colleague's.
+        if not token.grant.scope_set.intersection(s for s in allowed if not s.endswith(":admin")):
+            _require(token, allowed, admin=True)
+        raise ApiError(400, 3003, "You are not the meeting host.")
+    else:
+        _require(token, allowed, admin=True)
     if change is not None and meeting.status == "started":
         raise ApiError(
             400, 3002, f"Sorry, you cannot {change} this meeting since it is in progress."
@@ -205,7 +218,7 @@ def user_detail(request, token, user):
             "pic_url": "",
             "language": "en-US",
             "phone_number": "",
-            "status": "active",
+            "status": target.status,
             "role_id": "0" if target.is_admin else "2",
             "account_id": target.account.account_id,
             "account_number": abs(hash(target.account.account_id)) % 10**10,
@@ -227,7 +240,9 @@ def user_settings(request, token, user):
 def user_meetings(request, token, user):
     if request.method == "POST":
         host = _target_user(token, user, MEETING_CREATE)
-        if host.hosting_disabled:
+        # Zoom documents nothing for scheduling as a deactivated user (who has no license and
+        # may not sign in): the stricter choice is to refuse it like a user who may not host.
+        if host.hosting_disabled or host.status != ZoomUser.ACTIVE:
             raise ApiError(
                 400,
                 3161,

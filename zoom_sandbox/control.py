@@ -42,6 +42,7 @@ def control(methods):
                     raise ControlError("Send a JSON object.")
                 return JsonResponse(view(request, data, *args, **kwargs), safe=False)
             except ValueError as exc:
+                # Also RegistrationError and DirectoryError: bad input, a clear answer.
                 return JsonResponse({"error": str(exc)}, status=400)
             except ControlError as exc:
                 return JsonResponse({"error": exc.message}, status=exc.status)
@@ -65,9 +66,7 @@ def _user(email: str) -> ZoomUser:
 def _app(data: dict) -> App:
     client_id = data.get("client_id")
     app = (
-        App.objects.filter(client_id=client_id).first()
-        if client_id
-        else (App.objects.order_by("-id").first())
+        App.objects.filter(client_id=client_id).first() if client_id else registration.default_app()
     )
     if app is None:
         raise ControlError("No app is registered", 404)
@@ -117,6 +116,7 @@ def register_app(request, data):
         webhook_secret_token=data.get("webhook_secret_token", ""),
         name=data.get("name"),
         scopes=data.get("scopes"),
+        management=data.get("management"),
     )
     return registration.as_dict(app)
 
@@ -323,6 +323,12 @@ def uninstall(request, data, email):
     return webhooks.as_dict(
         webhooks.uninstall(_user(email), _app(data), user_data_retention=retention)
     )
+
+
+@control(["POST"])
+def user_status(request, data, email):
+    """Zoom's `PUT /users/{userId}/status` as an admin would do it."""
+    return users.user_as_dict(users.set_status(_user(email), data.get("action", "")))
 
 
 @control(["POST"])

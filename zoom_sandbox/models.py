@@ -6,7 +6,15 @@ from django.utils.timezone import now
 
 
 class App(models.Model):
-    """A Marketplace app as the demo or a test registers it (client id, redirect URIs, webhook)."""
+    """A Marketplace app as the demo or a test registers it (client id, redirect URIs, webhook).
+
+    Zoom's apps are either user-managed (each user adds it for themselves) or admin-managed (an
+    account admin adds it once for the whole account, with `:admin` scopes only: "there's no app
+    type that combines both"). https://developers.zoom.us/docs/build-flow/basic-info/app-mgmt/
+    """
+
+    USER_MANAGED, ADMIN_MANAGED = "user", "admin"
+    MANAGEMENT = [(USER_MANAGED, "User-managed"), (ADMIN_MANAGED, "Admin-managed")]
 
     client_id = models.CharField(max_length=100, unique=True)
     client_secret = models.CharField(max_length=200)
@@ -17,10 +25,15 @@ class App(models.Model):
     # What the listing asks for, space-separated; empty means the listing of the `scope_family`
     # knob's family (granular by default). The `granted_scopes` knob can grant something else.
     scopes = models.CharField(max_length=1000, blank=True, default="")
+    management = models.CharField(max_length=10, choices=MANAGEMENT, default=USER_MANAGED)
     created_at = models.DateTimeField(default=now)
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_admin_managed(self) -> bool:
+        return self.management == self.ADMIN_MANAGED
 
 
 class Account(models.Model):
@@ -37,6 +50,10 @@ class Account(models.Model):
 class ZoomUser(models.Model):
     BASIC, LICENSED = 1, 2
     TYPES = [(BASIC, "Basic"), (LICENSED, "Licensed")]
+    # `status` of `GET /users/{userId}`: an admin deactivates a user with
+    # `PUT /users/{userId}/status {"action": "deactivate"}`; "pending" users have not accepted yet.
+    ACTIVE, INACTIVE, PENDING = "active", "inactive", "pending"
+    STATUSES = [(ACTIVE, "Active"), (INACTIVE, "Deactivated"), (PENDING, "Pending")]
 
     user_id = models.CharField(max_length=32, unique=True)
     email = models.EmailField(unique=True)
@@ -49,6 +66,7 @@ class ZoomUser(models.Model):
     is_admin = models.BooleanField(default=False)
     # When set, the user may not host meetings (Zoom error 3161).
     hosting_disabled = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=STATUSES, default=ACTIVE)
     # Overrides deep-merged over the default settings of `GET /users/{id}/settings`.
     settings = models.JSONField(default=dict)
     # Deleted users keep their row so their old tokens fail with 4735, as Zoom's do.

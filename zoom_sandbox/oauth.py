@@ -72,6 +72,18 @@ def authorize(request):
     except AuthorizeRequestError as exc:
         return render(request, "zoom_sandbox/oauth_error.html", {"message": str(exc)}, status=400)
     user = signed_in_user(request)
+    if user is not None and app.is_admin_managed and not user.is_admin:
+        # "Admin-managed apps: Admins must add these apps" and "account-level apps must be
+        # authorized by a user with the corresponding account-level permissions"
+        # (https://developers.zoom.us/docs/build-flow/basic-info/app-mgmt/,
+        # https://developers.zoom.us/docs/integrations/end-user-auth/). Zoom documents no
+        # redirect for a member who tries: the stricter choice is an error page and no redirect.
+        return render(
+            request,
+            "zoom_sandbox/oauth_error.html",
+            {"message": f"Only an account admin can add {app.name} (admin-managed app)."},
+            status=403,
+        )
     if user is None:
         return render(
             request,

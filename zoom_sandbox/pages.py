@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import knobs, listing, meetings, oauth, tokens, users, webhooks
+from . import knobs, listing, meetings, oauth, registration, tokens, users, webhooks
 from .models import (
     Account,
     App,
@@ -26,7 +26,7 @@ def sandbox_context(request):
 
 
 def _current_app() -> App | None:
-    return App.objects.order_by("-id").first()
+    return registration.default_app()
 
 
 def home(request):
@@ -92,7 +92,10 @@ def remove_app(request, client_id):
     app = App.objects.filter(client_id=client_id).first()
     if user is None or app is None:
         raise Http404("Sign in first.")
-    delivery = webhooks.uninstall(user, app)
+    try:
+        delivery = webhooks.uninstall(user, app)
+    except webhooks.UninstallRefused as exc:
+        return render(request, "zoom_sandbox/oauth_error.html", {"message": str(exc)}, status=403)
     return render(request, "zoom_sandbox/removed.html", {"app": app, "delivery": delivery})
 
 

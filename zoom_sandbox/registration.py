@@ -6,6 +6,10 @@ import os
 from .models import App
 
 
+class RegistrationError(ValueError):
+    pass
+
+
 def register_app(
     *,
     client_id: str,
@@ -15,7 +19,18 @@ def register_app(
     webhook_secret_token: str = "",
     name: str | None = None,
     scopes: str | None = None,
+    management: str | None = None,
 ) -> App:
+    """Registers (or updates) an app. An admin-managed app lists only `:admin` scopes: Zoom has
+    "no app type that combines both" (https://developers.zoom.us/docs/build-flow/basic-info/app-mgmt/).
+    """
+    management = management or App.USER_MANAGED
+    if management not in (App.USER_MANAGED, App.ADMIN_MANAGED):
+        raise RegistrationError("management must be 'user' or 'admin'.")
+    if management == App.ADMIN_MANAGED:
+        listed = (scopes or "").split()
+        if not listed or any(not scope.endswith(":admin") for scope in listed):
+            raise RegistrationError("An admin-managed app lists only ':admin' scopes.")
     app, _ = App.objects.get_or_create(
         client_id=client_id, defaults={"client_secret": client_secret}
     )
@@ -27,6 +42,7 @@ def register_app(
         app.name = name
     if scopes:
         app.scopes = " ".join(scopes.split())
+    app.management = management
     app.save()
     return app
 
@@ -47,6 +63,13 @@ def register_from_environment() -> App | None:
     )
 
 
+def default_app() -> App | None:
+    """The app a page or control call means when it names none: the newest user-managed app (a
+    product registers its admin-managed app beside it), else the newest app."""
+    apps = App.objects.order_by("-id")
+    return apps.filter(management=App.USER_MANAGED).first() or apps.first()
+
+
 def as_dict(app: App) -> dict:
     return {
         "client_id": app.client_id,
@@ -54,4 +77,5 @@ def as_dict(app: App) -> dict:
         "redirect_uris": app.redirect_uris,
         "webhook_url": app.webhook_url,
         "scopes": app.scopes,
+        "management": app.management,
     }

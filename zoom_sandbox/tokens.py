@@ -217,10 +217,15 @@ def exchange_code(app: App, code_value: str, redirect_uri: str, verifier: str) -
             raise _invalid_code()
         if code.user.deleted_at is not None:
             raise OAuthError("Owner of token does not exist.", "invalid_grant", code=4735)
-        # A new authorization of the same user revokes that user's earlier tokens (4741).
-        Grant.objects.filter(app=app, user=code.user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_reason=Grant.REVOKED_BY_NEWER
-        )
+        # A new authorization of the same user revokes that user's earlier tokens (4741). An
+        # admin-managed app is installed once per account, so any admin's new authorization
+        # replaces the account's earlier one (Zoom is silent on two admins: the stricter choice).
+        earlier = Grant.objects.filter(app=app, revoked_at__isnull=True)
+        if app.is_admin_managed:
+            earlier = earlier.filter(user__account=code.user.account)
+        else:
+            earlier = earlier.filter(user=code.user)
+        earlier.update(revoked_at=timezone.now(), revoked_reason=Grant.REVOKED_BY_NEWER)
         grant = Grant.objects.create(
             app=app, user=code.user, scopes=code.scopes, listing=listed_scopes(app)
         )
@@ -278,9 +283,14 @@ def revoke(app: App, token_value: str) -> None:
 
 
 def revoke_user_grants(app: App, user: ZoomUser, reason: str) -> int:
-    return Grant.objects.filter(app=app, user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_reason=reason
-    )
+    """Removing an app ends the user's grants; removing an admin-managed app ends it for the
+    whole account it was installed on."""
+    grants = Grant.objects.filter(app=app, revoked_at__isnull=True)
+    if app.is_admin_managed:
+        grants = grants.filter(user__account=user.account)
+    else:
+        grants = grants.filter(user=user)
+    return grants.update(revoked_at=timezone.now(), revoked_reason=reason)
 
 
 def authenticate_bearer(authorization_header: str) -> AccessToken:

@@ -60,6 +60,7 @@ urlpatterns = [
     path("_sandbox/users/<str:email>/expire-access-tokens", control.expire_tokens),
     path("_sandbox/users/<str:email>/daily-usage", control.daily_usage),
     path("_sandbox/users/<str:email>/uninstall", control.uninstall),
+    path("_sandbox/users/<str:email>/status", control.user_status),
     path("_sandbox/accounts/<str:account_id>/approve", control.approve),
     path("_sandbox/accounts/<str:account_id>/withdraw", control.withdraw),
     path("_sandbox/preapproval-requests", control.preapproval_requests),

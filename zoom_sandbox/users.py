@@ -149,6 +149,16 @@ def create_user(
         )
 
 
+def set_status(user: ZoomUser, action: str) -> ZoomUser:
+    """Zoom's `PUT /users/{userId}/status` with `action` "activate" or "deactivate"."""
+    statuses = {"activate": ZoomUser.ACTIVE, "deactivate": ZoomUser.INACTIVE}
+    if action not in statuses:
+        raise DirectoryError("action must be 'activate' or 'deactivate'.")
+    user.status = statuses[action]
+    user.save(update_fields=["status"])
+    return user
+
+
 def find_user(email_or_id: str) -> ZoomUser | None:
     value = email_or_id.strip()
     users = ZoomUser.objects.filter(deleted_at__isnull=True).select_related("account")
@@ -167,7 +177,8 @@ def delete_user(user: ZoomUser) -> None:
 
 
 def is_approved(user: ZoomUser, app: App) -> bool:
-    if not user.account.requires_preapproval:
+    # Pre-approval is how admins let *users* add apps; an admin-managed app is added by an admin.
+    if app.is_admin_managed or not user.account.requires_preapproval:
         return True
     return (
         Approval.objects.filter(account=user.account, app=app).filter(user__isnull=True).exists()
@@ -214,5 +225,6 @@ def user_as_dict(user: ZoomUser) -> dict:
         "timezone": user.timezone,
         "pmi": user.pmi,
         "is_admin": user.is_admin,
+        "status": user.status,
         "deleted": user.deleted_at is not None,
     }

@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 
 import requests
+from django.db.models import Q
 from django.utils import timezone
 
 from . import knobs, tokens
@@ -125,10 +126,21 @@ def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
     )
 
 
+class UninstallRefused(ValueError):
+    pass
+
+
 def uninstall(user: ZoomUser, app: App, *, user_data_retention: bool = False) -> WebhookDelivery:
     """The user removes the app in Zoom: its tokens die at once and the app is told. Zoom sends
     `user_data_retention` as the string "true"/"false": "false" obliges the app to delete the
-    user's data. https://developers.zoom.us/docs/distribute/published-apps/data-compliance/"""
+    user's data. https://developers.zoom.us/docs/distribute/published-apps/data-compliance/
+
+    An admin-managed app is removed by an admin, for the whole account: every grant of the app
+    in the account ends and one `app_deauthorized` names the account and the admin who removed
+    it (`account_id`, `user_id`; https://developers.zoom.us/docs/api/webhooks/ lists the event's
+    fields, the same for both kinds of app)."""
+    if app.is_admin_managed and not user.is_admin:
+        raise UninstallRefused("Only an account admin can remove an admin-managed app.")
     tokens.revoke_user_grants(app, user, Grant.DEAUTHORIZED)
     return send(
         app,
@@ -145,8 +157,13 @@ def uninstall(user: ZoomUser, app: App, *, user_data_retention: bool = False) ->
 
 
 def _subscribed_apps(host: ZoomUser) -> list[App]:
-    """Zoom sends a user's events to the apps that user has authorized."""
-    app_ids = Grant.objects.filter(user=host, revoked_at__isnull=True).values("app_id")
+    """Zoom sends a user's events to the apps that user has authorized, and to the admin-managed
+    apps installed on the user's account (they act for every user of it)."""
+    app_ids = (
+        Grant.objects.filter(revoked_at__isnull=True)
+        .filter(Q(user=host) | Q(user__account=host.account, app__management=App.ADMIN_MANAGED))
+        .values("app_id")
+    )
     return list(App.objects.filter(pk__in=app_ids).exclude(webhook_url=""))
 
 

@@ -175,8 +175,10 @@ def test_a_cancel_while_the_meeting_runs_is_tried_again_later(
 
 
 def _switch_zoom_user(rep, sandbox):
-    """The rep reconnects as another Zoom user: the booking's meeting is no longer theirs."""
-    steps.connect_rep(sandbox, "second.zoom@example.com", rep=rep)
+    """The rep reconnects as a colleague's Zoom user of the same account: the booking's meeting
+    is no longer theirs."""
+    account = sandbox.user(ZOOM_EMAIL)["account_id"]
+    steps.connect_rep(sandbox, "second.zoom@example.com", rep=rep, account_id=account)
 
 
 def test_a_reschedule_of_another_zoom_users_meeting_makes_a_new_one_and_says_so(

@@ -209,8 +209,9 @@ def test_patch_and_delete_refuse_a_meeting_in_progress_or_ended(zoom, token, sta
     assert zoom.api("GET", path, token).json()["status"] == status
 
 
-def test_patch_and_delete_of_another_hosts_meeting_answer_3003(zoom, token):
-    other = zoom.connect("other@example.org")["access_token"]
+def test_patch_and_delete_of_a_colleagues_meeting_answer_3003(zoom, token):
+    account = zoom.sandbox.user("host@example.com")["account_id"]
+    other = zoom.connect("colleague@example.com", account_id=account)["access_token"]
     meeting = zoom.create_meeting(other).json()
     path = f"/meetings/{meeting['id']}"
     assert zoom.api("PATCH", path, token, json={"topic": "Mine"}).json()["code"] == 3003

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zoom_sandbox', '0001_initial'),
+        ('zoom_sandbox', '0002_admin_managed_apps'),
     ]
 
     operations = [
