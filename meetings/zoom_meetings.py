@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from integrations.zoom import passcodes
-from integrations.zoom.errors import ZoomMeetingNotFound
+from integrations.zoom.errors import ZoomMeetingNotFound, ZoomValidationError
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tokens import with_zoom
 
@@ -118,9 +118,29 @@ def parse_meeting(data: dict) -> ZoomMeeting:
 
 def create(booking: Booking, connection: ZoomConnection) -> ZoomMeeting:
     body = create_body(booking, connection)
+    try:
+        return with_zoom(
+            connection, lambda client, token: parse_meeting(client.create_meeting(token, body))
+        )
+    except ZoomValidationError as exc:
+        if "password" not in body or not _refused_passcode(exc):
+            raise
+    # The host's passcode rules changed since we last read them (an admin tightened them): read
+    # them again and try once more with a passcode that meets the new ones.
+    refresh_passcode_rules(connection)
+    body = create_body(booking, connection)
     return with_zoom(
         connection, lambda client, token: parse_meeting(client.create_meeting(token, body))
     )
+
+
+def _refused_passcode(exc: ZoomValidationError) -> bool:
+    return any(isinstance(e, dict) and e.get("field") == "password" for e in exc.errors)
+
+
+def refresh_passcode_rules(connection: ZoomConnection) -> None:
+    zoom_settings = with_zoom(connection, lambda client, token: client.get_user_settings(token))
+    connection.store_passcode_rules(zoom_settings)
 
 
 def update(

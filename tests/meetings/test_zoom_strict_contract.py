@@ -204,3 +204,36 @@ def test_a_cancel_of_another_zoom_users_meeting_is_recorded_with_what_to_do(
     ready_booking.refresh_from_db()
     assert ready_booking.link_state == LinkState.REMOVED
     assert "another Zoom user" in ready_booking.zoom_change_note
+
+
+def test_rules_tightened_since_they_were_read_are_read_again_and_the_create_retried_once(
+    rep, connect_zoom, sandbox
+):
+    connect_zoom(rep)
+    sandbox.set_user_settings(ZOOM_EMAIL, **rules_setting(only_allow_numeric=True))
+    booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
+
+    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
+
+    posts = [c for c in sandbox.calls("/users/me/meetings") if c["method"] == "POST"]
+    assert [c["status"] for c in posts] == [400, 201]
+    assert json.loads(posts[1]["request_body"])["password"].isdigit()
+    assert rep.zoom_connection.__class__.objects.get(user=rep).passcode_rules["only_allow_numeric"]
+
+
+def test_a_call_refused_with_4700_parks_the_booking_and_asks_for_a_reconnect(
+    rep, connect_zoom, sandbox
+):
+    connection = connect_zoom(rep)
+    sandbox.fail_next(
+        "/users/me/meetings",
+        status=400,
+        body='{"code": 4700, "message": "Invalid access token, does not contain scopes"}',
+    )
+    booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
+
+    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.WAITING_FOR_RECONNECT
+
+    connection.refresh_from_db()
+    assert connection.status == ZoomConnection.Status.NEEDS_RECONNECT
+    assert connection.needs_reconnect_reason == "missing_scopes"
