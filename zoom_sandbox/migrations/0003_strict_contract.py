@@ -4,6 +4,13 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def apps_on_the_old_default_listing_follow_the_knob(apps, schema_editor):
+    """Apps registered with the old default listing (the classic pair) get the knob's listing:
+    granular, like an app created today; the demo's file keeps working after an upgrade."""
+    App = apps.get_model("zoom_sandbox", "App")
+    App.objects.filter(scopes="user:read meeting:write").update(scopes="")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -40,5 +47,8 @@ class Migration(migrations.Migration):
             model_name='app',
             name='scopes',
             field=models.CharField(blank=True, default='', max_length=1000),
+        ),
+        migrations.RunPython(
+            apps_on_the_old_default_listing_follow_the_knob, migrations.RunPython.noop
         ),
     ]
