@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format check-deploy install install-dev clean
+.PHONY: demo test test-fast lint format check-deploy install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	scripts/ensure_test_services.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The fast tier: unit tests of the pure parts (Zoom request bodies, parsing and matching Zoom's
+## meetings, slot arithmetic, the client against mocked HTTP): no sandbox, worker, browser or database.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest tests/unit tests/integrations/test_zoom_client.py tests/webhooks/test_envelope.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -26,9 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# The test suite's launchers for a worker and the sandbox: the benchmark runs the same processes.
-from tests.fixtures.celery_worker import WorkerProcess  # noqa: E402
-from tests.fixtures.sandbox import serve_command  # noqa: E402
+# The launchers of a worker and the sandbox: the benchmark runs the same processes as the tests.
+from scripts.launchers import WorkerProcess, serve_command  # noqa: E402
 
 
 def parse_args():

@@ -213,7 +213,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
-    # Zoom links whose enqueue was lost, whose worker died, or whose wait ran out (issue 6/7).
+    # Zoom links whose enqueue was lost, whose worker died, or whose wait ran out.
     "meetings-sweep-due-work": {
         "task": "meetings.tasks.sweep_due_work",
         "schedule": 60,
@@ -223,7 +223,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
         "schedule": 60,
     },
-    # Idle Zoom connections refreshed and checked, reps of broken ones reminded (issue 5).
+    # Idle Zoom connections refreshed and checked, reps of broken ones reminded.
     "zoom-keep-connections-alive": {
         "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
         "schedule": 60 * 60,
@@ -242,7 +242,7 @@ ZOOM_HTTP_TIMEOUT = env.float("ZOOM_HTTP_TIMEOUT", default=10.0)
 # A connection with no successful call or new tokens for this long is refreshed and checked by
 # the keep-alive, so an idle rep's authorization neither expires nor breaks unseen.
 ZOOM_KEEPALIVE_IDLE_HOURS = env.int("ZOOM_KEEPALIVE_IDLE_HOURS", default=24)
-# How long one worker holds a booking's Zoom work (meetings.services.zoom_links). It must outlast
+# How long one worker holds a booking's Zoom work (meetings.zoom.links). It must outlast
 # the slowest run (a token refresh, the adoption lookup and a create at ZOOM_HTTP_TIMEOUT each);
 # when it runs out the booking is someone else's to finish, so a dead worker delays it this long.
 MEETINGS_ZOOM_LEASE_SECONDS = env.int("MEETINGS_ZOOM_LEASE_SECONDS", default=120)

@@ -1,58 +1,8 @@
-from django.conf import settings
-from django.db import models
-from django.utils import timezone
+"""This app's tables are the Zoom admin's (the roster's permissions, the reconnect notices): they
+are defined with the rest of Zoom, in `integrations.zoom.models`, under this app's label, which
+their tables and permission names keep. Importing them here gives the app its models module, which
+Django needs to create their content types and permissions."""
 
-from accounts.models import User
-from integrations.zoom.errors import ReconnectReason
+from integrations.zoom.models import ReconnectNotice, ZoomRosterEntry
 
-
-class ZoomRosterEntry(User):
-    """A rep as the admin's Zoom roster sees them: a proxy, so every rep is listed (also those who
-    never connected and so have no ZoomConnection row), under permissions of its own."""
-
-    class Meta:
-        proxy = True
-        verbose_name = "rep on the Zoom roster"
-        verbose_name_plural = "reps on the Zoom roster"
-        # Rows appear when reps sign up and connect, never through the admin: only "view".
-        default_permissions = ("view",)
-        permissions = [
-            ("check_zoom_connection", "Can test and refresh reps' Zoom connections"),
-            ("disconnect_zoom_connection", "Can disconnect reps' Zoom connections"),
-            ("email_zoom_reconnect", "Can email reps a Zoom reconnect link"),
-            ("export_zoom_roster", "Can export the Zoom roster"),
-        ]
-
-
-class ReconnectNotice(models.Model):
-    """One "reconnect Zoom" email sent to a rep. The once-a-day limit is read from these rows, and
-    support reads them to answer "did they get told?"."""
-
-    rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="zoom_reconnect_notices",
-    )
-    email = models.EmailField(help_text="The address the email went to.")
-    connection_status = models.CharField(max_length=20)
-    reason = models.CharField(max_length=32, choices=ReconnectReason.choices, blank=True)
-    sent_at = models.DateTimeField(default=timezone.now)
-    # The admin who sent it from the roster (bypassing the daily limit); empty when automatic.
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-sent_at", "-pk"]
-        indexes = [models.Index(fields=["rep", "-sent_at"], name="reconnect_notice_rep_sent")]
-
-    def __str__(self) -> str:
-        return f"Reconnect email to {self.email} at {self.sent_at:%Y-%m-%d %H:%M}Z"
-
-    @property
-    def forced(self) -> bool:
-        return self.sent_by_id is not None
+__all__ = ["ReconnectNotice", "ZoomRosterEntry"]

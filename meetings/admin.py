@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from config.admin_views import ViewOnlyAdmin
 
 from .models import AvailabilityWindow, Booking, InviteDelivery, MeetingType
-from .services.zoom_links import retry_link
+from .zoom.links import retry_link
 
 
 class AvailabilityWindowInline(admin.TabularInline):

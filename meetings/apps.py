@@ -6,5 +6,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self):
-        # Connects the receiver for meetings changed inside Zoom (integrations sends the signal).
-        from . import zoom_events  # noqa: F401
+        # Connect the receivers: the tasks modules listen for work that booking changes announce
+        # (every process that books must hand it on), `zoom.events` for what Zoom tells us.
+        from . import tasks  # noqa: F401
+        from .zoom import events  # noqa: F401

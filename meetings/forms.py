@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from accounts.models import validate_time_zone
+from config.isotime import parse_iso_datetime
 
 from . import placeholders
 from .availability import Window
@@ -161,11 +162,8 @@ _DETAIL_REQUIRED = {
 
 def parse_slot(value: str) -> datetime | None:
     """A slot value from the booking page (UTC, ISO 8601) as an aware datetime, or None."""
-    try:
-        moment = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
+    moment = parse_iso_datetime(value or "", naive_is_utc=False)
+    return moment.astimezone(UTC) if moment else None
 
 
 class TimeZoneField(forms.CharField):

@@ -172,6 +172,16 @@ class BookingQuerySet(models.QuerySet):
     def overlapping(self, start_at, end_at):
         return self.filter(start_at__lt=end_at, end_at__gt=start_at)
 
+    def make_zoom_work_due_now(self, booking_id: int) -> None:
+        """A booking whose Zoom work was announced but never reached a worker (broker down) is
+        due for the sweeper now rather than after its grace."""
+        now = timezone.now()
+        self.filter(
+            pk=booking_id,
+            link_state__in=[LinkState.PENDING, LinkState.REMOVING],
+            link_next_attempt_at__gt=now,
+        ).update(link_next_attempt_at=now)
+
 
 class Booking(models.Model):
     """A prospect's meeting with a rep. Location is copied from the Meeting Type when booked, so
@@ -297,12 +307,23 @@ class Booking(models.Model):
 
     # Transitions (in-memory; services save them inside their transactions) --------------------
 
+    def start_link(self, sweep_after) -> None:
+        """A new booking: Zoom bookings wait for their link (due for the sweeper at
+        `sweep_after`, should their first run never start), others need none."""
+        if self.is_zoom:
+            self.link_state = LinkState.PENDING
+            self.link_next_attempt_at = sweep_after
+        else:
+            self.link_state = LinkState.NOT_NEEDED
+
     def begin_zoom_work(self, lease_until) -> None:
         self.link_attempts += 1
         self.link_lease_until = lease_until
-        self.link_next_attempt_at = None
+        # If this worker dies, the booking is due again when the lease runs out.
+        self.link_next_attempt_at = lease_until
 
-    def mark_link_ready(self, meeting) -> None:
+    def mark_link_ready(self, meeting, *, moved: bool = False) -> None:
+        """The meeting is stored. `moved`: the booking was rescheduled while Zoom answered."""
         # Zoom matches the booking again, so an earlier change made inside Zoom no longer applies.
         self.zoom_changed_at = None
         self.zoom_change_note = ""
@@ -315,6 +336,24 @@ class Booking(models.Model):
         self.link_last_error = ""
         self.link_next_attempt_at = None
         self.link_lease_until = None
+        if self.is_cancelled:
+            # Cancelled while the meeting was being created: delete what was just made.
+            self.link_state = LinkState.REMOVING
+            self.link_next_attempt_at = timezone.now()
+        elif moved:
+            # PATCH the meeting to the new time.
+            self.link_state = LinkState.PENDING
+            self.link_next_attempt_at = timezone.now()
+
+    def retry_link(self) -> bool:
+        """A failed or parked link goes back in line now (the rep's or an admin's "Try
+        again"); False when it is neither."""
+        if self.link_state not in (LinkState.FAILED, LinkState.WAITING_FOR_RECONNECT):
+            return False
+        self.link_state = LinkState.REMOVING if self.is_cancelled else LinkState.PENDING
+        self.link_attempts = 0
+        self.link_next_attempt_at = timezone.now()
+        return True
 
     def mark_link_retry(self, error: str, next_attempt_at) -> None:
         self.link_state = LinkState.REMOVING if self.is_cancelled else LinkState.PENDING

@@ -3,11 +3,8 @@
 import uuid
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
-
-from integrations.zoom.models import ZoomConnection
 
 from .availability import Slot, Window, free_slots
 from .models import AvailabilityWindow, Booking, LinkState, MeetingType
@@ -16,19 +13,6 @@ from .models import AvailabilityWindow, Booking, LinkState, MeetingType
 BOOKINGS_PAGE_SIZE = 50
 # Invites normally leave within seconds; after this the sweeper sends them.
 INVITE_GRACE = timedelta(minutes=5)
-
-
-def zoom_connection_of(rep):
-    """The rep's ZoomConnection, or None when they never started connecting."""
-    try:
-        return rep.zoom_connection
-    except ObjectDoesNotExist:
-        return None
-
-
-def zoom_is_usable(rep) -> bool:
-    connection = zoom_connection_of(rep)
-    return connection is not None and connection.is_usable
 
 
 def meeting_types_of(rep) -> QuerySet[MeetingType]:
@@ -127,15 +111,6 @@ def bookings_with_zoom_work_due(now: datetime | None = None) -> QuerySet[Booking
         link_state__in=[LinkState.PENDING, LinkState.REMOVING],
         link_next_attempt_at__lte=now,
     ).order_by("link_next_attempt_at")
-
-
-def bookings_waiting_for_reconnected_zoom(rep=None) -> QuerySet[Booking]:
-    """Bookings parked for a reconnect whose rep's Zoom works again (of one rep, if given)."""
-    bookings = Booking.objects.filter(
-        link_state=LinkState.WAITING_FOR_RECONNECT,
-        rep__zoom_connection__status=ZoomConnection.Status.CONNECTED,
-    ).exclude(rep__zoom_connection__zoom_user_id="")
-    return bookings.filter(rep=rep) if rep is not None else bookings
 
 
 def bookings_with_invites_due(now: datetime | None = None) -> QuerySet[Booking]:

@@ -6,6 +6,7 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.celery_worker",
     "tests.fixtures.sandbox",
+    "tests.fixtures.zoom",
 ]
 
 PASSWORD = RepFactory.PASSWORD

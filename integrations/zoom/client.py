@@ -14,8 +14,9 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
+from config.isotime import parse_iso_datetime
+
 from .errors import (
-    ReconnectReason,
     ZoomCannotHost,
     ZoomCodeExpired,
     ZoomCodeInvalid,
@@ -35,6 +36,7 @@ from .errors import (
     ZoomUserNotFound,
     ZoomValidationError,
 )
+from .reasons import ReconnectReason
 from .scopes import parse_scopes
 
 logger = logging.getLogger(__name__)
@@ -365,11 +367,7 @@ def _parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     value = value.strip()
     if value.isdigit():
         return now + timedelta(seconds=int(value))
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parse_iso_datetime(value, naive_is_utc=True)
 
 
 def _json(response: requests.Response) -> dict:

@@ -1,10 +1,11 @@
 """What happens when a rep's Zoom connection breaks or starts working again.
 
-Breaking: whoever moves a connection to "needs reconnect" (`tokens.with_zoom`, a refused refresh,
-the keep-alive) calls `connection_broke` once, at that transition. The rep's reconnect email is
-then sent by a task after the commit, so an SMTP hiccup never fails a booking's Zoom work or a web
-request, and the once-a-day limit lives in one place (`integrations.notifications`). A notice
-whose enqueue is lost (broker down) is caught up by the keep-alive's daily reminders.
+Breaking: whoever moves a connection to "needs reconnect" (a Zoom session, a refused refresh) calls
+`connection_broke` once, at that transition. Once that commits, `signals.zoom_connection_broke`
+is sent; the reconnect email listens and is sent by a task, so an SMTP hiccup never fails a
+booking's Zoom work or a web request (and the once-a-day limit lives in one place,
+`notifications`). A notice whose enqueue is lost (broker down) is caught up by the keep-alive's
+daily reminders.
 
 Restoring: a committed connect or reconnect sends `signals.zoom_connection_restored`, so other
 apps (meetings) resume the work they parked while Zoom was unusable.
@@ -13,10 +14,9 @@ apps (meetings) resume the work they parked while Zoom was unusable.
 import logging
 
 from django.db import transaction
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .models import ZoomConnection
-from .signals import zoom_connection_restored
+from .signals import zoom_connection_broke, zoom_connection_restored
 
 logger = logging.getLogger(__name__)
 
@@ -32,40 +32,9 @@ def connection_broke(connection: ZoomConnection) -> None:
         connection.needs_reconnect_reason,
     )
     connection_id = connection.pk
-    transaction.on_commit(lambda: enqueue_reconnect_notice(connection_id))
-
-
-def enqueue_reconnect_notice(connection_id: int) -> bool:
-    """Hands the reconnect email to a worker; False when the broker could not take it."""
-    # Imported here: tasks import the services, which import this module.
-    from .tasks import send_zoom_reconnect_notice
-
-    try:
-        # retry=False: the caller (a booking's task, a web request) must not hang on a dead
-        # broker; the keep-alive's reminder pass sends the notice later.
-        send_zoom_reconnect_notice.apply_async((connection_id,), retry=False)
-    except BrokerUnavailable as exc:
-        logger.warning(
-            "Broker unreachable; the reconnect email for Zoom connection %s is left to the "
-            "keep-alive (%s)",
-            connection_id,
-            type(exc).__name__,
-        )
-        return False
-    return True
-
-
-def send_reconnect_notice(connection_id: int) -> bool:
-    """Email the rep of a broken connection a reconnect link, unless they got one in the last
-    24 hours or it works again. Returns whether an email went out; mail errors propagate."""
-    # The notification lives in the integrations app, which also reads the meetings app (how many
-    # bookings wait): imported here so that this module stays importable from tokens.py.
-    from integrations.notifications import notify_needs_reconnect
-
-    connection = ZoomConnection.objects.filter(pk=connection_id).first()
-    if connection is None:
-        return False
-    return notify_needs_reconnect(connection)
+    transaction.on_commit(
+        lambda: zoom_connection_broke.send(sender=ZoomConnection, connection_id=connection_id)
+    )
 
 
 def connection_restored(connection: ZoomConnection, previous_status: str) -> None:

@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .errors import ReconnectReason
+from accounts.models import User
+
 from .fields import StrictEncryptedTextField
+from .reasons import ReconnectReason
 from .scopes import missing_capabilities, parse_scopes
 
 PASSCODE_RULE_FIELDS = (
@@ -43,6 +45,18 @@ def passcode_rules_of(zoom_settings: dict) -> dict:
 BASIC_MEETING_LIMIT_MINUTES = 40
 # How long after a Connect click with no return we still offer the "admin approval" explanation.
 PENDING_CONNECT_WINDOW = timedelta(days=1)
+
+
+# The encrypted token columns: pages, the admin and emails never need them, and leaving them out of
+# a query means they are never decrypted there.
+TOKEN_FIELDS = ("access_token", "refresh_token")
+# What a token grant (a connect, a refresh) writes.
+GRANT_FIELDS = (*TOKEN_FIELDS, "access_token_expires_at", "scopes", "token_generation")
+
+
+class ZoomConnectionQuerySet(models.QuerySet):
+    def without_tokens(self):
+        return self.defer(*TOKEN_FIELDS)
 
 
 class ZoomConnection(models.Model):
@@ -103,6 +117,8 @@ class ZoomConnection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ZoomConnectionQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -128,10 +144,6 @@ class ZoomConnection(models.Model):
     @property
     def needs_reconnect(self) -> bool:
         return self.status == self.Status.NEEDS_RECONNECT
-
-    @property
-    def needs_attention(self) -> bool:
-        return self.status in (self.Status.NEEDS_RECONNECT, self.Status.REMOVED)
 
     @property
     def is_basic(self) -> bool:
@@ -198,17 +210,7 @@ class ZoomConnection(models.Model):
     def store_refreshed_tokens(self, grant) -> None:
         self._store_grant(grant)
         self.last_refreshed_at = timezone.now()
-        self.save(
-            update_fields=[
-                "access_token",
-                "refresh_token",
-                "access_token_expires_at",
-                "scopes",
-                "token_generation",
-                "last_refreshed_at",
-                "updated_at",
-            ]
-        )
+        self.save(update_fields=[*GRANT_FIELDS, "last_refreshed_at", "updated_at"])
 
     def store_passcode_rules(self, zoom_settings: dict) -> None:
         rules = passcode_rules_of(zoom_settings)
@@ -241,7 +243,7 @@ class ZoomConnection(models.Model):
             last_error_at=now,
             updated_at=now,
         )
-        self.refresh_from_db(fields=self._health_fields)
+        self.refresh_from_db(fields=self.health_fields)
         return bool(changed)
 
     def mark_removed(self) -> None:
@@ -286,7 +288,8 @@ class ZoomConnection(models.Model):
         )
         self.last_error, self.last_error_at = detail[:1000], now
 
-    _health_fields = [
+    # What a transition to "needs reconnect" changes (and a worker re-reads after making one).
+    health_fields = [
         "status",
         "needs_reconnect_reason",
         "needs_reconnect_detail",
@@ -328,6 +331,61 @@ class ZoomWebhookEvent(models.Model):
         self.processed_at = timezone.now()
         self.payload = {}
         self.save(update_fields=["outcome", "note", "processed_at", "payload"])
+
+
+# The Zoom admin's models. They keep the `integrations` app label they were created under, so their
+# tables, admin URLs and permission names ("integrations.check_zoom_connection", …) stay as they
+# are; only the code moved into the Zoom folder.
+
+
+class ZoomRosterEntry(User):
+    """A rep as the admin's Zoom roster sees them: a proxy, so every rep is listed (also those who
+    never connected and so have no ZoomConnection row), under permissions of its own."""
+
+    class Meta:
+        app_label = "integrations"
+        proxy = True
+        verbose_name = "rep on the Zoom roster"
+        verbose_name_plural = "reps on the Zoom roster"
+        # Rows appear when reps sign up and connect, never through the admin: only "view".
+        default_permissions = ("view",)
+        permissions = [
+            ("check_zoom_connection", "Can test and refresh reps' Zoom connections"),
+            ("disconnect_zoom_connection", "Can disconnect reps' Zoom connections"),
+            ("email_zoom_reconnect", "Can email reps a Zoom reconnect link"),
+            ("export_zoom_roster", "Can export the Zoom roster"),
+        ]
+
+
+class ReconnectNotice(models.Model):
+    """One "reconnect Zoom" email sent to a rep. The once-a-day limit is read from these rows, and
+    support reads them to answer "did they get told?"."""
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="zoom_reconnect_notices",
+    )
+    email = models.EmailField(help_text="The address the email went to.")
+    connection_status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=32, choices=ReconnectReason.choices, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    # The admin who sent it from the roster (bypassing the daily limit); empty when automatic.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        app_label = "integrations"
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["rep", "-sent_at"], name="reconnect_notice_rep_sent")]
+
+    def __str__(self) -> str:
+        return f"Reconnect email to {self.email} at {self.sent_at:%Y-%m-%d %H:%M}Z"
 
 
 class ZoomDataErasure(models.Model):

@@ -4,19 +4,16 @@ from django.apps import apps
 
 from .models import BASIC_MEETING_LIMIT_MINUTES, ZoomConnection
 
-# Pages never need the tokens: leaving them out of the query means a page never decrypts one.
-_TOKEN_FIELDS = ("access_token", "refresh_token")
-
 
 def zoom_connection_for(user) -> ZoomConnection | None:
     """The rep's connection row (any status) without its tokens, or None if they never started."""
-    return ZoomConnection.objects.defer(*_TOKEN_FIELDS).filter(user=user).first()
+    return ZoomConnection.objects.without_tokens().filter(user=user).first()
 
 
 def zoom_connection_needing_attention(user) -> ZoomConnection | None:
     """The rep's connection when it is broken or was removed in Zoom (for site-wide banners)."""
     return (
-        ZoomConnection.objects.defer(*_TOKEN_FIELDS)
+        ZoomConnection.objects.without_tokens()
         .filter(
             user=user,
             status__in=[ZoomConnection.Status.NEEDS_RECONNECT, ZoomConnection.Status.REMOVED],
@@ -36,14 +33,4 @@ def zoom_meeting_types_over_basic_limit(user) -> list:
         meeting_type.objects.filter(
             rep=user, location_kind="zoom", duration_minutes__gt=BASIC_MEETING_LIMIT_MINUTES
         ).order_by("duration_minutes")
-    )
-
-
-def basic_limit_applies(user, duration_minutes: int) -> bool:
-    """True when a Zoom meeting of this length would be cut short for this rep's Zoom plan."""
-    connection = zoom_connection_for(user)
-    return (
-        connection is not None
-        and connection.is_basic
-        and duration_minutes > BASIC_MEETING_LIMIT_MINUTES
     )

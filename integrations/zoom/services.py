@@ -9,20 +9,20 @@ from django.urls import reverse
 
 from . import lifecycle, oauth_session
 from .client import TokenGrant, ZoomClient
+from .connect_failures import ConnectFailed, ConnectProblem
 from .errors import (
-    ReconnectReason,
     ZoomAppMisconfigured,
     ZoomCodeExpired,
     ZoomCodeInvalid,
     ZoomError,
     ZoomNeedsReconnect,
-    ZoomNotConnected,
     ZoomUnavailable,
 )
+from .health import check_connection
 from .models import ZoomConnection
-from .problems import ConnectFailed, ConnectProblem
+from .reasons import ReconnectReason
 from .scopes import missing_capabilities, missing_scope_names
-from .tokens import with_zoom
+from .session import ZoomSession
 
 logger = logging.getLogger(__name__)
 
@@ -205,26 +205,15 @@ def _refuse_zoom_user_taken(other: ZoomConnection):
     raise ConnectFailed(ConnectProblem.ZOOM_USER_TAKEN)
 
 
-def check_connection(connection: ZoomConnection) -> bool:
-    """Ask Zoom whether the connection still works (refreshing if due). A broken authorization is
-    recorded on the connection by `with_zoom`; Zoom being down says nothing, so returns True."""
-    try:
-        with_zoom(connection, lambda client, token: client.get_me(token))
-    except (ZoomNeedsReconnect, ZoomNotConnected):
-        return False
-    except ZoomError as exc:
-        connection.record_error(f"Checking the connection failed: {type(exc).__name__}")
-    return True
-
-
 def disconnect_zoom(connection: ZoomConnection) -> bool:
     """Revoke the app's access at Zoom, then forget the tokens and Zoom ids here whatever Zoom
     said. Returns False when Zoom could not be reached (the rep should remove the app in Zoom)."""
     revoked = True
     try:
         if connection.is_usable:
-            # Through with_zoom so an expired access token is refreshed before revoking it.
-            with_zoom(connection, lambda client, token: client.revoke(token))
+            # Through a session so an expired access token is refreshed before revoking it.
+            with ZoomSession(connection) as zoom:
+                zoom.revoke()
         elif connection.access_token:
             ZoomClient().revoke(connection.access_token)
     except ZoomUnavailable:

@@ -1,4 +1,5 @@
-"""Signals other apps listen to, so that integrations never imports them.
+"""Signals other apps (and the Zoom admin layer) listen to, so that the Zoom core never imports
+them.
 
 `zoom_meeting_changed(sender, meeting_id: str, change: str, details: dict)`: Zoom told us (webhook)
 that a host changed ("updated") or removed ("deleted") a meeting inside Zoom. Receivers return
@@ -9,6 +10,10 @@ a rep's connect or reconnect has just committed and the connection works (the re
 `connection.user`). `previous_status` is what it was before, a `ZoomConnection.Status` value
 ("needs_reconnect" and "removed" mean work parked for the rep can resume now). Sent after the
 commit, with `send_robust`: a failing receiver is logged and never undoes the rep's reconnect.
+
+`zoom_connection_broke(sender=ZoomConnection, connection_id: int)`: a connection has just stopped
+working ("needs reconnect", or "removed" in Zoom), sent once, after the commit that recorded it.
+The reconnect email listens (`tasks`, then `notifications`).
 
 `zoom_data_erasure_due(sender=ZoomConnection, rep)`: the rep's Zoom user removed the app and Zoom
 did not allow us to keep their data (`app_deauthorized` without `user_data_retention`). Receivers
@@ -22,4 +27,5 @@ from django.dispatch import Signal
 
 zoom_meeting_changed = Signal()
 zoom_connection_restored = Signal()
+zoom_connection_broke = Signal()
 zoom_data_erasure_due = Signal()

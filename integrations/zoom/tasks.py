@@ -1,9 +1,20 @@
-"""Zoom background work. Tasks stay thin: load ids, call one service, decide retry."""
+"""Zoom background work. Tasks stay thin: load ids, call one service, decide retry.
+
+This module also hands on what the Zoom core announces (a broken connection: the rep's reconnect
+email), so that the core never imports its tasks or the notifications.
+"""
 
 from celery import shared_task
+from django.dispatch import receiver
 
-from . import keepalive, lifecycle
-from .webhook_events import process_webhook_event, sweep_pending_webhook_events
+from config.celery import publish
+
+from . import keepalive, notifications
+from .health import Health
+from .signals import zoom_connection_broke
+from .webhook_events import deliveries_to_reenqueue, process_webhook_event
+
+# Webhook deliveries ---------------------------------------------------------------------------
 
 
 @shared_task(acks_late=True)
@@ -11,22 +22,42 @@ def process_zoom_webhook(event_id: int) -> None:
     process_webhook_event(event_id)
 
 
+def apply_webhook_later(event_id: int) -> None:
+    # If the broker cannot take it, the delivery stays pending and the sweeper enqueues it.
+    publish(process_zoom_webhook, event_id)
+
+
 @shared_task
 def sweep_zoom_webhooks() -> int:
-    return sweep_pending_webhook_events()
+    ids = deliveries_to_reenqueue()
+    for event_id in ids:
+        apply_webhook_later(event_id)
+    return len(ids)
 
 
-# Token lifecycle (issue 5) --------------------------------------------------------------------
+# Token lifecycle ------------------------------------------------------------------------------
 
 
 @shared_task
 def keep_zoom_connections_alive() -> int:
-    """Celery beat, hourly: checks idle connections, reminds reps of broken ones."""
-    return keepalive.schedule_keepalive()
+    """Celery beat, hourly: queues a check of every idle connection (spread out), and a reminder
+    for every connection still broken. Returns how many tasks were queued; stops early if the
+    broker is unreachable (nothing is lost: the connections stay due for the next run)."""
+    queued = 0
+    for index, connection_id in enumerate(keepalive.connection_ids_due()):
+        countdown = index * keepalive.KEEPALIVE_SPACING_SECONDS
+        if not publish(check_zoom_connection, connection_id, countdown=countdown):
+            return queued
+        queued += 1
+    for connection_id in notifications.connection_ids_to_remind():
+        if not publish(send_zoom_reconnect_notice, connection_id):
+            break
+        queued += 1
+    return queued
 
 
 @shared_task(acks_late=True)
-def check_zoom_connection(connection_id: int) -> str:
+def check_zoom_connection(connection_id: int) -> Health:
     # A check that failed because Zoom was down is not retried here: the connection stays due,
     # and the next keep-alive run checks it again.
     return keepalive.keep_connection_alive(connection_id)
@@ -36,4 +67,11 @@ def check_zoom_connection(connection_id: int) -> str:
 # day's slot back when sending fails, so a retry can send it.
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
 def send_zoom_reconnect_notice(connection_id: int) -> bool:
-    return lifecycle.send_reconnect_notice(connection_id)
+    return notifications.send_reconnect_notice(connection_id)
+
+
+@receiver(zoom_connection_broke, dispatch_uid="zoom.tell_rep_connection_broke")
+def _tell_rep(sender, *, connection_id: int, **kwargs) -> None:
+    # retry=False inside publish: the caller (a booking's task, a web request) must not hang on
+    # a dead broker; the keep-alive's reminder pass sends the notice later.
+    publish(send_zoom_reconnect_notice, connection_id)

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
-from .problems import ConnectFailed
+from . import services, tasks
+from .connect_failures import ConnectFailed
 from .scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
 from .selectors import zoom_connection_for
 from .webhook_events import receive_webhook
@@ -87,4 +88,7 @@ def webhook(request):
         )
     except WebhookRejected as rejected:
         return JsonResponse({"error": rejected.reason}, status=rejected.status)
+    if answer.delivery_id is not None:
+        # Applied by a task, so Zoom gets its answer within its 3 seconds.
+        transaction.on_commit(lambda: tasks.apply_webhook_later(answer.delivery_id))
     return JsonResponse(answer.body, status=answer.status)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .models import ZoomConnection, ZoomDataErasure, ZoomWebhookEvent
 from .signals import zoom_data_erasure_due, zoom_meeting_changed
@@ -31,6 +30,8 @@ REENQUEUE_AFTER = timedelta(minutes=2)
 class WebhookAnswer:
     status: int
     body: dict = field(default_factory=dict)
+    # The delivery recorded for a task to apply once the transaction commits (None: nothing to do).
+    delivery_id: int | None = None
 
 
 def receive_webhook(*, body: bytes, timestamp: str | None, signature: str | None) -> WebhookAnswer:
@@ -57,18 +58,7 @@ def receive_webhook(*, body: bytes, timestamp: str | None, signature: str | None
     except IntegrityError:
         # Zoom's retry of a delivery we already hold: acknowledge it so Zoom stops retrying.
         return WebhookAnswer(200, {"status": "duplicate"})
-    transaction.on_commit(lambda: enqueue(delivery.pk))
-    return WebhookAnswer(200, {"status": "accepted"})
-
-
-def enqueue(event_id: int) -> None:
-    from .tasks import process_zoom_webhook
-
-    try:
-        process_zoom_webhook.delay(event_id)
-    except BrokerUnavailable:
-        # The delivery is stored; the sweeper enqueues it once the broker is back.
-        logger.warning("Broker unavailable; Zoom webhook %s will be swept later", event_id)
+    return WebhookAnswer(200, {"status": "accepted"}, delivery_id=delivery.pk)
 
 
 def process_webhook_event(event_id: int) -> None:
@@ -89,17 +79,14 @@ def process_webhook_event(event_id: int) -> None:
     logger.info("Zoom webhook %s %s: %s", delivery.event, outcome, note)
 
 
-def sweep_pending_webhook_events() -> int:
-    """Enqueues deliveries that have waited too long (their enqueue was lost)."""
+def deliveries_to_reenqueue() -> list[int]:
+    """Deliveries that have waited too long: their enqueue was lost (broker down)."""
     cutoff = timezone.now() - REENQUEUE_AFTER
-    ids = list(
+    return list(
         ZoomWebhookEvent.objects.filter(
             outcome=ZoomWebhookEvent.Outcome.PENDING, received_at__lt=cutoff
         ).values_list("pk", flat=True)[:500]
     )
-    for event_id in ids:
-        enqueue(event_id)
-    return len(ids)
 
 
 def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:

@@ -89,11 +89,7 @@ def book_meeting(
             location_kind=meeting_type.location_kind,
             location_detail=meeting_type.location_detail,
         )
-        if booking.is_zoom:
-            booking.link_state = LinkState.PENDING
-            booking.link_next_attempt_at = timezone.now() + SWEEP_GRACE
-        else:
-            booking.link_state = LinkState.NOT_NEEDED
+        booking.start_link(sweep_after=timezone.now() + SWEEP_GRACE)
         _save_slot(booking)
         _after_change(booking)
     return booking

@@ -1,16 +1,9 @@
 """Creating and editing Meeting Types with their weekly hours."""
 
-import logging
-
 from django.db import transaction
 
-from integrations.zoom.errors import ZoomError
-
-from .. import selectors, zoom_meetings
 from ..availability import Window
 from ..models import AvailabilityWindow, MeetingType
-
-logger = logging.getLogger(__name__)
 
 
 def save_meeting_type(meeting_type: MeetingType, windows: list[Window]) -> MeetingType:
@@ -25,19 +18,3 @@ def save_meeting_type(meeting_type: MeetingType, windows: list[Window]) -> Meeti
             for w in windows
         )
     return meeting_type
-
-
-def zoom_defaults_for(rep) -> dict:
-    """Initial Zoom options for a new Meeting Type, taken from the rep's own Zoom settings.
-
-    Empty when Zoom is not connected or does not answer: the form then starts from our defaults,
-    which is better than refusing to show it.
-    """
-    connection = selectors.zoom_connection_of(rep)
-    if connection is None or not connection.is_usable:
-        return {}
-    try:
-        return zoom_meetings.user_defaults(connection)
-    except ZoomError as exc:
-        logger.info("Zoom settings unavailable for rep %s: %s", rep.pk, type(exc).__name__)
-        return {}

@@ -5,16 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from integrations.zoom.errors import ZoomError
-
 from .. import selectors
-from ..forms import RescheduleForm
 from ..models import Booking
-from ..services.bookings import BookingError, cancel_booking, reschedule_booking
-from ..services.zoom_links import host_start_url, retry_link
-from .slots import slot_week, time_zone_from
+from ..zoom.gateway import ZoomError, host_start_url
+from ..zoom.links import retry_link
+from .changes import cancel_and_go_back, reschedule_page
 
 
 def _own_booking(request, pk: int) -> Booking:
@@ -50,43 +48,26 @@ def booking_link(request, pk: int):
 @login_required
 def booking_reschedule(request, pk: int):
     booking = _own_booking(request, pk)
-    if booking.is_cancelled:
-        messages.error(request, "This meeting was cancelled, so it cannot be moved.")
-        return redirect("meetings:booking_detail", pk=pk)
-    form = RescheduleForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reschedule_booking(booking, start_at=form.cleaned_data["start"])
-        except BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "The meeting is moved; both of you get an updated invite.")
-            return redirect("meetings:booking_detail", pk=pk)
-    time_zone = time_zone_from(request.GET.get("tz"), request.user.time_zone)
-    return render(
+    return reschedule_page(
         request,
-        "meetings/bookings/reschedule.html",
-        {
-            "booking": booking,
-            "form": form,
-            "week": slot_week(
-                booking.meeting_type, time_zone, request.GET.get("from"), exclude=booking
-            ),
-        },
+        booking,
+        template="meetings/bookings/reschedule.html",
+        back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
+        time_zone=request.user.time_zone,
+        moved_message="The meeting is moved; both of you get an updated invite.",
     )
 
 
 @login_required
 @require_POST
 def booking_cancel(request, pk: int):
-    booking = _own_booking(request, pk)
-    try:
-        cancel_booking(booking, by=Booking.Actor.REP)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "The meeting is cancelled; the guest gets a cancellation.")
-    return redirect("meetings:booking_detail", pk=pk)
+    return cancel_and_go_back(
+        request,
+        _own_booking(request, pk),
+        by=Booking.Actor.REP,
+        back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
+        cancelled_message="The meeting is cancelled; the guest gets a cancellation.",
+    )
 
 
 @login_required

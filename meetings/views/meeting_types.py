@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from .. import selectors
 from ..forms import MeetingTypeForm
 from ..models import MeetingType
-from ..services.meeting_types import save_meeting_type, zoom_defaults_for
+from ..services.meeting_types import save_meeting_type
+from ..zoom.gateway import zoom_connection_for, zoom_defaults_for, zoom_is_usable
 
 
 @login_required
@@ -16,7 +17,7 @@ def meeting_type_list(request):
         "meetings/meeting_types/list.html",
         {
             "meeting_types": selectors.meeting_types_of(request.user),
-            "zoom_usable": selectors.zoom_is_usable(request.user),
+            "zoom_usable": zoom_is_usable(request.user),
         },
     )
 
@@ -44,7 +45,7 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
         initial=initial,
         rep=request.user,
     )
-    connection = selectors.zoom_connection_of(request.user)
+    connection = zoom_connection_for(request.user)
     zoom_usable = connection is not None and connection.is_usable
     if request.method == "POST" and form.is_valid():
         meeting_type = save_meeting_type(form.save(commit=False), form.windows)

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import guest_access, selectors
-from ..forms import BookingForm, RescheduleForm, parse_slot
+from ..forms import BookingForm, parse_slot
 from ..models import Booking, MeetingType
-from ..services.bookings import BookingError, book_meeting, cancel_booking, reschedule_booking
+from ..services.bookings import BookingError, book_meeting
+from .changes import cancel_and_go_back, reschedule_page
 from .slots import common_time_zones, slot_week, time_zone_from
 
 
@@ -104,40 +105,24 @@ def guest_link(request, token: str):
 
 def guest_reschedule(request, token: str):
     booking = _guest_booking(token)
-    if booking.is_cancelled:
-        messages.error(request, "This meeting was cancelled, so it cannot be moved.")
-        return redirect(guest_access.manage_path(booking))
-    form = RescheduleForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reschedule_booking(booking, start_at=form.cleaned_data["start"])
-        except BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Your meeting is moved. An updated invite is on its way.")
-            return redirect(guest_access.manage_path(booking))
-    time_zone = time_zone_from(request.GET.get("tz"), booking.guest_time_zone)
-    return render(
+    return reschedule_page(
         request,
-        "meetings/public/reschedule.html",
-        {
-            "booking": booking,
-            "token": token,
-            "form": form,
-            "week": slot_week(
-                booking.meeting_type, time_zone, request.GET.get("from"), exclude=booking
-            ),
-        },
+        booking,
+        template="meetings/public/reschedule.html",
+        back_to=guest_access.manage_path(booking),
+        time_zone=booking.guest_time_zone,
+        moved_message="Your meeting is moved. An updated invite is on its way.",
+        context={"token": token},
     )
 
 
 @require_POST
 def guest_cancel(request, token: str):
     booking = _guest_booking(token)
-    try:
-        cancel_booking(booking, by=Booking.Actor.GUEST)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Your meeting is cancelled. We let the host know.")
-    return redirect(guest_access.manage_path(booking))
+    return cancel_and_go_back(
+        request,
+        booking,
+        by=Booking.Actor.GUEST,
+        back_to=guest_access.manage_path(booking),
+        cancelled_message="Your meeting is cancelled. We let the host know.",
+    )

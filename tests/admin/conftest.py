@@ -6,7 +6,6 @@ from django.test import Client
 
 from integrations.zoom.models import ZoomConnection
 from tests.factories import RepFactory
-from tests.integrations import steps
 
 ROSTER_URL = "/admin/integrations/zoomrosterentry/"
 ACME = "acme-account"
@@ -36,14 +35,14 @@ def superuser_client(db):
 
 
 @pytest.fixture
-def connect_rep(sandbox):
-    """Connects a new (or the given) rep through Connect Zoom and the sandbox's consent screen."""
+def connect_acme_rep(connect_zoom):
+    """`connect_acme_rep(rep=None, *, zoom_email=None, user_type=2)`: a rep (new by default)
+    connects a licensed Zoom user of the ACME account, `zoom.<their email>` unless named."""
 
-    def connect(rep=None, *, zoom_email=None, account_id=ACME, user_type=2) -> ZoomConnection:
+    def connect(rep=None, *, zoom_email=None, user_type=2) -> ZoomConnection:
         rep = rep or RepFactory()
-        zoom_email = zoom_email or f"zoom.{rep.email}"
-        return steps.connect_rep(
-            sandbox, zoom_email, rep=rep, account_id=account_id, user_type=user_type
+        return connect_zoom(
+            rep, zoom_email or f"zoom.{rep.email}", account_id=ACME, user_type=user_type
         )
 
     return connect

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from integrations.zoom.errors import ReconnectReason
-from integrations.zoom.problems import ConnectProblem
+from integrations.zoom.connect_failures import ConnectProblem
+from integrations.zoom.reasons import ReconnectReason
 from meetings.models import Booking, LinkState
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory
@@ -61,7 +61,7 @@ def test_the_overview_counts_reps_by_status(superuser_client):
 
 
 def test_reps_blocked_by_approval_are_grouped_by_zoom_account_with_the_instructions(
-    superuser_client, sandbox, connect_rep, walled_account
+    superuser_client, sandbox, connect_acme_rep, walled_account
 ):
     # Two reps at walled.example clicked Connect and Zoom kept them (no account known yet).
     for name in ("ann", "bob"):
@@ -71,7 +71,7 @@ def test_reps_blocked_by_approval_are_grouped_by_zoom_account_with_the_instructi
     # One rep of ACME was connected until ACME's admin withdrew the approval.
     sandbox.create_user("admin@acme.example", account_id=ACME, requires_preapproval=True)
     sandbox.approve(ACME)
-    withdrawn = connect_rep()
+    withdrawn = connect_acme_rep()
     sandbox.withdraw_approval(ACME)
     steps_client = Client()
     steps_client.force_login(superuser_client.staff)

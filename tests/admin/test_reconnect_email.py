@@ -7,11 +7,11 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from integrations.models import ReconnectNotice
-from integrations.notifications import notify_needs_reconnect
-from integrations.zoom.errors import ReconnectReason, ZoomNeedsReconnect
-from integrations.zoom.problems import ConnectProblem
-from integrations.zoom.tokens import with_zoom
+from integrations.zoom.connect_failures import ConnectProblem
+from integrations.zoom.errors import ZoomNeedsReconnect
+from integrations.zoom.models import ReconnectNotice
+from integrations.zoom.notifications import notify_needs_reconnect
+from integrations.zoom.reasons import ReconnectReason
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory
 from tests.integrations import steps
@@ -22,14 +22,14 @@ RECONNECT_URL = "http://127.0.0.1:8000/integrations/"
 
 
 @pytest.fixture
-def broken(connect_rep, sandbox):
+def broken(connect_acme_rep, sandbox):
     """A rep connected for real whose Zoom admin then withdrew the app's approval (4738)."""
     sandbox.create_user("admin@acme.example", account_id=ACME, requires_preapproval=True)
     sandbox.approve(ACME)
-    connection = connect_rep(RepFactory(first_name="Dana", last_name="Lee"))
+    connection = connect_acme_rep(RepFactory(first_name="Dana", last_name="Lee"))
     sandbox.withdraw_approval(ACME)
     with pytest.raises(ZoomNeedsReconnect):
-        with_zoom(connection, lambda client, token: client.get_me(token))
+        steps.get_me(connection)
     connection.refresh_from_db()
     return connection
 
@@ -90,8 +90,8 @@ def test_no_email_once_the_rep_has_reconnected(broken, sandbox):
     assert len(mail.outbox) == 1
 
 
-def test_a_healthy_connection_never_gets_the_email(connect_rep):
-    connection = connect_rep()
+def test_a_healthy_connection_never_gets_the_email(connect_acme_rep):
+    connection = connect_acme_rep()
 
     assert notify_needs_reconnect(connection, force=True) is False
     assert mail.outbox == []

@@ -5,9 +5,8 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import mail
 
-from integrations.models import ReconnectNotice, ZoomRosterEntry
-from integrations.zoom.errors import ReconnectReason
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.models import ReconnectNotice, ZoomConnection, ZoomRosterEntry
+from integrations.zoom.reasons import ReconnectReason
 from tests.admin.conftest import ACME, messages_of, run_action
 from tests.factories import RepFactory
 
@@ -29,9 +28,9 @@ def assert_logged(client, rep, text: str) -> None:
 
 
 def test_testing_a_working_connection_asks_zoom_who_the_user_is(
-    superuser_client, connect_rep, sandbox
+    superuser_client, connect_acme_rep, sandbox
 ):
-    connection = connect_rep(zoom_email="works@acme.example")
+    connection = connect_acme_rep(zoom_email="works@acme.example")
     before = len(sandbox.calls("/v2/users/me"))
 
     response = run_action(superuser_client, "test_connection", connection.user)
@@ -46,11 +45,11 @@ def test_testing_a_working_connection_asks_zoom_who_the_user_is(
 
 
 def test_testing_a_connection_whose_approval_was_withdrawn_marks_it_for_reconnecting(
-    superuser_client, connect_rep, sandbox
+    superuser_client, connect_acme_rep, sandbox
 ):
     sandbox.create_user("admin@acme.example", account_id=ACME, requires_preapproval=True)
     sandbox.approve(ACME)
-    connection = connect_rep(zoom_email="rep@acme.example")
+    connection = connect_acme_rep(zoom_email="rep@acme.example")
     sandbox.withdraw_approval(ACME)
 
     response = run_action(superuser_client, "test_connection", connection.user)
@@ -65,9 +64,9 @@ def test_testing_a_connection_whose_approval_was_withdrawn_marks_it_for_reconnec
 
 
 def test_testing_while_zoom_is_down_keeps_the_connection_and_records_the_error(
-    superuser_client, connect_rep, sandbox
+    superuser_client, connect_acme_rep, sandbox
 ):
-    connection = connect_rep()
+    connection = connect_acme_rep()
     sandbox.fail_next("/v2/users/me", status=503)
 
     response = run_action(superuser_client, "test_connection", connection.user)
@@ -78,8 +77,8 @@ def test_testing_while_zoom_is_down_keeps_the_connection_and_records_the_error(
     assert "did not answer usefully" in messages_of(response)[0]
 
 
-def test_refreshing_now_gets_new_tokens_from_zoom(superuser_client, connect_rep, sandbox):
-    connection = connect_rep()
+def test_refreshing_now_gets_new_tokens_from_zoom(superuser_client, connect_acme_rep, sandbox):
+    connection = connect_acme_rep()
     old_access, old_refresh = connection.access_token, connection.refresh_token
 
     response = run_action(superuser_client, "refresh_now", connection.user)
@@ -97,9 +96,9 @@ def test_refreshing_now_gets_new_tokens_from_zoom(superuser_client, connect_rep,
 
 
 def test_disconnecting_revokes_at_zoom_and_forgets_the_tokens(
-    superuser_client, connect_rep, sandbox
+    superuser_client, connect_acme_rep, sandbox
 ):
-    connection = connect_rep()
+    connection = connect_acme_rep()
     token = connection.access_token
 
     response = run_action(superuser_client, "disconnect", connection.user)
@@ -118,9 +117,9 @@ def test_disconnecting_revokes_at_zoom_and_forgets_the_tokens(
 
 
 def test_disconnecting_while_zoom_is_down_disconnects_here_and_says_what_is_left(
-    superuser_client, connect_rep, sandbox
+    superuser_client, connect_acme_rep, sandbox
 ):
-    connection = connect_rep()
+    connection = connect_acme_rep()
     sandbox.fail_next("/oauth/revoke", status=503)
 
     response = run_action(superuser_client, "disconnect", connection.user)
@@ -131,9 +130,9 @@ def test_disconnecting_while_zoom_is_down_disconnects_here_and_says_what_is_left
 
 
 def test_sending_a_reconnect_email_ignores_the_daily_limit_and_records_the_admin(
-    superuser_client, connect_rep, sandbox
+    superuser_client, connect_acme_rep, sandbox
 ):
-    connection = connect_rep()
+    connection = connect_acme_rep()
     connection.mark_needs_reconnect(ReconnectReason.INVALID_GRANT)
     ReconnectNotice.objects.create(
         rep=connection.user, email=connection.user.email, connection_status="needs_reconnect"
@@ -150,8 +149,8 @@ def test_sending_a_reconnect_email_ignores_the_daily_limit_and_records_the_admin
     assert_logged(superuser_client, connection.user, "Sent the Zoom reconnect email")
 
 
-def test_no_reconnect_email_goes_to_a_rep_whose_zoom_works(superuser_client, connect_rep):
-    connection = connect_rep()
+def test_no_reconnect_email_goes_to_a_rep_whose_zoom_works(superuser_client, connect_acme_rep):
+    connection = connect_acme_rep()
 
     response = run_action(superuser_client, "send_reconnect_email", connection.user)
 

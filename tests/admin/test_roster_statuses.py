@@ -6,9 +6,9 @@ from html import escape
 import pytest
 from django.utils import timezone
 
-from integrations.roster import RosterStatus
-from integrations.zoom.errors import ReconnectReason
+from integrations.zoom.admin.roster import RosterStatus
 from integrations.zoom.models import ZoomConnection
+from integrations.zoom.reasons import ReconnectReason
 from tests.admin.conftest import ROSTER_URL
 from tests.factories import RepFactory
 from tests.integrations.factories import ZoomConnectionFactory

@@ -9,8 +9,8 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
 
-from integrations.models import ReconnectNotice
-from integrations.roster import EXPORT_COLUMNS
+from integrations.zoom.admin.roster import EXPORT_COLUMNS
+from integrations.zoom.models import ReconnectNotice
 from tests.admin.conftest import ROSTER_URL, run_action
 from tests.integrations.factories import ZoomConnectionFactory
 
@@ -19,8 +19,8 @@ TOKEN_FIELD_NAMES = ("access_token", "refresh_token")
 
 
 @pytest.fixture
-def connections(connect_rep):
-    real = connect_rep(zoom_email="real@acme.example")
+def connections(connect_acme_rep):
+    real = connect_acme_rep(zoom_email="real@acme.example")
     broken = ZoomConnectionFactory(zoom_email="broken@example.com")
     broken.mark_needs_reconnect("invalid_grant", "refresh refused")
     ReconnectNotice.objects.create(

@@ -7,6 +7,7 @@ from django.test import Client
 
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.oauth_session import SESSION_KEY
+from integrations.zoom.session import ZoomSession
 from tests.factories import RepFactory
 
 CONNECT_URL = "/integrations/zoom/connect/"
@@ -61,3 +62,9 @@ def connect_rep(sandbox, zoom_email: str, *, rep=None, **zoom_user) -> ZoomConne
     connection = ZoomConnection.objects.get(user=rep)
     assert connection.is_usable
     return connection
+
+
+def get_me(connection: ZoomConnection) -> dict:
+    """`GET /users/me` for the connection, as one unit of work of a Zoom session."""
+    with ZoomSession(connection) as zoom:
+        return zoom.get_me()

@@ -5,7 +5,6 @@ from django.test import Client
 
 from integrations.zoom.models import ZoomConnection
 from tests.factories import RepFactory
-from tests.integrations import steps
 
 pytestmark = pytest.mark.django_db
 URL = "/integrations/zoom/disconnect/"
@@ -13,10 +12,8 @@ EMAIL = "rep.zoom@example.com"
 
 
 @pytest.fixture
-def connected(rep_client, rep, sandbox):
-    sandbox.create_user(EMAIL)
-    steps.connect(rep_client, sandbox, EMAIL)
-    return ZoomConnection.objects.get(user=rep)
+def connected(rep_client, rep, connect_zoom):
+    return connect_zoom(rep, EMAIL)
 
 
 def assert_forgotten(zoom):

@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from integrations.zoom.errors import ReconnectReason
 from integrations.zoom.models import ZoomConnection
+from integrations.zoom.reasons import ReconnectReason
 from tests.integrations.factories import ZoomConnectionFactory
 
 pytestmark = pytest.mark.django_db

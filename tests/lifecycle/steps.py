@@ -10,15 +10,11 @@ from tests.integrations import steps
 ACCOUNT = "lifecycle-account"
 
 
-# Connecting for real is the same everywhere in the suite.
-connect = steps.connect_rep
-
-
 def connect_preapproved(sandbox, zoom_email: str, *, rep=None) -> ZoomConnection:
     """A rep of a Zoom account whose admin must approve apps, and did (so they can withdraw it)."""
     sandbox.create_user(zoom_email, account_id=ACCOUNT, requires_preapproval=True)
     sandbox.approve(ACCOUNT)
-    return connect(sandbox, zoom_email, rep=rep)
+    return steps.connect_rep(sandbox, zoom_email, rep=rep)
 
 
 def make_idle(connection: ZoomConnection, *, days: float = 2) -> None:

@@ -11,21 +11,17 @@ from django.core import mail
 from django.db.models import F
 from django.test import Client
 
-from integrations.models import ReconnectNotice
-from integrations.zoom.errors import ReconnectReason, ZoomNeedsReconnect, ZoomNotConnected
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.errors import ZoomNeedsReconnect, ZoomNotConnected
+from integrations.zoom.models import ReconnectNotice, ZoomConnection
+from integrations.zoom.reasons import ReconnectReason
 from integrations.zoom.tasks import keep_zoom_connections_alive
-from integrations.zoom.tokens import with_zoom
 from tests.factories import RepFactory
 from tests.integrations import steps as connect_steps
+from tests.integrations.steps import get_me
 from tests.lifecycle import steps
 
 pytestmark = pytest.mark.django_db
 ZOOM_EMAIL = "broken.rep@example.com"
-
-
-def get_me(client, token):
-    return client.get_me(token)
 
 
 def run_keepalive(django_capture_on_commit_callbacks) -> None:
@@ -56,7 +52,7 @@ def test_a_refresh_token_that_no_longer_works_is_invalid_grant(
     sandbox, django_capture_on_commit_callbacks
 ):
     sandbox.set_knobs(refresh_token_lifetime=1)
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     time.sleep(1.5)  # the refresh token's lifetime runs out
     steps.make_idle(zoom)
 
@@ -68,7 +64,7 @@ def test_a_refresh_token_that_no_longer_works_is_invalid_grant(
 
 def test_a_zoom_user_that_no_longer_exists_is_4735(sandbox, django_capture_on_commit_callbacks):
     sandbox.set_knobs(oauth_error_codes=True)
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.delete_user(ZOOM_EMAIL)
     steps.make_idle(zoom)
 
@@ -100,7 +96,7 @@ def test_a_withdrawal_found_by_a_call_with_a_fresh_token_is_4738_too(
     sandbox.withdraw_approval(steps.ACCOUNT)
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ZoomNeedsReconnect):
-        with_zoom(zoom, get_me)
+        get_me(zoom)
 
     assert_needs_reconnect(zoom, ReconnectReason.APPROVAL_WITHDRAWN)
     assert_one_reconnect_email(zoom, ReconnectReason.APPROVAL_WITHDRAWN)
@@ -111,7 +107,7 @@ def test_the_zoom_user_authorizing_the_app_for_another_rep_is_4741(
     sandbox, django_capture_on_commit_callbacks
 ):
     sandbox.set_knobs(oauth_error_codes=True)
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     other_rep = Client()
     other_rep.force_login(RepFactory())
 
@@ -130,7 +126,7 @@ def test_a_scope_added_to_the_app_breaks_the_next_refresh_with_a_reason_the_rep_
     sandbox, django_capture_on_commit_callbacks
 ):
     sandbox.set_knobs(oauth_error_codes=True)
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.set_app_scopes(zoom.scopes + " meeting:read:invitation")
     steps.make_idle(zoom)
 
@@ -154,7 +150,7 @@ def test_a_refusal_without_a_numeric_code_still_marks_the_connection_needs_recon
     sandbox, django_capture_on_commit_callbacks, break_it
 ):
     """Zoom often answers refresh refusals with nothing but "Invalid Token!" / invalid_grant."""
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     break_it(sandbox, zoom)
     steps.make_idle(zoom)
 
@@ -167,7 +163,7 @@ def test_a_refusal_without_a_numeric_code_still_marks_the_connection_needs_recon
 def test_a_refresh_refused_in_a_way_we_do_not_know_does_not_leave_the_connection_healthy(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.fail_next(
         "/oauth/token", status=400, body='{"reason": "Try later", "error": "server_busy"}'
     )
@@ -181,7 +177,7 @@ def test_a_refresh_refused_in_a_way_we_do_not_know_does_not_leave_the_connection
 def test_a_refresh_refused_with_4737_asks_the_rep_to_authorize_again(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.fail_next(
         "/oauth/token",
         status=400,
@@ -212,11 +208,11 @@ def test_workers_finding_the_same_break_email_the_rep_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(ZoomNeedsReconnect):
-            with_zoom(zoom, get_me)
+            get_me(zoom)
         with pytest.raises(ZoomNeedsReconnect):
-            with_zoom(stale_copy, get_me)
+            get_me(stale_copy)
         with pytest.raises(ZoomNotConnected):
-            with_zoom(ZoomConnection.objects.get(pk=zoom.pk), get_me)
+            get_me(ZoomConnection.objects.get(pk=zoom.pk))
 
     assert len(mail.outbox) == 1
 
@@ -244,7 +240,7 @@ def test_the_rep_is_reminded_once_a_day_until_they_reconnect(
 
     # The admin approves the app again and the rep reconnects: no more emails, ever.
     sandbox.approve(steps.ACCOUNT)
-    steps.connect(sandbox, ZOOM_EMAIL, rep=zoom.user)
+    connect_steps.connect_rep(sandbox, ZOOM_EMAIL, rep=zoom.user)
     zoom.refresh_from_db()
     assert zoom.status == ZoomConnection.Status.CONNECTED
     age_notices(days=3)
@@ -254,7 +250,7 @@ def test_the_rep_is_reminded_once_a_day_until_they_reconnect(
 
 
 def test_a_removed_connection_gets_no_daily_reminder(sandbox, django_capture_on_commit_callbacks):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     zoom.mark_removed()
 
     run_keepalive(django_capture_on_commit_callbacks)

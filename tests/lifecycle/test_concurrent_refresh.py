@@ -3,7 +3,7 @@ token at once, against the Zoom sandbox: exactly one refresh reaches Zoom, every
 and the connection still works afterwards.
 
 Zoom rotates refresh tokens, so a second refresh with the same token would answer invalid_grant
-and break the rep's connection; `tokens.with_zoom` serializes refreshes on the connection's row.
+and break the rep's connection; the Zoom session serializes refreshes on the connection's row.
 """
 
 import pytest
@@ -11,10 +11,8 @@ from django.utils import timezone
 
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tasks import check_zoom_connection
-from integrations.zoom.tokens import with_zoom
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps as connect_steps
-from tests.lifecycle import steps
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ZOOM_EMAIL = "busy.rep@example.com"
@@ -35,17 +33,17 @@ def expire_at_zoom(sandbox, connection) -> None:
 def test_workers_needing_an_expired_token_at_once_refresh_it_exactly_once(
     sandbox, celery_workers, expire
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     celery_workers(count=WORKERS, concurrency=1)
     expire(sandbox, zoom)
-    # Zoom slowed down, so every worker is inside with_zoom while the first refresh is in flight.
+    # Zoom slowed down, so every worker is inside a session while the first refresh is in flight.
     sandbox.set_knobs(latency_ms=400)
 
     for _ in range(WORKERS):
         check_zoom_connection.delay(zoom.pk)
 
     def answered() -> list[dict]:
-        calls = sandbox.calls("/v2/users/me")[1:]  # after the connect's own call
+        calls = sandbox.calls(path="/v2/users/me")[1:]  # after the connect's own call
         return [call for call in calls if call["status"] == 200]
 
     wait_until(lambda: len(answered()) >= WORKERS, timeout=60, message="every check to succeed")
@@ -53,7 +51,7 @@ def test_workers_needing_an_expired_token_at_once_refresh_it_exactly_once(
 
     assert len(connect_steps.token_calls(sandbox, "refresh_token")) == 1
     assert sandbox.token_stats(ZOOM_EMAIL)["refresh_count"] == 1
-    profile_calls = sandbox.calls("/v2/users/me")[1:]
+    profile_calls = sandbox.calls(path="/v2/users/me")[1:]
     assert [c["status"] for c in profile_calls].count(200) == WORKERS
     if expire is expire_at_zoom:
         # More than one worker held the old token at once: the race really happened.
@@ -61,4 +59,4 @@ def test_workers_needing_an_expired_token_at_once_refresh_it_exactly_once(
     zoom.refresh_from_db()
     assert zoom.status == ZoomConnection.Status.CONNECTED
     assert zoom.last_refreshed_at is not None
-    assert with_zoom(zoom, lambda client, token: client.get_me(token))["email"] == ZOOM_EMAIL
+    assert connect_steps.get_me(zoom)["email"] == ZOOM_EMAIL

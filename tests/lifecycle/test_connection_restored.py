@@ -7,7 +7,6 @@ from django.test import Client
 from integrations.zoom.errors import ZoomNeedsReconnect
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.signals import zoom_connection_restored
-from integrations.zoom.tokens import with_zoom
 from tests.factories import RepFactory
 from tests.integrations import steps as connect_steps
 from tests.lifecycle import steps
@@ -33,7 +32,7 @@ def received():
 def test_a_first_connect_sends_it(sandbox, received, django_capture_on_commit_callbacks):
     rep = RepFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        steps.connect(sandbox, ZOOM_EMAIL, rep=rep)
+        connect_steps.connect_rep(sandbox, ZOOM_EMAIL, rep=rep)
 
     assert received == [(ZoomConnection, rep.pk, "disconnected", "connected")]
 
@@ -44,18 +43,18 @@ def test_reconnecting_a_broken_connection_sends_it_with_the_old_status(
     zoom = steps.connect_preapproved(sandbox, ZOOM_EMAIL)
     sandbox.withdraw_approval(steps.ACCOUNT)
     with pytest.raises(ZoomNeedsReconnect):
-        with_zoom(zoom, lambda client, token: client.get_me(token))
+        connect_steps.get_me(zoom)
     sandbox.approve(steps.ACCOUNT)
 
     with django_capture_on_commit_callbacks(execute=True):
-        steps.connect(sandbox, ZOOM_EMAIL, rep=zoom.user)
+        connect_steps.connect_rep(sandbox, ZOOM_EMAIL, rep=zoom.user)
 
     assert received == [(ZoomConnection, zoom.user_id, "needs_reconnect", "connected")]
 
 
 def test_it_waits_for_the_commit(sandbox, received, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        steps.connect(sandbox, ZOOM_EMAIL)
+        connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
         assert received == []
     for callback in pending:
         callback()
@@ -80,7 +79,7 @@ def test_a_failing_receiver_does_not_undo_the_reconnect(
     try:
         rep = RepFactory()
         with django_capture_on_commit_callbacks(execute=True):
-            zoom = steps.connect(sandbox, ZOOM_EMAIL, rep=rep)
+            zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL, rep=rep)
     finally:
         zoom_connection_restored.disconnect(broken_receiver)
 

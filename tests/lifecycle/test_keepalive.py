@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from integrations.zoom.keepalive import Health, connections_due_for_keepalive
+from integrations.zoom.health import Health
+from integrations.zoom.keepalive import connections_due_for_keepalive
 from integrations.zoom.models import ZoomConnection
 from integrations.zoom.tasks import check_zoom_connection, keep_zoom_connections_alive
 from tests.integrations import steps as connect_steps
@@ -25,15 +26,15 @@ def run_keepalive(django_capture_on_commit_callbacks) -> None:
         keep_zoom_connections_alive.delay()
 
 
-def settings_calls(sandbox) -> list[dict]:
-    """Connecting reads the rep's Zoom settings (passcode rules); so does every check."""
-    return sandbox.calls("/v2/users/me/settings")
+def profile_calls(sandbox) -> list[dict]:
+    """`GET /users/me` alone (connecting and every check also read `/users/me/settings`)."""
+    return sandbox.calls(path="/v2/users/me")
 
 
 def test_an_idle_connection_gets_new_tokens_and_is_checked_with_zoom(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     steps.make_idle(zoom)
     old_refresh_token = zoom.refresh_token
 
@@ -45,7 +46,7 @@ def test_an_idle_connection_gets_new_tokens_and_is_checked_with_zoom(
     assert timezone.now() - zoom.last_refreshed_at < timedelta(minutes=1)
     assert timezone.now() - zoom.last_success_at < timedelta(minutes=1)
     assert sandbox.token_stats(ZOOM_EMAIL)["refresh_count"] == 1
-    assert [call["status"] for call in settings_calls(sandbox)] == [200, 200]  # connect, check
+    assert [call["status"] for call in profile_calls(sandbox)] == [200, 200]  # connect, check
     assert zoom not in connections_due_for_keepalive()
     assert mail.outbox == []
 
@@ -53,7 +54,7 @@ def test_an_idle_connection_gets_new_tokens_and_is_checked_with_zoom(
 def test_the_keepalive_keeps_the_hosts_passcode_rules_current(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.set_user_settings(
         ZOOM_EMAIL,
         schedule_meeting={"meeting_password_requirement": {"only_allow_numeric": True}},
@@ -69,7 +70,7 @@ def test_the_keepalive_keeps_the_hosts_passcode_rules_current(
 def test_a_healthy_recently_used_connection_is_left_alone(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     calls_before = len(sandbox.calls())
 
     run_keepalive(django_capture_on_commit_callbacks)
@@ -106,7 +107,7 @@ def test_the_longest_idle_connection_is_checked_first():
 def test_zoom_down_during_the_keepalive_keeps_the_connection_and_the_next_run_retries(
     sandbox, django_capture_on_commit_callbacks
 ):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     steps.make_idle(zoom)
     sandbox.fail_next("/oauth/token", status=503)
 
@@ -127,22 +128,22 @@ def test_zoom_down_during_the_keepalive_keeps_the_connection_and_the_next_run_re
 
 
 def test_a_check_whose_token_zoom_rejects_refreshes_once_and_retries_once(sandbox):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.expire_access_tokens(ZOOM_EMAIL)
 
     assert check_zoom_connection.delay(zoom.pk).get() == Health.HEALTHY
 
-    assert [call["status"] for call in settings_calls(sandbox)] == [200, 401, 200]
+    assert [call["status"] for call in profile_calls(sandbox)] == [200, 401, 200]
     assert len(connect_steps.token_calls(sandbox, "refresh_token")) == 1
 
 
 def test_a_check_that_zoom_keeps_answering_124_stops_after_one_refresh_and_one_retry(sandbox):
-    zoom = steps.connect(sandbox, ZOOM_EMAIL)
-    sandbox.fail_next("/v2/users/me/settings", status=401, body=TOKEN_124, count=10)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
+    sandbox.fail_next("/v2/users/me", status=401, body=TOKEN_124, count=10)
 
     assert check_zoom_connection.delay(zoom.pk).get() == Health.UNAVAILABLE
 
-    assert [call["status"] for call in settings_calls(sandbox)] == [200, 401, 401]
+    assert [call["status"] for call in profile_calls(sandbox)] == [200, 401, 401]
     assert len(connect_steps.token_calls(sandbox, "refresh_token")) == 1
     zoom.refresh_from_db()
     assert zoom.status == ZoomConnection.Status.CONNECTED

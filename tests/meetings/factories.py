@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from meetings.models import AvailabilityWindow, Booking, LinkState, LocationKind, MeetingType
 from tests.factories import RepFactory
+from tests.fixtures.zoom import ZOOM_EMAIL  # noqa: F401 - the Zoom user `zoom_rep` connects
 
 
 class MeetingTypeFactory(factory.django.DjangoModelFactory):
@@ -61,7 +62,3 @@ class BookingFactory(factory.django.DjangoModelFactory):
             LinkState.PENDING if o.location_kind == LocationKind.ZOOM else LinkState.NOT_NEEDED
         )
     )
-
-
-# The Zoom user the `zoom_rep` fixture connects in the sandbox.
-ZOOM_EMAIL = "rep.zoom@example.com"

@@ -3,7 +3,7 @@
 import pytest
 
 from meetings.models import Booking, LinkState
-from meetings.services import zoom_links
+from meetings.zoom import links as zoom_links
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ def test_zooms_daily_limit_is_explained_on_the_dashboard_and_the_bookings_list(
 ):
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=zoom_rep))
     sandbox.set_daily_usage(ZOOM_EMAIL, 100)
-    zoom_links.populate_zoom_link(booking.pk)
+    zoom_links.sync_zoom_meeting(booking.pk)
     client.force_login(zoom_rep)
 
     for url in ("/dashboard/", "/bookings/"):

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Booking, InviteDelivery, LinkState
-from meetings.services import zoom_links
 from meetings.services.invites import send_invites
+from meetings.zoom import links as zoom_links
 from tests.factories import RepFactory
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
 
@@ -123,7 +123,7 @@ def test_the_host_starts_with_a_fresh_start_link_that_is_never_stored(
     rep_client, zoom_rep, sandbox
 ):
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=zoom_rep))
-    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
     page = rep_client.get(f"/bookings/{booking.pk}/")
     assert b"zak=" not in page.content
     response = rep_client.post(f"/bookings/{booking.pk}/start/")

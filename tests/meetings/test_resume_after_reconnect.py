@@ -3,7 +3,7 @@
 import pytest
 
 from meetings.models import LinkState
-from meetings.services import zoom_links
+from meetings.zoom import links as zoom_links
 from tests.meetings.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ def test_connecting_zoom_creates_the_parked_bookings_links_at_once(
     connect_zoom, sandbox, django_capture_on_commit_callbacks
 ):
     booking = BookingFactory()
-    zoom_links.populate_zoom_link(booking.pk)
+    zoom_links.sync_zoom_meeting(booking.pk)
     booking.refresh_from_db()
     assert booking.link_state == LinkState.WAITING_FOR_RECONNECT
 
@@ -30,7 +30,7 @@ def test_another_reps_parked_bookings_wait_for_their_own_reconnect(
 ):
     mine, theirs = BookingFactory(), BookingFactory()
     for booking in (mine, theirs):
-        zoom_links.populate_zoom_link(booking.pk)
+        zoom_links.sync_zoom_meeting(booking.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
         connect_zoom(mine.rep)

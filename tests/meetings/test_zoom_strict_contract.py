@@ -8,8 +8,8 @@ import pytest
 from integrations.zoom.keepalive import keep_connection_alive
 from integrations.zoom.models import ZoomConnection
 from meetings.models import Booking, LinkState
-from meetings.services import zoom_links
 from meetings.services.bookings import cancel_booking, reschedule_booking
+from meetings.zoom import links as zoom_links
 from tests.integrations import steps
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
 
@@ -52,7 +52,7 @@ def test_the_passcode_meets_each_of_the_hosts_rules(rep, connect_zoom, sandbox, 
     connect_zoom(rep, settings=rules_setting(**rules))
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
 
-    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
 
     (body,) = created(sandbox)
     booking.refresh_from_db()
@@ -69,7 +69,7 @@ def test_rules_tightened_after_connect_are_read_by_the_keepalive_and_then_met(
 
     keep_connection_alive(connection.pk)
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
-    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
     assert created(sandbox)[0]["password"].isdigit()
 
 
@@ -78,7 +78,7 @@ def test_without_known_rules_zoom_generates_the_passcode(rep, connect_zoom, sand
     ZoomConnection.objects.filter(pk=connection.pk).update(passcode_rules={})
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
 
-    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
 
     (body,) = created(sandbox)
     assert body["default_password"] is True and "password" not in body
@@ -92,7 +92,7 @@ def test_the_phone_passcode_is_stored_and_shown_for_dial_in(
     connect_zoom(rep)
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
     with django_capture_on_commit_callbacks(execute=True):
-        zoom_links.populate_zoom_link(booking.pk)
+        zoom_links.sync_zoom_meeting(booking.pk)
 
     booking.refresh_from_db()
     (meeting,) = sandbox.meetings(ZOOM_EMAIL)
@@ -109,7 +109,7 @@ def test_the_phone_passcode_is_stored_and_shown_for_dial_in(
 def test_join_before_host_is_never_sent_with_a_waiting_room(rep, connect_zoom, sandbox):
     connect_zoom(rep)
     meeting_type = MeetingTypeFactory(rep=rep, zoom_waiting_room=True, zoom_join_before_host=True)
-    zoom_links.populate_zoom_link(BookingFactory(meeting_type=meeting_type).pk)
+    zoom_links.sync_zoom_meeting(BookingFactory(meeting_type=meeting_type).pk)
     (body,) = created(sandbox)
     assert body["settings"]["join_before_host"] is False
 
@@ -121,7 +121,7 @@ def test_join_before_host_is_never_sent_with_a_waiting_room(rep, connect_zoom, s
 def ready_booking(rep, connect_zoom, sandbox):
     connect_zoom(rep)
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
-    zoom_links.populate_zoom_link(booking.pk)
+    zoom_links.sync_zoom_meeting(booking.pk)
     booking.refresh_from_db()
     assert booking.link_state == LinkState.READY
     return booking
@@ -213,7 +213,7 @@ def test_rules_tightened_since_they_were_read_are_read_again_and_the_create_retr
     sandbox.set_user_settings(ZOOM_EMAIL, **rules_setting(only_allow_numeric=True))
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
 
-    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
 
     posts = [c for c in sandbox.calls("/users/me/meetings") if c["method"] == "POST"]
     assert [c["status"] for c in posts] == [400, 201]
@@ -232,7 +232,7 @@ def test_a_call_refused_with_4700_parks_the_booking_and_asks_for_a_reconnect(
     )
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
 
-    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.WAITING_FOR_RECONNECT
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.WAITING_FOR_RECONNECT
 
     connection.refresh_from_db()
     assert connection.status == ZoomConnection.Status.NEEDS_RECONNECT

@@ -12,11 +12,6 @@ HALF_HOUR = timedelta(minutes=30)
 GUEST = {"guest_name": "Grace Hopper", "guest_time_zone": "Europe/Paris"}
 
 
-def connect_rep(sandbox, zoom_email: str):
-    """A rep connected to a sandbox Zoom user through the real consent flow."""
-    return steps.connect_rep(sandbox, zoom_email).user
-
-
 def reconnect(rep, sandbox, zoom_email: str) -> None:
     browser = Client()
     browser.force_login(rep)
@@ -35,11 +30,11 @@ def book(meeting_type, index: int):
 
 
 @pytest.fixture
-def zoom_type(sandbox):
+def zoom_type(connect_zoom):
     """`zoom_type(zoom_email)`: a Zoom Meeting Type of a newly connected rep."""
 
     def make(zoom_email: str):
-        return MeetingTypeFactory(rep=connect_rep(sandbox, zoom_email))
+        return MeetingTypeFactory(rep=connect_zoom(zoom_email=zoom_email).user)
 
     return make
 

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from meetings import tasks
 from meetings.models import Booking, LinkState
+from meetings.zoom import tasks
 from tests.fixtures.celery_worker import wait_until
 from tests.reliability.checks import assert_one_meeting_per_booking, settled
 from tests.reliability.conftest import book

@@ -10,7 +10,7 @@ from meetings.models import Booking, LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.meetings.factories import MeetingTypeFactory
 from tests.reliability.checks import assert_one_meeting_per_booking, settled
-from tests.reliability.conftest import book, connect_rep, reconnect
+from tests.reliability.conftest import book, reconnect
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres]
 
@@ -80,9 +80,11 @@ def test_one_reps_daily_limit_leaves_other_reps_bookings_going(sandbox, zoom_typ
     assert_one_meeting_per_booking(sandbox, limited + others)
 
 
-def test_a_token_revoked_mid_way_parks_bookings_until_the_rep_reconnects(sandbox, workers):
+def test_a_token_revoked_mid_way_parks_bookings_until_the_rep_reconnects(
+    sandbox, connect_zoom, workers
+):
     zoom_email = "revoked@example.com"
-    rep = connect_rep(sandbox, zoom_email)
+    rep = connect_zoom(zoom_email=zoom_email).user
     meeting_type = MeetingTypeFactory(rep=rep)
     workers(concurrency=2)
 

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.fixtures.sandbox import ROOT, SandboxControl, _free_port, serve_command
+from scripts.launchers import serve_command
+from tests.fixtures.sandbox import ROOT, SandboxControl, _free_port
 
 
 def _start(db, port):

@@ -6,7 +6,7 @@ import pytest
 
 from integrations.zoom.models import ZoomWebhookEvent
 from meetings.models import Booking, LinkState
-from meetings.services import zoom_links
+from meetings.zoom import links as zoom_links
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory

@@ -14,9 +14,7 @@ from django.db import connection, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from integrations.zoom.models import ZoomConnection
-
-TOKEN_FIELDS = ("access_token", "refresh_token")
+from integrations.zoom.models import TOKEN_FIELDS, ZoomConnection
 
 
 class Command(BaseCommand):

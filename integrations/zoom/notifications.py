@@ -1,8 +1,12 @@
-"""Telling a rep their Zoom connection broke, with a link to reconnect it (issue 5, issue 8).
+"""Telling a rep their Zoom connection broke, with a link to reconnect it.
 
 At most one email per rep per RECONNECT_EMAIL_INTERVAL, so a connection that fails on every
 booking does not flood the rep; an admin may send one anyway from the roster. Never once the
-connection works again.
+connection works again. The Zoom core announces a break (`signals.zoom_connection_broke`) and
+never imports this module; `tasks` listens and sends the email from a worker.
+
+The email says how many bookings wait for the reconnect, so this module reads the meetings app's
+bookings: it belongs to the Zoom admin layer, not to the core.
 """
 
 import logging
@@ -11,16 +15,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.zoom.errors import ReconnectReason
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.problems import ConnectProblem
 from meetings.models import Booking, LinkState
 
-from .models import ReconnectNotice
+from .connect_failures import ConnectProblem
+from .models import ReconnectNotice, ZoomConnection
+from .reasons import ReconnectReason
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,30 @@ NOTIFIABLE_STATUSES = (ZoomConnection.Status.NEEDS_RECONNECT, ZoomConnection.Sta
 
 def reconnect_url() -> str:
     return settings.SITE_URL + reverse("integrations:index")
+
+
+def send_reconnect_notice(connection_id: int) -> bool:
+    """The email a break announced (or the daily reminder): sent unless the rep got one in the
+    last 24 hours or it works again. Returns whether an email went out; mail errors propagate."""
+    connection = ZoomConnection.objects.without_tokens().filter(pk=connection_id).first()
+    if connection is None:
+        return False
+    return notify_needs_reconnect(connection)
+
+
+def connection_ids_to_remind(now=None) -> list[int]:
+    """Connections still needing a reconnect whose rep got no reconnect email in the last day.
+
+    Only "needs reconnect": a rep who removed the app inside Zoom did so on purpose and is told
+    once (by the webhook's handling), not every day.
+    """
+    since = (now or timezone.now()) - RECONNECT_EMAIL_INTERVAL
+    recent_notice = ReconnectNotice.objects.filter(rep_id=OuterRef("user_id"), sent_at__gt=since)
+    return list(
+        ZoomConnection.objects.filter(status=ZoomConnection.Status.NEEDS_RECONNECT)
+        .exclude(Exists(recent_notice))
+        .values_list("pk", flat=True)
+    )
 
 
 def notify_needs_reconnect(
@@ -63,7 +91,7 @@ def _claim_notice(
         current = (
             ZoomConnection.objects.select_for_update(of=("self",))
             .select_related("user")
-            .defer("access_token", "refresh_token")
+            .without_tokens()
             .get(pk=connection.pk)
         )
         if current.status not in NOTIFIABLE_STATUSES:
@@ -83,10 +111,6 @@ def _claim_notice(
 def _emailed_recently(rep_id: int) -> bool:
     since = timezone.now() - RECONNECT_EMAIL_INTERVAL
     return ReconnectNotice.objects.filter(rep_id=rep_id, sent_at__gt=since).exists()
-
-
-def last_notice_for(rep) -> ReconnectNotice | None:
-    return ReconnectNotice.objects.filter(rep=rep).first()
 
 
 def _message(connection: ZoomConnection, rep) -> EmailMultiAlternatives:

@@ -1,4 +1,4 @@
-"""populate_zoom_link / sync_zoom_meeting against the Zoom sandbox over real HTTP, run inline; the
+"""sync_zoom_meeting against the Zoom sandbox over real HTTP, run inline; the
 same flow through a real worker is in test_link_worker.py."""
 
 import json
@@ -10,8 +10,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from meetings.models import Booking, InviteDelivery, LinkState
-from meetings.services import zoom_links
 from meetings.services.bookings import cancel_booking, reschedule_booking
+from meetings.zoom import links as zoom_links
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def refusal(code: int, message: str, **extra) -> str:
 def test_the_meeting_is_created_with_utc_start_host_zone_passcode_and_the_types_settings(
     booking, sandbox
 ):
-    outcome = zoom_links.populate_zoom_link(booking.pk)
+    outcome = zoom_links.sync_zoom_meeting(booking.pk)
 
     assert outcome.state == LinkState.READY
     (call,) = creates(sandbox)
@@ -81,7 +81,7 @@ def test_the_meeting_is_created_with_utc_start_host_zone_passcode_and_the_types_
 
 
 def test_the_links_are_stored_and_the_start_url_is_not(booking, sandbox):
-    zoom_links.populate_zoom_link(booking.pk)
+    zoom_links.sync_zoom_meeting(booking.pk)
 
     booking.refresh_from_db()
     meeting = answered(creates(sandbox)[0])
@@ -96,7 +96,7 @@ def test_the_links_are_stored_and_the_start_url_is_not(booking, sandbox):
 
 
 def test_a_meeting_id_beyond_32_bits_is_kept_exactly(booking, sandbox):
-    zoom_links.populate_zoom_link(booking.pk)
+    zoom_links.sync_zoom_meeting(booking.pk)
 
     booking.refresh_from_db()
     (meeting,) = sandbox.meetings(ZOOM_EMAIL)
@@ -113,7 +113,7 @@ def test_long_templates_are_cut_to_zooms_limits(chicago_rep, sandbox):
     booking = BookingFactory(meeting_type=meeting_type)
 
     # The sandbox refuses a topic over 200 or an agenda over 2000 characters, as Zoom does.
-    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
     body = sent(creates(sandbox)[0])
     assert len(body["topic"]) == 200
     assert len(body["agenda"]) <= 2000
@@ -124,7 +124,7 @@ def test_invites_with_the_join_link_go_out_once_the_link_is_ready(
     booking, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        zoom_links.populate_zoom_link(booking.pk)
+        zoom_links.sync_zoom_meeting(booking.pk)
     assert sorted(m.to[0] for m in mailoutbox) == sorted([booking.guest_email, booking.rep.email])
     for message in mailoutbox:
         (part,) = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
@@ -136,7 +136,7 @@ def test_invites_with_the_join_link_go_out_once_the_link_is_ready(
 
 def test_a_rep_without_zoom_gets_the_booking_parked_for_a_reconnect():
     booking = BookingFactory()
-    outcome = zoom_links.populate_zoom_link(booking.pk)
+    outcome = zoom_links.sync_zoom_meeting(booking.pk)
     booking.refresh_from_db()
     assert outcome.state == booking.link_state == LinkState.WAITING_FOR_RECONNECT
     assert "reconnect Zoom" in booking.link_last_error
@@ -146,7 +146,7 @@ def test_a_parked_booking_resumes_once_the_rep_connects(
     connect_zoom, django_capture_on_commit_callbacks
 ):
     booking = BookingFactory()
-    zoom_links.populate_zoom_link(booking.pk)
+    zoom_links.sync_zoom_meeting(booking.pk)
     connect_zoom(booking.rep)
     with django_capture_on_commit_callbacks(execute=True):
         assert zoom_links.resume_parked_links() == 1
@@ -156,7 +156,7 @@ def test_a_parked_booking_resumes_once_the_rep_connects(
 
 def test_a_zoom_outage_leaves_the_booking_pending_with_a_next_try(booking, sandbox):
     sandbox.fail_next(CREATE_PATH, status=502, kind="non_json")
-    outcome = zoom_links.populate_zoom_link(booking.pk)
+    outcome = zoom_links.sync_zoom_meeting(booking.pk)
     booking.refresh_from_db()
     assert booking.link_state == LinkState.PENDING
     assert booking.link_attempts == 1
@@ -168,7 +168,7 @@ def test_a_zoom_outage_leaves_the_booking_pending_with_a_next_try(booking, sandb
 def test_an_outage_that_outlasts_every_attempt_fails_with_the_reason(booking, sandbox):
     Booking.objects.filter(pk=booking.pk).update(link_attempts=zoom_links.MAX_ATTEMPTS - 1)
     sandbox.fail_next(CREATE_PATH, status=500)
-    zoom_links.populate_zoom_link(booking.pk)
+    zoom_links.sync_zoom_meeting(booking.pk)
     booking.refresh_from_db()
     assert booking.link_state == LinkState.FAILED
     assert "kept failing" in booking.link_last_error
@@ -176,7 +176,7 @@ def test_an_outage_that_outlasts_every_attempt_fails_with_the_reason(booking, sa
 
 def test_the_daily_limit_waits_until_zoom_says(booking, sandbox):
     sandbox.set_daily_usage(ZOOM_EMAIL, 100)
-    outcome = zoom_links.populate_zoom_link(booking.pk)
+    outcome = zoom_links.sync_zoom_meeting(booking.pk)
     booking.refresh_from_db()
     # Zoom's daily quota resets at 00:00 UTC, which its Retry-After names.
     (refused,) = creates(sandbox)
@@ -191,7 +191,7 @@ def test_the_daily_limit_waits_until_zoom_says(booking, sandbox):
 def test_a_user_who_may_not_host_fails_with_that_reason(rep, connect_zoom, sandbox):
     connect_zoom(rep, "no.hosting@example.com", hosting_disabled=True)
     booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
-    zoom_links.populate_zoom_link(booking.pk)
+    zoom_links.sync_zoom_meeting(booking.pk)
     booking.refresh_from_db()
     assert booking.link_state == LinkState.FAILED
     assert "may not host" in booking.link_last_error
@@ -209,7 +209,7 @@ def test_a_refused_body_fails_with_zooms_field_messages(booking, sandbox):
             errors=[{"field": "settings.auto_recording", "message": "Invalid value"}],
         ),
     )
-    zoom_links.populate_zoom_link(booking.pk)
+    zoom_links.sync_zoom_meeting(booking.pk)
     booking.refresh_from_db()
     assert booking.link_state == LinkState.FAILED
     assert "settings.auto_recording: Invalid value" in booking.link_last_error
@@ -219,12 +219,12 @@ def test_a_run_while_another_holds_the_booking_does_nothing(booking, sandbox):
     Booking.objects.filter(pk=booking.pk).update(
         link_lease_until=timezone.now() + timedelta(minutes=1)
     )
-    assert zoom_links.populate_zoom_link(booking.pk) == zoom_links.NOTHING_TO_DO
+    assert zoom_links.sync_zoom_meeting(booking.pk) == zoom_links.NOTHING_TO_DO
     assert sandbox.calls("meetings") == []
 
 
 def ready(booking):
-    assert zoom_links.populate_zoom_link(booking.pk).state == LinkState.READY
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
     booking.refresh_from_db()
     return booking
 

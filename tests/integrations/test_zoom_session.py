@@ -1,4 +1,4 @@
-"""`with_zoom`: refresh ahead of expiry, refresh once on 124, serialize refreshes per connection,
+"""A Zoom session: refresh ahead of expiry, refresh once on 124, serialize refreshes per connection,
 and mark broken authorizations — against the sandbox, on PostgreSQL."""
 
 import threading
@@ -11,33 +11,20 @@ from django.utils import timezone
 
 from integrations.zoom.errors import ZoomNeedsReconnect, ZoomTokenExpired, ZoomUnavailable
 from integrations.zoom.models import ZoomConnection
-from integrations.zoom.tokens import with_zoom
 from tests.factories import RepFactory
 from tests.integrations import steps
+from tests.integrations.steps import get_me
 
 EMAIL = "rep.zoom@example.com"
 
 
-def get_me(client, token):
-    return client.get_me(token)
-
-
-def connect_rep(sandbox, email=EMAIL) -> ZoomConnection:
-    rep = RepFactory()
-    client = Client()
-    client.force_login(rep)
-    sandbox.create_user(email)
-    steps.connect(client, sandbox, email)
-    return ZoomConnection.objects.get(user=rep)
-
-
 @pytest.fixture
-def zoom(db, sandbox):
-    return connect_rep(sandbox)
+def zoom(db, connect_zoom):
+    return connect_zoom(zoom_email=EMAIL)
 
 
 def test_a_call_with_a_valid_token_just_runs_and_records_success(zoom, sandbox):
-    profile = with_zoom(zoom, get_me)
+    profile = get_me(zoom)
     assert profile["email"] == EMAIL
     zoom.refresh_from_db()
     assert zoom.last_success_at is not None
@@ -51,7 +38,7 @@ def test_a_token_about_to_expire_is_refreshed_first(zoom, sandbox):
     zoom.refresh_from_db()
     old_refresh = zoom.refresh_token
 
-    with_zoom(zoom, get_me)
+    get_me(zoom)
 
     zoom.refresh_from_db()
     assert zoom.refresh_token != old_refresh
@@ -63,10 +50,10 @@ def test_a_token_about_to_expire_is_refreshed_first(zoom, sandbox):
 def test_a_token_zoom_rejects_with_124_is_refreshed_once_and_the_call_retried(zoom, sandbox):
     sandbox.expire_access_tokens(EMAIL)
 
-    assert with_zoom(zoom, get_me)["email"] == EMAIL
+    assert get_me(zoom)["email"] == EMAIL
 
     assert len(steps.token_calls(sandbox, "refresh_token")) == 1
-    assert len(sandbox.calls("/v2/users/me")) == 3  # connect, rejected call, retry
+    assert len(sandbox.calls(path="/v2/users/me")) == 3  # connect, rejected call, retry
 
 
 def test_a_second_124_after_refreshing_is_raised_not_looped(zoom, sandbox):
@@ -74,7 +61,7 @@ def test_a_second_124_after_refreshing_is_raised_not_looped(zoom, sandbox):
     sandbox.fail_next("/v2/users/me", status=401, body=body, count=5)
 
     with pytest.raises(ZoomTokenExpired):
-        with_zoom(zoom, get_me)
+        get_me(zoom)
 
     assert len(steps.token_calls(sandbox, "refresh_token")) == 1
     zoom.refresh_from_db()
@@ -88,7 +75,7 @@ def test_a_refused_refresh_marks_the_connection_needs_reconnect(zoom, sandbox):
     zoom.refresh_from_db()
 
     with pytest.raises(ZoomNeedsReconnect):
-        with_zoom(zoom, get_me)
+        get_me(zoom)
 
     zoom.refresh_from_db()
     assert zoom.status == ZoomConnection.Status.NEEDS_RECONNECT
@@ -107,7 +94,7 @@ def test_an_admin_withdrawing_approval_marks_needs_reconnect_with_4738(db, sandb
     sandbox.withdraw_approval(account_id)
 
     with pytest.raises(ZoomNeedsReconnect):
-        with_zoom(zoom, get_me)
+        get_me(zoom)
 
     zoom.refresh_from_db()
     assert zoom.needs_reconnect_reason == "approval_withdrawn"
@@ -121,19 +108,19 @@ def test_zoom_down_during_a_refresh_does_not_break_the_connection(zoom, sandbox)
     zoom.refresh_from_db()
 
     with pytest.raises(ZoomUnavailable):
-        with_zoom(zoom, get_me)
+        get_me(zoom)
 
     zoom.refresh_from_db()
     assert zoom.status == ZoomConnection.Status.CONNECTED
-    assert with_zoom(zoom, get_me)["email"] == EMAIL
+    assert get_me(zoom)["email"] == EMAIL
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_workers_needing_an_expired_token_at_once_refresh_exactly_once(sandbox):
-    zoom = connect_rep(sandbox)
+def test_workers_needing_an_expired_token_at_once_refresh_exactly_once(sandbox, connect_zoom):
+    zoom = connect_zoom(zoom_email=EMAIL)
     ZoomConnection.objects.filter(pk=zoom.pk).update(access_token_expires_at=timezone.now())
-    # Slow Zoom down so every thread is inside with_zoom while the first refresh is in flight.
+    # Slow Zoom down so every thread is inside a session while the first refresh is in flight.
     sandbox.set_knobs(latency_ms=300)
     results, errors = [], []
     barrier = threading.Barrier(4)
@@ -142,7 +129,7 @@ def test_workers_needing_an_expired_token_at_once_refresh_exactly_once(sandbox):
         try:
             connection = ZoomConnection.objects.get(pk=zoom.pk)
             barrier.wait()
-            results.append(with_zoom(connection, get_me)["email"])
+            results.append(get_me(connection)["email"])
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
@@ -159,4 +146,4 @@ def test_workers_needing_an_expired_token_at_once_refresh_exactly_once(sandbox):
     assert len(steps.token_calls(sandbox, "refresh_token")) == 1
     zoom.refresh_from_db()
     assert zoom.status == ZoomConnection.Status.CONNECTED
-    assert with_zoom(zoom, get_me)["email"] == EMAIL
+    assert get_me(zoom)["email"] == EMAIL

@@ -1,6 +1,12 @@
+"""The Zoom admin: the raw connections, and the roster of every rep with its actions
+(`roster_admin`), the overview on the admin index (`overview`, `templatetags.zoom_admin`).
+
+The Zoom core never imports this layer."""
+
 from django.contrib import admin
 
-from .models import ZoomConnection, ZoomDataErasure
+from ..models import ZoomConnection, ZoomDataErasure
+from . import roster_admin  # noqa: F401 - registers the roster and the reconnect notices
 
 
 @admin.register(ZoomConnection)
@@ -38,7 +44,7 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("access_token", "refresh_token")
+        return super().get_queryset(request).without_tokens()
 
     def has_add_permission(self, request):
         # Connections are made by the rep through Zoom's consent screen, never typed in.

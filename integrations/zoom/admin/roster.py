@@ -24,14 +24,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from integrations.zoom.errors import ReconnectReason
-from integrations.zoom.models import PENDING_CONNECT_WINDOW, ZoomConnection
 from meetings.models import Booking, LinkState
 
-from .models import ZoomRosterEntry
+from ..models import PENDING_CONNECT_WINDOW, TOKEN_FIELDS, ZoomConnection, ZoomRosterEntry
+from ..reasons import ReconnectReason
 
 _Status = ZoomConnection.Status
-TOKEN_FIELDS = ("zoom_connection__access_token", "zoom_connection__refresh_token")
 
 # Link states that mean a guest is, or may soon be, without a working Zoom link.
 LINK_STATES_AT_RISK = (LinkState.PENDING, LinkState.WAITING_FOR_RECONNECT, LinkState.FAILED)
@@ -122,7 +120,7 @@ def roster_entries(now: datetime | None = None) -> QuerySet[ZoomRosterEntry]:
     now = now or timezone.now()
     return (
         ZoomRosterEntry.objects.select_related("zoom_connection")
-        .defer(*TOKEN_FIELDS)
+        .defer(*(f"zoom_connection__{name}" for name in TOKEN_FIELDS))
         .annotate(
             roster_status=roster_status_expression(now),
             roster_rank=roster_rank_expression(now),

@@ -18,11 +18,11 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from config.admin_views import ViewOnlyAdmin
-from integrations.zoom.models import ZoomConnection
 
-from . import roster, roster_actions
-from .models import ReconnectNotice, ZoomRosterEntry
-from .roster_filters import PlanFilter, StatusFilter, ZoomAccountFilter
+from ..models import ReconnectNotice, ZoomConnection, ZoomRosterEntry
+from . import actions as roster_actions
+from . import roster
+from .filters import PlanFilter, StatusFilter, ZoomAccountFilter
 
 # Actions call Zoom synchronously, one rep after the other, within the admin's request: a bound
 # keeps a click from running into the web server's timeout (each call may take ZOOM_HTTP_TIMEOUT).

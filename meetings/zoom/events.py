@@ -10,7 +10,6 @@
 """
 
 import logging
-from datetime import UTC, datetime
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -21,9 +20,9 @@ from integrations.zoom.signals import (
     zoom_meeting_changed,
 )
 
-from . import zoom_meetings
-from .models import Booking, LinkState
-from .services.zoom_links import resume_parked_links
+from ..models import Booking, LinkState
+from .bodies import topic, zoom_time
+from .links import resume_parked_links
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ def erase_zoom_data(sender, *, rep, **kwargs) -> int:
 
 def _describe_update(booking: Booking, details: dict) -> str:
     changes = []
-    start = _parse_zoom_time(details.get("start_time"))
+    start = zoom_time(details.get("start_time"))
     if start is not None and start != booking.start_at:
         changes.append(f"start moved to {start:%Y-%m-%d %H:%M} UTC")
     duration = details.get("duration")
@@ -103,7 +102,7 @@ def _describe_update(booking: Booking, details: dict) -> str:
         changes.append(f"duration set to {duration} minutes")
     # Our own PATCH re-renders the title (which may name the time), and Zoom can echo it back as
     # meeting.updated: only a topic other than ours is the host's change.
-    if "topic" in details and details["topic"] != zoom_meetings.topic(booking) and not changes:
+    if "topic" in details and details["topic"] != topic(booking) and not changes:
         changes.append("topic changed")
     if not changes:
         return ""
@@ -112,13 +111,3 @@ def _describe_update(booking: Booking, details: dict) -> str:
         + ", ".join(changes)
         + "). The booking was not changed: reschedule it, or change it back in Zoom."
     )
-
-
-def _parse_zoom_time(value) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

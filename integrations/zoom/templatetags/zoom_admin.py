@@ -7,10 +7,10 @@ index only needs this one block of data, computed only for staff allowed to see 
 from django import template
 from django.conf import settings
 
-from integrations import overview
-from integrations.roster import RosterStatus
-from integrations.zoom.problems import ConnectProblem
-from integrations.zoom.scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
+from ..admin import overview
+from ..admin.roster import RosterStatus
+from ..connect_failures import ConnectProblem
+from ..scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
 
 register = template.Library()
 

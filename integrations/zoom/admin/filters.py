@@ -2,8 +2,7 @@
 
 from django.contrib import admin
 
-from integrations.zoom.models import ZoomConnection
-
+from ..models import ZoomConnection
 from . import roster
 
 

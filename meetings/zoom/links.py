@@ -1,9 +1,9 @@
 """Bringing a booking's Zoom meeting in line with the booking: create, update (reschedule), delete.
 
 Each run claims the booking with a short lease in its own transaction, talks to Zoom outside any
-transaction (a token refresh inside `with_zoom` must commit whatever happens here), then records
-the outcome under the row lock. A second run while the lease is held does nothing; a run that died
-leaves a lease that expires, and the sweeper starts it again.
+transaction (a token refresh inside the Zoom session must commit whatever happens here), then
+records the outcome under the row lock. A second run while the lease is held does nothing; a run
+that died leaves a lease that expires, and the sweeper starts it again.
 """
 
 import logging
@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from integrations.zoom.errors import (
@@ -30,9 +31,13 @@ from integrations.zoom.errors import (
     ZoomUnavailable,
     ZoomValidationError,
 )
+from integrations.zoom.models import ZoomConnection
 
-from .. import adoption, dispatch, selectors, zoom_meetings
+from .. import dispatch
 from ..models import Booking, LinkState
+from . import matching
+from .bodies import ZoomMeeting, parse_meeting
+from .gateway import MeetingGateway, meeting_gateway, working_connection
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +57,17 @@ NOT_HOST_NOTE = (
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What a run left behind: the state, and when to run again if it should."""
+class LinkRun:
+    """What a run left behind: the link state, and when to run again if it should."""
 
     state: str
     retry_at: datetime | None = None
 
 
-NOTHING_TO_DO = Outcome(state="")
+NOTHING_TO_DO = LinkRun(state="")
 
 
-def sync_zoom_meeting(booking_id: int) -> Outcome:
+def sync_zoom_meeting(booking_id: int) -> LinkRun:
     """Create, update or delete the booking's Zoom meeting as its state asks.
 
     Stores meeting id, join URL, passcode and dial-in numbers (never the host's start_url), sends
@@ -75,10 +80,6 @@ def sync_zoom_meeting(booking_id: int) -> Outcome:
     if booking.link_state == LinkState.REMOVING:
         return _remove(booking)
     return _populate(booking)
-
-
-# populate_zoom_link is the name the rest of the product uses for the common case.
-populate_zoom_link = sync_zoom_meeting
 
 
 def _claim(booking_id: int) -> Booking | None:
@@ -95,8 +96,6 @@ def _claim(booking_id: int) -> Booking | None:
         if booking.link_lease_until and booking.link_lease_until > now:
             return None  # another worker is on it
         booking.begin_zoom_work(lease_until=now + lease())
-        # If this worker dies, the booking is due again when the lease runs out.
-        booking.link_next_attempt_at = booking.link_lease_until
         booking.save(
             update_fields=[
                 "link_attempts",
@@ -108,59 +107,107 @@ def _claim(booking_id: int) -> Booking | None:
     return booking
 
 
-def _populate(booking: Booking) -> Outcome:
-    connection = selectors.zoom_connection_of(booking.rep)
-    if connection is None or not connection.is_usable:
+def _populate(booking: Booking) -> LinkRun:
+    connection = working_connection(booking.rep)
+    if connection is None:
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
-    note = ""
     try:
-        if booking.zoom_meeting_id:
-            try:
-                meeting = zoom_meetings.update(booking, connection)
-            except (ZoomMeetingNotFound, ZoomMeetingEnded, ZoomNotMeetingHost) as exc:
-                # Deleted or expired in Zoom, already held, or another Zoom user's: the booking
-                # gets a new meeting, whose new link goes out in the invite.
-                logger.info(
-                    "Zoom meeting of booking %s cannot be moved (%s); creating a new one",
-                    booking.pk,
-                    type(exc).__name__,
-                )
-                if isinstance(exc, ZoomNotMeetingHost):
-                    note = NOT_HOST_NOTE.format(
-                        action="move", outcome="A new meeting was created for the booking."
-                    )
-                meeting = adoption.adopt_or_create(
-                    booking, connection, gone_id=booking.zoom_meeting_id
-                )
-        else:
-            # An earlier run may have created the meeting and died before recording it.
-            meeting = adoption.adopt_or_create(booking, connection)
+        with meeting_gateway(connection) as zoom:
+            meeting, note = _meeting_for(booking, zoom)
+            return _record_meeting(booking, meeting, zoom, note=note)
     except ZoomError as exc:
         return _record_failure(booking, exc)
-    return _record_meeting(booking, meeting, connection, note=note)
 
 
-def _remove(booking: Booking) -> Outcome:
-    connection = selectors.zoom_connection_of(booking.rep)
-    usable = connection is not None and connection.is_usable
-    if not booking.zoom_meeting_id and not usable:
-        return _record(booking, lambda b: b.mark_zoom_removed())
-    if not usable:
-        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
+def _meeting_for(booking: Booking, zoom: MeetingGateway) -> tuple[ZoomMeeting, str]:
+    """The booking's meeting, and a note for the rep when it had to be replaced."""
+    if not booking.zoom_meeting_id:
+        # An earlier run may have created the meeting and died before recording it.
+        return _adopt_or_create(booking, zoom), ""
     try:
+        return zoom.update(booking), ""
+    except (ZoomMeetingNotFound, ZoomMeetingEnded, ZoomNotMeetingHost) as exc:
+        # Deleted or expired in Zoom, already held (3007), or another Zoom user's (3003): the
+        # booking gets a new meeting, whose new link goes out in the invite.
+        logger.info(
+            "Zoom meeting of booking %s cannot be moved (%s); creating a new one",
+            booking.pk,
+            type(exc).__name__,
+        )
+        note = ""
+        if isinstance(exc, ZoomNotMeetingHost):
+            note = NOT_HOST_NOTE.format(
+                action="move", outcome="A new meeting was created for the booking."
+            )
+        return _adopt_or_create(booking, zoom, gone_id=booking.zoom_meeting_id), note
+
+
+def _adopt_or_create(booking: Booking, zoom: MeetingGateway, *, gone_id: str = "") -> ZoomMeeting:
+    """The booking's meeting: an unrecorded one adopted (and moved to the booking's time if it
+    was made for an earlier one), else a new one. `gone_id` is a meeting Zoom no longer has."""
+    if _may_exist_unrecorded(booking):
+        found = zoom.find(booking, exclude={gone_id} - {""})
+        if found:
+            adopted = _adopt(booking, zoom, found)
+            if adopted is not None:
+                return adopted
+    return zoom.create(booking)
+
+
+def _may_exist_unrecorded(booking: Booking) -> bool:
+    """Whether an earlier run may have created the meeting without recording it.
+
+    Only a booking's very first run can be sure nothing reached Zoom before it. Later runs
+    (`link_attempts` counts claims), a booking moved before its link was stored (`invite_sequence`)
+    and one retried after a failure (its `link_last_error` survives the admin's "Try again") look
+    first: one list request is cheaper than a guest with two meetings.
+    """
+    return booking.link_attempts > 1 or booking.invite_sequence > 0 or bool(booking.link_last_error)
+
+
+def _adopt(booking: Booking, zoom: MeetingGateway, found: list[dict]) -> ZoomMeeting | None:
+    keep = matching.meeting_to_keep(found, booking)
+    for extra in found:
+        if extra is not keep:
+            # So the guest's link is the only one.
+            logger.warning(
+                "Deleting duplicate Zoom meeting %s of booking %s", extra["id"], booking.pk
+            )
+            zoom.delete(str(extra["id"]))
+    logger.info("Adopting Zoom meeting %s for booking %s", keep["id"], booking.pk)
+    if matching.is_on_time(keep, booking):
+        return parse_meeting(keep)
+    try:
+        # Made for the booking's earlier time (it moved while the create was unrecorded).
+        return zoom.update(booking, meeting_id=str(keep["id"]))
+    except ZoomMeetingNotFound:
+        return None  # deleted in Zoom meanwhile: the caller creates a new one
+
+
+def _remove(booking: Booking) -> LinkRun:
+    connection = working_connection(booking.rep)
+    if connection is None:
         if booking.zoom_meeting_id:
-            try:
-                zoom_meetings.delete(booking.zoom_meeting_id, connection)
-            except ZoomMeetingEnded:
-                pass  # over already: nobody can join it, and Zoom keeps it as a past meeting
-            except ZoomNotMeetingHost:
-                note = NOT_HOST_NOTE.format(action="delete", outcome="It may still be joinable.")
-                return _record(booking, lambda b: _removed_with_note(b, note))
-        else:
-            # Cancelled while a worker held the booking: that worker died with a create in
-            # flight (a live one records its meeting and finds the booking cancelled), so a
-            # meeting may exist in Zoom that we never recorded.
-            adoption.remove_unrecorded(booking, connection)
+            return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
+        return _record(booking, lambda b: b.mark_zoom_removed())
+    try:
+        with meeting_gateway(connection) as zoom:
+            if booking.zoom_meeting_id:
+                try:
+                    zoom.delete(booking.zoom_meeting_id)
+                except ZoomMeetingEnded:
+                    pass  # over already: nobody can join it, and Zoom keeps it as a past meeting
+                except ZoomNotMeetingHost:
+                    note = NOT_HOST_NOTE.format(
+                        action="delete", outcome="It may still be joinable."
+                    )
+                    return _record(booking, lambda b: _removed_with_note(b, note))
+            else:
+                # Cancelled while a worker held the booking: that worker died with a create in
+                # flight (a live one records its meeting and finds the booking cancelled), so a
+                # meeting may exist in Zoom that we never recorded.
+                for meeting in zoom.find(booking):
+                    zoom.delete(str(meeting["id"]))
     except ZoomError as exc:
         return _record_failure(booking, exc)
     return _record(booking, lambda b: b.mark_zoom_removed())
@@ -171,7 +218,9 @@ def _removed_with_note(booking: Booking, note: str) -> None:
     booking.record_zoom_change(note)
 
 
-def _record_meeting(booking: Booking, meeting, connection, *, note: str = "") -> Outcome:
+def _record_meeting(
+    booking: Booking, meeting: ZoomMeeting, zoom: MeetingGateway, *, note: str = ""
+) -> LinkRun:
     """Store the meeting; if the booking changed while Zoom answered, go round again."""
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -192,24 +241,18 @@ def _record_meeting(booking: Booking, meeting, connection, *, note: str = "") ->
             meeting.id,
         )
         try:
-            zoom_meetings.delete(meeting.id, connection)
+            zoom.delete(meeting.id)
         except ZoomError as exc:
             # Still traceable by the booking reference in its agenda.
             logger.error("Could not delete duplicate Zoom meeting %s: %s", meeting.id, exc)
-    return Outcome(current.link_state)
+    return LinkRun(current.link_state)
 
 
-def _store(current: Booking, booking: Booking, meeting) -> None:
+def _store(current: Booking, booking: Booking, meeting: ZoomMeeting) -> None:
     """Under the row lock: `current` is the booking now, `booking` as this run claimed it."""
-    current.mark_link_ready(meeting)
-    if current.is_cancelled:
-        # Cancelled while the meeting was being created: delete what we just made.
-        current.link_state = LinkState.REMOVING
-        current.link_next_attempt_at = timezone.now()
-    elif (current.start_at, current.end_at) != (booking.start_at, booking.end_at):
-        # Rescheduled while Zoom answered: PATCH the meeting to the new time.
-        current.link_state = LinkState.PENDING
-        current.link_next_attempt_at = timezone.now()
+    current.mark_link_ready(
+        meeting, moved=(current.start_at, current.end_at) != (booking.start_at, booking.end_at)
+    )
     current.save()
     if current.link_state == LinkState.READY:
         dispatch.invites_after_commit(current.pk)
@@ -217,7 +260,7 @@ def _store(current: Booking, booking: Booking, meeting) -> None:
         dispatch.zoom_work_after_commit(current.pk)
 
 
-def _record_failure(booking: Booking, exc: ZoomError) -> Outcome:
+def _record_failure(booking: Booking, exc: ZoomError) -> LinkRun:
     if isinstance(exc, ZoomNeedsReconnect | ZoomNotConnected):
         reason = f"Zoom needs reconnecting: {exc}"
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(reason))
@@ -261,12 +304,12 @@ def _record_failure(booking: Booking, exc: ZoomError) -> Outcome:
     return _record(booking, lambda b: b.mark_link_failed(reason))
 
 
-def _record(booking: Booking, transition, retry_at: datetime | None = None) -> Outcome:
+def _record(booking: Booking, transition, retry_at: datetime | None = None) -> LinkRun:
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         transition(current)
         current.save()
-    return Outcome(current.link_state, retry_at)
+    return LinkRun(current.link_state, retry_at)
 
 
 def lease() -> timedelta:
@@ -274,7 +317,8 @@ def lease() -> timedelta:
 
 
 def backoff(attempts: int) -> timedelta:
-    """Full jitter exponential backoff: a random wait up to BASE·2^(attempts-1), capped."""
+    """Exponential backoff with equal jitter: a random wait between half and all of
+    BASE·2^(attempts-1), that ceiling capped at BACKOFF_CAP."""
     base = timedelta(seconds=settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS)
     ceiling = min(BACKOFF_CAP, base * (2 ** max(attempts - 1, 0)))
     return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
@@ -284,27 +328,25 @@ def retry_link(booking: Booking) -> bool:
     """Puts a failed or parked booking back in line now (the rep's or an admin's "Try again")."""
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
-        if current.link_state not in (LinkState.FAILED, LinkState.WAITING_FOR_RECONNECT):
+        if not current.retry_link():
             return False
-        current.link_state = LinkState.REMOVING if current.is_cancelled else LinkState.PENDING
-        current.link_attempts = 0
-        current.link_next_attempt_at = timezone.now()
         current.save()
         dispatch.zoom_work_after_commit(current.pk)
     return True
 
 
-def host_start_url(booking: Booking) -> str:
-    """A fresh start link for the host, fetched from Zoom each time and never stored."""
-    connection = selectors.zoom_connection_of(booking.rep)
-    if not booking.zoom_meeting_id or connection is None:
-        raise ZoomNotConnected("This booking has no Zoom meeting to start.")
-    return zoom_meetings.start_url(booking.zoom_meeting_id, connection)
-
-
 def resume_parked_links(rep=None) -> int:
     """Bookings parked for a reconnect whose rep has reconnected go back in line."""
     count = 0
-    for booking in selectors.bookings_waiting_for_reconnected_zoom(rep):
+    for booking in bookings_waiting_for_reconnected_zoom(rep):
         count += retry_link(booking)
     return count
+
+
+def bookings_waiting_for_reconnected_zoom(rep=None) -> QuerySet[Booking]:
+    """Bookings parked for a reconnect whose rep's Zoom works again (of one rep, if given)."""
+    bookings = Booking.objects.filter(
+        link_state=LinkState.WAITING_FOR_RECONNECT,
+        rep__zoom_connection__status=ZoomConnection.Status.CONNECTED,
+    ).exclude(rep__zoom_connection__zoom_user_id="")
+    return bookings.filter(rep=rep) if rep is not None else bookings

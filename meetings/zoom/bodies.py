@@ -1,0 +1,146 @@
+"""A booking's meeting as Zoom writes it: the request bodies we send, and what we keep of Zoom's
+answers. Pure: no database, no Zoom.
+
+https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from config.isotime import parse_iso_datetime
+from integrations.zoom import passcodes
+
+from .. import placeholders
+from ..models import AutoRecording, Booking, MeetingType
+
+TOPIC_LIMIT = 200
+AGENDA_LIMIT = 2000
+SCHEDULED_MEETING = 2
+REFERENCE_PREFIX = "Booking reference: "
+
+
+def passcode_fields(passcode_rules: dict) -> dict:
+    """A passcode meeting the host's rules as last read from Zoom, or, when they are unknown
+    (or no passcode can meet them), Zoom's own: `default_password: true` asks Zoom to generate
+    one that meets the account's rules. See integrations/zoom/passcodes.py."""
+    code = passcodes.generate(passcode_rules) if passcode_rules else None
+    if code is None:
+        return {"default_password": True}
+    return {"password": code}
+
+
+def utc_start_time(booking: Booking) -> str:
+    return booking.start_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def topic(booking: Booking) -> str:
+    return placeholders.render_title(booking)[:TOPIC_LIMIT]
+
+
+def agenda(booking: Booking) -> str:
+    """The rendered description (Zoom values are unknown before the meeting exists, so they stay
+    empty) ending with the booking reference, which lets a meeting be traced to its booking."""
+    values = placeholders.booking_values(booking)
+    values.update({name: "" for name in placeholders.FIELDS if name.startswith("zoom.")})
+    text = placeholders.render(
+        booking.meeting_type.invite_description_template, values, drop_empty_lines=True
+    )
+    reference = reference_line(booking)
+    room = AGENDA_LIMIT - len(reference) - 2
+    return f"{text[:room].rstrip()}\n\n{reference}".lstrip()
+
+
+def reference_line(booking: Booking) -> str:
+    """The agenda's last line; `matching` looks for it to find the booking's meeting."""
+    return f"{REFERENCE_PREFIX}{booking.reference}"
+
+
+def schedule_body(booking: Booking, host_time_zone: str) -> dict:
+    """The booking's time and wording: the body of a PATCH, and the core of a create."""
+    return {
+        "topic": topic(booking),
+        "start_time": utc_start_time(booking),
+        "duration": booking.duration_minutes,
+        "timezone": host_time_zone or booking.rep.time_zone,
+        "agenda": agenda(booking),
+    }
+
+
+def create_body(booking: Booking, host_time_zone: str, passcode_rules: dict) -> dict:
+    meeting_type: MeetingType = booking.meeting_type
+    return {
+        **schedule_body(booking, host_time_zone),
+        "type": SCHEDULED_MEETING,
+        **passcode_fields(passcode_rules),
+        "settings": {
+            "waiting_room": meeting_type.zoom_waiting_room,
+            # Zoom ignores join-before-host while the waiting room is on; never ask for both.
+            "join_before_host": meeting_type.zoom_join_before_host
+            and not meeting_type.zoom_waiting_room,
+            "auto_recording": meeting_type.zoom_auto_recording,
+        },
+    }
+
+
+def refused_passcode(errors: list) -> bool:
+    """Whether a validation refusal (code 300) names the passcode."""
+    return any(isinstance(e, dict) and e.get("field") == "password" for e in errors)
+
+
+# What we keep of Zoom's answers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZoomMeeting:
+    """What a booking keeps of a Zoom meeting (never `start_url`: it carries the host key)."""
+
+    id: str
+    join_url: str
+    passcode: str
+    dial_in: list[dict]
+    # Zoom's numeric `pstn_password`: what phone participants key in.
+    phone_passcode: str = ""
+
+
+def parse_meeting(data: dict) -> ZoomMeeting:
+    settings = data.get("settings") or {}
+    dial_in = [
+        {key: str(entry.get(key) or "") for key in ("country", "country_name", "city", "number")}
+        for entry in settings.get("global_dial_in_numbers") or []
+        if isinstance(entry, dict) and entry.get("number")
+    ]
+    return ZoomMeeting(
+        id=str(data["id"]),
+        join_url=str(data.get("join_url") or ""),
+        passcode=str(data.get("password") or ""),
+        dial_in=dial_in,
+        phone_passcode=str(data.get("pstn_password") or ""),
+    )
+
+
+def zoom_time(value) -> datetime | None:
+    """A time from a Zoom meeting object (`start_time`, `created_at`: GMT), or None."""
+    return parse_iso_datetime(value, naive_is_utc=True)
+
+
+def utc_text(value) -> str:
+    """A Zoom time as `yyyy-MM-ddTHH:mm:ssZ`, the form we send, for comparing; "" if unreadable."""
+    moment = zoom_time(value)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+
+def meeting_type_defaults(user_settings: dict) -> dict:
+    """A host's own Zoom defaults (`GET /users/me/settings`) as Meeting Type field values."""
+    schedule = user_settings.get("schedule_meeting") or {}
+    in_meeting = user_settings.get("in_meeting") or {}
+    security = user_settings.get("meeting_security") or {}
+    recording = (user_settings.get("recording") or {}).get("auto_recording")
+    defaults = {}
+    waiting_room = security.get("waiting_room", in_meeting.get("waiting_room"))
+    if isinstance(waiting_room, bool):
+        defaults["zoom_waiting_room"] = waiting_room
+    if isinstance(schedule.get("join_before_host"), bool):
+        defaults["zoom_join_before_host"] = schedule["join_before_host"]
+    if recording in AutoRecording.values:
+        defaults["zoom_auto_recording"] = recording
+    return defaults

@@ -1,0 +1,130 @@
+"""Every Zoom call a booking (or a Meeting Type) makes, over one Zoom session.
+
+The session (`integrations.zoom.session`) refreshes tokens, retries once on 124 and marks a broken
+connection; the client maps Zoom's answers to typed errors. This module knows which calls a
+booking needs and what they mean for it.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# Pages elsewhere in meetings take ZoomError and zoom_connection_for (the rep's connection without
+# its tokens) from here, so that this package alone imports integrations.zoom.
+from integrations.zoom.errors import (
+    ZoomError,
+    ZoomMeetingNotFound,
+    ZoomNotConnected,
+    ZoomValidationError,
+)
+from integrations.zoom.models import ZoomConnection
+from integrations.zoom.selectors import zoom_connection_for
+from integrations.zoom.session import ZoomSession
+
+from ..models import Booking
+from . import bodies, matching
+from .bodies import ZoomMeeting, meeting_type_defaults, parse_meeting
+
+logger = logging.getLogger(__name__)
+
+
+class MeetingGateway:
+    """A booking's meetings in one host's Zoom, for the length of one Zoom session."""
+
+    def __init__(self, zoom: ZoomSession):
+        self.zoom = zoom
+
+    @property
+    def host_time_zone(self) -> str:
+        return self.zoom.connection.zoom_timezone
+
+    def create(self, booking: Booking) -> ZoomMeeting:
+        connection = self.zoom.connection
+        body = bodies.create_body(booking, self.host_time_zone, connection.passcode_rules)
+        try:
+            return parse_meeting(self.zoom.create_meeting(body))
+        except ZoomValidationError as exc:
+            if "password" not in body or not bodies.refused_passcode(exc.errors):
+                raise
+        # The host's passcode rules changed since we last read them (an admin tightened them):
+        # read them again and try once more with a passcode that meets the new ones.
+        connection.store_passcode_rules(self.zoom.get_user_settings())
+        body = bodies.create_body(booking, self.host_time_zone, connection.passcode_rules)
+        return parse_meeting(self.zoom.create_meeting(body))
+
+    def update(self, booking: Booking, meeting_id: str | None = None) -> ZoomMeeting:
+        """PATCH the booking's meeting (or `meeting_id`, one being adopted) to the booking's
+        current time and wording, then GET it again (the PATCH answers 204 with no body). Raises
+        ZoomMeetingNotFound when Zoom no longer has it."""
+        meeting_id = meeting_id or booking.zoom_meeting_id
+        self.zoom.update_meeting(meeting_id, bodies.schedule_body(booking, self.host_time_zone))
+        return parse_meeting(self.zoom.get_meeting(meeting_id))
+
+    def delete(self, meeting_id: str) -> None:
+        """Delete the meeting; one that is already gone counts as deleted."""
+        self.zoom.delete_meeting(meeting_id)
+
+    def find(self, booking: Booking, *, exclude=frozenset()) -> list[dict]:
+        """Full Zoom meeting objects whose agenda carries this booking's reference, oldest
+        first (see `matching`)."""
+        found = []
+        for item in matching.meetings_to_read(self.zoom.list_meetings(), booking, exclude=exclude):
+            try:
+                meeting = self.zoom.get_meeting(item["id"])
+            except ZoomMeetingNotFound:
+                continue  # deleted since it was listed
+            if matching.carries_reference(meeting, booking):
+                found.append(meeting)
+        return matching.oldest_first(found)
+
+    def start_url(self, meeting_id: str) -> str:
+        """A fresh host link (it expires after about two hours and is never stored)."""
+        return str(self.zoom.get_meeting(meeting_id).get("start_url") or "")
+
+    def meeting_type_defaults(self) -> dict:
+        return meeting_type_defaults(self.zoom.get_user_settings())
+
+
+@contextmanager
+def meeting_gateway(connection: ZoomConnection) -> Iterator[MeetingGateway]:
+    """Opens one Zoom session for a unit of work; ZoomNotConnected if the connection is unusable."""
+    with ZoomSession(connection) as zoom:
+        yield MeetingGateway(zoom)
+
+
+def working_connection(rep) -> ZoomConnection | None:
+    """The rep's connection with its tokens, when it is usable for Zoom calls; else None."""
+    connection = ZoomConnection.objects.filter(user=rep).first()
+    return connection if connection is not None and connection.is_usable else None
+
+
+def host_start_url(booking: Booking) -> str:
+    """A fresh start link for the host, fetched from Zoom each time and never stored."""
+    connection = ZoomConnection.objects.filter(user_id=booking.rep_id).first()
+    if not booking.zoom_meeting_id or connection is None:
+        raise ZoomNotConnected("This booking has no Zoom meeting to start.")
+    with meeting_gateway(connection) as zoom:
+        return zoom.start_url(booking.zoom_meeting_id)
+
+
+def zoom_defaults_for(rep) -> dict:
+    """Initial Zoom options for a new Meeting Type, taken from the rep's own Zoom settings.
+
+    Empty when Zoom is not connected or does not answer: the form then starts from our defaults,
+    which is better than refusing to show it.
+    """
+    connection = working_connection(rep)
+    if connection is None:
+        return {}
+    try:
+        with meeting_gateway(connection) as zoom:
+            return zoom.meeting_type_defaults()
+    except ZoomError as exc:
+        logger.info("Zoom settings unavailable for rep %s: %s", rep.pk, type(exc).__name__)
+        return {}
+
+
+def zoom_is_usable(rep) -> bool:
+    """For pages: whether the rep's Zoom works (their tokens are not loaded)."""
+    connection = zoom_connection_for(rep)
+    return connection is not None and connection.is_usable

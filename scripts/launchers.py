@@ -1,0 +1,90 @@
+"""Starting the processes that run beside the app outside production: the Zoom sandbox and Celery
+workers. The test fixtures and the benchmark launch them the same way, from here."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections import deque
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def serve_command(port: int, db) -> list[str]:
+    """The command that runs a sandbox on localhost (never 127.0.0.1: that is the app's host)."""
+    return [
+        sys.executable, "-m", "zoom_sandbox", "serve",
+        "--host", "localhost", "--port", str(port), "--db", str(db),
+    ]  # fmt: skip
+
+
+class WorkerProcess:
+    def __init__(
+        self,
+        env: dict,
+        concurrency: int,
+        hostname: str,
+        *,
+        pool: str = "prefork",
+        loglevel: str = "INFO",
+    ):
+        self.output: deque[str] = deque(maxlen=2000)
+        self._ready = threading.Event()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                loglevel,
+                "--pool",
+                pool,
+                "--concurrency",
+                str(concurrency),
+                "--hostname",
+                hostname,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self):
+        for line in self.process.stdout:
+            self.output.append(line.rstrip())
+            if " ready." in line:
+                self._ready.set()
+
+    def wait_ready(self, timeout=60):
+        if not self._ready.wait(timeout):
+            self.stop()
+            raise RuntimeError("Celery worker did not start:\n" + "\n".join(self.output))
+
+    def log(self) -> str:
+        return "\n".join(self.output)
+
+    def kill(self):
+        """SIGKILL the whole worker (main process and its pool children)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()

@@ -1,0 +1,96 @@
+"""Who may import whom: the layering the code promises, checked on the source (no imports run)."""
+
+import ast
+from pathlib import Path
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+ZOOM = ROOT / "integrations" / "zoom"
+# The Zoom admin layer, what hands work to workers, the pages, and the app's wiring (its ready()
+# connects the listeners): the core announces, these listen.
+ZOOM_OUTER = {
+    "admin",
+    "apps",
+    "management",
+    "notifications",
+    "tasks",
+    "templatetags",
+    "urls",
+    "views",
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, anywhere in it (function-local imports included), absolute."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            prefix = ".".join(base) if node.level else ""
+            module = ".".join(p for p in (prefix, node.module or "") if p)
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def python_files(folder: Path):
+    return [p for p in folder.rglob("*.py") if "migrations" not in p.parts]
+
+
+def test_the_zoom_core_never_imports_the_zoom_admin_tasks_or_pages():
+    outer = {f"integrations.zoom.{name}" for name in ZOOM_OUTER}
+    offenders = {}
+    for path in python_files(ZOOM):
+        if path.relative_to(ZOOM).parts[0].removesuffix(".py") in ZOOM_OUTER:
+            continue
+        reached = {m for m in imported_modules(path) if ".".join(m.split(".")[:3]) in outer}
+        if reached:
+            offenders[str(path.relative_to(ROOT))] = sorted(reached)
+    assert offenders == {}
+
+
+def test_only_meetings_zoom_imports_the_zoom_integration():
+    offenders = {
+        str(p.relative_to(ROOT))
+        for p in python_files(ROOT / "meetings")
+        if "zoom" not in p.relative_to(ROOT / "meetings").parts
+        and any(m.startswith("integrations") for m in imported_modules(p))
+    }
+    assert offenders == set()
+
+
+def test_services_announce_work_and_never_import_a_tasks_module():
+    services = [
+        *python_files(ROOT / "meetings" / "services"),
+        ROOT / "meetings" / "dispatch.py",
+        ROOT / "meetings" / "zoom" / "links.py",
+        ROOT / "integrations" / "zoom" / "services.py",
+        ROOT / "integrations" / "zoom" / "lifecycle.py",
+        ROOT / "integrations" / "zoom" / "keepalive.py",
+        ROOT / "integrations" / "zoom" / "webhook_events.py",
+    ]
+    offenders = {
+        str(p.relative_to(ROOT))
+        for p in services
+        if any(m.endswith(".tasks") or ".tasks." in m for m in imported_modules(p))
+    }
+    assert offenders == set()
+
+
+def test_task_names_stay_what_queued_messages_were_sent_under():
+    celery_app.loader.import_default_modules()
+    assert {name for name in celery_app.tasks if not name.startswith("celery.")} == {
+        "accounts.tasks.clear_expired_sessions",
+        "integrations.zoom.tasks.check_zoom_connection",
+        "integrations.zoom.tasks.keep_zoom_connections_alive",
+        "integrations.zoom.tasks.process_zoom_webhook",
+        "integrations.zoom.tasks.send_zoom_reconnect_notice",
+        "integrations.zoom.tasks.sweep_zoom_webhooks",
+        "meetings.tasks.send_booking_invites",
+        "meetings.tasks.sweep_due_work",
+        "meetings.tasks.sync_zoom_meeting",
+    }
