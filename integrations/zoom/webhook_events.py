@@ -7,11 +7,13 @@ https://developers.zoom.us/docs/api/webhooks/
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from config.isotime import parse_iso_datetime
 
 from .models import ZoomConnection, ZoomDataErasure, ZoomWebhookEvent
 from .signals import zoom_data_erasure_due, zoom_meeting_changed
@@ -106,7 +108,7 @@ def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
     connection.mark_removed()
     erasure = ZoomDataErasure(
         rep=connection.user,
-        deauthorized_at=_parse_time(payload.get("deauthorization_time")),
+        deauthorized_at=parse_iso_datetime(payload.get("deauthorization_time"), naive_is_utc=True),
         retained=_is_true(payload.get("user_data_retention")),
     )
     if not erasure.retained:
@@ -146,16 +148,6 @@ def _erase_stored_payloads(zoom_user_id: str, delivery_id: int) -> int:
 def _is_true(value) -> bool:
     # Zoom sends the string "true"/"false"; a boolean is accepted too.
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
-
-
-def _parse_time(value) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _apply_meeting_change(event: str, payload: dict) -> tuple[str, str]:
