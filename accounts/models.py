@@ -1,4 +1,5 @@
 import zoneinfo
+from functools import cache
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -7,8 +8,16 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 
+@cache
+def known_time_zones() -> frozenset[str]:
+    """Every IANA time zone name. `zoneinfo.available_timezones()` walks the time zone database
+    on disk (some 600 files) on each call; the set only changes with a tzdata upgrade, which comes
+    with a restart, so once per process is enough."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(f"“{value}” is not a known time zone.")
 
 

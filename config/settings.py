@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -198,6 +199,12 @@ else:
         "store_processed": False,
     }
 CELERY_BROKER_IS_EMBEDDED = CELERY_BROKER_URL == "filesystem://"
+# Invites have their own queue so building and mailing them never holds up a Zoom create: run a
+# worker for each queue (`-Q celery`, `-Q invites`); a worker started without -Q takes both.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
+MEETINGS_INVITES_QUEUE = env.str("MEETINGS_INVITES_QUEUE", default="invites")
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(MEETINGS_INVITES_QUEUE))
+CELERY_TASK_ROUTES = {"meetings.tasks.send_booking_invites": {"queue": MEETINGS_INVITES_QUEUE}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -242,6 +249,19 @@ ZOOM_HTTP_TIMEOUT = env.float("ZOOM_HTTP_TIMEOUT", default=10.0)
 # A connection with no successful call or new tokens for this long is refreshed and checked by
 # the keep-alive, so an idle rep's authorization neither expires nor breaks unseen.
 ZOOM_KEEPALIVE_IDLE_HOURS = env.int("ZOOM_KEEPALIVE_IDLE_HOURS", default=24)
+# Calls to Zoom are paced per Zoom account, across every worker (integrations/zoom/pacing.py),
+# below Zoom's per-account per-second limit: 20/s for Medium APIs (meeting create/update) on a
+# Pro account, more on larger plans, shared with every other app on the account.
+ZOOM_ACCOUNT_REQUESTS_PER_SECOND = env.float("ZOOM_ACCOUNT_REQUESTS_PER_SECOND", default=18.0)
+ZOOM_ACCOUNT_BURST = env.int("ZOOM_ACCOUNT_BURST", default=1)
+# A call whose turn is further away than this is not waited for: its work is retried then.
+ZOOM_PACING_MAX_WAIT_SECONDS = env.float("ZOOM_PACING_MAX_WAIT_SECONDS", default=5.0)
+# Where the pacing state lives: Redis shared by every host (the broker's by default), or a
+# directory for the demo's single host without Redis.
+ZOOM_PACING_URL = env.str(
+    "ZOOM_PACING_URL",
+    default=f"file://{VAR_DIR / 'zoom-pacing'}" if CELERY_BROKER_IS_EMBEDDED else CELERY_BROKER_URL,
+)
 # How long one worker holds a booking's Zoom work (meetings.zoom.links). It must outlast
 # the slowest run (a token refresh, the adoption lookup and a create at ZOOM_HTTP_TIMEOUT each);
 # when it runs out the booking is someone else's to finish, so a dead worker delays it this long.

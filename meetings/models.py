@@ -220,6 +220,12 @@ class Booking(models.Model):
     link_next_attempt_at = models.DateTimeField(null=True, blank=True)
     # A worker holds the booking's Zoom work until then; an expired lease means the worker died.
     link_lease_until = models.DateTimeField(null=True, blank=True)
+    # When the link last became ready (set with the state, so it times the pipeline exactly).
+    link_ready_at = models.DateTimeField(null=True, blank=True)
+    # A create was sent whose answer was never recorded (a timeout, a 5xx, a worker that died):
+    # the meeting may exist in Zoom, so the next run looks for it before creating. A refusal
+    # (a 429, a 4xx) means nothing was created and leaves this as it was.
+    zoom_create_in_doubt = models.BooleanField(default=False)
     zoom_meeting_id = models.CharField(max_length=32, blank=True)
     zoom_join_url = models.URLField(max_length=2000, blank=True)
     zoom_passcode = models.CharField(max_length=32, blank=True)
@@ -245,6 +251,8 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["rep", "start_at"], name="booking_rep_start"),
             models.Index(fields=["link_state", "link_next_attempt_at"], name="booking_link_due"),
+            # The admin's list order: the first page without sorting every booking.
+            models.Index(fields=["start_at", "id"], name="booking_start"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -316,11 +324,23 @@ class Booking(models.Model):
         else:
             self.link_state = LinkState.NOT_NEEDED
 
-    def begin_zoom_work(self, lease_until) -> None:
+    def begin_zoom_work(self, lease_until) -> bool:
+        """Claims the Zoom work; returns whether an earlier run may have created a meeting that
+        was never recorded (the caller looks for it before creating)."""
+        in_doubt = self.zoom_create_in_doubt
         self.link_attempts += 1
         self.link_lease_until = lease_until
         # If this worker dies, the booking is due again when the lease runs out.
         self.link_next_attempt_at = lease_until
+        if self.link_state == LinkState.PENDING:
+            # Until this run records Zoom's answer, what it asks for may exist unrecorded.
+            self.zoom_create_in_doubt = True
+        return in_doubt
+
+    def record_zoom_refusal(self, was_in_doubt: bool) -> None:
+        """Zoom refused this run's request (a 429, a 4xx): it created nothing, so the doubt is
+        what it was before the run."""
+        self.zoom_create_in_doubt = was_in_doubt
 
     def mark_link_ready(self, meeting, *, moved: bool = False) -> None:
         """The meeting is stored. `moved`: the booking was rescheduled while Zoom answered."""
@@ -333,6 +353,8 @@ class Booking(models.Model):
         self.zoom_phone_passcode = meeting.phone_passcode
         self.zoom_dial_in = meeting.dial_in
         self.link_state = LinkState.READY
+        self.link_ready_at = timezone.now()
+        self.zoom_create_in_doubt = False
         self.link_last_error = ""
         self.link_next_attempt_at = None
         self.link_lease_until = None
@@ -390,6 +412,7 @@ class Booking(models.Model):
 
     def mark_zoom_removed(self) -> None:
         self.link_state = LinkState.REMOVED
+        self.zoom_create_in_doubt = False
         self.zoom_join_url = ""
         self.zoom_passcode = ""
         self.zoom_phone_passcode = ""
@@ -439,8 +462,9 @@ class Booking(models.Model):
         self.cancelled_by = by
         self.invite_sequence += 1
         if self.is_zoom:
-            if self.zoom_meeting_id or self.link_lease_until:
-                # A meeting exists, or a worker may be creating one right now: remove it.
+            if self.zoom_meeting_id or self.link_lease_until or self.zoom_create_in_doubt:
+                # A meeting exists, or a worker may be creating one right now, or an earlier
+                # create's answer never came: remove it.
                 self.link_state = LinkState.REMOVING
                 self.link_next_attempt_at = timezone.now()
                 self.link_attempts = 0

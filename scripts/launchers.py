@@ -29,6 +29,7 @@ class WorkerProcess:
         *,
         pool: str = "prefork",
         loglevel: str = "INFO",
+        queues: str = "",
     ):
         self.output: deque[str] = deque(maxlen=2000)
         self._ready = threading.Event()
@@ -51,6 +52,7 @@ class WorkerProcess:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                *(["--queues", queues] if queues else []),
             ],  # fmt: skip
             cwd=ROOT,
             env=env,

@@ -6,6 +6,7 @@ rate limits: .../rest/rate-limits/)
 """
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -36,6 +37,7 @@ from .errors import (
     ZoomUserNotFound,
     ZoomValidationError,
 )
+from .pacing import PacingDelay, account_limiter
 from .reasons import ReconnectReason
 from .scopes import parse_scopes
 
@@ -85,20 +87,36 @@ class TokenGrant:
     scopes: frozenset[str]
 
 
+_local = threading.local()
+
+
+def _thread_session() -> requests.Session:
+    """One HTTP session per thread: calls reuse its kept-alive connections to Zoom instead of a
+    new TCP and TLS handshake each (a requests Session is not safe to share between threads)."""
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+    return session
+
+
 class ZoomClient:
     """One Zoom app's client: a requests Session, timeouts, and typed errors.
 
     Settings are read when the client is built, so tests that point them at the sandbox just work.
+    With `account_id` (the Zoom account the token acts in), every REST call first waits its turn
+    in the account's pacing (`pacing.py`), shared by every worker, and a per-second 429 holds the
+    whole account back until Zoom's Retry-After.
     """
 
-    def __init__(self, *, session: requests.Session | None = None):
+    def __init__(self, *, session: requests.Session | None = None, account_id: str = ""):
         self.client_id = settings.ZOOM_CLIENT_ID
         self.client_secret = settings.ZOOM_CLIENT_SECRET
         self.oauth_base_url = settings.ZOOM_OAUTH_BASE_URL.rstrip("/")
         self.api_base_url = settings.ZOOM_API_BASE_URL.rstrip("/")
         read_timeout = float(settings.ZOOM_HTTP_TIMEOUT)
         self.timeout = (min(5.0, read_timeout), read_timeout)
-        self.session = session or requests.Session()
+        self.session = session or _thread_session()
+        self.account_id = account_id
 
     # OAuth ------------------------------------------------------------------------------------
 
@@ -218,6 +236,7 @@ class ZoomClient:
             params = {**params, "next_page_token": next_page}
 
     def _api(self, method, path, token, *, json=None, params=None, meeting=False):
+        self._pace()
         response = self._send(
             method,
             f"{self.api_base_url}{path}",
@@ -233,6 +252,19 @@ class ZoomClient:
 
     # Transport and error mapping --------------------------------------------------------------
 
+    def _pace(self) -> None:
+        if not self.account_id:
+            return
+        try:
+            account_limiter().acquire(self.account_id)
+        except PacingDelay as exc:
+            # Nothing was sent: the caller retries at the slot it would have had.
+            raise ZoomRateLimited(
+                "Zoom calls for this account are queued; trying again shortly.",
+                retry_at=timezone.now() + timedelta(seconds=exc.wait),
+                daily=False,
+            ) from exc
+
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         try:
@@ -247,7 +279,13 @@ class ZoomClient:
     def _raise_api_error(self, response: requests.Response, *, meeting: bool):
         status = response.status_code
         if status == 429:
-            raise _rate_limited(response)
+            error = _rate_limited(response)
+            if not error.daily and self.account_id:
+                # The account is over its per-second limit (another app, or a limit lower than
+                # our pacing assumes): every worker holds back until Zoom's Retry-After.
+                wait = (error.retry_at - timezone.now()).total_seconds()
+                account_limiter().hold(self.account_id, min(wait, 60.0))
+            raise error
         if meeting and status == 404:
             # 3001 "Meeting … is not found or has expired"; Zoom's 404s sometimes lack a JSON body.
             raise ZoomMeetingNotFound(_error_body(response).get("message", ""), status=status)

@@ -43,7 +43,7 @@ class ZoomSession:
 
     def __init__(self, connection: ZoomConnection, *, client: ZoomClient | None = None):
         self.connection = connection
-        self.client = client or ZoomClient()
+        self.client = client or ZoomClient(account_id=connection.zoom_account_id)
         self._answered = False
 
     def __enter__(self) -> "ZoomSession":

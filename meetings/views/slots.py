@@ -4,11 +4,12 @@ rescheduling pages)."""
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import validate_time_zone
+from accounts.models import known_time_zones, validate_time_zone
 
 from .. import selectors
 from ..availability import day_bounds, group_by_day
@@ -61,5 +62,6 @@ def slot_week(
     )
 
 
-def common_time_zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+@cache
+def common_time_zones() -> tuple[str, ...]:
+    return tuple(sorted(known_time_zones() - {"Factory", "localtime"}))

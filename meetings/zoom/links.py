@@ -41,6 +41,8 @@ from .gateway import MeetingGateway, meeting_gateway, working_connection
 
 logger = logging.getLogger(__name__)
 
+# Retries after a per-second 429 spread over this many seconds past Zoom's Retry-After.
+QPS_RETRY_JITTER = 1.0
 # Transient failures (5xx, timeouts) back off exponentially from the base
 # (settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS) up to CAP, with jitter, and give up after
 # MAX_ATTEMPTS with the last error as the reason.
@@ -74,15 +76,17 @@ def sync_zoom_meeting(booking_id: int) -> LinkRun:
     the invites once the link is ready, and records every failure on the booking: retry later,
     wait for the rep to reconnect, or failed with the reason.
     """
-    booking = _claim(booking_id)
-    if booking is None:
+    claimed = _claim(booking_id)
+    if claimed is None:
         return NOTHING_TO_DO
+    booking, in_doubt = claimed
     if booking.link_state == LinkState.REMOVING:
-        return _remove(booking)
-    return _populate(booking)
+        return _remove(booking, in_doubt)
+    return _populate(booking, in_doubt)
 
 
-def _claim(booking_id: int) -> Booking | None:
+def _claim(booking_id: int) -> tuple[Booking, bool] | None:
+    """The booking, held for this run, and whether an earlier create may exist unrecorded."""
     now = timezone.now()
     with transaction.atomic():
         booking = (
@@ -95,35 +99,36 @@ def _claim(booking_id: int) -> Booking | None:
             return None
         if booking.link_lease_until and booking.link_lease_until > now:
             return None  # another worker is on it
-        booking.begin_zoom_work(lease_until=now + lease())
+        in_doubt = booking.begin_zoom_work(lease_until=now + lease())
         booking.save(
             update_fields=[
                 "link_attempts",
                 "link_lease_until",
                 "link_next_attempt_at",
+                "zoom_create_in_doubt",
                 "updated_at",
             ]
         )
-    return booking
+    return booking, in_doubt
 
 
-def _populate(booking: Booking) -> LinkRun:
+def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
     connection = working_connection(booking.rep)
     if connection is None:
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
     try:
         with meeting_gateway(connection) as zoom:
-            meeting, note = _meeting_for(booking, zoom)
+            meeting, note = _meeting_for(booking, zoom, in_doubt)
             return _record_meeting(booking, meeting, zoom, note=note)
     except ZoomError as exc:
-        return _record_failure(booking, exc)
+        return _record_failure(booking, exc, in_doubt)
 
 
-def _meeting_for(booking: Booking, zoom: MeetingGateway) -> tuple[ZoomMeeting, str]:
+def _meeting_for(booking: Booking, zoom: MeetingGateway, in_doubt: bool) -> tuple[ZoomMeeting, str]:
     """The booking's meeting, and a note for the rep when it had to be replaced."""
     if not booking.zoom_meeting_id:
         # An earlier run may have created the meeting and died before recording it.
-        return _adopt_or_create(booking, zoom), ""
+        return _adopt_or_create(booking, zoom, look_first=in_doubt), ""
     try:
         return zoom.update(booking), ""
     except (ZoomMeetingNotFound, ZoomMeetingEnded, ZoomNotMeetingHost) as exc:
@@ -139,30 +144,28 @@ def _meeting_for(booking: Booking, zoom: MeetingGateway) -> tuple[ZoomMeeting, s
             note = NOT_HOST_NOTE.format(
                 action="move", outcome="A new meeting was created for the booking."
             )
-        return _adopt_or_create(booking, zoom, gone_id=booking.zoom_meeting_id), note
+        meeting = _adopt_or_create(
+            booking, zoom, look_first=in_doubt, gone_id=booking.zoom_meeting_id
+        )
+        return meeting, note
 
 
-def _adopt_or_create(booking: Booking, zoom: MeetingGateway, *, gone_id: str = "") -> ZoomMeeting:
+def _adopt_or_create(
+    booking: Booking, zoom: MeetingGateway, *, look_first: bool, gone_id: str = ""
+) -> ZoomMeeting:
     """The booking's meeting: an unrecorded one adopted (and moved to the booking's time if it
-    was made for an earlier one), else a new one. `gone_id` is a meeting Zoom no longer has."""
-    if _may_exist_unrecorded(booking):
+    was made for an earlier one), else a new one. `look_first` when an earlier run may have
+    created it without recording it (`Booking.zoom_create_in_doubt`: a create whose answer was
+    lost, or a worker that died): one list request is cheaper than a guest with two meetings. A
+    refusal, a 429 included, created nothing and does not count. `gone_id` is a meeting Zoom no
+    longer has."""
+    if look_first:
         found = zoom.find(booking, exclude={gone_id} - {""})
         if found:
             adopted = _adopt(booking, zoom, found)
             if adopted is not None:
                 return adopted
     return zoom.create(booking)
-
-
-def _may_exist_unrecorded(booking: Booking) -> bool:
-    """Whether an earlier run may have created the meeting without recording it.
-
-    Only a booking's very first run can be sure nothing reached Zoom before it. Later runs
-    (`link_attempts` counts claims), a booking moved before its link was stored (`invite_sequence`)
-    and one retried after a failure (its `link_last_error` survives the admin's "Try again") look
-    first: one list request is cheaper than a guest with two meetings.
-    """
-    return booking.link_attempts > 1 or booking.invite_sequence > 0 or bool(booking.link_last_error)
 
 
 def _adopt(booking: Booking, zoom: MeetingGateway, found: list[dict]) -> ZoomMeeting | None:
@@ -184,7 +187,7 @@ def _adopt(booking: Booking, zoom: MeetingGateway, found: list[dict]) -> ZoomMee
         return None  # deleted in Zoom meanwhile: the caller creates a new one
 
 
-def _remove(booking: Booking) -> LinkRun:
+def _remove(booking: Booking, in_doubt: bool) -> LinkRun:
     connection = working_connection(booking.rep)
     if connection is None:
         if booking.zoom_meeting_id:
@@ -209,7 +212,7 @@ def _remove(booking: Booking) -> LinkRun:
                 for meeting in zoom.find(booking):
                     zoom.delete(str(meeting["id"]))
     except ZoomError as exc:
-        return _record_failure(booking, exc)
+        return _record_failure(booking, exc, in_doubt)
     return _record(booking, lambda b: b.mark_zoom_removed())
 
 
@@ -260,19 +263,35 @@ def _store(current: Booking, booking: Booking, meeting: ZoomMeeting) -> None:
         dispatch.zoom_work_after_commit(current.pk)
 
 
-def _record_failure(booking: Booking, exc: ZoomError) -> LinkRun:
+def _record_failure(booking: Booking, exc: ZoomError, in_doubt: bool) -> LinkRun:
+    def record(transition, retry_at: datetime | None = None) -> LinkRun:
+        if isinstance(exc, ZoomUnavailable):
+            return _record(booking, transition, retry_at)  # the answer was lost: doubt stays
+
+        # Zoom refused (a 429 too: it means nothing was created), or nothing was sent: this run
+        # made no meeting, so the next one looks first only if it had to.
+        def refused(current: Booking) -> None:
+            transition(current)
+            current.record_zoom_refusal(in_doubt)
+
+        return _record(booking, refused, retry_at)
+
     if isinstance(exc, ZoomNeedsReconnect | ZoomNotConnected):
         reason = f"Zoom needs reconnecting: {exc}"
-        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(reason))
+        return record(lambda b: b.mark_link_waiting_for_reconnect(reason))
     if isinstance(exc, ZoomRateLimited):
         if exc.daily:
             error = (
                 "Zoom's daily limit of meeting creates and updates for this host is reached; "
                 f"trying again at {exc.retry_at:%Y-%m-%d %H:%M} UTC."
             )
+            retry_at = exc.retry_at
         else:
+            # The account is over its per-second limit: the pacing holds every worker back until
+            # Zoom's Retry-After, and the jitter keeps these retries from arriving together.
             error = "Zoom asked us to slow down; trying again shortly."
-        return _record(booking, lambda b: b.mark_link_retry(error, exc.retry_at), exc.retry_at)
+            retry_at = exc.retry_at + timedelta(seconds=random.uniform(0, QPS_RETRY_JITTER))
+        return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
     if isinstance(exc, ZoomMeetingInProgress):
         # Not a failure: Zoom will take the change (or the deletion) once the meeting ends.
         retry_at = timezone.now() + IN_PROGRESS_RETRY
@@ -280,14 +299,14 @@ def _record_failure(booking: Booking, exc: ZoomError) -> LinkRun:
             "The Zoom meeting is in progress, so Zoom will not change or delete it now; "
             "trying again after it ends."
         )
-        return _record(booking, lambda b: b.mark_link_retry(error, retry_at), retry_at)
+        return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
     if isinstance(exc, ZoomUnavailable | ZoomTokenExpired):
         if booking.link_attempts >= MAX_ATTEMPTS:
             reason = f"Zoom kept failing after {booking.link_attempts} attempts: {exc}"
-            return _record(booking, lambda b: b.mark_link_failed(reason))
+            return record(lambda b: b.mark_link_failed(reason))
         retry_at = timezone.now() + backoff(booking.link_attempts)
         error = f"Zoom did not answer usefully ({exc}); trying again."
-        return _record(booking, lambda b: b.mark_link_retry(error, retry_at), retry_at)
+        return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
     # Validation errors, a user who may not host, and any refusal we cannot map will not heal by
     # retrying: the booking shows the reason and the rep (or an admin) decides.
     if isinstance(exc, ZoomValidationError):
@@ -301,7 +320,7 @@ def _record_failure(booking: Booking, exc: ZoomError) -> LinkRun:
         reason = f"Zoom refused to change the meeting in its current state: {exc}"
     else:
         reason = f"Zoom refused the request: {exc}"
-    return _record(booking, lambda b: b.mark_link_failed(reason))
+    return record(lambda b: b.mark_link_failed(reason))
 
 
 def _record(booking: Booking, transition, retry_at: datetime | None = None) -> LinkRun:

@@ -2,10 +2,11 @@ from datetime import timedelta
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.utils import timezone
 
 from accounts.tasks import clear_expired_sessions
-from tests.fixtures.celery_worker import wait_until
+from tests.fixtures.celery_worker import wait_until, worker_env
 
 
 def test_a_task_runs_on_a_real_worker_over_redis(celery_worker, settings):
@@ -25,3 +26,35 @@ def test_a_task_runs_on_a_real_worker_over_redis(celery_worker, settings):
     )
     assert Session.objects.filter(session_key=live.session_key).exists()
     assert "accounts.tasks.clear_expired_sessions" in celery_worker.log()
+
+
+def _backends(application_name: str) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = %s",
+            [application_name],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_worker_keeps_its_database_connection_from_task_to_task(celery_workers):
+    probe = "worker-reuse-probe"
+    celery_workers(DATABASE_URL=worker_env()["DATABASE_URL"] + f"?application_name={probe}")
+    seen = []
+    for _ in range(4):
+        expired = SessionStore()
+        expired.create()
+        Session.objects.filter(session_key=expired.session_key).update(
+            expire_date=timezone.now() - timedelta(days=1)
+        )
+        clear_expired_sessions.delay()
+        wait_until(
+            lambda key=expired.session_key: not Session.objects.filter(session_key=key).exists(),
+            message="the worker to delete the expired session",
+        )
+        seen.append(_backends(probe))
+
+    # One PostgreSQL session served every task (CONN_MAX_AGE), instead of one per task.
+    assert all(len(backends) == 1 for backends in seen), seen
+    assert len(set().union(*seen)) == 1, seen

@@ -94,3 +94,43 @@ def test_task_names_stay_what_queued_messages_were_sent_under():
         "meetings.tasks.sweep_due_work",
         "meetings.tasks.sync_zoom_meeting",
     }
+
+
+def test_no_two_modules_import_each_other_even_through_others():
+    # Every import counts, function-local ones included: those are how circles hide.
+    modules = {}
+    for package in ("accounts", "config", "integrations", "meetings"):
+        for path in python_files(ROOT / package):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+
+    def project_imports(path: Path) -> set[str]:
+        found = set()
+        for name in imported_modules(path):
+            while name and name not in modules:
+                name = name.rpartition(".")[0]
+            if name:
+                found.add(name)
+        return found
+
+    # `from . import x` names the package too; a package and its own modules are not a circle.
+    graph = {
+        name: {m for m in project_imports(path) if m != name and not name.startswith(m + ".")}
+        for name, path in modules.items()
+    }
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            current = todo.pop()
+            if current == goal:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(graph.get(current, ()))
+        return False
+
+    circles = sorted(
+        (a, b) for a in graph for b in graph[a] if not b.startswith(a + ".") and reaches(b, a)
+    )
+    assert circles == []

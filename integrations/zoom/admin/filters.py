@@ -20,13 +20,13 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class ZoomAccountFilter(admin.SimpleListFilter):
-    title = "Zoom account"
+    title = "shared Zoom account"
     parameter_name = "zoom_account"
 
     def lookups(self, request, model_admin):
         return [
             (account, f"{account} ({reps} rep{'s' if reps != 1 else ''})")
-            for account, reps in roster.zoom_accounts()
+            for account, reps in roster.shared_zoom_accounts(request.GET.get(self.parameter_name))
         ]
 
     def queryset(self, request, queryset):

@@ -142,15 +142,26 @@ def status_of(entry) -> RosterStatus:
     return RosterStatus(entry.roster_status)
 
 
-def zoom_accounts() -> list[tuple[str, int]]:
-    """(Zoom account id, number of reps) for every account a rep is or was connected through."""
-    rows = (
+# The sidebar lists this many accounts at most: with every rep on an account of their own, a
+# list of all of them is a page of links nobody reads (and the page's slowest part).
+SHARED_ACCOUNTS_LISTED = 20
+
+
+def shared_zoom_accounts(selected: str = "") -> list[tuple[str, int]]:
+    """(Zoom account id, number of reps) for the accounts shared by the most reps (two or more),
+    most reps first, at most SHARED_ACCOUNTS_LISTED; plus `selected`, if given, wherever it is.
+    Any account is reached from its link in the roster's "Zoom account" column."""
+    accounts = (
         ZoomConnection.objects.exclude(zoom_account_id="")
         .values("zoom_account_id")
         .annotate(reps=Count("pk"))
-        .order_by("zoom_account_id")
     )
-    return [(row["zoom_account_id"], row["reps"]) for row in rows]
+    rows = accounts.filter(reps__gt=1).order_by("-reps", "zoom_account_id")
+    listed = [(row["zoom_account_id"], row["reps"]) for row in rows[:SHARED_ACCOUNTS_LISTED]]
+    if selected and selected not in {account for account, _ in listed}:
+        chosen = accounts.filter(zoom_account_id=selected).values_list("reps", flat=True)
+        listed.append((selected, next(iter(chosen), 0)))
+    return listed
 
 
 def blocked_by_approval(entries: QuerySet) -> QuerySet:

@@ -1,0 +1,181 @@
+"""Pacing our calls to Zoom per Zoom account, across every worker thread and process.
+
+Zoom limits requests per second per *account*, shared by every user and every app on it (Medium
+APIs such as creating a meeting: 20/s on Pro, up to 60/s on Business and above; going over answers
+429 with `X-RateLimit-Type: QPS`): https://developers.zoom.us/docs/api/rest/rate-limits/
+Reps who share a Zoom account (colleagues who each connected personally, or one account-level
+connection serving them all) share that budget, so calls are paced per account below the limit and
+a burst waits briefly here instead of meeting 429s and retrying in a storm.
+
+The pacing is a GCRA token bucket: one "theoretical arrival time" per account. Each call reserves
+the next free slot (one slot every 1/rate seconds, `burst` of them may be taken at once) and sleeps
+until it comes, so waiting callers go in order and never arrive at Zoom together. The state lives
+in Redis (one Lua script, Redis's clock) so every process on every host shares it; the demo, which
+runs without Redis, keeps it in a file under a lock, which holds across the processes of one host.
+"""
+
+import fcntl
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import redis
+from django.conf import settings
+
+# The same algorithm for both stores: reserve the next slot unless it is further than `max_wait`.
+_RESERVE = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local interval, tolerance, max_wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local wait = tat - tolerance - now
+if wait < 0 then wait = 0 end
+if wait > max_wait then return {0, tostring(wait)} end
+local ttl = math.ceil((tat + interval - now) * 1000) + 1000
+redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', ttl)
+return {1, tostring(wait)}
+"""
+
+_HOLD = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local until_ = now + tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if until_ > tat then
+  redis.call('SET', KEYS[1], tostring(until_), 'PX', math.ceil(tonumber(ARGV[1]) * 1000) + 1000)
+end
+return 1
+"""
+
+
+class PacingDelay(Exception):
+    """The next free slot is further away than the caller may wait: try again after `wait`."""
+
+    def __init__(self, wait: float):
+        super().__init__(f"Paced: the next free slot is {wait:.1f} s away.")
+        self.wait = wait
+
+
+def _reserve(tat: float, now: float, interval: float, tolerance: float, max_wait: float):
+    """The file store's copy of the Lua script: (granted, wait, new tat)."""
+    tat = max(tat, now)
+    wait = max(0.0, tat - tolerance - now)
+    if wait > max_wait:
+        return False, wait, None
+    return True, wait, tat + interval
+
+
+class RedisStore:
+    def __init__(self, url: str):
+        self.redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self._reserve = self.redis.register_script(_RESERVE)
+        self._hold = self.redis.register_script(_HOLD)
+
+    def reserve(self, key: str, interval: float, tolerance: float, max_wait: float):
+        granted, wait = self._reserve(keys=[key], args=[interval, tolerance, max_wait])
+        return bool(granted), float(wait)
+
+    def hold(self, key: str, seconds: float) -> None:
+        self._hold(keys=[key], args=[seconds])
+
+
+class FileStore:
+    """One small file per key holding its arrival time, read and written under `flock`.
+
+    `flock` locks an open file description, and every call opens the file afresh, so it excludes
+    other threads of this process as well as other processes."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def _locked(self, key: str, update):
+        name = hashlib.sha256(key.encode()).hexdigest()[:32]
+        fd = os.open(self.directory / name, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            raw = os.pread(fd, 64, 0).decode() or "0"
+            result, new_tat = update(float(raw), time.time())
+            if new_tat is not None:
+                data = repr(new_tat).encode()
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, data, 0)
+            return result
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def reserve(self, key: str, interval: float, tolerance: float, max_wait: float):
+        def update(tat, now):
+            granted, wait, new_tat = _reserve(tat, now, interval, tolerance, max_wait)
+            return (granted, wait), new_tat
+
+        return self._locked(key, update)
+
+    def hold(self, key: str, seconds: float) -> None:
+        self._locked(key, lambda tat, now: (None, now + seconds if now + seconds > tat else None))
+
+
+def store_for(url: str):
+    """`redis://…` (shared by every host) or `file:///path/to/dir` (one host)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss", "unix"):
+        return RedisStore(url)
+    if parts.scheme == "file":
+        return FileStore(Path(parts.path))
+    raise ValueError(f"ZOOM_PACING_URL must be redis://… or file:///…, not {url!r}")
+
+
+@dataclass
+class Limiter:
+    """`rate` calls per second per key, at most `burst` at once; callers wait up to `max_wait`."""
+
+    store: object
+    rate: float
+    burst: int = 1
+    max_wait: float = 5.0
+    prefix: str = "zoom-pacing:"
+
+    def acquire(self, key: str, *, max_wait: float | None = None) -> float:
+        """Takes the key's next slot, sleeping until it comes; returns the seconds waited.
+        Raises PacingDelay (taking nothing) when that slot is further than `max_wait`."""
+        interval = 1.0 / self.rate
+        limit = self.max_wait if max_wait is None else max_wait
+        granted, wait = self.store.reserve(
+            self.prefix + key, interval, interval * (self.burst - 1), limit
+        )
+        if not granted:
+            raise PacingDelay(wait)
+        if wait > 0:
+            time.sleep(wait)
+        return wait
+
+    def hold(self, key: str, seconds: float) -> None:
+        """Nobody calls for this key during the next `seconds` (Zoom said the account is over
+        its limit); waiting callers then resume one slot at a time."""
+        if seconds > 0:
+            self.store.hold(self.prefix + key, seconds)
+
+
+_lock = threading.Lock()
+
+
+@cache
+def _account_limiter(url: str, rate: float, burst: int, max_wait: float) -> Limiter:
+    return Limiter(store_for(url), rate=rate, burst=burst, max_wait=max_wait)
+
+
+def account_limiter() -> Limiter:
+    """The limiter of calls per Zoom account, as the settings describe it (one per process)."""
+    with _lock:
+        return _account_limiter(
+            settings.ZOOM_PACING_URL,
+            float(settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND),
+            int(settings.ZOOM_ACCOUNT_BURST),
+            float(settings.ZOOM_PACING_MAX_WAIT_SECONDS),
+        )

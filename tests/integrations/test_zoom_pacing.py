@@ -1,0 +1,214 @@
+"""Pacing calls per Zoom account: a token bucket shared by every process, in Redis (real, the
+test broker's database) or, for the demo without Redis, in a locked file."""
+
+import multiprocessing
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+import responses
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from integrations.zoom import pacing
+from integrations.zoom.client import ZoomClient
+from integrations.zoom.errors import ZoomRateLimited
+from integrations.zoom.pacing import FileStore, Limiter, PacingDelay, RedisStore, store_for
+
+API = "https://api.zoom.test/v2"
+ME_URL = f"{API}/users/me"
+
+
+def redis_store():
+    return RedisStore(django_settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture(params=["redis", "file"])
+def store_url(request, tmp_path):
+    if request.param == "redis":
+        return django_settings.CELERY_BROKER_URL
+    return f"file://{tmp_path / 'pacing'}"
+
+
+def _take(url: str, key: str, rate: float, count: int, results) -> None:
+    limiter = Limiter(store_for(url), rate=rate, max_wait=30)
+    for _ in range(count):
+        # The slot the limiter gave (when this caller was due), not when a loaded machine
+        # happened to wake it up.
+        before = time.time()
+        results.put(before + limiter.acquire(key))
+
+
+def grants_from_processes(url: str, *, processes: int, each: int, rate: float) -> list[float]:
+    key = f"account-{uuid.uuid4().hex}"
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    workers = [
+        context.Process(target=_take, args=(url, key, rate, each, results))
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    times = sorted(results.get(timeout=60) for _ in range(processes * each))
+    for worker in workers:
+        worker.join(timeout=10)
+    return times
+
+
+def most_in_one_second(times: list[float]) -> int:
+    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+
+
+def test_processes_sharing_an_account_never_exceed_its_rate_together(store_url):
+    times = grants_from_processes(store_url, processes=4, each=10, rate=20)
+
+    # 40 calls at 20/s: one slot every 50 ms, whoever asks.
+    assert most_in_one_second(times) <= 22
+    assert times[-1] - times[0] >= 39 / 20 - 0.15
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert sorted(gaps)[len(gaps) // 2] >= 0.03
+
+
+def test_a_burst_is_queued_briefly_not_refused(store_url):
+    limiter = Limiter(store_for(store_url), rate=50, max_wait=5)
+    key = uuid.uuid4().hex
+    started = time.monotonic()
+
+    waits = [limiter.acquire(key) for _ in range(10)]
+
+    # Every caller got a slot; the slots were 20 ms apart (a loaded machine only sleeps longer).
+    assert waits[0] == 0
+    assert time.monotonic() - started >= 9 / 50 - 0.01
+
+
+def test_a_slot_further_than_the_caller_may_wait_is_refused_and_not_taken(store_url):
+    limiter = Limiter(store_for(store_url), rate=1, max_wait=0.2)
+    key = uuid.uuid4().hex
+    limiter.acquire(key)
+
+    with pytest.raises(PacingDelay) as first:
+        limiter.acquire(key)
+    with pytest.raises(PacingDelay) as second:
+        limiter.acquire(key)
+
+    # Refusals reserve nothing: the second refused caller is no further back than the first.
+    assert 0.8 < first.value.wait <= 1.0
+    assert second.value.wait <= first.value.wait
+
+
+def test_accounts_do_not_wait_for_each_other(store_url):
+    limiter = Limiter(store_for(store_url), rate=1, max_wait=0.2)
+    limiter.acquire("account-a-" + uuid.uuid4().hex)
+
+    assert limiter.acquire("account-b-" + uuid.uuid4().hex) == 0
+
+
+def test_a_hold_makes_every_caller_wait_until_it_ends(store_url):
+    limiter = Limiter(store_for(store_url), rate=100, max_wait=5)
+    key = uuid.uuid4().hex
+    limiter.hold(key, 0.5)
+
+    first = limiter.acquire(key)
+    second = limiter.acquire(key)
+
+    assert 0.3 < first <= 0.5
+    # After the hold, callers resume one slot apart, not all at once.
+    assert second == pytest.approx(0.01, abs=0.05)
+
+
+def test_the_redis_state_expires_when_idle():
+    store = redis_store()
+    key = "expiry-" + uuid.uuid4().hex
+    Limiter(store, rate=10, prefix="").acquire(key)
+
+    ttl = store.redis.pttl(key)
+
+    assert 0 < ttl <= 1200
+
+
+def test_the_file_store_survives_a_garbled_state(tmp_path):
+    store = FileStore(tmp_path)
+    limiter = Limiter(store, rate=10)
+    limiter.acquire("a")
+    for path in tmp_path.iterdir():
+        path.write_text("")
+
+    assert limiter.acquire("a") == 0
+
+
+def test_an_unknown_store_url_is_refused_clearly():
+    with pytest.raises(ValueError, match="ZOOM_PACING_URL"):
+        store_for("memcached://localhost")
+
+
+def test_the_demo_without_redis_paces_in_a_file(settings, tmp_path):
+    settings.ZOOM_PACING_URL = f"file://{tmp_path}"
+    assert isinstance(pacing.account_limiter().store, FileStore)
+    settings.ZOOM_PACING_URL = django_settings.CELERY_BROKER_URL
+    assert isinstance(pacing.account_limiter().store, RedisStore)
+
+
+# The client paces its REST calls -------------------------------------------------------------
+
+
+@pytest.fixture
+def paced_client(settings):
+    settings.ZOOM_OAUTH_BASE_URL = "https://zoom.test"
+    settings.ZOOM_API_BASE_URL = API
+    settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 2
+    settings.ZOOM_PACING_MAX_WAIT_SECONDS = 0.2
+    return ZoomClient(account_id="acct-" + uuid.uuid4().hex)
+
+
+def test_a_call_whose_turn_is_too_far_is_not_sent_and_says_when_to_retry(paced_client):
+    with responses.RequestsMock() as zoom:
+        zoom.get(ME_URL, json={"id": "u1"})
+        paced_client.get_me("token")
+        before = timezone.now()
+
+        with pytest.raises(ZoomRateLimited) as raised:
+            paced_client.get_me("token")
+
+        assert len(zoom.calls) == 1
+    assert not raised.value.daily
+    assert before + timedelta(seconds=0.2) < raised.value.retry_at
+    assert raised.value.retry_at <= before + timedelta(seconds=0.6)
+
+
+def test_a_per_second_429_holds_the_whole_account_until_retry_after(paced_client, settings):
+    settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 1000
+    settings.ZOOM_PACING_MAX_WAIT_SECONDS = 10
+    retry_at = timezone.now() + timedelta(seconds=2)
+    with responses.RequestsMock() as zoom:
+        zoom.get(
+            ME_URL,
+            status=429,
+            json={"code": 429, "message": "Too many requests"},
+            headers={
+                "X-RateLimit-Type": "QPS",
+                "Retry-After": retry_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            },
+        )
+        with pytest.raises(ZoomRateLimited):
+            paced_client.get_me("token")
+
+    other_worker = Limiter(redis_store(), rate=1000)
+    with pytest.raises(PacingDelay) as raised:
+        other_worker.acquire(paced_client.account_id, max_wait=0)
+    assert 0.5 < raised.value.wait <= 2.1
+
+
+def test_a_daily_429_does_not_hold_the_account(paced_client, settings):
+    settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 1000
+    with responses.RequestsMock() as zoom:
+        zoom.get(
+            ME_URL,
+            status=429,
+            json={"code": 429, "message": "You have exceeded the daily rate limit (100)"},
+            headers={"X-RateLimit-Type": "Daily-limit"},
+        )
+        with pytest.raises(ZoomRateLimited):
+            paced_client.get_me("token")
+
+    assert Limiter(redis_store(), rate=1000).acquire(paced_client.account_id, max_wait=0.01) < 0.01
