@@ -1,32 +1,40 @@
 # Two commands on a fresh clone: `make demo` and `make test` (see README "Quick start").
-PYTHON ?= python3.11
-VENV := .venv
+# Any Python 3.11–3.13 works: the first suitable one on PATH, or `make demo PYTHON=python3.12`.
+PYTHON ?= $(shell scripts/find_python.sh 2>/dev/null)
+VENV ?= .venv
 BIN := $(VENV)/bin
+# Exact versions the suite last passed with (`make lock` rewrites it).
+LOCK := requirements.lock
+# Not quiet: on a first run its "Collecting …" lines are the progress.
+PIP_INSTALL := $(BIN)/python -m pip install --constraint $(LOCK)
 
-.PHONY: demo test test-fast lint format check-deploy install install-dev clean
+.PHONY: demo test test-fast lint migrations-check format install install-dev lock venv clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+venv:
+	@test -n "$(PYTHON)" || scripts/find_python.sh >/dev/null
+	@scripts/venv.sh "$(PYTHON)" "$(VENV)"
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+$(VENV)/.installed: pyproject.toml $(LOCK) | venv
+	@echo "Installing the app's packages into $(VENV) (the first time takes a minute or two)…"
+	$(PIP_INSTALL) -e .
+	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(VENV)/.installed $@
+$(VENV)/.installed-dev: pyproject.toml $(LOCK) | venv
+	@echo "Installing the app's and the test tools' packages into $(VENV) (the first time takes a few minutes)…"
+	$(PIP_INSTALL) -e '.[dev]'
+	@touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## The demo: SQLite, the Zoom sandbox, a background worker on a file-system broker.
+## Ports: make demo PORT=8001 SANDBOX_PORT=9101
 demo: $(VENV)/.installed
 	$(BIN)/python scripts/demo.py
 
 ## The whole test suite, against PostgreSQL, Redis and headless Chromium (installed if missing).
 test: $(VENV)/.installed-dev
-	scripts/ensure_test_services.sh
+	PYTHON=$(BIN)/python scripts/ensure_test_services.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## The fast tier: unit tests of the pure parts (Zoom request bodies, parsing and matching Zoom's
@@ -38,9 +46,24 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## Fails when a model change has no migration.
+migrations-check: $(VENV)/.installed-dev
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
+
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Rewrites requirements.lock with the newest versions pyproject.toml allows (then run the suite).
+lock:
+	rm -rf .venv-lock
+	"$(PYTHON)" -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions the test suite passed with; make install uses them as constraints."; \
+	  echo "# Rewritten by make lock."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > $(LOCK)
+	rm -rf .venv-lock
+
 clean:
-	rm -rf var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles build .pytest_cache *.egg-info

@@ -1,9 +1,11 @@
-"""The Celery app, and `publish`: the one way code hands a task to the broker."""
+"""The Celery app; `publish`, the one way code hands a task to the broker; beat's scheduler."""
 
 import logging
 import os
+from pathlib import Path
 
 from celery import Celery, signals
+from celery.beat import PersistentScheduler
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 logger = logging.getLogger(__name__)
@@ -52,3 +54,12 @@ def keep_database_connections(**kwargs):
             signals.task_postrun.disconnect(worker_fixup.on_task_postrun)
     signals.task_prerun.connect(_close_old_connections, weak=False)
     signals.task_postrun.connect(_close_old_connections, weak=False)
+
+
+class Scheduler(PersistentScheduler):
+    """Celery's file-backed beat scheduler, which makes its file's folder when beat starts:
+    importing the settings creates nothing (read-only images); the schedule is all beat writes."""
+
+    def setup_schedule(self):
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        super().setup_schedule()

@@ -4,15 +4,28 @@ import logging
 import re
 
 from django.conf import settings
+from django.utils.log import AdminEmailHandler
 
 REDACTED = "[redacted]"
+
+# Field names whose values are secrets (OAuth form and JSON fields, our own).
+SECRET_FIELDS = (
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "code_verifier",
+    "token",
+    "password",
+    "secret_token",
+    "encryptedToken",
+)
 
 # Shapes a secret takes inside a message: OAuth form/JSON fields, Authorization headers,
 # and JWT-looking strings (Zoom access and refresh tokens are JWTs).
 _PATTERNS = [
     re.compile(
-        r"""(?P<key>["']?(?:access_token|refresh_token|client_secret|code_verifier|token|"""
-        r"""password|secret_token|encryptedToken)["']?\s*[:=]\s*["']?)(?P<value>[^\s"'&,}]+)""",
+        rf"""(?P<key>["']?(?:{"|".join(SECRET_FIELDS)})["']?\s*[:=]\s*["']?)"""
+        r"""(?P<value>[^\s"'&,}]+)""",
         re.IGNORECASE,
     ),
     re.compile(r"(?P<key>\b(?:Bearer|Basic)\s+)(?P<value>[A-Za-z0-9._~+/=-]+)", re.IGNORECASE),
@@ -51,3 +64,13 @@ class RedactSecretsFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+class RedactedAdminEmailHandler(AdminEmailHandler):
+    """Django's mail to ADMINS, with the same redaction over everything it sends: its report
+    adds the request (POST data, headers) to the already redacted log message."""
+
+    def send_mail(self, subject, message, *args, **kwargs):
+        if kwargs.get("html_message"):
+            kwargs["html_message"] = redact(kwargs["html_message"])
+        super().send_mail(redact(subject), redact(message), *args, **kwargs)

@@ -10,10 +10,20 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+from config.error_reporting import init_sentry, parse_admins
 
 env = environ.Env()
+
+CONFIG_DIR = Path(__file__).resolve().parent
+BASE_DIR = CONFIG_DIR.parent
+# A checkout keeps the site's templates/ and static/ at its root; the installed package carries them
+# inside config/ (setup.py), so it runs without the checkout.
+SITE_FILES_DIR = CONFIG_DIR if (CONFIG_DIR / "templates").is_dir() else BASE_DIR
+# Files written at run time live in the checkout, or in the working directory when installed
+# (never in site-packages): var/ holds what the embedded defaults write (SQLite, the file-system
+# broker, beat's schedule), staticfiles/ what collectstatic writes.
+_RUN_DIR = BASE_DIR if SITE_FILES_DIR == BASE_DIR else Path.cwd()
+VAR_DIR = Path(env.str("DJANGO_VAR_DIR", default=str(_RUN_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -53,9 +63,12 @@ INSTALLED_APPS = [
     "integrations",
     "integrations.zoom",
     "meetings",
+    "health",
 ]
 
 MIDDLEWARE = [
+    # Probes over plain HTTP with any Host: answered before the HTTPS redirect and host checks.
+    "health.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,7 +87,7 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_FILES_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -92,8 +105,18 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is shared by the web process and the demo's worker: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite is shared by web processes and workers. WAL lets reads run beside the one writer.
+    # IMMEDIATE makes each transaction take the write lock when it begins, so writers queue (up to
+    # the busy timeout) instead of failing "database is locked" when a read turns into a write, and
+    # select_for_update, a no-op on SQLite, still serializes: the token refresh holds the write
+    # lock across its call to Zoom, so the timeout outlasts that call.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env.int("DATABASE_SQLITE_TIMEOUT", default=60),
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
+    if DATABASES["default"]["NAME"] == str(VAR_DIR / "db.sqlite3"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -129,8 +152,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [SITE_FILES_DIR / "static"]
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=_RUN_DIR / "staticfiles")
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
@@ -171,8 +194,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Celery. CELERY_BROKER_URL unset = a file-system broker under var/, so the demo's worker
-# needs no server; production points it at Redis.
-VAR_DIR.mkdir(exist_ok=True)
+# needs no server; production points it at Redis (and then nothing is created here).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 if CELERY_BROKER_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -214,7 +236,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Our LOGGING (with the secret filter) must stay in charge inside workers.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "config.celery:Scheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE: dict = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
@@ -235,6 +260,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
         "schedule": 60 * 60,
     },
+}
+
+# /healthz: beat's heartbeat task runs this often, and counts as late after this long.
+HEALTHZ_BEAT_INTERVAL_SECONDS = env.int("HEALTHZ_BEAT_INTERVAL_SECONDS", default=60)
+HEALTHZ_BEAT_MAX_AGE_SECONDS = env.int(
+    "HEALTHZ_BEAT_MAX_AGE_SECONDS", default=max(300, 3 * HEALTHZ_BEAT_INTERVAL_SECONDS)
+)
+CELERY_BEAT_SCHEDULE["health-beat-heartbeat"] = {
+    "task": "health.tasks.record_beat_heartbeat",
+    "schedule": HEALTHZ_BEAT_INTERVAL_SECONDS,
+    "options": {"expires": HEALTHZ_BEAT_INTERVAL_SECONDS},
 }
 
 # Zoom. Production defaults are Zoom itself; the demo points these at the local sandbox.
@@ -272,7 +308,10 @@ MEETINGS_ZOOM_BACKOFF_BASE_SECONDS = env.float("MEETINGS_ZOOM_BACKOFF_BASE_SECON
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "config.logging.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "config.logging.RedactSecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
@@ -282,12 +321,31 @@ LOGGING = {
             "formatter": "plain",
             "filters": ["redact_secrets"],
         },
+        # Errors (a 500, a failed task, a logged exception) mailed to ADMINS, redacted.
+        "mail_admins": {
+            "class": "config.logging.RedactedAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact_secrets"],
+        },
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {
+        "handlers": ["console", "mail_admins"],
+        "level": env.str("LOG_LEVEL", default="INFO"),
+    },
     "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "celery": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "celery": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
         # urllib3 logs request URLs at DEBUG; keep it quieter than our own logs.
         "urllib3": {"level": "WARNING"},
     },
 }
+
+# Where errors go besides the log (config/error_reporting.py).
+ADMINS = parse_admins(env.str("DJANGO_ADMINS", default=""))
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+    )

@@ -2,12 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from config import health
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("dashboard/", account_views.dashboard, name="dashboard"),
-    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("integrations/", include("integrations.urls")),
     path("", include("meetings.urls")),

@@ -7,7 +7,11 @@ CI and `make test` may export other values (another database, another Redis inde
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zoomsched")
+# A role and database of the suite's own, which scripts/ensure_test_services.sh creates on a fresh
+# PostgreSQL (whose TCP logins need a password).
+os.environ.setdefault(
+    "DATABASE_URL", "postgres://zoomsched:zoomsched-tests@127.0.0.1:5432/zoomsched"
+)
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/11")
 os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("ZOOM_CLIENT_ID", "test-client-id")

@@ -85,6 +85,7 @@ def test_task_names_stay_what_queued_messages_were_sent_under():
     celery_app.loader.import_default_modules()
     assert {name for name in celery_app.tasks if not name.startswith("celery.")} == {
         "accounts.tasks.clear_expired_sessions",
+        "health.tasks.record_beat_heartbeat",
         "integrations.zoom.tasks.check_zoom_connection",
         "integrations.zoom.tasks.keep_zoom_connections_alive",
         "integrations.zoom.tasks.process_zoom_webhook",
