@@ -24,6 +24,13 @@ $(VENV)/.installed-dev: pyproject.toml $(LOCK) | venv
 	$(PIP_INSTALL) -e '.[dev]'
 	@touch $(VENV)/.installed $@
 
+## axe-core, injected into pages by the browser tests (pinned by tests/browser_deps/package-lock.json).
+AXE := tests/browser_deps/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser_deps/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends npm)
+	npm ci --prefix tests/browser_deps --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -33,7 +40,7 @@ demo: $(VENV)/.installed
 	$(BIN)/python scripts/demo.py
 
 ## The whole test suite, against PostgreSQL, Redis and headless Chromium (installed if missing).
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(AXE)
 	PYTHON=$(BIN)/python scripts/ensure_test_services.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -80,6 +80,27 @@ class User(AbstractUser):
     def _unique_booking_slug(self) -> str:
         base = slugify(self.email.split("@")[0])[:40] or "rep"
         candidate = base
-        while User.objects.filter(booking_slug=candidate).exclude(pk=self.pk).exists():
+        while booking_slug_is_taken(candidate, by_other_than=self):
             candidate = f"{base}-{get_random_string(5, 'abcdefghijkmnpqrstuvwxyz23456789')}"
         return candidate
+
+
+class PreviousBookingSlug(models.Model):
+    """A booking handle a rep used before: links shared with it keep leading to the rep."""
+
+    rep = models.ForeignKey(User, on_delete=models.CASCADE, related_name="previous_booking_slugs")
+    slug = models.SlugField(max_length=60, unique=True)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "previous booking handle"
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+def booking_slug_is_taken(slug: str, *, by_other_than: User) -> bool:
+    """Another rep's handle, current or previous (whose old links must keep reaching them)."""
+    current = User.objects.filter(booking_slug=slug).exclude(pk=by_other_than.pk)
+    previous = PreviousBookingSlug.objects.filter(slug=slug).exclude(rep_id=by_other_than.pk)
+    return current.exists() or previous.exists()

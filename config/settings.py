@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RepTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "integrations.zoom.context_processors.zoom",
+                "accounts.context_processors.product",
             ],
         },
     },
@@ -136,9 +138,14 @@ AUTHENTICATION_BACKENDS = [
 
 # Rep accounts (django-allauth): email + password, email is the login.
 SITE_ID = 1
+# The product's name in page titles and in every email the site sends (allauth's included, which
+# read it from the Site record: see accounts/migrations).
+PRODUCT_NAME = env.str("PRODUCT_NAME", default="Scheduler")
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for the rep's name and time zone (detected by the browser).
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from config.admin_views import ViewOnlyAdmin
 
@@ -32,7 +33,7 @@ class BookingAdmin(ViewOnlyAdmin):
     list_display = [
         "guest_name",
         "rep",
-        "start_at",
+        "starts",
         "status",
         "link_state",
         "zoom_meeting_id",
@@ -53,6 +54,12 @@ class BookingAdmin(ViewOnlyAdmin):
     # Bookings change through the product's services (reschedule, cancel, retry), never by
     # editing rows here: the admin views them and can put a Zoom link back in line.
     actions = ["retry_zoom_link"]
+
+    @admin.display(description="Starts", ordering="start_at")
+    def starts(self, booking):
+        # In the admin's own zone (accounts.middleware), named so nobody guesses.
+        local = timezone.localtime(booking.start_at)
+        return f"{local:%Y-%m-%d %H:%M} {timezone.get_current_timezone_name()}"
 
     def has_retry_permission(self, request):
         return request.user.has_perm("meetings.change_booking")

@@ -8,10 +8,10 @@ works 09:00–17:00 never gets a 03:30 slot because 02:30 does not exist.
 
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-# Bookable from an hour from now, up to eight weeks ahead.
+# Defaults of a Meeting Type: bookable from an hour from now, up to eight weeks ahead.
 MIN_NOTICE = timedelta(hours=1)
 HORIZON = timedelta(days=56)
 # Starts every 30 minutes, or every `duration` for shorter meetings.
@@ -23,6 +23,18 @@ class Window:
     weekday: int  # Monday = 0, as date.weekday()
     start: time
     end: time
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A Meeting Type's booking rules. `overrides` maps a date (in the rep's zone) to the
+    (start, end) wall-clock hours that replace that weekday's hours; an empty list is a day off."""
+
+    min_notice: timedelta = MIN_NOTICE
+    horizon: timedelta = HORIZON
+    buffer_before: timedelta = timedelta(0)
+    buffer_after: timedelta = timedelta(0)
+    overrides: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,8 +66,11 @@ def weekly_slots(
     duration_minutes: int,
     start: datetime,
     end: datetime,
+    overrides: dict | None = None,
 ) -> list[Slot]:
-    """Every slot the weekly windows offer that starts within [start, end), sorted."""
+    """Every slot the weekly windows (or a date's override) offer that starts within [start, end),
+    sorted."""
+    overrides = overrides or {}
     tz = zoneinfo.ZoneInfo(rep_tz)
     duration = timedelta(minutes=duration_minutes)
     step = timedelta(minutes=step_minutes(duration_minutes))
@@ -68,9 +83,13 @@ def weekly_slots(
     day = start.astimezone(tz).date() - timedelta(days=1)
     last_day = end.astimezone(tz).date() + timedelta(days=1)
     while day <= last_day:
-        for window in by_weekday.get(day.weekday(), ()):
-            wall = datetime.combine(day, window.start)
-            window_end = datetime.combine(day, window.end)
+        if day in overrides:
+            hours = overrides[day]
+        else:
+            hours = [(w.start, w.end) for w in by_weekday.get(day.weekday(), ())]
+        for window_start, window_stop in hours:
+            wall = datetime.combine(day, window_start)
+            window_end = datetime.combine(day, window_stop)
             while wall + duration <= window_end:
                 instant = _existing_instant(day, wall.time(), tz)
                 if instant is not None and start <= instant < end:
@@ -89,17 +108,22 @@ def free_slots(
     start: datetime,
     end: datetime,
     now: datetime,
+    rules: Rules = Rules(),  # noqa: B008 (frozen, so one shared default is safe)
 ) -> list[Slot]:
-    """Slots within [start, end) that respect the notice and horizon and overlap no busy time."""
-    start = max(start, now + MIN_NOTICE)
-    end = min(end, now + HORIZON)
+    """Slots within [start, end) that respect the notice and horizon, and whose time plus the
+    buffers before and after overlaps no busy time."""
+    start = max(start, now + rules.min_notice)
+    end = min(end, now + rules.horizon)
     if start >= end:
         return []
     busy = sorted(busy)
     return [
         slot
-        for slot in weekly_slots(windows, rep_tz, duration_minutes, start, end)
-        if not any(b_start < slot.end and b_end > slot.start for b_start, b_end in busy)
+        for slot in weekly_slots(windows, rep_tz, duration_minutes, start, end, rules.overrides)
+        if not any(
+            b_start < slot.end + rules.buffer_after and b_end > slot.start - rules.buffer_before
+            for b_start, b_end in busy
+        )
     ]
 
 

@@ -1,10 +1,11 @@
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from accounts.forms import TimeZoneChoiceField
 from accounts.models import validate_time_zone
 from config.isotime import parse_iso_datetime
 
@@ -44,8 +45,54 @@ def parse_hours(value: str, weekday: int) -> list[Window]:
     return windows
 
 
+def parse_overrides(value: str) -> list[tuple]:
+    """'2026-12-25 off' / '2026-12-27 10:00-14:00, 15:00-16:00' lines → [(date, start, end)],
+    start and end None for a day off."""
+    overrides: list[tuple] = []
+    seen: set = set()
+    for line in filter(None, (raw.strip() for raw in (value or "").splitlines())):
+        day_text, _, hours = line.partition(" ")
+        try:
+            day = date.fromisoformat(day_text.strip())
+        except ValueError:
+            raise ValidationError(f"“{line}” does not start with a date like 2026-12-25.") from None
+        if day in seen:
+            raise ValidationError(f"{day} appears twice: put all its hours on one line.")
+        seen.add(day)
+        if hours.strip().lower() in ("off", "closed", "-"):
+            overrides.append((day, None, None))
+            continue
+        windows = parse_hours(hours, day.weekday())
+        if not windows:
+            raise ValidationError(f"Add hours after {day} (like 09:00-12:00), or “off”.")
+        overrides.extend((day, w.start, w.end) for w in windows)
+    return overrides
+
+
+def format_overrides(rows) -> str:
+    by_day: dict = {}
+    for row in rows:
+        by_day.setdefault(row.date, []).append(row)
+    lines = []
+    for day, day_rows in sorted(by_day.items()):
+        if day_rows[0].start_time is None:
+            lines.append(f"{day.isoformat()} off")
+        else:
+            hours = ", ".join(f"{r.start_time:%H:%M}-{r.end_time:%H:%M}" for r in day_rows)
+            lines.append(f"{day.isoformat()} {hours}")
+    return "\n".join(lines)
+
+
 def format_hours(windows) -> str:
     return ", ".join(f"{w.start_time:%H:%M}-{w.end_time:%H:%M}" for w in windows)
+
+
+RULE_FIELDS = (
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "min_notice_minutes",
+    "horizon_days",
+)
 
 
 class MeetingTypeForm(forms.ModelForm):
@@ -61,6 +108,10 @@ class MeetingTypeForm(forms.ModelForm):
             "location_kind",
             "location_detail",
             "is_active",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "min_notice_minutes",
+            "horizon_days",
             "zoom_waiting_room",
             "zoom_join_before_host",
             "zoom_auto_recording",
@@ -92,10 +143,41 @@ class MeetingTypeForm(forms.ModelForm):
                 else ("09:00-17:00" if weekday < 5 else ""),
             )
             self.day_fields.append(name)
+        self.fields["date_overrides"] = forms.CharField(
+            label="Date overrides",
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-12-24 09:00-12:00"}),
+            initial=format_overrides(self.instance.date_overrides.all())
+            if self.instance.pk
+            else "",
+            help_text="One date a line, in your time zone: “2026-12-25 off” for a day off, or "
+            "“2026-12-27 10:00-14:00” for other hours that day (they replace the weekly hours).",
+        )
+        self.overrides: list[tuple] = []
+        for name in RULE_FIELDS:
+            # Left empty, a rule keeps its default (no buffer, an hour's notice, eight weeks).
+            self.fields[name].required = False
         known = ", ".join(f"{{{{ {name} }}}}" for name in placeholders.FIELDS)
         self.fields["invite_description_template"].help_text = f"Placeholders: {known}."
         self.fields["invite_title_template"].help_text = "The same placeholders work here."
         self.windows: list[Window] = []
+
+    def _clean_rule(self, name: str):
+        value = self.cleaned_data.get(name)
+        return MeetingType._meta.get_field(name).default if value is None else value
+
+    def clean_buffer_before_minutes(self):
+        return self._clean_rule("buffer_before_minutes")
+
+    def clean_buffer_after_minutes(self):
+        return self._clean_rule("buffer_after_minutes")
+
+    def clean_min_notice_minutes(self):
+        return self._clean_rule("min_notice_minutes")
+
+    def clean_horizon_days(self):
+        return self._clean_rule("horizon_days")
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -148,6 +230,10 @@ class MeetingTypeForm(forms.ModelForm):
                 self.windows.extend(parse_hours(cleaned.get(name, ""), weekday))
             except ValidationError as exc:
                 self.add_error(name, exc)
+        try:
+            self.overrides = parse_overrides(cleaned.get("date_overrides", ""))
+        except ValidationError as exc:
+            self.add_error("date_overrides", exc)
         if cleaned.get("is_active") and not self.windows and not self.errors:
             raise ValidationError("Add hours to at least one day, or untick “bookable”.")
         return cleaned
@@ -194,4 +280,33 @@ class BookingForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
+    """Picking a slot shows the change (old → new); only `confirm` makes it."""
+
     start = SlotField(error_messages={"required": "Please pick a new time."})
+
+    @property
+    def confirmed(self) -> bool:
+        return "confirm" in self.data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, tell: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = f"Goes to {tell} in the cancellation email."
+
+
+class TimeZonePickForm(forms.Form):
+    """The booking page's time zone picker; applied only by its button (a GET form)."""
+
+    tz = TimeZoneChoiceField(label="Your time zone")
+
+    def __init__(self, current: str):
+        super().__init__(initial={"tz": current})
+        self.fields["tz"].keep(current)

@@ -9,6 +9,9 @@ from django.utils import timezone
 # Zoom accepts longer meetings, but a sales meeting longer than a working day is a typo.
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 8 * 60
+MAX_BUFFER_MINUTES = 4 * 60
+MAX_NOTICE_MINUTES = 30 * 24 * 60
+MAX_HORIZON_DAYS = 365
 
 DEFAULT_TITLE_TEMPLATE = "{{ meeting.name }}: {{ guest.name }} and {{ rep.name }}"
 DEFAULT_DESCRIPTION_TEMPLATE = (
@@ -64,6 +67,34 @@ class MeetingType(models.Model):
     is_active = models.BooleanField(
         "bookable", default=True, help_text="Untick to hide the booking page."
     )
+    # Archived types leave the rep's list and take no new bookings; existing ones keep working.
+    is_archived = models.BooleanField("archived", default=False)
+
+    # Booking rules (meetings.availability.Rules).
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        "buffer before (minutes)",
+        default=0,
+        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
+        help_text="Free time kept before each meeting.",
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        "buffer after (minutes)",
+        default=0,
+        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
+        help_text="Free time kept after each meeting.",
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        "minimum notice (minutes)",
+        default=60,
+        validators=[MaxValueValidator(MAX_NOTICE_MINUTES)],
+        help_text="How soon before a meeting prospects may still book it.",
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        "booking horizon (days)",
+        default=56,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
+        help_text="How far ahead prospects may book.",
+    )
 
     # Zoom meeting settings. A passcode is always set: without one, accounts that require a
     # security option force a waiting room on (see docs/zoom-facts.md, POST /users/me/meetings).
@@ -113,6 +144,33 @@ class MeetingType(models.Model):
     @property
     def is_zoom(self) -> bool:
         return self.location_kind == LocationKind.ZOOM
+
+
+class DateOverride(models.Model):
+    """Hours that replace a Meeting Type's weekly hours on one date (in the rep's zone): a range
+    of extra or different hours, or, with no times, a day off."""
+
+    meeting_type = models.ForeignKey(
+        MeetingType, on_delete=models.CASCADE, related_name="date_overrides"
+    )
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True))
+                | Q(end_time__gt=F("start_time")),
+                name="date_override_day_off_or_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.start_time is None:
+            return f"{self.date}: off"
+        return f"{self.date}: {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
 class AvailabilityWindow(models.Model):
@@ -208,6 +266,10 @@ class Booking(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.CharField(max_length=10, choices=Actor.choices, blank=True)
+    # Told to the other person in the cancellation email, if the canceller gave one.
+    cancel_reason = models.TextField(blank=True, max_length=1000)
+    # The start before the last reschedule, so the update email can say "moved from … to …".
+    previous_start_at = models.DateTimeField(null=True, blank=True)
 
     location_kind = models.CharField(max_length=20, choices=LocationKind.choices)
     location_detail = models.CharField(max_length=500, blank=True)
@@ -281,7 +343,7 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.guest_name} with {self.rep_id} at {self.start_at:%Y-%m-%d %H:%M}Z"
+        return f"{self.guest_name}, {self.start_at:%Y-%m-%d %H:%M} UTC ({self.reference})"
 
     # Reads ------------------------------------------------------------------------------------
 
@@ -445,6 +507,7 @@ class Booking(models.Model):
         self.zoom_dial_in = []
 
     def move_to(self, start_at, end_at) -> None:
+        self.previous_start_at = self.start_at
         self.start_at = start_at
         self.end_at = end_at
         self.invite_sequence += 1
@@ -456,10 +519,11 @@ class Booking(models.Model):
             self.link_next_attempt_at = timezone.now()
             self.link_last_error = ""
 
-    def cancel(self, by: "Booking.Actor") -> None:
+    def cancel(self, by: "Booking.Actor", reason: str = "") -> None:
         self.status = self.Status.CANCELLED
         self.cancelled_at = timezone.now()
         self.cancelled_by = by
+        self.cancel_reason = reason.strip()[:1000]
         self.invite_sequence += 1
         if self.is_zoom:
             if self.zoom_meeting_id or self.link_lease_until or self.zoom_create_in_doubt:
@@ -483,6 +547,8 @@ class InviteDelivery(models.Model):
     class Method(models.TextChoices):
         REQUEST = "REQUEST", "Invitation"
         CANCEL = "CANCEL", "Cancellation"
+        # Not an iTIP method: the plain "you're booked" email a Zoom booking's guest gets at once.
+        CONFIRMATION = "CONFIRM", "Confirmation (Zoom details to follow)"
 
     class Recipient(models.TextChoices):
         GUEST = "guest", "Guest"
@@ -498,6 +564,7 @@ class InviteDelivery(models.Model):
 
     class Meta:
         ordering = ["sent_at", "pk"]
+        verbose_name_plural = "invite deliveries"
         constraints = [
             models.UniqueConstraint(
                 fields=["booking", "sequence", "method", "recipient"],

@@ -6,8 +6,15 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .availability import Slot, Window, free_slots
-from .models import AvailabilityWindow, Booking, LinkState, MeetingType
+from .availability import Rules, Slot, Window, free_slots
+from .models import (
+    AvailabilityWindow,
+    Booking,
+    DateOverride,
+    InviteDelivery,
+    LinkState,
+    MeetingType,
+)
 
 # Rows per page of the rep's bookings list.
 BOOKINGS_PAGE_SIZE = 50
@@ -40,7 +47,13 @@ def bookable_meeting_type(rep_slug: str, slug: str) -> MeetingType:
         .prefetch_related(
             Prefetch("availability_windows", queryset=AvailabilityWindow.objects.order_by())
         )
-        .get(rep__booking_slug=rep_slug, slug=slug, is_active=True, rep__is_active=True)
+        .get(
+            rep__booking_slug=rep_slug,
+            slug=slug,
+            is_active=True,
+            is_archived=False,
+            rep__is_active=True,
+        )
     )
 
 
@@ -59,6 +72,22 @@ def busy_times(rep, start: datetime, end: datetime, exclude: Booking | None = No
     return list(rows.values_list("start_at", "end_at"))
 
 
+def rules_of(meeting_type: MeetingType) -> Rules:
+    """The type's booking rules, its date overrides included (one query)."""
+    overrides: dict = {}
+    for row in DateOverride.objects.filter(meeting_type=meeting_type).order_by():
+        hours = overrides.setdefault(row.date, [])
+        if row.start_time is not None:
+            hours.append((row.start_time, row.end_time))
+    return Rules(
+        min_notice=timedelta(minutes=meeting_type.min_notice_minutes),
+        horizon=timedelta(days=meeting_type.horizon_days),
+        buffer_before=timedelta(minutes=meeting_type.buffer_before_minutes),
+        buffer_after=timedelta(minutes=meeting_type.buffer_after_minutes),
+        overrides={day: sorted(hours) for day, hours in overrides.items()},
+    )
+
+
 def available_slots(
     meeting_type: MeetingType,
     start: datetime,
@@ -67,29 +96,43 @@ def available_slots(
     exclude: Booking | None = None,
     now: datetime | None = None,
 ) -> list[Slot]:
+    rules = rules_of(meeting_type)
     return free_slots(
         windows_of(meeting_type),
         meeting_type.rep.time_zone,
         meeting_type.duration_minutes,
-        # A slot starting just before `end` runs past it: busy time up to its end matters too.
+        # A slot starting just before `end` runs past it, and buffers reach further on both
+        # sides: busy time that far matters too.
         busy_times(
             meeting_type.rep,
-            start,
-            end + timedelta(minutes=meeting_type.duration_minutes),
+            start - rules.buffer_before,
+            end + timedelta(minutes=meeting_type.duration_minutes) + rules.buffer_after,
             exclude=exclude,
         ),
         start,
         end,
         now or timezone.now(),
+        rules,
     )
 
 
 def upcoming_bookings_of(rep, now: datetime | None = None) -> QuerySet[Booking]:
-    """The rep's bookings that have not ended yet, cancelled ones included (with their state)."""
+    """The rep's confirmed bookings that have not ended yet, soonest first."""
     return (
-        Booking.objects.filter(rep=rep, end_at__gte=now or timezone.now())
+        Booking.objects.active()
+        .filter(rep=rep, end_at__gte=now or timezone.now())
         .select_related("meeting_type")
         .order_by("start_at", "pk")
+    )
+
+
+def past_bookings_of(rep, now: datetime | None = None) -> QuerySet[Booking]:
+    """The rep's bookings that ended or were cancelled, latest first."""
+    return (
+        Booking.objects.filter(rep=rep)
+        .filter(Q(end_at__lt=now or timezone.now()) | Q(status=Booking.Status.CANCELLED))
+        .select_related("meeting_type")
+        .order_by("-start_at", "-pk")
     )
 
 
@@ -137,3 +180,8 @@ def link_problems_of(rep, now: datetime | None = None) -> dict[str, int]:
         # Still pending after a failure: Zoom's daily limit, an outage being retried.
         delayed=Count("pk", filter=Q(link_state=LinkState.PENDING) & ~Q(link_last_error="")),
     )
+
+
+def guest_was_emailed(booking: Booking) -> bool:
+    """Whether any message about this booking (confirmation or invite) went to the guest."""
+    return booking.invite_deliveries.filter(recipient=InviteDelivery.Recipient.GUEST).exists()

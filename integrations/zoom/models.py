@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -338,9 +339,29 @@ class ZoomWebhookEvent(models.Model):
 # are; only the code moved into the Zoom folder.
 
 
+class RosterManager(models.Manager):
+    """Reps only: staff who never connected Zoom nor made a Meeting Type are admins, not reps, and
+    would otherwise swell "never connected". (MeetingType is looked up by name: the Zoom core does
+    not import the meetings app.)"""
+
+    def get_queryset(self):
+        meeting_type = apps.get_model("meetings", "MeetingType")
+        return (
+            super()
+            .get_queryset()
+            .filter(
+                Q(is_staff=False)
+                | models.Exists(ZoomConnection.objects.filter(user=models.OuterRef("pk")))
+                | models.Exists(meeting_type.objects.filter(rep=models.OuterRef("pk")))
+            )
+        )
+
+
 class ZoomRosterEntry(User):
     """A rep as the admin's Zoom roster sees them: a proxy, so every rep is listed (also those who
     never connected and so have no ZoomConnection row), under permissions of its own."""
+
+    objects = RosterManager()
 
     class Meta:
         app_label = "integrations"
@@ -367,7 +388,7 @@ class ReconnectNotice(models.Model):
         related_name="zoom_reconnect_notices",
     )
     email = models.EmailField(help_text="The address the email went to.")
-    connection_status = models.CharField(max_length=20)
+    connection_status = models.CharField(max_length=20, choices=ZoomConnection.Status.choices)
     reason = models.CharField(max_length=32, choices=ReconnectReason.choices, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
     # The admin who sent it from the roster (bypassing the daily limit); empty when automatic.

@@ -1,6 +1,7 @@
 """Reads about a rep's Zoom connection, for pages, banners and the meetings app."""
 
 from django.apps import apps
+from django.utils import timezone
 
 from .models import BASIC_MEETING_LIMIT_MINUTES, ZoomConnection
 
@@ -34,3 +35,14 @@ def zoom_meeting_types_over_basic_limit(user) -> list:
             rep=user, location_kind="zoom", duration_minutes__gt=BASIC_MEETING_LIMIT_MINUTES
         ).order_by("duration_minutes")
     )
+
+
+def upcoming_zoom_bookings(user) -> dict:
+    """How many of the rep's upcoming, confirmed Zoom bookings have a Zoom meeting and how many
+    still wait for one: what disconnecting affects. (Booking is looked up by name, like above.)"""
+    booking = apps.get_model("meetings", "Booking")
+    upcoming = booking.objects.filter(
+        rep=user, location_kind="zoom", status="confirmed", end_at__gte=timezone.now()
+    )
+    with_link = upcoming.exclude(zoom_meeting_id="").count()
+    return {"with_link": with_link, "without_link": upcoming.count() - with_link}

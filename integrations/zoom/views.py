@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services, tasks
 from .connect_failures import ConnectFailed
 from .scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
-from .selectors import zoom_connection_for
+from .selectors import upcoming_zoom_bookings, zoom_connection_for
 from .webhook_events import receive_webhook
 from .webhooks import WebhookRejected
 
@@ -51,12 +51,19 @@ def callback(request):
     return redirect("integrations:index")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def disconnect(request):
+    """GET asks first, saying what happens to upcoming bookings; POST disconnects."""
     connection = zoom_connection_for(request.user)
     if connection is None or connection.status == connection.Status.DISCONNECTED:
         return redirect("integrations:index")
+    if request.method == "GET":
+        return render(
+            request,
+            "integrations/zoom/disconnect.html",
+            {"zoom": connection, "upcoming": upcoming_zoom_bookings(request.user)},
+        )
     if services.disconnect_zoom(connection):
         messages.success(request, "Zoom is disconnected. The app no longer has access to it.")
     else:

@@ -110,15 +110,15 @@ def reschedule_booking(booking: Booking, *, start_at: datetime) -> Booking:
     return locked
 
 
-def cancel_booking(booking: Booking, *, by: Booking.Actor) -> Booking:
+def cancel_booking(booking: Booking, *, by: Booking.Actor, reason: str = "") -> Booking:
     """Cancels the booking (again is a no-op), removes its Zoom meeting in the background and
-    sends everyone a cancellation."""
+    sends everyone a cancellation, with the canceller's reason if they gave one."""
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         if locked.is_cancelled:
             return locked
         _refuse_if_over(locked)
-        locked.cancel(by)
+        locked.cancel(by, reason)
         locked.save()
         if locked.link_state == LinkState.REMOVING:
             dispatch.zoom_work_after_commit(locked.pk)
@@ -145,7 +145,10 @@ def _refuse_if_over(booking: Booking) -> None:
 
 def _after_change(booking: Booking) -> None:
     if booking.is_zoom:
-        # Invites wait for the link; the Zoom work sends them once it is ready.
+        # Invites wait for the link; the Zoom work sends them once it is ready. A new booking's
+        # guest is told at once that the time is theirs (a confirmation without the link).
         dispatch.zoom_work_after_commit(booking.pk)
+        if booking.invite_sequence == 0:
+            dispatch.invites_after_commit(booking.pk)
     else:
         dispatch.invites_after_commit(booking.pk)

@@ -29,64 +29,118 @@ def invite_method(booking: Booking) -> str | None:
 
 
 def send_invites(booking_id: int) -> int:
-    """Sends the current version's invite to the guest and the rep unless already sent; returns how
-    many went out. The booking row stays locked meanwhile so two runs never both send."""
-    sent = 0
+    """Sends the current version's invite (or cancellation) to the guest and the rep unless already
+    sent, and a new Zoom booking's guest a confirmation at once while its link is prepared;
+    returns how many went out.
+
+    Each message is recorded (committed) before it is sent, and the record is dropped only if
+    sending fails: a run that fails or is retried after a message left never sends it again.
+    """
+    booking, claims = _claim(booking_id)
+    for index, delivery in enumerate(claims):
+        email = _message(booking, delivery.method, delivery.recipient)
+        try:
+            email.send()
+        except Exception:
+            # Not sent (nor the ones after it), so the next run may try them again.
+            InviteDelivery.objects.filter(pk__in=[d.pk for d in claims[index:]]).delete()
+            raise
+    _mark_sent(booking_id)
+    return len(claims)
+
+
+def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
+    """Records (and commits) the messages the booking's current version still owes each person.
+    The row lock makes two runs agree on who sends what, and both people get the same version."""
     with transaction.atomic():
         booking = (
             Booking.objects.select_for_update(of=("self",))
             .select_related("rep", "meeting_type")
             .get(pk=booking_id)
         )
-        method = invite_method(booking)
-        if method is None:
-            return 0
         done = set(
             InviteDelivery.objects.filter(booking=booking).values_list(
                 "sequence", "method", "recipient"
             )
         )
+        claims = []
         for recipient in (Recipient.GUEST, Recipient.REP):
+            method = invite_method(booking)
+            if method is None:
+                if not _confirmation_due(booking, recipient):
+                    continue
+                method = Method.CONFIRMATION
             if (booking.invite_sequence, method, recipient) in done:
                 continue
             if method == Method.CANCEL and not any(
-                m == Method.REQUEST and r == recipient for _, m, r in done
+                m in (Method.REQUEST, Method.CONFIRMATION) and r == recipient for _, m, r in done
             ):
-                continue  # never invited, so nothing to cancel in their calendar
-            email = _message(booking, method, recipient)
-            email.send()
-            InviteDelivery.objects.create(
-                booking=booking,
-                sequence=booking.invite_sequence,
-                method=method,
-                recipient=recipient,
-                email=email.to[0],
-                location=booking.location_text,
+                continue  # never told of it, so nothing to cancel for them
+            claims.append(
+                InviteDelivery.objects.create(
+                    booking=booking,
+                    sequence=booking.invite_sequence,
+                    method=method,
+                    recipient=recipient,
+                    email=booking.guest_email
+                    if recipient == Recipient.GUEST
+                    else booking.rep.email,
+                    location=booking.location_text,
+                )
             )
-            sent += 1
+    return booking, claims
+
+
+def _confirmation_due(booking: Booking, recipient: str) -> bool:
+    """A new Zoom booking's guest hears at once that the time is theirs (with their booking page);
+    the invite with the Zoom details follows when the link exists."""
+    return (
+        recipient == Recipient.GUEST
+        and booking.is_zoom
+        and booking.invite_sequence == 0
+        and not booking.is_cancelled
+    )
+
+
+def _mark_sent(booking_id: int) -> None:
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking_id)
+        if invite_method(booking) is None:
+            return
         booking.invites_sent_sequence = booking.invite_sequence
         booking.save(update_fields=["invites_sent_sequence", "updated_at"])
-    return sent
 
 
 def _message(booking: Booking, method: str, recipient: str) -> EmailMessage:
     is_guest = recipient == Recipient.GUEST
     time_zone = booking.guest_time_zone if is_guest else booking.rep.time_zone
     title = placeholders.render_title(booking)
+    description = placeholders.render_description(booking)
     context = {
         "booking": booking,
         "title": title,
         "cancelled": method == Method.CANCEL,
+        "confirmation": method == Method.CONFIRMATION,
         "updated": booking.invite_sequence > 0,
         "is_guest": is_guest,
+        "product_name": settings.PRODUCT_NAME,
+        "cancelled_by_other": booking.cancelled_by
+        != (Booking.Actor.GUEST if is_guest else Booking.Actor.REP),
         "when": placeholders.format_start(booking.start_at, time_zone),
+        "previous_when": placeholders.format_start(booking.previous_start_at, time_zone)
+        if booking.previous_start_at and booking.invite_sequence
+        else "",
         "time_zone": time_zone,
         "dial_in": placeholders.format_dial_in(booking.zoom_dial_in),
-        "description": placeholders.render_description(booking),
+        "description": description,
+        # The rep's description usually carries the Zoom details already: show them once.
+        "zoom_in_description": bool(booking.zoom_join_url) and booking.zoom_join_url in description,
         "manage_url": guest_access.manage_url(booking) if is_guest else "",
         "rep_url": settings.SITE_URL + booking_path(booking) if not is_guest else "",
     }
-    if method == Method.CANCEL:
+    if method == Method.CONFIRMATION:
+        subject = f"Booked: {title}"
+    elif method == Method.CANCEL:
         subject = f"Cancelled: {title}"
     elif booking.invite_sequence:
         subject = f"Updated invitation: {title}"
@@ -98,6 +152,8 @@ def _message(booking: Booking, method: str, recipient: str) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[booking.guest_email if is_guest else booking.rep.email],
     )
+    if method == Method.CONFIRMATION:
+        return message  # the calendar invite comes with the Zoom details
     # text/calendar with the iTIP method is what mail clients look for to offer Accept/Decline.
     part = MIMEText(ics.build_invite(booking, method).decode(), "calendar", "utf-8")
     part.set_param("method", method)

@@ -3,11 +3,14 @@
 from django.db import transaction
 
 from ..availability import Window
-from ..models import AvailabilityWindow, MeetingType
+from ..models import AvailabilityWindow, DateOverride, MeetingType
 
 
-def save_meeting_type(meeting_type: MeetingType, windows: list[Window]) -> MeetingType:
-    """Saves the Meeting Type (new or edited, its `rep` set) and replaces its weekly hours."""
+def save_meeting_type(
+    meeting_type: MeetingType, windows: list[Window], overrides: list[tuple] | None = None
+) -> MeetingType:
+    """Saves the Meeting Type (new or edited, its `rep` set) and replaces its weekly hours and,
+    when given, its date overrides ([(date, start, end)], no times = a day off)."""
     with transaction.atomic():
         meeting_type.save()
         meeting_type.availability_windows.all().delete()
@@ -17,4 +20,30 @@ def save_meeting_type(meeting_type: MeetingType, windows: list[Window]) -> Meeti
             )
             for w in windows
         )
+        if overrides is not None:
+            meeting_type.date_overrides.all().delete()
+            DateOverride.objects.bulk_create(
+                DateOverride(meeting_type=meeting_type, date=day, start_time=start, end_time=end)
+                for day, start, end in overrides
+            )
+    return meeting_type
+
+
+class MeetingTypeInUse(Exception):
+    """A Meeting Type with bookings cannot be deleted (they point at it): archive it instead."""
+
+
+def delete_meeting_type(meeting_type: MeetingType) -> None:
+    with transaction.atomic():
+        if meeting_type.bookings.exists():
+            raise MeetingTypeInUse(
+                "This Meeting Type has bookings, so it cannot be deleted. Archive it instead: "
+                "its bookings keep working and it takes no new ones."
+            )
+        meeting_type.delete()
+
+
+def set_archived(meeting_type: MeetingType, archived: bool) -> MeetingType:
+    meeting_type.is_archived = archived
+    meeting_type.save(update_fields=["is_archived", "updated_at"])
     return meeting_type

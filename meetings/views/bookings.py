@@ -12,7 +12,7 @@ from .. import selectors
 from ..models import Booking
 from ..zoom.gateway import ZoomError, host_start_url
 from ..zoom.links import retry_link
-from .changes import cancel_and_go_back, reschedule_page
+from .changes import cancel_page, reschedule_page
 
 
 def _own_booking(request, pk: int) -> Booking:
@@ -28,7 +28,17 @@ def booking_list(request):
     return render(
         request,
         "meetings/bookings/list.html",
-        {"page": page.get_page(request.GET.get("page"))},
+        {"page": page.get_page(request.GET.get("page")), "past": False},
+    )
+
+
+@login_required
+def past_booking_list(request):
+    page = Paginator(selectors.past_bookings_of(request.user), selectors.BOOKINGS_PAGE_SIZE)
+    return render(
+        request,
+        "meetings/bookings/list.html",
+        {"page": page.get_page(request.GET.get("page")), "past": True},
     )
 
 
@@ -52,6 +62,7 @@ def booking_reschedule(request, pk: int):
         request,
         booking,
         template="meetings/bookings/reschedule.html",
+        confirm_template="meetings/bookings/reschedule_confirm.html",
         back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
         time_zone=request.user.time_zone,
         moved_message="The meeting is moved; both of you get an updated invite.",
@@ -59,12 +70,14 @@ def booking_reschedule(request, pk: int):
 
 
 @login_required
-@require_POST
 def booking_cancel(request, pk: int):
-    return cancel_and_go_back(
+    booking = _own_booking(request, pk)
+    return cancel_page(
         request,
-        _own_booking(request, pk),
+        booking,
         by=Booking.Actor.REP,
+        template="meetings/bookings/cancel.html",
+        tell=booking.guest_name,
         back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
         cancelled_message="The meeting is cancelled; the guest gets a cancellation.",
     )

@@ -2,23 +2,72 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..forms import MeetingTypeForm
 from ..models import MeetingType
-from ..services.meeting_types import save_meeting_type
+from ..services.meeting_types import (
+    MeetingTypeInUse,
+    delete_meeting_type,
+    save_meeting_type,
+    set_archived,
+)
 from ..zoom.gateway import zoom_connection_for, zoom_defaults_for, zoom_is_usable
 
 
 @login_required
 def meeting_type_list(request):
+    meeting_types = list(selectors.meeting_types_of(request.user))
     return render(
         request,
         "meetings/meeting_types/list.html",
         {
-            "meeting_types": selectors.meeting_types_of(request.user),
+            "meeting_types": [t for t in meeting_types if not t.is_archived],
+            "archived_types": [t for t in meeting_types if t.is_archived],
             "zoom_usable": zoom_is_usable(request.user),
         },
+    )
+
+
+def _own_meeting_type(request, pk: int) -> MeetingType:
+    try:
+        return selectors.meeting_type_of(request.user, pk)
+    except MeetingType.DoesNotExist:
+        raise Http404("No such Meeting Type.") from None
+
+
+@login_required
+@require_POST
+def meeting_type_archive(request, pk: int):
+    archive = request.POST.get("archived") == "1"
+    meeting_type = set_archived(_own_meeting_type(request, pk), archive)
+    if archive:
+        messages.success(
+            request,
+            f"“{meeting_type.name}” is archived: its booking page is closed, "
+            "its existing bookings keep working.",
+        )
+    else:
+        messages.success(request, f"“{meeting_type.name}” is back in your Meeting Types.")
+    return redirect("meetings:meeting_type_list")
+
+
+@login_required
+def meeting_type_delete(request, pk: int):
+    meeting_type = _own_meeting_type(request, pk)
+    if request.method == "POST":
+        try:
+            delete_meeting_type(meeting_type)
+        except MeetingTypeInUse as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"“{meeting_type.name}” is deleted.")
+        return redirect("meetings:meeting_type_list")
+    return render(
+        request,
+        "meetings/meeting_types/delete.html",
+        {"meeting_type": meeting_type, "in_use": meeting_type.bookings.exists()},
     )
 
 
@@ -31,11 +80,7 @@ def meeting_type_create(request):
 
 @login_required
 def meeting_type_edit(request, pk: int):
-    try:
-        instance = selectors.meeting_type_of(request.user, pk)
-    except MeetingType.DoesNotExist:
-        raise Http404("No such Meeting Type.") from None
-    return _edit(request, instance, initial={}, created=False)
+    return _edit(request, _own_meeting_type(request, pk), initial={}, created=False)
 
 
 def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
@@ -48,7 +93,7 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
     connection = zoom_connection_for(request.user)
     zoom_usable = connection is not None and connection.is_usable
     if request.method == "POST" and form.is_valid():
-        meeting_type = save_meeting_type(form.save(commit=False), form.windows)
+        meeting_type = save_meeting_type(form.save(commit=False), form.windows, form.overrides)
         messages.success(request, f"“{meeting_type.name}” is saved.")
         if meeting_type.is_zoom and not zoom_usable:
             messages.warning(

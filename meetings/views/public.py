@@ -1,27 +1,58 @@
 """The prospect's pages: pick a slot, book, and the booking's own page (link, reschedule,
 cancel) reached through a signed link."""
 
+from functools import wraps
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
-from .. import guest_access, selectors
-from ..forms import BookingForm, parse_slot
-from ..models import Booking, MeetingType
+from accounts.services import current_booking_slug
+
+from .. import calendar_links, guest_access, ics, selectors
+from ..forms import BookingForm, TimeZonePickForm, parse_slot
+from ..models import Booking, InviteDelivery, MeetingType
 from ..services.bookings import BookingError, book_meeting
-from .changes import cancel_and_go_back, reschedule_page
-from .slots import common_time_zones, slot_week, time_zone_from
+from .changes import cancel_page, reschedule_page
+from .slots import slot_week, time_zone_from
+
+# The prospect's name and email, kept when their time was taken meanwhile.
+TYPED_DETAILS_KEY = "booking_guest_details"
+
+
+class _RenamedHandle(Exception):
+    def __init__(self, slug: str):
+        self.slug = slug
 
 
 def _meeting_type(rep_slug: str, slug: str) -> MeetingType:
     try:
         return selectors.bookable_meeting_type(rep_slug, slug)
     except MeetingType.DoesNotExist:
+        renamed = current_booking_slug(rep_slug)
+        if renamed is not None and renamed != rep_slug:
+            raise _RenamedHandle(renamed) from None
         raise Http404("This booking page does not exist.") from None
 
 
+def follows_renamed_handle(view):
+    """Links shared before a rep changed their booking handle lead to the same page under the
+    new one (a temporary redirect: the old handle may be taken back)."""
+
+    @wraps(view)
+    def wrapper(request, rep: str, meeting_type: str):
+        try:
+            return view(request, rep, meeting_type)
+        except _RenamedHandle as renamed:
+            url = reverse(request.resolver_match.view_name, args=[renamed.slug, meeting_type])
+            query = request.META.get("QUERY_STRING")
+            return redirect(f"{url}?{query}" if query else url)
+
+    return wrapper
+
+
+@follows_renamed_handle
 def book(request, rep: str, meeting_type: str):
     meeting_type = _meeting_type(rep, meeting_type)
     time_zone = time_zone_from(request.GET.get("tz"), meeting_type.rep.time_zone)
@@ -33,11 +64,12 @@ def book(request, rep: str, meeting_type: str):
             "rep": meeting_type.rep,
             "week": slot_week(meeting_type, time_zone, request.GET.get("from")),
             "time_zone_detected": "tz" in request.GET,
-            "time_zones": common_time_zones(),
+            "tz_form": TimeZonePickForm(time_zone),
         },
     )
 
 
+@follows_renamed_handle
 def book_confirm(request, rep: str, meeting_type: str):
     meeting_type = _meeting_type(rep, meeting_type)
     data = request.POST if request.method == "POST" else None
@@ -50,7 +82,8 @@ def book_confirm(request, rep: str, meeting_type: str):
     if start is None:
         messages.error(request, "Please pick a time first.")
         return redirect(back)
-    form = BookingForm(data, initial={"start": start.isoformat(), "time_zone": time_zone})
+    typed = request.session.get(TYPED_DETAILS_KEY, {})
+    form = BookingForm(data, initial={"start": start.isoformat(), "time_zone": time_zone, **typed})
     if data is not None and form.is_valid():
         try:
             booking = book_meeting(
@@ -61,8 +94,14 @@ def book_confirm(request, rep: str, meeting_type: str):
                 guest_time_zone=form.cleaned_data["time_zone"],
             )
         except BookingError as exc:
+            # The time is gone, not what they typed: the next time they pick is prefilled.
+            request.session[TYPED_DETAILS_KEY] = {
+                "name": form.cleaned_data["name"],
+                "email": form.cleaned_data["email"],
+            }
             messages.error(request, str(exc))
             return redirect(back)
+        request.session.pop(TYPED_DETAILS_KEY, None)
         return redirect(guest_access.manage_path(booking))
     return render(
         request,
@@ -90,7 +129,29 @@ def _guest_booking(token: str) -> Booking:
 
 def guest_booking(request, token: str):
     booking = _guest_booking(token)
-    return render(request, "meetings/public/booking.html", {"booking": booking, "token": token})
+    return render(
+        request,
+        "meetings/public/booking.html",
+        {
+            "booking": booking,
+            "token": token,
+            "guest_emailed": selectors.guest_was_emailed(booking),
+            "google_url": calendar_links.google_url(booking),
+            "outlook_url": calendar_links.outlook_url(booking),
+        },
+    )
+
+
+def guest_calendar(request, token: str):
+    """The booking as an .ics file, for calendars the guest adds it to by hand."""
+    booking = _guest_booking(token)
+    if booking.is_cancelled:
+        raise Http404("This meeting is cancelled.")
+    response = HttpResponse(
+        ics.build_invite(booking, InviteDelivery.Method.REQUEST), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{booking.reference}.ics"'
+    return response
 
 
 def guest_link(request, token: str):
@@ -109,6 +170,7 @@ def guest_reschedule(request, token: str):
         request,
         booking,
         template="meetings/public/reschedule.html",
+        confirm_template="meetings/public/reschedule_confirm.html",
         back_to=guest_access.manage_path(booking),
         time_zone=booking.guest_time_zone,
         moved_message="Your meeting is moved. An updated invite is on its way.",
@@ -116,13 +178,15 @@ def guest_reschedule(request, token: str):
     )
 
 
-@require_POST
 def guest_cancel(request, token: str):
     booking = _guest_booking(token)
-    return cancel_and_go_back(
+    return cancel_page(
         request,
         booking,
         by=Booking.Actor.GUEST,
+        template="meetings/public/cancel.html",
+        tell=booking.rep.display_name,
         back_to=guest_access.manage_path(booking),
         cancelled_message="Your meeting is cancelled. We let the host know.",
+        context={"token": token},
     )

@@ -4,12 +4,11 @@ rescheduling pages)."""
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import known_time_zones, validate_time_zone
+from accounts.models import validate_time_zone
 
 from .. import selectors
 from ..availability import day_bounds, group_by_day
@@ -34,7 +33,8 @@ class SlotWeek:
     first_day: date
     days: list  # [(date, [aware local datetimes])]
     previous_day: date | None
-    next_day: date
+    next_day: date | None  # None once the next page is past the booking horizon
+    horizon_days: int
 
 
 def slot_week(
@@ -45,12 +45,17 @@ def slot_week(
 ) -> SlotWeek:
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
     try:
-        first_day = max(date.fromisoformat(first_day_param or ""), today)
+        first_day = min(
+            max(date.fromisoformat(first_day_param or ""), today),
+            today + timedelta(days=meeting_type.horizon_days),
+        )
     except ValueError:
         first_day = today
     start, _ = day_bounds(first_day, time_zone)
     _, end = day_bounds(first_day + timedelta(days=DAYS_PER_PAGE - 1), time_zone)
     slots = selectors.available_slots(meeting_type, start, end, exclude=exclude)
+    next_day = first_day + timedelta(days=DAYS_PER_PAGE)
+    last_bookable = today + timedelta(days=meeting_type.horizon_days)
     return SlotWeek(
         time_zone=time_zone,
         first_day=first_day,
@@ -58,10 +63,6 @@ def slot_week(
         previous_day=max(first_day - timedelta(days=DAYS_PER_PAGE), today)
         if first_day > today
         else None,
-        next_day=first_day + timedelta(days=DAYS_PER_PAGE),
+        next_day=next_day if next_day <= last_bookable else None,
+        horizon_days=meeting_type.horizon_days,
     )
-
-
-@cache
-def common_time_zones() -> tuple[str, ...]:
-    return tuple(sorted(known_time_zones() - {"Factory", "localtime"}))

@@ -89,7 +89,7 @@ def test_the_roster_of_1000_reps_stays_under_a_fixed_query_budget(
 
 
 def test_the_roster_of_1000_reps_is_paginated_50_a_page(superuser_client):
-    add_reps(999, 0)  # and the superuser: 1,000 reps
+    add_reps(1000, 0)  # the superuser looking is staff, not a rep
 
     first = superuser_client.get(ROSTER_URL)
     last = superuser_client.get(f"{ROSTER_URL}?p=20")

@@ -49,6 +49,8 @@ def test_signup_creates_a_rep_with_a_booking_handle(client, db):
             "email": "new.rep@example.com",
             "password1": "a-long-enough-passphrase",
             "password2": "a-long-enough-passphrase",
+            "name": "New Rep",
+            "time_zone": "UTC",
         },
     )
     assert response.status_code == 302

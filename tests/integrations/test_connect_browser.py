@@ -36,6 +36,9 @@ def test_a_rep_connects_zoom_by_allowing_it_on_zoom(
     screenshot(page, "connected")
     assert ZoomConnection.objects.get(user=rep).status == ZoomConnection.Status.CONNECTED
 
+    page.get_by_role("link", name="Disconnect Zoom…").click()
+    expect(page.get_by_role("heading", name="Disconnect Zoom?")).to_be_visible()
+    screenshot(page, "disconnect-confirm")
     page.get_by_role("button", name="Disconnect Zoom").click()
     expect(page.get_by_text("Zoom is disconnected.")).to_be_visible()
     screenshot(page, "disconnected")

@@ -5,6 +5,7 @@ from django.test import Client
 
 from integrations.zoom.models import ZoomConnection
 from tests.factories import RepFactory
+from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/integrations/zoom/disconnect/"
@@ -74,8 +75,30 @@ def test_a_rep_can_only_disconnect_their_own_connection(sandbox, connected):
     assert not sandbox.calls("/oauth/revoke")
 
 
-def test_disconnect_requires_post_and_login(connected):
+def test_disconnect_requires_login_and_only_a_post_disconnects(connected):
     client = Client()
     assert client.post(URL)["Location"].startswith("/accounts/login/")
     client.force_login(connected.user)
-    assert client.get(URL).status_code == 405
+    assert client.get(URL).status_code == 200
+    assert client.put(URL).status_code == 405
+    connected.refresh_from_db()
+    assert connected.status == ZoomConnection.Status.CONNECTED
+
+
+def test_disconnect_asks_first_and_says_what_happens_to_upcoming_bookings(
+    rep_client, rep, connected
+):
+    meeting_type = MeetingTypeFactory(rep=rep)
+    BookingFactory(
+        meeting_type=meeting_type,
+        link_state="ready",
+        zoom_meeting_id="123",
+        zoom_join_url="https://zoom.example/j/123",
+    )
+    response = rep_client.get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 upcoming booking with a Zoom meeting" in page
+    assert "their links keep working" in page
+    connected.refresh_from_db()
+    assert connected.status == ZoomConnection.Status.CONNECTED  # nothing happened yet

@@ -142,3 +142,10 @@ def test_before_connecting_the_page_lists_every_scope_of_both_families(rep_clien
     for scope in ("meeting:read:list_meetings", "meeting:read:meeting", "user:read:settings"):
         assert f"<code>{scope}</code>" in page
     assert "<code>meeting:read</code>" in page
+
+
+def test_a_new_rep_learns_about_admin_pre_approval_before_the_first_attempt(rep_client, rep):
+    page = rep_client.get("/integrations/").content.decode()
+    assert "ask your Zoom admin to pre-approve" in page
+    assert f"My Zoom account: {rep.email}" in page
+    assert 'data-copy-target="zoom-admin-message"' in page

@@ -25,3 +25,12 @@ def invite_of(message: Message):
     calendar = Calendar.from_ical(part.get_payload(decode=True))
     (event,) = calendar.walk("VEVENT")
     return str(calendar["METHOD"]), event
+
+
+def calendar_mail(folder: Path) -> list[Message]:
+    """The invites and cancellations among the sent messages (confirmations carry no invite)."""
+    return [
+        m
+        for m in sent_mail(folder)
+        if any(p.get_content_type() == "text/calendar" for p in m.walk())
+    ]

@@ -29,7 +29,7 @@ def test_a_zoom_booking_starts_pending_with_a_due_time_for_the_sweeper(
     assert booking.link_next_attempt_at is not None
     assert booking.end_at - booking.start_at == timedelta(minutes=30)
     assert booking.location_kind == LocationKind.ZOOM
-    assert len(callbacks) == 1  # the Zoom work, enqueued after commit
+    assert len(callbacks) == 2  # the Zoom work and the guest's confirmation, after commit
 
 
 @pytest.mark.django_db

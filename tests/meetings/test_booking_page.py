@@ -186,3 +186,58 @@ def test_a_tampered_guest_link_is_not_found(client):
     other = BookingFactory(start_at=next_slot(days=3))
     forged = f"{other.public_id.hex}:{token.split(':')[1]}"
     assert client.get(f"/bookings/guest/{forged}/").status_code == 404
+
+
+def test_a_double_booking_refusal_keeps_what_the_prospect_typed(client, db):
+    from meetings.models import Booking
+    from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
+
+    meeting_type = MeetingTypeFactory(location_kind="phone", location_detail="+1 415 555 0100")
+    taken = BookingFactory(meeting_type=meeting_type, start_at=next_slot(days=3))
+    url = f"/book/{meeting_type.rep.booking_slug}/{meeting_type.slug}/confirm/"
+    response = client.post(
+        url,
+        {
+            "name": "Grace Hopper",
+            "email": "grace@example.org",
+            "start": taken.start_at.isoformat(),
+            "time_zone": "UTC",
+        },
+        follow=True,
+    )
+    assert "no longer available" in response.content.decode() or "a moment ago" in (
+        response.content.decode()
+    )
+    assert Booking.objects.count() == 1
+    page = client.get(url, {"start": next_slot(days=4).isoformat(), "tz": "UTC"}).content.decode()
+    assert 'value="Grace Hopper"' in page
+    assert 'value="grace@example.org"' in page
+
+
+def test_the_time_zone_picker_offers_offsets_and_applies_only_with_its_button(client, db):
+    import re
+
+    from tests.meetings.factories import MeetingTypeFactory
+
+    meeting_type = MeetingTypeFactory()
+    url = f"/book/{meeting_type.rep.booking_slug}/{meeting_type.slug}/"
+    page = client.get(url, {"tz": "Europe/Paris"}).content.decode()
+    assert re.search(r'value="Europe/Paris" selected>Europe/Paris \(UTC\+0[12]:00\)', page)
+    assert 'value="Etc/GMT+5"' not in page
+    assert "Show times in this zone" in page
+    assert "onchange" not in page and "onclick" not in page
+    # Every script is a static file: the Content-Security-Policy forbids inline script.
+    assert re.findall(r"<script(?![^>]*\bsrc=)", page) == []
+
+
+def test_a_parked_booking_page_is_honest_and_keeps_polling(client, db):
+    from meetings import guest_access
+    from meetings.models import LinkState
+    from tests.meetings.factories import BookingFactory
+
+    booking = BookingFactory(link_state=LinkState.WAITING_FOR_RECONNECT)
+    page = client.get(f"/bookings/guest/{guest_access.token_for(booking)}/").content.decode()
+    assert "Your Zoom link is delayed" in page
+    assert "in your email" not in page
+    assert "We are emailing it to" in page  # nothing was sent yet, and the page says so
+    assert 'data-settled="false" data-parked' in page

@@ -42,7 +42,7 @@ def test_the_guest_reschedules_and_both_get_an_updated_invite(
     new_start = next_slot(days=5, hour=14)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/bookings/guest/{token}/reschedule/", {"start": new_start.isoformat()}
+            f"/bookings/guest/{token}/reschedule/", {"start": new_start.isoformat(), "confirm": "1"}
         )
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -86,7 +86,8 @@ def test_a_cancelled_meeting_cannot_be_moved(client, booking):
     token = guest_access.token_for(booking)
     client.post(f"/bookings/guest/{token}/cancel/")
     response = client.post(
-        f"/bookings/guest/{token}/reschedule/", {"start": next_slot(days=5).isoformat()}
+        f"/bookings/guest/{token}/reschedule/",
+        {"start": next_slot(days=5).isoformat(), "confirm": "1"},
     )
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -101,6 +102,43 @@ def test_a_reschedule_without_a_time_says_so_and_changes_nothing(client, booking
     assert booking.invite_sequence == 0
 
 
-def test_cancel_needs_a_post(client, booking):
+def test_cancel_asks_first_and_a_get_changes_nothing(client, booking):
     token = guest_access.token_for(booking)
-    assert client.get(f"/bookings/guest/{token}/cancel/").status_code == 405
+    response = client.get(f"/bookings/guest/{token}/cancel/")
+    assert response.status_code == 200
+    assert "Reason (optional)" in response.content.decode()
+    booking.refresh_from_db()
+    assert not booking.is_cancelled
+
+
+def test_picking_a_new_time_shows_old_and_new_and_changes_nothing_until_confirmed(client, booking):
+    token = guest_access.token_for(booking)
+    new_start = next_slot(days=5, hour=14)
+    response = client.post(f"/bookings/guest/{token}/reschedule/", {"start": new_start.isoformat()})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<del>" in body and "Move the meeting" in body
+    assert f'value="{new_start.isoformat()}"' in body
+    booking.refresh_from_db()
+    assert booking.start_at == next_slot() and booking.invite_sequence == 0
+
+
+def test_the_guests_reason_reaches_the_rep(client, booking, mailoutbox):
+    token = guest_access.token_for(booking)
+    client.post(f"/bookings/guest/{token}/cancel/", {"reason": "We chose another vendor."})
+    booking.refresh_from_db()
+    assert booking.is_cancelled and booking.cancel_reason == "We chose another vendor."
+
+
+def test_the_guest_page_offers_add_to_calendar(client, booking):
+    from icalendar import Calendar
+
+    token = guest_access.token_for(booking)
+    page = client.get(f"/bookings/guest/{token}/").content.decode()
+    assert "calendar.google.com/calendar/render?action=TEMPLATE" in page
+    assert "outlook.live.com/calendar/0/deeplink/compose" in page
+    response = client.get(f"/bookings/guest/{token}/calendar.ics")
+    assert response["Content-Type"] == "text/calendar"
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert event.decoded("DTSTART") == booking.start_at
+    assert str(event["LOCATION"]) == booking.location_detail

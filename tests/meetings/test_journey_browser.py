@@ -15,7 +15,7 @@ import pytest
 from meetings.models import Booking, LinkState
 from tests.conftest import PASSWORD
 from tests.fixtures.celery_worker import wait_until
-from tests.meetings.mail_files import invite_of, sent_mail
+from tests.meetings.mail_files import calendar_mail, invite_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.postgres]
 
@@ -103,8 +103,8 @@ def test_rep_connects_zoom_creates_a_type_and_a_prospect_books_moves_and_cancels
     assert meeting["settings"]["waiting_room"] is True
     assert meeting["password"] == booking.zoom_passcode
 
-    wait_until(lambda: len(sent_mail(tmp_path)) == 2, message="the invites")
-    for message in sent_mail(tmp_path):
+    wait_until(lambda: len(calendar_mail(tmp_path)) == 2, message="the invites")
+    for message in calendar_mail(tmp_path):
         method, event = invite_of(message)
         assert method == "REQUEST" and str(event["LOCATION"]) == booking.zoom_join_url
 
@@ -112,6 +112,10 @@ def test_rep_connects_zoom_creates_a_type_and_a_prospect_books_moves_and_cancels
     prospect.get_by_role("link", name="Reschedule").click()
     screenshot(prospect, "10-reschedule")
     prospect.locator(".slot-list button").nth(3).click()
+    prospect.get_by_role("heading", name="Move your meeting").wait_for()
+    screenshot(prospect, "10b-reschedule-confirm")
+    assert the_booking().start_at == booking.start_at  # nothing moves before confirming
+    prospect.get_by_role("button", name="Move the meeting").click()
     prospect.get_by_text("Your meeting is moved").wait_for()
     moved = the_booking()
     assert moved.start_at != booking.start_at
@@ -130,13 +134,16 @@ def test_rep_connects_zoom_creates_a_type_and_a_prospect_books_moves_and_cancels
     screenshot(page, "12-rep-bookings")
 
     # The prospect cancels: the meeting disappears from Zoom, everyone gets a cancellation.
+    prospect.get_by_role("link", name="Cancel the meeting…").click()
+    prospect.get_by_label("Reason (optional)").fill("We went with another vendor.")
+    screenshot(prospect, "12b-cancel-confirm")
     prospect.get_by_role("button", name="Cancel the meeting").click()
     prospect.get_by_text("This meeting is cancelled").wait_for()
     screenshot(prospect, "13-cancelled")
     wait_until(lambda: live_sandbox.meetings(host_email=ZOOM_EMAIL) == [], message="deletion")
     wait_until(lambda: the_booking().link_state == LinkState.REMOVED, message="removed state")
     wait_until(
-        lambda: sorted(invite_of(m)[0] for m in sent_mail(tmp_path)).count("CANCEL") == 2,
+        lambda: sorted(invite_of(m)[0] for m in calendar_mail(tmp_path)).count("CANCEL") == 2,
         message="the cancellations",
     )
     page.goto(f"{live_server.url}/bookings/{the_booking().pk}/")

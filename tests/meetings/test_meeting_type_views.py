@@ -173,3 +173,70 @@ def test_a_basic_zoom_user_is_told_about_the_40_minute_limit(rep_client, rep, co
     connect_zoom(rep, user_type=1)
     response = rep_client.get(NEW)
     assert b"Zoom ends its meetings after 40 minutes" in response.content
+
+
+def test_rules_and_date_overrides_are_saved_and_shown_again(rep_client, rep):
+    data = valid_data(
+        buffer_before_minutes="10",
+        buffer_after_minutes="15",
+        min_notice_minutes="240",
+        horizon_days="14",
+        date_overrides="2030-12-25 off\n2030-12-27 10:00-12:00, 13:00-14:00",
+    )
+    assert rep_client.post(NEW, data).status_code == 302
+    meeting_type = MeetingType.objects.get(rep=rep)
+    assert (meeting_type.buffer_before_minutes, meeting_type.horizon_days) == (10, 14)
+    assert [str(o) for o in meeting_type.date_overrides.all()] == [
+        "2030-12-25: off",
+        "2030-12-27: 10:00–12:00",
+        "2030-12-27: 13:00–14:00",
+    ]
+    form = rep_client.get(f"/meeting-types/{meeting_type.pk}/edit/").context["form"]
+    assert form["date_overrides"].value() == "2030-12-25 off\n2030-12-27 10:00-12:00, 13:00-14:00"
+
+
+def test_a_bad_override_line_is_refused_with_the_line_and_nothing_is_saved(rep_client, rep):
+    response = rep_client.post(NEW, valid_data(date_overrides="Christmas off"))
+    assert response.status_code == 200
+    assert "“Christmas off” does not start with a date" in response.content.decode()
+    assert not MeetingType.objects.exists()
+
+
+def test_an_archived_type_closes_its_page_and_keeps_its_bookings(rep_client, rep, client):
+    from meetings.models import Booking
+    from tests.meetings.factories import BookingFactory, MeetingTypeFactory
+
+    meeting_type = MeetingTypeFactory(rep=rep)
+    booking = BookingFactory(meeting_type=meeting_type)
+    rep_client.post(f"/meeting-types/{meeting_type.pk}/archive/", {"archived": "1"})
+    assert client.get(f"/book/{rep.booking_slug}/{meeting_type.slug}/").status_code == 404
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED
+    listing = rep_client.get("/meeting-types/").content.decode()
+    assert "Archived" in listing and "Restore" in listing
+    rep_client.post(f"/meeting-types/{meeting_type.pk}/archive/", {"archived": "0"})
+    assert client.get(f"/book/{rep.booking_slug}/{meeting_type.slug}/").status_code == 200
+
+
+def test_only_an_unused_type_can_be_deleted(rep_client, rep):
+    from tests.meetings.factories import BookingFactory, MeetingTypeFactory
+
+    unused = MeetingTypeFactory(rep=rep)
+    used = MeetingTypeFactory(rep=rep)
+    BookingFactory(meeting_type=used)
+    assert (
+        "Archive it instead" in rep_client.get(f"/meeting-types/{used.pk}/delete/").content.decode()
+    )
+    rep_client.post(f"/meeting-types/{used.pk}/delete/")
+    rep_client.post(f"/meeting-types/{unused.pk}/delete/")
+    assert list(MeetingType.objects.filter(rep=rep)) == [used]
+
+
+def test_the_booking_page_pager_stops_at_the_horizon(client, rep):
+    from tests.meetings.factories import MeetingTypeFactory
+
+    meeting_type = MeetingTypeFactory(rep=rep, horizon_days=10)
+    url = f"/book/{rep.booking_slug}/{meeting_type.slug}/"
+    first = client.get(url, {"tz": "UTC"}).content.decode()
+    assert "Later →" in first
+    second = client.get(url, {"tz": "UTC", "from": client.get(url).context["week"].next_day})
+    assert "Later →" not in second.content.decode()

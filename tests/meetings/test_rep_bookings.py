@@ -100,7 +100,7 @@ def test_the_rep_reschedules_to_a_free_slot(rep_client, rep, django_capture_on_c
     assert page.status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = rep_client.post(
-            f"/bookings/{booking.pk}/reschedule/", {"start": new_start.isoformat()}
+            f"/bookings/{booking.pk}/reschedule/", {"start": new_start.isoformat(), "confirm": "1"}
         )
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -112,7 +112,9 @@ def test_a_reschedule_onto_a_taken_slot_changes_nothing(rep_client, rep):
     booking = BookingFactory(meeting_type=meeting_type)
     other = BookingFactory(meeting_type=meeting_type, start_at=next_slot(days=3))
     response = rep_client.post(
-        f"/bookings/{booking.pk}/reschedule/", {"start": other.start_at.isoformat()}, follow=True
+        f"/bookings/{booking.pk}/reschedule/",
+        {"start": other.start_at.isoformat(), "confirm": "1"},
+        follow=True,
     )
     assert "no longer available" in response.content.decode()
     booking.refresh_from_db()
@@ -140,3 +142,34 @@ def test_another_rep_cannot_cancel(client):
     booking = BookingFactory()
     client.force_login(RepFactory())
     assert client.post(f"/bookings/{booking.pk}/cancel/").status_code == 404
+
+
+def test_the_rep_is_asked_before_cancelling_and_the_reason_reaches_the_guest(
+    rep_client, rep, mailoutbox, django_capture_on_commit_callbacks
+):
+    booking = BookingFactory(meeting_type=phone_type(rep))
+    send_invites(booking.pk)
+    mailoutbox.clear()
+    page = rep_client.get(f"/bookings/{booking.pk}/cancel/")
+    assert page.status_code == 200 and "Keep it" in page.content.decode()
+    booking.refresh_from_db()
+    assert not booking.is_cancelled
+    with django_capture_on_commit_callbacks(execute=True):
+        rep_client.post(f"/bookings/{booking.pk}/cancel/", {"reason": "I am ill, sorry."})
+    to_guest = next(m for m in mailoutbox if m.to == [booking.guest_email])
+    assert "Reason: I am ill, sorry." in to_guest.body
+    assert to_guest.body.startswith(f"This meeting is cancelled by {rep.display_name}.")
+
+
+def test_cancelled_bookings_leave_upcoming_and_join_past(rep_client, rep):
+    meeting_type = MeetingTypeFactory(rep=rep)
+    kept = BookingFactory(meeting_type=meeting_type, guest_name="Kept Guest")
+    gone = BookingFactory(
+        meeting_type=meeting_type, guest_name="Gone Guest", start_at=next_slot(days=3)
+    )
+    gone.cancel(Booking.Actor.GUEST)
+    gone.save()
+    upcoming = rep_client.get("/bookings/").content.decode()
+    assert kept.guest_name in upcoming and gone.guest_name not in upcoming
+    past = rep_client.get("/bookings/past/").content.decode()
+    assert gone.guest_name in past and kept.guest_name not in past

@@ -6,12 +6,12 @@ queryset and named nowhere here, so no page, action or export can show one.
 
 import csv
 import json
-from datetime import UTC
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -33,27 +33,32 @@ PERMISSION = "integrations.{}"
 def _when(value) -> str:
     if not value:
         return "—"
+    # In the admin's own zone (accounts.middleware), named so nobody guesses.
+    local = timezone.localtime(value)
     return format_html(
-        '<span title="{} UTC">{} ago</span>',
-        value.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+        '<span title="{} {}">{} ago</span>',
+        local.strftime("%Y-%m-%d %H:%M"),
+        timezone.get_current_timezone_name(),
         timesince(value),
     )
 
 
 @admin.register(ZoomRosterEntry)
 class ZoomRosterAdmin(ViewOnlyAdmin):
+    # What needs acting on first (status, error, bookings at risk) fits a 1280 px screen; the
+    # Zoom account details follow.
     list_display = (
         "rep",
         "status",
-        "zoom_email",
-        "zoom_account",
-        "plan",
-        "scopes",
-        "connected_since",
-        "last_success",
-        "last_refresh",
         "last_error",
         "bookings_at_risk",
+        "zoom_email",
+        "plan",
+        "last_success",
+        "connected_since",
+        "last_refresh",
+        "zoom_account",
+        "scopes",
     )
     list_display_links = ("rep",)
     list_filter = (StatusFilter, ZoomAccountFilter, PlanFilter)
@@ -343,5 +348,6 @@ class ReconnectNoticeAdmin(ViewOnlyAdmin):
     list_filter = ("connection_status", "reason")
     search_fields = ("rep__email", "email")
     list_select_related = ("rep", "sent_by")
+
     # A log (view only): nobody writes or erases it; deleting one would lift the daily limit.
     readonly_fields = ("rep", "email", "connection_status", "reason", "sent_at", "sent_by")

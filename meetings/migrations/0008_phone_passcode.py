@@ -22,7 +22,7 @@ def add_phone_passcode_to_default_descriptions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_link_ready_at_create_in_doubt'),
+        ('meetings', '0007_labels'),
     ]
 
     operations = [

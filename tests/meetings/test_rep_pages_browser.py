@@ -1,0 +1,66 @@
+"""A rep's own pages in headless Chromium, at desktop and phone widths (axe and overflow checks
+run in `screenshot`): Meeting Types with the slug filled from the name and a copy button, the
+bookings lists, and cancelling with a confirmation step."""
+
+import pytest
+
+from meetings.models import Booking, LinkState, MeetingType
+from tests.conftest import PASSWORD
+from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_rep_creates_a_type_copies_its_link_and_cancels_a_booking_after_confirming(
+    live_server, page, login, screenshot, rep
+):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(page, rep, PASSWORD)
+    screenshot(page, "01-dashboard")
+
+    page.goto(f"{live_server.url}/meeting-types/new/")
+    page.get_by_label("Name").fill("Pricing walk-through")
+    assert page.get_by_label("Slug").input_value() == "pricing-walk-through"
+    page.get_by_label("Duration (minutes)").fill("30")
+    page.get_by_label("Phone call").check()
+    page.get_by_label("Location detail").fill("+1 415 555 0100")
+    page.get_by_label("Date overrides").fill("2030-12-25 off")
+    screenshot(page, "02-new-meeting-type")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{live_server.url}/meeting-types/")
+    meeting_type = MeetingType.objects.get(rep=rep)
+    assert meeting_type.slug == "pricing-walk-through"
+
+    page.get_by_role("button", name="Copy the booking link of Pricing walk-through").click()
+    page.get_by_text("Copied.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{live_server.url}/book/{rep.booking_slug}/pricing-walk-through/"
+    screenshot(page, "03-meeting-types")
+
+    booking = BookingFactory(
+        meeting_type=MeetingTypeFactory(rep=rep, name="Discovery"),
+        guest_name="Grace Hopper",
+        link_state=LinkState.READY,
+        zoom_meeting_id="81234567890",
+        zoom_join_url="https://zoom.example/j/81234567890?pwd=averyveryverylongpasscodetoken1234567",
+        zoom_passcode="123456",
+    )
+    BookingFactory(meeting_type=booking.meeting_type, start_at=next_slot(days=4))
+    page.goto(f"{live_server.url}/bookings/")
+    screenshot(page, "04-bookings")
+    page.get_by_role("link", name="Details").first.click()
+    screenshot(page, "05-booking-detail")
+    page.get_by_role("link", name="Cancel this meeting…").click()
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED
+    page.get_by_label("Reason (optional)").fill("Double-booked on my side, sorry.")
+    screenshot(page, "06-cancel-confirm")
+    page.get_by_role("button", name="Cancel the meeting").click()
+    page.get_by_text("The meeting is cancelled").wait_for()
+    booking.refresh_from_db()
+    assert booking.is_cancelled and booking.cancel_reason == "Double-booked on my side, sorry."
+
+    page.goto(f"{live_server.url}/bookings/past/")
+    page.get_by_text("Grace Hopper").wait_for()
+    screenshot(page, "07-past-bookings")
+    page.goto(f"{live_server.url}/integrations/")
+    screenshot(page, "08-my-integrations")
