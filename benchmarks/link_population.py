@@ -49,6 +49,12 @@ def parse_args():
     parser.add_argument("--latency-ms", type=int, default=300, help="Zoom's answer time")
     parser.add_argument("--zoom", choices=["lean", "sandbox"], default="lean")
     parser.add_argument("--one-account", action="store_true", help="every rep on one account")
+    parser.add_argument(
+        "--company-account",
+        action="store_true",
+        help="every rep on one Zoom account, served by the company's account connection (one "
+        "token chain) instead of connecting personally; needs --zoom sandbox",
+    )
     parser.add_argument("--qps-limit", type=int, default=0, help="Zoom's per-account limit")
     parser.add_argument("--workers", type=int, default=1, help="Zoom worker processes")
     parser.add_argument("--concurrency", type=int, default=16, help="threads per Zoom worker")
@@ -162,6 +168,8 @@ def production_env(args, workdir: Path, zoom_api: str, oauth: str) -> dict:
         "ZOOM_CLIENT_ID": os.environ["ZOOM_CLIENT_ID"],
         "ZOOM_CLIENT_SECRET": os.environ["ZOOM_CLIENT_SECRET"],
         "ZOOM_WEBHOOK_SECRET_TOKEN": os.environ["ZOOM_WEBHOOK_SECRET_TOKEN"],
+        "ZOOM_ACCOUNT_CLIENT_ID": os.environ["ZOOM_ACCOUNT_CLIENT_ID"],
+        "ZOOM_ACCOUNT_CLIENT_SECRET": os.environ["ZOOM_ACCOUNT_CLIENT_SECRET"],
         "SITE_URL": os.environ["SITE_URL"],
         "PYTHONUNBUFFERED": "1",
     }
@@ -196,6 +204,8 @@ def setup(args, sandbox_url: str) -> list[str]:
     )
     # The daily quota per host is not what is measured.
     sandbox.set_knobs(latency_ms=0, daily_meeting_limit=100_000, qps_limit=1000)
+    if args.company_account:
+        return serve_reps_by_company_account(args, sandbox)
     print(f"Connecting {args.reps} reps…", flush=True)
     pages = []
     for index in range(args.reps):
@@ -208,6 +218,42 @@ def setup(args, sandbox_url: str) -> list[str]:
         assert steps.connect(browser, sandbox, email).status_code == 302
         meeting_type = MeetingTypeFactory(rep=rep)
         pages.append(f"/book/{rep.booking_slug}/{meeting_type.slug}/confirm/")
+    return pages
+
+
+def serve_reps_by_company_account(args, sandbox) -> list[str]:
+    """Every rep a user of one Zoom account; a Zoom admin connects the company's account once
+    through the real flow and the reps are matched to their Zoom users (none connects)."""
+    from django.conf import settings
+
+    from integrations.zoom import account
+    from integrations.zoom.account_models import ZoomAccountConnection
+    from integrations.zoom.scopes import ACCOUNT_GRANULAR_SCOPES
+    from tests.factories import RepFactory
+    from tests.fixtures.sandbox import ACCOUNT_CALLBACK_PATH
+    from tests.integrations.company_steps import company_zoom_account, connect_company
+    from tests.meetings.factories import MeetingTypeFactory
+
+    sandbox.register_app(
+        client_id=settings.ZOOM_ACCOUNT_CLIENT_ID,
+        client_secret=settings.ZOOM_ACCOUNT_CLIENT_SECRET,
+        redirect_uris=[settings.SITE_URL + ACCOUNT_CALLBACK_PATH],
+        scopes=" ".join(ACCOUNT_GRANULAR_SCOPES),
+        management="admin",
+    )
+    admin = company_zoom_account(sandbox, account_id=SHARED_ACCOUNT)
+    print(f"Serving {args.reps} reps from one company Zoom account…", flush=True)
+    pages = []
+    for index in range(args.reps):
+        email = f"bench{index}@corp.example"
+        sandbox.create_user(email, account_id=admin["account_id"])
+        rep = RepFactory(email=email)
+        meeting_type = MeetingTypeFactory(rep=rep)
+        pages.append(f"/book/{rep.booking_slug}/{meeting_type.slug}/confirm/")
+    response, _ = connect_company(sandbox)
+    assert response.status_code == 302, response
+    counts = account.match_reps(ZoomAccountConnection.objects.get())
+    assert counts == {"served": args.reps}, counts
     return pages
 
 
@@ -501,10 +547,14 @@ def report(args, load, ready, zoom_before, zoom_after, cpu, rss, sessions, zoom_
     calls = zoom_after["calls"] - zoom_before["calls"]
     limited = zoom_after["limited"] - zoom_before["limited"]
     zoom_cpu = sum(cpu[w.process.pid] for w in zoom_w)
+    if args.company_account:
+        accounts = "one Zoom account served by the company's account connection"
+    else:
+        accounts = "one Zoom account" if args.one_account else "one Zoom account per rep"
     print()
     print(
         f"offered: {load['total']} bookings at {args.rate:g}/s from {args.threads} threads; "
-        f"{'one Zoom account' if args.one_account else 'one Zoom account per rep'} "
+        f"{accounts} "
         f"({args.reps} reps), Zoom {args.zoom} at {args.latency_ms} ms"
         + (f", per-account limit {args.qps_limit}/s" if args.qps_limit else "")
     )
@@ -556,9 +606,15 @@ def main():
             "ZOOM_CLIENT_ID": "bench-client-id",
             "ZOOM_CLIENT_SECRET": "bench-client-secret",
             "ZOOM_WEBHOOK_SECRET_TOKEN": "bench-webhook-secret",
+            "ZOOM_ACCOUNT_CLIENT_ID": "bench-account-client-id",
+            "ZOOM_ACCOUNT_CLIENT_SECRET": "bench-account-client-secret",
             "CELERY_TASK_ALWAYS_EAGER": "0",
         }
     )
+    if args.company_account and args.zoom != "sandbox":
+        raise SystemExit(
+            "--company-account needs --zoom sandbox (the lean stand-in knows no admin-managed app)"
+        )
     workdir = Path(tempfile.mkdtemp(prefix="link-bench-"))
     recreate_database(args.postgres, args.database)
     try:

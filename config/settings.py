@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
         "schedule": 60 * 60,
     },
+    # The company's Zoom account: its one token chain kept fresh, its reps matched again.
+    "zoom-keep-company-account-alive": {
+        "task": "integrations.zoom.tasks.keep_company_zoom_account_alive",
+        "schedule": 60 * 60,
+    },
 }
 
 # /healthz: beat's heartbeat task runs this often, and counts as late after this long.
@@ -284,6 +289,11 @@ CELERY_BEAT_SCHEDULE["health-beat-heartbeat"] = {
 ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
 ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
 ZOOM_WEBHOOK_SECRET_TOKEN = env.str("ZOOM_WEBHOOK_SECRET_TOKEN", default="")
+# The company-wide app: a second, admin-managed Marketplace app a Zoom account admin authorizes
+# once for the whole Zoom account (its own credentials and webhook secret).
+ZOOM_ACCOUNT_CLIENT_ID = env.str("ZOOM_ACCOUNT_CLIENT_ID", default="")
+ZOOM_ACCOUNT_CLIENT_SECRET = env.str("ZOOM_ACCOUNT_CLIENT_SECRET", default="")
+ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN = env.str("ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN", default="")
 ZOOM_OAUTH_BASE_URL = env.str("ZOOM_OAUTH_BASE_URL", default="https://zoom.us").rstrip("/")
 ZOOM_API_BASE_URL = env.str("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2").rstrip("/")
 ZOOM_MARKETPLACE_URL = env.str("ZOOM_MARKETPLACE_URL", default="https://marketplace.zoom.us/apps")

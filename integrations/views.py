@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from integrations.zoom.hosts import company_member_of
 from integrations.zoom.models import BASIC_MEETING_LIMIT_MINUTES
 from integrations.zoom.scopes import (
     CAPABILITIES,
@@ -21,11 +22,16 @@ def my_integrations(request):
     long_meeting_types = []
     if connection is not None and connection.is_usable and connection.is_basic:
         long_meeting_types = zoom_meeting_types_over_basic_limit(request.user)
+    member = company_member_of(request.user)
+    company_serves = member is not None and member.is_served and member.account.is_usable
     return render(
         request,
         "integrations/index.html",
         {
             "zoom": connection,
+            # The company's Zoom account serves the rep unless their own connection works.
+            "company_zoom": member if company_serves else None,
+            "personal_wins": company_serves and connection is not None and connection.is_usable,
             "capabilities": CAPABILITIES,
             "permissions_view": PERMISSIONS_VIEW,
             "permissions_manage": PERMISSIONS_MANAGE,

@@ -472,6 +472,21 @@ class Booking(models.Model):
         self.link_next_attempt_at = None
         self.link_lease_until = None
 
+    def forget_zoom_meeting(self, reason: str) -> None:
+        """The Zoom authorization that made the meeting is gone (removed in Zoom): every Zoom value
+        goes, and the booking waits for a Zoom connection (a cancelled one has nothing to wait
+        for: its meeting is gone with the authorization's data)."""
+        self.zoom_meeting_id = ""
+        self.zoom_join_url = ""
+        self.zoom_passcode = ""
+        self.zoom_dial_in = []
+        self.zoom_changed_at = None
+        self.zoom_change_note = ""
+        if self.is_cancelled:
+            self.mark_zoom_removed()
+        else:
+            self.mark_link_waiting_for_reconnect(reason)
+
     def mark_zoom_removed(self) -> None:
         self.link_state = LinkState.REMOVED
         self.zoom_create_in_doubt = False

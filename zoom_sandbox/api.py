@@ -113,6 +113,7 @@ def zoom_api(view):
             except tokens.ApiAuthError as exc:
                 raise ApiError(exc.status, exc.code, exc.message) from exc
             request.sandbox_user_email = token.grant.user.email
+            request.sandbox_client_id = token.grant.app.client_id
             try:
                 ratelimits.check_per_second(token.grant.user.account.account_id)
             except ratelimits.RateLimited as exc:

@@ -65,7 +65,8 @@ class CallLogMiddleware:
             request_body=request_body,
             response_body="" if dropped or streamed else _text(response.content),
             authorization=authorization,
-            client_id=client_id,
+            # REST calls: the app whose bearer token it was.
+            client_id=client_id or getattr(request, "sandbox_client_id", ""),
             user_email=getattr(request, "sandbox_user_email", ""),
             injected=getattr(request, "sandbox_injected", ""),
             started_at=started,

@@ -9,7 +9,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import requests
 from django.conf import settings
@@ -108,9 +108,21 @@ class ZoomClient:
     whole account back until Zoom's Retry-After.
     """
 
-    def __init__(self, *, session: requests.Session | None = None, account_id: str = ""):
-        self.client_id = settings.ZOOM_CLIENT_ID
-        self.client_secret = settings.ZOOM_CLIENT_SECRET
+    def __init__(
+        self,
+        *,
+        session: requests.Session | None = None,
+        app: str = "user",
+        account_id: str = "",
+    ):
+        # Two Marketplace apps: "user" (each rep connects it) and "account" (admin-managed, one
+        # authorization for the company's whole Zoom account).
+        if app == "account":
+            self.client_id = settings.ZOOM_ACCOUNT_CLIENT_ID
+            self.client_secret = settings.ZOOM_ACCOUNT_CLIENT_SECRET
+        else:
+            self.client_id = settings.ZOOM_CLIENT_ID
+            self.client_secret = settings.ZOOM_CLIENT_SECRET
         self.oauth_base_url = settings.ZOOM_OAUTH_BASE_URL.rstrip("/")
         self.api_base_url = settings.ZOOM_API_BASE_URL.rstrip("/")
         read_timeout = float(settings.ZOOM_HTTP_TIMEOUT)
@@ -193,6 +205,11 @@ class ZoomClient:
     def get_me(self, token: str) -> dict:
         """`GET /users/me`: id, email, account_id, type (1 Basic, 2 Licensed), timezone, …"""
         return self._api("GET", "/users/me", token)
+
+    def get_user(self, token: str, user: str) -> dict:
+        """`GET /users/{userId}` by id or email (account-level token): `id, email, type, status`
+        (`active`, `inactive` when deactivated); 1001 when no such user is in the account."""
+        return self._api("GET", f"/users/{quote(user, safe='@')}", token)
 
     def get_user_settings(self, token: str, user: str = "me") -> dict:
         return self._api("GET", f"/users/{user}/settings", token)

@@ -15,7 +15,8 @@ import logging
 
 from django.db import transaction
 
-from .models import ZoomConnection
+from . import account_lifecycle
+from .models import ZoomAccountConnection, ZoomConnection
 from .signals import zoom_connection_broke, zoom_connection_restored
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,11 @@ logger = logging.getLogger(__name__)
 
 def connection_broke(connection: ZoomConnection) -> None:
     """The connection has just stopped working ("needs reconnect", or "removed" in Zoom): tell the
-    rep once the change commits. Call it once, from the code that made the transition."""
+    rep once the change commits. Call it once, from the code that made the transition. The
+    company's account connection has no rep of its own: its Zoom admins are told instead."""
+    if isinstance(connection, ZoomAccountConnection):
+        account_lifecycle.account_broke(connection)
+        return
     logger.warning(
         "Zoom connection %s of rep %s stopped working: %s %s",
         connection.pk,

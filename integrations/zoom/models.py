@@ -8,9 +8,15 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .fields import StrictEncryptedTextField
 from .reasons import ReconnectReason
-from .scopes import missing_capabilities, parse_scopes
+from .scopes import missing_capabilities
+from .token_chain import (  # noqa: F401 (the names other modules take from here)
+    GRANT_FIELDS,
+    TOKEN_FIELDS,
+    ZoomConnectionQuerySet,
+    ZoomTokenChain,
+    ZoomUserType,
+)
 
 PASSCODE_RULE_FIELDS = (
     "length",
@@ -48,39 +54,17 @@ BASIC_MEETING_LIMIT_MINUTES = 40
 PENDING_CONNECT_WINDOW = timedelta(days=1)
 
 
-# The encrypted token columns: pages, the admin and emails never need them, and leaving them out of
-# a query means they are never decrypted there.
-TOKEN_FIELDS = ("access_token", "refresh_token")
-# What a token grant (a connect, a refresh) writes.
-GRANT_FIELDS = (*TOKEN_FIELDS, "access_token_expires_at", "scopes", "token_generation")
-
-
-class ZoomConnectionQuerySet(models.QuerySet):
-    def without_tokens(self):
-        return self.defer(*TOKEN_FIELDS)
-
-
-class ZoomConnection(models.Model):
+class ZoomConnection(ZoomTokenChain):
     """A rep's link to their own Zoom user: identity, encrypted tokens, and health.
 
-    A row exists once a rep has started connecting; `status` says whether it works. Status changes
-    go through the methods below, which write only the fields they own (workers share these rows).
+    A row exists once a rep has started connecting; `status` says whether it works.
     """
 
-    class Status(models.TextChoices):
-        CONNECTED = "connected", "Connected"
-        NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
-        REMOVED = "removed", "Removed in Zoom"
-        DISCONNECTED = "disconnected", "Not connected"
-
-    class UserType(models.IntegerChoices):
-        BASIC = 1, "Basic (free)"
-        LICENSED = 2, "Licensed"
+    UserType = ZoomUserType
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_connection"
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISCONNECTED)
 
     zoom_user_id = models.CharField(max_length=64, blank=True, db_index=True)
     zoom_account_id = models.CharField(max_length=64, blank=True)
@@ -93,32 +77,9 @@ class ZoomConnection(models.Model):
     # GET /users/me/settings), read at connect and by the keep-alive; {} until read.
     passcode_rules = models.JSONField(default=dict, blank=True)
 
-    access_token = StrictEncryptedTextField(blank=True, default="")
-    refresh_token = StrictEncryptedTextField(blank=True, default="")
-    access_token_expires_at = models.DateTimeField(null=True, blank=True)
-    scopes = models.TextField(blank=True, help_text="Granted scopes, space-separated.")
-    # Bumped whenever the tokens change, so a worker holding old tokens can tell (compare-and-swap).
-    token_generation = models.PositiveIntegerField(default=0)
-
-    connected_at = models.DateTimeField(null=True, blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_refreshed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    last_error_at = models.DateTimeField(null=True, blank=True)
-    needs_reconnect_reason = models.CharField(
-        max_length=32, choices=ReconnectReason.choices, blank=True
-    )
-    needs_reconnect_detail = models.TextField(blank=True)
-    needs_reconnect_since = models.DateTimeField(null=True, blank=True)
-    removed_at = models.DateTimeField(null=True, blank=True)
     # Set when the rep is sent to Zoom, cleared when Zoom sends them back. Zoom never sends back a
     # user it blocks for lack of admin approval, so a value that stays means "probably that".
     connect_started_at = models.DateTimeField(null=True, blank=True)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ZoomConnectionQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -143,20 +104,8 @@ class ZoomConnection(models.Model):
         return self.status == self.Status.CONNECTED and bool(self.zoom_user_id)
 
     @property
-    def needs_reconnect(self) -> bool:
-        return self.status == self.Status.NEEDS_RECONNECT
-
-    @property
     def is_basic(self) -> bool:
         return self.zoom_user_type == self.UserType.BASIC
-
-    @property
-    def granted_scopes(self) -> frozenset[str]:
-        return parse_scopes(self.scopes)
-
-    @property
-    def granted_scope_list(self) -> list[str]:
-        return sorted(self.granted_scopes)
 
     @property
     def missing_capabilities(self):
@@ -169,10 +118,6 @@ class ZoomConnection(models.Model):
             self.connect_started_at is not None
             and timezone.now() - self.connect_started_at < PENDING_CONNECT_WINDOW
         )
-
-    def access_token_expires_within(self, margin: timedelta) -> bool:
-        expires_at = self.access_token_expires_at
-        return expires_at is None or expires_at - timezone.now() <= margin
 
     # Transitions ------------------------------------------------------------------------------
 
@@ -188,7 +133,6 @@ class ZoomConnection(models.Model):
     def store_connection(self, grant, profile: dict, settings_: dict | None = None) -> None:
         """A completed connect or reconnect: new tokens, the Zoom identity (and the user's Zoom
         settings we use), healthy again."""
-        now = timezone.now()
         self.passcode_rules = passcode_rules_of(settings_ or {})
         self.status = self.Status.CONNECTED
         self.zoom_user_id = str(profile["id"])
@@ -197,55 +141,15 @@ class ZoomConnection(models.Model):
         self.zoom_user_type = profile.get("type")
         self.zoom_timezone = profile.get("timezone", "")
         self._store_grant(grant)
-        self.connected_at = now
-        self.last_success_at = now
-        self.last_error = ""
-        self.last_error_at = None
-        self.needs_reconnect_reason = ""
-        self.needs_reconnect_detail = ""
-        self.needs_reconnect_since = None
-        self.removed_at = None
+        self._mark_healthy(timezone.now())
         self.connect_started_at = None
         self.save()
-
-    def store_refreshed_tokens(self, grant) -> None:
-        self._store_grant(grant)
-        self.last_refreshed_at = timezone.now()
-        self.save(update_fields=[*GRANT_FIELDS, "last_refreshed_at", "updated_at"])
 
     def store_passcode_rules(self, zoom_settings: dict) -> None:
         rules = passcode_rules_of(zoom_settings)
         if rules != self.passcode_rules:
             self.passcode_rules = rules
             ZoomConnection.objects.filter(pk=self.pk).update(passcode_rules=rules)
-
-    def _store_grant(self, grant) -> None:
-        self.access_token = grant.access_token
-        self.refresh_token = grant.refresh_token
-        self.access_token_expires_at = grant.expires_at
-        self.scopes = " ".join(sorted(grant.scopes))
-        self.token_generation = (self.token_generation or 0) + 1
-
-    def mark_needs_reconnect(
-        self, reason: ReconnectReason, detail: str = "", *, generation: int | None = None
-    ) -> bool:
-        """Connected → needs reconnect. With `generation`, only if the tokens are still the ones
-        that failed: a worker holding old tokens must not break a connection just reconnected."""
-        now = timezone.now()
-        rows = ZoomConnection.objects.filter(pk=self.pk, status=self.Status.CONNECTED)
-        if generation is not None:
-            rows = rows.filter(token_generation=generation)
-        changed = rows.update(
-            status=self.Status.NEEDS_RECONNECT,
-            needs_reconnect_reason=reason,
-            needs_reconnect_detail=detail[:1000],
-            needs_reconnect_since=now,
-            last_error=detail[:1000] or ReconnectReason(reason).label,
-            last_error_at=now,
-            updated_at=now,
-        )
-        self.refresh_from_db(fields=self.health_fields)
-        return bool(changed)
 
     def mark_removed(self) -> None:
         """The rep removed the app inside Zoom (deauthorization): forget everything Zoom gave us."""
@@ -267,38 +171,8 @@ class ZoomConnection(models.Model):
         self.zoom_user_type = None
         self.zoom_timezone = ""
         self.passcode_rules = {}
-        self.access_token = ""
-        self.refresh_token = ""
-        self.access_token_expires_at = None
-        self.scopes = ""
-        self.token_generation = (self.token_generation or 0) + 1
-        self.needs_reconnect_reason = ""
-        self.needs_reconnect_detail = ""
-        self.needs_reconnect_since = None
+        self._forget_tokens()
         self.connect_started_at = None
-
-    def record_success(self) -> None:
-        now = timezone.now()
-        ZoomConnection.objects.filter(pk=self.pk).update(last_success_at=now)
-        self.last_success_at = now
-
-    def record_error(self, detail: str) -> None:
-        now = timezone.now()
-        ZoomConnection.objects.filter(pk=self.pk).update(
-            last_error=detail[:1000], last_error_at=now
-        )
-        self.last_error, self.last_error_at = detail[:1000], now
-
-    # What a transition to "needs reconnect" changes (and a worker re-reads after making one).
-    health_fields = [
-        "status",
-        "needs_reconnect_reason",
-        "needs_reconnect_detail",
-        "needs_reconnect_since",
-        "last_error",
-        "last_error_at",
-        "token_generation",
-    ]
 
 
 class ZoomWebhookEvent(models.Model):
@@ -407,6 +281,10 @@ class ReconnectNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Reconnect email to {self.email} at {self.sent_at:%Y-%m-%d %H:%M}Z"
+
+
+# The company's account-level connection lives in its own module; imported here so Django sees it.
+from .account_models import ZoomAccountConnection, ZoomAccountMember  # noqa: E402,F401
 
 
 class ZoomDataErasure(models.Model):

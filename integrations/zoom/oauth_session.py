@@ -44,7 +44,13 @@ class PendingConnect:
         return constant_time_compare(state, self.state) and user_id == self.user_id
 
 
-def begin(session, user_id: int, *, restarted: bool = False) -> PendingConnect:
+# The company's account connection (a different Marketplace app) keeps its own pending connect.
+ACCOUNT_SESSION_KEY = "zoom_account_connect"
+
+
+def begin(
+    session, user_id: int, *, restarted: bool = False, key: str = SESSION_KEY
+) -> PendingConnect:
     pending = PendingConnect(
         state=secrets.token_urlsafe(32),
         # 64 random bytes → 86 URL-safe characters, inside PKCE's 43–128.
@@ -53,13 +59,13 @@ def begin(session, user_id: int, *, restarted: bool = False) -> PendingConnect:
         started_at=time.time(),
         restarted=restarted,
     )
-    session[SESSION_KEY] = asdict(pending)
+    session[key] = asdict(pending)
     return pending
 
 
-def take(session) -> PendingConnect | None:
+def take(session, *, key: str = SESSION_KEY) -> PendingConnect | None:
     """Removes and returns the pending connect, so a state is never accepted twice."""
-    data = session.pop(SESSION_KEY, None)
+    data = session.pop(key, None)
     if not isinstance(data, dict):
         return None
     try:

@@ -83,6 +83,57 @@ PERMISSIONS_MANAGE = (
 )
 
 
+# The company's account-level app (admin-managed) acts for other users of the Zoom account, so
+# every endpoint needs its `:admin` scope: classic (`meeting:write:admin`) or granular
+# (`meeting:write:meeting:admin`), one per endpoint the product calls on a rep's behalf.
+ACCOUNT_CAPABILITIES = (
+    Capability(
+        "Look up users of the account",
+        "GET /users/{userId}",
+        "user:read:admin",
+        "user:read:user:admin",
+    ),
+    Capability(
+        "Read users' meeting settings",
+        "GET /users/{userId}/settings",
+        "user:read:admin",
+        "user:read:settings:admin",
+    ),
+    Capability(
+        "Create meetings for users",
+        "POST /users/{userId}/meetings",
+        "meeting:write:admin",
+        "meeting:write:meeting:admin",
+    ),
+    Capability(
+        "Update users' meetings",
+        "PATCH /meetings/{meetingId}",
+        "meeting:write:admin",
+        "meeting:update:meeting:admin",
+    ),
+    Capability(
+        "Delete users' meetings",
+        "DELETE /meetings/{meetingId}",
+        "meeting:write:admin",
+        "meeting:delete:meeting:admin",
+    ),
+    Capability(
+        "Read users' meetings",
+        "GET /meetings/{meetingId}",
+        "meeting:read:admin",
+        "meeting:read:meeting:admin",
+    ),
+    Capability(
+        "List users' meetings",
+        "GET /users/{userId}/meetings",
+        "meeting:read:admin",
+        "meeting:read:list_meetings:admin",
+    ),
+)
+ACCOUNT_CLASSIC_SCOPES = tuple(dict.fromkeys(c.classic for c in ACCOUNT_CAPABILITIES))
+ACCOUNT_GRANULAR_SCOPES = tuple(dict.fromkeys(c.granular for c in ACCOUNT_CAPABILITIES))
+
+
 def parse_scopes(value: str | None) -> frozenset[str]:
     """Zoom returns granted scopes space-separated in the token response's `scope`."""
     return frozenset((value or "").split())
@@ -98,3 +149,7 @@ def missing_scope_names(granted: frozenset[str]) -> tuple[str, ...]:
     missing = missing_capabilities(granted)
     classic = len(granted & set(CLASSIC_SCOPES)) > len(granted & set(GRANULAR_SCOPES))
     return tuple(dict.fromkeys(c.classic if classic else c.granular for c in missing))
+
+
+def missing_account_capabilities(granted: frozenset[str]) -> list[Capability]:
+    return [c for c in ACCOUNT_CAPABILITIES if not c.granted_by(granted)]

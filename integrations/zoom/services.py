@@ -125,9 +125,12 @@ def connect_zoom(user, code: str, verifier: str) -> ZoomConnection:
     return _store(client, user, grant, profile, zoom_settings)
 
 
-def _exchange(client: ZoomClient, code: str, verifier: str) -> TokenGrant:
+def _exchange(
+    client: ZoomClient, code: str, verifier: str, callback_uri: str | None = None
+) -> TokenGrant:
+    callback_uri = callback_uri or redirect_uri()
     try:
-        return client.exchange_code(code, verifier, redirect_uri())
+        return client.exchange_code(code, verifier, callback_uri)
     except ZoomCodeExpired as exc:
         raise ConnectFailed(ConnectProblem.CODE_EXPIRED) from exc
     except ZoomCodeInvalid as exc:
@@ -137,7 +140,7 @@ def _exchange(client: ZoomClient, code: str, verifier: str) -> TokenGrant:
             "Zoom refused our app configuration (%s): check ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET and "
             "that %s is the Marketplace app's redirect URL.",
             type(exc).__name__,
-            redirect_uri(),
+            callback_uri,
         )
         raise ConnectFailed(ConnectProblem.APP_MISCONFIGURED) from exc
     except ZoomError as exc:

@@ -1,4 +1,5 @@
-"""A unit of work against one rep's Zoom: open a session, call its methods, close it.
+"""A unit of work against one rep's Zoom (or the company's): open a session, call its methods,
+close it.
 
     with ZoomSession(connection) as zoom:
         meeting = zoom.create_meeting(body)
@@ -21,7 +22,8 @@ from django.db import transaction
 from . import lifecycle
 from .client import ZoomClient
 from .errors import ZoomMeetingNotFound, ZoomNeedsReconnect, ZoomNotConnected, ZoomTokenExpired
-from .models import GRANT_FIELDS, ZoomConnection
+from .hosts import ZoomHost, as_host
+from .models import GRANT_FIELDS, ZoomTokenChain
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +43,18 @@ class ZoomSession:
     propagates untouched. Closing records one success on the connection if any call succeeded.
     """
 
-    def __init__(self, connection: ZoomConnection, *, client: ZoomClient | None = None):
-        self.connection = connection
-        self.client = client or ZoomClient(account_id=connection.zoom_account_id)
+    def __init__(
+        self, connection: "ZoomTokenChain | ZoomHost", *, client: ZoomClient | None = None
+    ):
+        # A rep's own connection acts as "me"; a rep served by the company's Zoom account is
+        # `host.user` (their Zoom user id) with the account's token chain. Calls are paced per
+        # Zoom account (`pacing.py`): every rep the company's account serves shares its budget.
+        self.host = as_host(connection)
+        self.connection = self.host.chain
+        self.user = self.host.user
+        self.client = client or ZoomClient(
+            app=self.connection.zoom_app, account_id=self.connection.zoom_account_id
+        )
         self._answered = False
 
     def __enter__(self) -> "ZoomSession":
@@ -60,11 +71,17 @@ class ZoomSession:
     def get_me(self) -> dict:
         return self._call(lambda client, token: client.get_me(token))
 
+    def get_user(self, user: str) -> dict:
+        """Another user of the account, by id or email (the company's account token)."""
+        return self._call(lambda client, token: client.get_user(token, user))
+
     def get_user_settings(self) -> dict:
-        return self._call(lambda client, token: client.get_user_settings(token))
+        return self._call(lambda client, token: client.get_user_settings(token, user=self.user))
 
     def create_meeting(self, body: dict) -> dict:
-        return self._call(lambda client, token: client.create_meeting(token, body))
+        """`POST /users/{userId}/meetings` as the host: "me", or the served rep's Zoom user id
+        (https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings)."""
+        return self._call(lambda client, token: client.create_meeting(token, body, user=self.user))
 
     def get_meeting(self, meeting_id: str) -> dict:
         return self._call(lambda client, token: client.get_meeting(token, meeting_id))
@@ -82,7 +99,7 @@ class ZoomSession:
         return True
 
     def list_meetings(self) -> list[dict]:
-        return self._call(lambda client, token: client.list_meetings(token))
+        return self._call(lambda client, token: client.list_meetings(token, user=self.user))
 
     def revoke(self) -> None:
         """Revokes the app's access at Zoom (an expired access token is refreshed first)."""
@@ -121,7 +138,7 @@ class ZoomSession:
         return result
 
 
-def _refresh(connection: ZoomConnection, client: ZoomClient, *, stale_generation: int) -> None:
+def _refresh(connection: ZoomTokenChain, client: ZoomClient, *, stale_generation: int) -> None:
     """Replace the tokens of `stale_generation` with fresh ones, unless another worker already did.
 
     Updates `connection` in place. The row lock is held across the HTTP call on purpose: the others
@@ -129,7 +146,8 @@ def _refresh(connection: ZoomConnection, client: ZoomClient, *, stale_generation
     """
     failure: ZoomNeedsReconnect | None = None
     with transaction.atomic():
-        locked = ZoomConnection.objects.select_for_update().get(pk=connection.pk)
+        # The rep's own connection or the company's account connection: one row, one chain.
+        locked = type(connection)._default_manager.select_for_update().get(pk=connection.pk)
         if not locked.is_usable:
             _copy_tokens(locked, connection)
             raise ZoomNotConnected(f"Zoom connection is {locked.status}.")
@@ -156,9 +174,9 @@ def _refresh(connection: ZoomConnection, client: ZoomClient, *, stale_generation
 
 
 # What a refresh (or a refusal of one) may have changed on the row.
-_REFRESHED_FIELDS = (*GRANT_FIELDS, "last_refreshed_at", *ZoomConnection.health_fields)
+_REFRESHED_FIELDS = (*GRANT_FIELDS, "last_refreshed_at", *ZoomTokenChain.health_fields)
 
 
-def _copy_tokens(source: ZoomConnection, target: ZoomConnection) -> None:
+def _copy_tokens(source: ZoomTokenChain, target: ZoomTokenChain) -> None:
     for field in _REFRESHED_FIELDS:
         setattr(target, field, getattr(source, field))

@@ -9,9 +9,9 @@ from django.dispatch import receiver
 
 from config.celery import publish
 
-from . import keepalive, notifications
+from . import account, account_keepalive, account_notices, keepalive, notifications
 from .health import Health
-from .signals import zoom_connection_broke
+from .signals import zoom_account_needs_matching, zoom_account_notice, zoom_connection_broke
 from .webhook_events import deliveries_to_reenqueue, process_webhook_event
 
 # Webhook deliveries ---------------------------------------------------------------------------
@@ -75,3 +75,33 @@ def _tell_rep(sender, *, connection_id: int, **kwargs) -> None:
     # retry=False inside publish: the caller (a booking's task, a web request) must not hang on
     # a dead broker; the keep-alive's reminder pass sends the notice later.
     publish(send_zoom_reconnect_notice, connection_id)
+
+
+# The company's Zoom account ------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def keep_company_zoom_account_alive() -> Health:
+    """Celery beat, hourly: the company's Zoom account refreshed when idle, reps matched again."""
+    return account_keepalive.keep_company_account_alive()
+
+
+@shared_task(acks_late=True)
+def match_company_zoom_reps() -> dict:
+    return account.match_company_reps()
+
+
+@receiver(zoom_account_needs_matching, dispatch_uid="zoom.match_company_reps")
+def _match_reps(sender, **kwargs) -> None:
+    # Lost (broker down): the hourly keep-alive matches every rep again.
+    publish(match_company_zoom_reps)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
+def send_zoom_account_notice(kind: str, detail: dict) -> int:
+    return account_notices.send_to_zoom_admins(kind, detail)
+
+
+@receiver(zoom_account_notice, dispatch_uid="zoom.tell_zoom_admins")
+def _tell_zoom_admins(sender, *, kind: str, detail: dict, **kwargs) -> None:
+    publish(send_zoom_account_notice, kind, detail)

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -87,11 +88,23 @@ def _login_then_continue(request):
 @csrf_exempt  # Zoom cannot send a CSRF token; the HMAC signature authenticates the request.
 @require_POST
 def webhook(request):
+    return _receive(request, settings.ZOOM_WEBHOOK_SECRET_TOKEN)
+
+
+@csrf_exempt
+@require_POST
+def account_webhook(request):
+    """Events of the company's admin-managed app, signed with that app's own secret token."""
+    return _receive(request, settings.ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN)
+
+
+def _receive(request, secret: str):
     try:
         answer = receive_webhook(
             body=request.body,
             timestamp=request.headers.get("x-zm-request-timestamp"),
             signature=request.headers.get("x-zm-signature"),
+            secret=secret,
         )
     except WebhookRejected as rejected:
         return JsonResponse({"error": rejected.reason}, status=rejected.status)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from config.isotime import parse_iso_datetime
 
+from . import account_lifecycle
 from .models import ZoomConnection, ZoomDataErasure, ZoomWebhookEvent
 from .signals import zoom_data_erasure_due, zoom_meeting_changed
 from .webhooks import URL_VALIDATION_EVENT, WebhookRejected, url_validation_answer, verify
@@ -36,13 +37,17 @@ class WebhookAnswer:
     delivery_id: int | None = None
 
 
-def receive_webhook(*, body: bytes, timestamp: str | None, signature: str | None) -> WebhookAnswer:
+def receive_webhook(
+    *, body: bytes, timestamp: str | None, signature: str | None, secret: str | None = None
+) -> WebhookAnswer:
     """Verifies one delivery and either answers Zoom's URL challenge or records it for a task.
 
     Raises WebhookRejected (with the HTTP status to answer) for anything not authentic, fresh,
     well-formed and handled; nothing is stored then.
     """
-    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN
+    # Each Marketplace app signs with its own secret token: the rep's app by default, the
+    # company's admin-managed app on its own endpoint.
+    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN if secret is None else secret
     event = verify(secret=secret, body=body, timestamp=timestamp, signature=signature)
     if event.name == URL_VALIDATION_EVENT:
         return WebhookAnswer(200, url_validation_answer(secret, event))
@@ -97,6 +102,9 @@ def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
     (bookings' meeting ids, links, passcodes, dial-in numbers, and stored webhook payloads), and
     the erasure is recorded. https://developers.zoom.us/docs/distribute/published-apps/data-compliance/
     """
+    account_app = settings.ZOOM_ACCOUNT_CLIENT_ID
+    if account_app and str(payload.get("client_id") or "") == account_app:
+        return account_lifecycle.apply_account_deauthorization(payload)
     zoom_user_id = str(payload.get("user_id") or "")
     if not zoom_user_id:
         return ZoomWebhookEvent.Outcome.IGNORED, "no user_id in payload"

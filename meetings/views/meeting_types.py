@@ -13,7 +13,7 @@ from ..services.meeting_types import (
     save_meeting_type,
     set_archived,
 )
-from ..zoom.gateway import zoom_connection_for, zoom_defaults_for, zoom_is_usable
+from ..zoom.gateway import zoom_defaults_for, zoom_host_for_page, zoom_is_usable
 
 
 @login_required
@@ -90,7 +90,7 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
         initial=initial,
         rep=request.user,
     )
-    connection = zoom_connection_for(request.user)
+    connection = zoom_host_for_page(request.user)
     zoom_usable = connection is not None and connection.is_usable
     if request.method == "POST" and form.is_valid():
         meeting_type = save_meeting_type(form.save(commit=False), form.windows, form.overrides)

@@ -3,6 +3,8 @@
 - A meeting changed inside Zoom by its host (`meeting.updated` / `meeting.deleted`): the booking
   stays the source of truth for its time; the change is recorded and shown to the rep, who
   reschedules or recreates the link. It is never silently copied into the booking.
+- The company's Zoom account is removed in Zoom: the bookings it served forget their Zoom meeting
+  and wait; it serves reps again (connected, matched): their parked bookings go back in line.
 - A rep's Zoom connection works again: bookings parked for the reconnect go back in line now,
   rather than at the sweeper's next run.
 - A rep's Zoom user removed the app and Zoom did not let us keep their data: every booking keeps
@@ -11,13 +13,19 @@
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.dispatch import receiver
+from django.utils import timezone
 
+from integrations.zoom.models import ZoomConnection
 from integrations.zoom.signals import (
+    zoom_account_removed,
     zoom_connection_restored,
     zoom_data_erasure_due,
     zoom_meeting_changed,
+    zoom_reps_served,
 )
 
 from ..models import Booking, LinkState
@@ -25,6 +33,11 @@ from .bodies import topic, zoom_time
 from .links import resume_parked_links
 
 logger = logging.getLogger(__name__)
+
+COMPANY_REMOVED_MESSAGE = (
+    "Your company's Zoom account was disconnected in Zoom, so this booking's Zoom meeting was "
+    "forgotten: the link is created again once Zoom is reconnected (by your Zoom admin, or by you)."
+)
 
 
 @receiver(zoom_meeting_changed, dispatch_uid="meetings.record_zoom_change")
@@ -51,6 +64,40 @@ def record_zoom_change(sender, *, meeting_id: str, change: str, details: dict, *
         booking.save()
     logger.info("Booking %s: meeting %s %s in Zoom", booking.pk, meeting_id, change)
     return True
+
+
+@receiver(zoom_account_removed, dispatch_uid="meetings.park_company_served_links")
+def park_after_company_account_removed(sender, *, rep_ids, **kwargs) -> int:
+    """The company's Zoom account app was removed in Zoom: its meetings' ids, links, passcodes
+    and dial-in numbers are Zoom data we must not keep, and those reps' upcoming bookings wait
+    for a Zoom connection (a rep's own working connection, which won, keeps its bookings)."""
+    parked = 0
+    for booking in _bookings_served_by_company_account(rep_ids):
+        booking.forget_zoom_meeting(COMPANY_REMOVED_MESSAGE)
+        booking.save()
+        parked += 1
+    logger.info("Company Zoom account removed: %s bookings parked", parked)
+    return parked
+
+
+def _bookings_served_by_company_account(rep_ids) -> QuerySet[Booking]:
+    """Upcoming Zoom bookings (locked) of these reps whose meetings the company's Zoom account
+    made: every rep whose own Zoom connection is not the one in use."""
+    own = ZoomConnection.objects.filter(status=ZoomConnection.Status.CONNECTED).exclude(
+        zoom_user_id=""
+    )
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .filter(rep_id__in=rep_ids, location_kind="zoom", end_at__gte=timezone.now())
+        .exclude(rep_id__in=own.values("user_id"))
+        .exclude(link_state__in=[LinkState.NOT_NEEDED, LinkState.REMOVED])
+        .order_by("pk")
+    )
+
+
+@receiver(zoom_reps_served, dispatch_uid="meetings.resume_company_served_links")
+def resume_when_company_serves(sender, *, rep_ids, **kwargs) -> int:
+    return sum(resume_parked_links(rep) for rep in get_user_model().objects.filter(pk__in=rep_ids))
 
 
 @receiver(zoom_connection_restored, dispatch_uid="meetings.resume_parked_links")

@@ -9,16 +9,16 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# Pages elsewhere in meetings take ZoomError and zoom_connection_for (the rep's connection without
-# its tokens) from here, so that this package alone imports integrations.zoom.
+# Pages elsewhere in meetings take ZoomError and the rep's Zoom host (without its tokens) from here,
+# so that this package alone imports integrations.zoom.
 from integrations.zoom.errors import (
     ZoomError,
     ZoomMeetingNotFound,
     ZoomNotConnected,
     ZoomValidationError,
 )
+from integrations.zoom.hosts import ZoomHost, zoom_host_for
 from integrations.zoom.models import ZoomConnection
-from integrations.zoom.selectors import zoom_connection_for
 from integrations.zoom.session import ZoomSession
 
 from ..models import Booking
@@ -36,21 +36,27 @@ class MeetingGateway:
 
     @property
     def host_time_zone(self) -> str:
-        return self.zoom.connection.zoom_timezone
+        return self.zoom.host.zoom_timezone
 
     def create(self, booking: Booking) -> ZoomMeeting:
-        connection = self.zoom.connection
-        body = bodies.create_body(booking, self.host_time_zone, connection.passcode_rules)
+        body = bodies.create_body(booking, self.host_time_zone, self._passcode_rules())
         try:
             return parse_meeting(self.zoom.create_meeting(body))
         except ZoomValidationError as exc:
-            if "password" not in body or not bodies.refused_passcode(exc.errors):
+            own = isinstance(self.zoom.connection, ZoomConnection)
+            if not own or "password" not in body or not bodies.refused_passcode(exc.errors):
                 raise
         # The host's passcode rules changed since we last read them (an admin tightened them):
         # read them again and try once more with a passcode that meets the new ones.
-        connection.store_passcode_rules(self.zoom.get_user_settings())
-        body = bodies.create_body(booking, self.host_time_zone, connection.passcode_rules)
+        self.zoom.connection.store_passcode_rules(self.zoom.get_user_settings())
+        body = bodies.create_body(booking, self.host_time_zone, self._passcode_rules())
         return parse_meeting(self.zoom.create_meeting(body))
+
+    def _passcode_rules(self) -> dict:
+        """The rules read for a rep's own connection; a company account's are not kept, so Zoom
+        generates those passcodes (`default_password`)."""
+        chain = self.zoom.connection
+        return chain.passcode_rules if isinstance(chain, ZoomConnection) else {}
 
     def update(self, booking: Booking, meeting_id: str | None = None) -> ZoomMeeting:
         """PATCH the booking's meeting (or `meeting_id`, one being adopted) to the booking's
@@ -86,24 +92,24 @@ class MeetingGateway:
 
 
 @contextmanager
-def meeting_gateway(connection: ZoomConnection) -> Iterator[MeetingGateway]:
-    """Opens one Zoom session for a unit of work; ZoomNotConnected if the connection is unusable."""
-    with ZoomSession(connection) as zoom:
+def meeting_gateway(host: ZoomHost) -> Iterator[MeetingGateway]:
+    """Opens one Zoom session for a unit of work; ZoomNotConnected if the host is unusable."""
+    with ZoomSession(host) as zoom:
         yield MeetingGateway(zoom)
 
 
-def working_connection(rep) -> ZoomConnection | None:
-    """The rep's connection with its tokens, when it is usable for Zoom calls; else None."""
-    connection = ZoomConnection.objects.filter(user=rep).first()
-    return connection if connection is not None and connection.is_usable else None
+def zoom_host_of(rep) -> ZoomHost | None:
+    """Who the rep's meetings are created as (any state): their own working connection, else the
+    company's Zoom account serving them, else what is broken; None if nothing."""
+    return zoom_host_for(rep)
 
 
 def host_start_url(booking: Booking) -> str:
     """A fresh start link for the host, fetched from Zoom each time and never stored."""
-    connection = ZoomConnection.objects.filter(user_id=booking.rep_id).first()
-    if not booking.zoom_meeting_id or connection is None:
+    host = zoom_host_for(booking.rep)
+    if not booking.zoom_meeting_id or host is None:
         raise ZoomNotConnected("This booking has no Zoom meeting to start.")
-    with meeting_gateway(connection) as zoom:
+    with meeting_gateway(host) as zoom:
         return zoom.start_url(booking.zoom_meeting_id)
 
 
@@ -113,11 +119,11 @@ def zoom_defaults_for(rep) -> dict:
     Empty when Zoom is not connected or does not answer: the form then starts from our defaults,
     which is better than refusing to show it.
     """
-    connection = working_connection(rep)
-    if connection is None:
+    host = zoom_host_for(rep)
+    if host is None or not host.is_usable:
         return {}
     try:
-        with meeting_gateway(connection) as zoom:
+        with meeting_gateway(host) as zoom:
             return zoom.meeting_type_defaults()
     except ZoomError as exc:
         logger.info("Zoom settings unavailable for rep %s: %s", rep.pk, type(exc).__name__)
@@ -125,6 +131,11 @@ def zoom_defaults_for(rep) -> dict:
 
 
 def zoom_is_usable(rep) -> bool:
-    """For pages: whether the rep's Zoom works (their tokens are not loaded)."""
-    connection = zoom_connection_for(rep)
-    return connection is not None and connection.is_usable
+    """For pages: whether the rep's Zoom works, their own or the company's (tokens not loaded)."""
+    host = zoom_host_for(rep, with_tokens=False)
+    return host is not None and host.is_usable
+
+
+def zoom_host_for_page(rep) -> ZoomHost | None:
+    """For pages: the rep's Zoom host without its tokens."""
+    return zoom_host_for(rep, with_tokens=False)

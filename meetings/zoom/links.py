@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from integrations.zoom.account_lifecycle import rep_left_account
+from integrations.zoom.account_models import ZoomAccountMember
 from integrations.zoom.errors import (
     ZoomCannotHost,
     ZoomError,
@@ -29,15 +31,17 @@ from integrations.zoom.errors import (
     ZoomRateLimited,
     ZoomTokenExpired,
     ZoomUnavailable,
+    ZoomUserNotFound,
     ZoomValidationError,
 )
+from integrations.zoom.hosts import ZoomHost
 from integrations.zoom.models import ZoomConnection
 
 from .. import dispatch
 from ..models import Booking, LinkState
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting
-from .gateway import MeetingGateway, meeting_gateway, working_connection
+from .gateway import MeetingGateway, meeting_gateway, zoom_host_of
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +59,14 @@ IN_PROGRESS_RETRY = timedelta(minutes=15)
 NOT_HOST_NOTE = (
     "The earlier Zoom meeting belongs to another Zoom user than the one connected now, so Zoom "
     "refused to {action} it (error 3003). {outcome} Remove the old meeting in that Zoom account."
+)
+COMPANY_RECONNECT_MESSAGE = (
+    "Your company's Zoom account is not connected: the link is created automatically once a "
+    "Zoom admin reconnects it, or once you connect Zoom yourself."
+)
+LEFT_ACCOUNT_MESSAGE = (
+    "Your Zoom user is no longer in your company's Zoom account: connect Zoom yourself, or ask "
+    "your Zoom admin to map you again, and the link is created automatically."
 )
 
 
@@ -113,15 +125,22 @@ def _claim(booking_id: int) -> tuple[Booking, bool] | None:
 
 
 def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
-    connection = working_connection(booking.rep)
-    if connection is None:
-        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
+    host = zoom_host_of(booking.rep)
+    if host is None or not host.is_usable:
+        message = _not_usable_message(host)
+        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
     try:
-        with meeting_gateway(connection) as zoom:
+        with meeting_gateway(host) as zoom:
             meeting, note = _meeting_for(booking, zoom, in_doubt)
             return _record_meeting(booking, meeting, zoom, note=note)
     except ZoomError as exc:
-        return _record_failure(booking, exc, in_doubt)
+        return _record_failure(booking, exc, in_doubt, host)
+
+
+def _not_usable_message(host) -> str:
+    if host is not None and host.via_company_account:
+        return COMPANY_RECONNECT_MESSAGE
+    return RECONNECT_MESSAGE
 
 
 def _meeting_for(booking: Booking, zoom: MeetingGateway, in_doubt: bool) -> tuple[ZoomMeeting, str]:
@@ -188,13 +207,14 @@ def _adopt(booking: Booking, zoom: MeetingGateway, found: list[dict]) -> ZoomMee
 
 
 def _remove(booking: Booking, in_doubt: bool) -> LinkRun:
-    connection = working_connection(booking.rep)
-    if connection is None:
+    host = zoom_host_of(booking.rep)
+    if host is None or not host.is_usable:
         if booking.zoom_meeting_id:
-            return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(RECONNECT_MESSAGE))
+            message = _not_usable_message(host)
+            return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
         return _record(booking, lambda b: b.mark_zoom_removed())
     try:
-        with meeting_gateway(connection) as zoom:
+        with meeting_gateway(host) as zoom:
             if booking.zoom_meeting_id:
                 try:
                     zoom.delete(booking.zoom_meeting_id)
@@ -212,7 +232,7 @@ def _remove(booking: Booking, in_doubt: bool) -> LinkRun:
                 for meeting in zoom.find(booking):
                     zoom.delete(str(meeting["id"]))
     except ZoomError as exc:
-        return _record_failure(booking, exc, in_doubt)
+        return _record_failure(booking, exc, in_doubt, host)
     return _record(booking, lambda b: b.mark_zoom_removed())
 
 
@@ -263,7 +283,9 @@ def _store(current: Booking, booking: Booking, meeting: ZoomMeeting) -> None:
         dispatch.zoom_work_after_commit(current.pk)
 
 
-def _record_failure(booking: Booking, exc: ZoomError, in_doubt: bool) -> LinkRun:
+def _record_failure(
+    booking: Booking, exc: ZoomError, in_doubt: bool, host: ZoomHost | None = None
+) -> LinkRun:
     def record(transition, retry_at: datetime | None = None) -> LinkRun:
         if isinstance(exc, ZoomUnavailable):
             return _record(booking, transition, retry_at)  # the answer was lost: doubt stays
@@ -276,9 +298,18 @@ def _record_failure(booking: Booking, exc: ZoomError, in_doubt: bool) -> LinkRun
 
         return _record(booking, refused, retry_at)
 
+    company = host is not None and host.via_company_account
     if isinstance(exc, ZoomNeedsReconnect | ZoomNotConnected):
-        reason = f"Zoom needs reconnecting: {exc}"
+        if company:
+            reason = f"The company's Zoom account needs reconnecting by a Zoom admin: {exc}"
+        else:
+            reason = f"Zoom needs reconnecting: {exc}"
         return record(lambda b: b.mark_link_waiting_for_reconnect(reason))
+    if company and isinstance(exc, ZoomUserNotFound):
+        # 1001 for the rep's Zoom user: they left the company's Zoom account. Only this rep is
+        # parked; the account keeps serving everyone else.
+        rep_left_account(host.member)
+        return record(lambda b: b.mark_link_waiting_for_reconnect(LEFT_ACCOUNT_MESSAGE))
     if isinstance(exc, ZoomRateLimited):
         if exc.daily:
             error = (
@@ -363,9 +394,17 @@ def resume_parked_links(rep=None) -> int:
 
 
 def bookings_waiting_for_reconnected_zoom(rep=None) -> QuerySet[Booking]:
-    """Bookings parked for a reconnect whose rep's Zoom works again (of one rep, if given)."""
-    bookings = Booking.objects.filter(
-        link_state=LinkState.WAITING_FOR_RECONNECT,
-        rep__zoom_connection__status=ZoomConnection.Status.CONNECTED,
-    ).exclude(rep__zoom_connection__zoom_user_id="")
+    """Bookings parked for a reconnect whose rep's Zoom works again (of one rep, if given): their
+    own connection, or the company's Zoom account serving them."""
+    connected = ZoomConnection.Status.CONNECTED
+    own_works = Q(rep__zoom_connection__status=connected) & ~Q(
+        rep__zoom_connection__zoom_user_id=""
+    )
+    company_serves = Q(
+        rep__zoom_account_member__state=ZoomAccountMember.State.SERVED,
+        rep__zoom_account_member__account__status=connected,
+    )
+    bookings = Booking.objects.filter(own_works | company_serves).filter(
+        link_state=LinkState.WAITING_FOR_RECONNECT
+    )
     return bookings.filter(rep=rep) if rep is not None else bookings

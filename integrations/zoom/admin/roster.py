@@ -119,8 +119,11 @@ def roster_entries(now: datetime | None = None) -> QuerySet[ZoomRosterEntry]:
     `bookings_at_risk` annotated and the connection (without tokens) joined, worst first."""
     now = now or timezone.now()
     return (
-        ZoomRosterEntry.objects.select_related("zoom_connection")
-        .defer(*(f"zoom_connection__{name}" for name in TOKEN_FIELDS))
+        ZoomRosterEntry.objects.select_related("zoom_connection", "zoom_account_member__account")
+        .defer(
+            *(f"zoom_connection__{name}" for name in TOKEN_FIELDS),
+            *(f"zoom_account_member__account__{name}" for name in TOKEN_FIELDS),
+        )
         .annotate(
             roster_status=roster_status_expression(now),
             roster_rank=roster_rank_expression(now),
@@ -136,6 +139,24 @@ def connection_of(entry) -> ZoomConnection | None:
         return entry.zoom_connection
     except ObjectDoesNotExist:
         return None
+
+
+def served_by(entry) -> str:
+    """Which connection creates the rep's meetings, as `hosts.zoom_host_for` decides (their own
+    working connection wins; else the company's Zoom account if it serves them), from the rows
+    loaded with the roster (no query)."""
+    connection = connection_of(entry)
+    if connection is not None and connection.is_usable:
+        return f"Own Zoom connection ({connection.zoom_email})"
+    try:
+        member = entry.zoom_account_member
+    except ObjectDoesNotExist:
+        member = None
+    if member is not None and member.is_served and member.account.is_usable:
+        return f"Company Zoom account (as {member.zoom_email})"
+    if member is not None and not member.is_served:
+        return f"None — company Zoom account: {member.get_state_display().lower()}"
+    return "None"
 
 
 def status_of(entry) -> RosterStatus:

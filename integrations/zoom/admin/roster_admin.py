@@ -50,6 +50,7 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
     list_display = (
         "rep",
         "status",
+        "served_by",
         "last_error",
         "bookings_at_risk",
         "zoom_email",
@@ -129,6 +130,10 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
     def rep(self, entry):
         name = entry.get_full_name()
         return format_html("{}<br><small>{}</small>", entry.email, name) if name else entry.email
+
+    @admin.display(description="Zoom meetings made by")
+    def served_by(self, entry):
+        return roster.served_by(entry)
 
     @admin.display(description="Status", ordering="roster_rank")
     def status(self, entry):

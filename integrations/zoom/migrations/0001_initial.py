@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,36 +15,107 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ZoomConnection',
+            name="ZoomConnection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('connected', 'Connected'), ('needs_reconnect', 'Needs reconnecting'), ('removed', 'Removed in Zoom'), ('disconnected', 'Not connected')], default='disconnected', max_length=20)),
-                ('zoom_user_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('zoom_account_id', models.CharField(blank=True, max_length=64)),
-                ('zoom_email', models.EmailField(blank=True, max_length=254)),
-                ('zoom_user_type', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Basic (free)'), (2, 'Licensed')], null=True)),
-                ('zoom_timezone', models.CharField(blank=True, max_length=64)),
-                ('access_token', integrations.zoom.fields.StrictEncryptedTextField(blank=True, default='')),
-                ('refresh_token', integrations.zoom.fields.StrictEncryptedTextField(blank=True, default='')),
-                ('access_token_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('scopes', models.TextField(blank=True, help_text='Granted scopes, space-separated.')),
-                ('token_generation', models.PositiveIntegerField(default=0)),
-                ('connected_at', models.DateTimeField(blank=True, null=True)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True)),
-                ('last_refreshed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('last_error_at', models.DateTimeField(blank=True, null=True)),
-                ('needs_reconnect_reason', models.CharField(blank=True, choices=[('invalid_grant', "Zoom no longer accepts this connection's authorization"), ('user_gone', 'The Zoom user no longer exists'), ('approval_withdrawn', "Your Zoom admin withdrew the app's approval"), ('authorized_elsewhere', 'This Zoom user authorized the app again somewhere else'), ('missing_scopes', 'The connection lacks permissions the app needs')], max_length=32)),
-                ('needs_reconnect_detail', models.TextField(blank=True)),
-                ('needs_reconnect_since', models.DateTimeField(blank=True, null=True)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('connect_started_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='zoom_connection', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("connected", "Connected"),
+                            ("needs_reconnect", "Needs reconnecting"),
+                            ("removed", "Removed in Zoom"),
+                            ("disconnected", "Not connected"),
+                        ],
+                        default="disconnected",
+                        max_length=20,
+                    ),
+                ),
+                ("zoom_user_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("zoom_account_id", models.CharField(blank=True, max_length=64)),
+                ("zoom_email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "zoom_user_type",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(1, "Basic (free)"), (2, "Licensed")], null=True
+                    ),
+                ),
+                ("zoom_timezone", models.CharField(blank=True, max_length=64)),
+                (
+                    "access_token",
+                    integrations.zoom.fields.StrictEncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "refresh_token",
+                    integrations.zoom.fields.StrictEncryptedTextField(blank=True, default=""),
+                ),
+                ("access_token_expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "scopes",
+                    models.TextField(blank=True, help_text="Granted scopes, space-separated."),
+                ),
+                ("token_generation", models.PositiveIntegerField(default=0)),
+                ("connected_at", models.DateTimeField(blank=True, null=True)),
+                ("last_success_at", models.DateTimeField(blank=True, null=True)),
+                ("last_refreshed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("last_error_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "needs_reconnect_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "invalid_grant",
+                                "Zoom no longer accepts this connection's authorization",
+                            ),
+                            ("user_gone", "The Zoom user no longer exists"),
+                            ("approval_withdrawn", "Your Zoom admin withdrew the app's approval"),
+                            (
+                                "authorized_elsewhere",
+                                "This Zoom user authorized the app again somewhere else",
+                            ),
+                            ("missing_scopes", "The connection lacks permissions the app needs"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("needs_reconnect_detail", models.TextField(blank=True)),
+                ("needs_reconnect_since", models.DateTimeField(blank=True, null=True)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                ("connect_started_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="zoom_connection",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('zoom_user_id', ''), _negated=True), fields=('zoom_user_id',), name='zoom_user_connected_to_one_rep'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'connected'), _negated=True), models.Q(('zoom_user_id', ''), _negated=True), _connector='OR'), name='zoom_connected_has_identity')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("zoom_user_id", ""), _negated=True),
+                        fields=("zoom_user_id",),
+                        name="zoom_user_connected_to_one_rep",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "connected"), _negated=True),
+                            models.Q(("zoom_user_id", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="zoom_connected_has_identity",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,26 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('zoom', '0001_initial'),
+        ("zoom", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ZoomWebhookEvent',
+            name="ZoomWebhookEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fingerprint', models.CharField(max_length=64, unique=True)),
-                ('event', models.CharField(max_length=100)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(choices=[('pending', 'Waiting to be processed'), ('applied', 'Applied'), ('ignored', 'Nothing of ours matched')], default='pending', max_length=10)),
-                ('note', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fingerprint", models.CharField(max_length=64, unique=True)),
+                ("event", models.CharField(max_length=100)),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be processed"),
+                            ("applied", "Applied"),
+                            ("ignored", "Nothing of ours matched"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'indexes': [models.Index(fields=['outcome', 'received_at'], name='zoom_zoomwe_outcome_201e08_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["outcome", "received_at"], name="zoom_zoomwe_outcome_201e08_idx"
+                    )
+                ],
             },
         ),
     ]

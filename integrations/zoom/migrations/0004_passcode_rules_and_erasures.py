@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zoom', '0002_webhook_event'),
+        ('zoom', '0003_account_connection'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
