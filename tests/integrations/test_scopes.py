@@ -32,6 +32,7 @@ def test_every_endpoint_the_client_calls_is_in_the_capability_table(settings):
         for method in ("GET", "POST", "PATCH", "DELETE"):
             mock.add(method, re.compile(rf"{re.escape(API)}/.*"), json={"id": 1, "meetings": []})
         client.get_me("t")
+        client.get_user("t", "rep@example.com")
         client.get_user_settings("t")
         client.create_meeting("t", {})
         client.get_meeting("t", 1)
@@ -45,7 +46,7 @@ def test_every_endpoint_the_client_calls_is_in_the_capability_table(settings):
         if not name.startswith("_") and callable(getattr(ZoomClient, name))
     }
     rest_methods = public - {"authorize_url", "exchange_code", "refresh", "revoke"}
-    assert len(rest_methods) == 7, (
+    assert len(rest_methods) == 8, (
         f"a new client method needs its capability: {sorted(rest_methods)}"
     )
     assert called == {c.endpoint for c in CAPABILITIES}
