@@ -46,6 +46,11 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).without_tokens()
 
+    def has_module_permission(self, request):
+        # The roster is the one list of connections; a second list beside it only offered
+        # "Delete selected". Each connection's read-only page stays reachable by its URL.
+        return False
+
     def has_add_permission(self, request):
         # Connections are made by the rep through Zoom's consent screen, never typed in.
         return False
