@@ -38,22 +38,28 @@ class WebhookAnswer:
 
 
 def receive_webhook(
-    *, body: bytes, timestamp: str | None, signature: str | None, secret: str | None = None
+    *,
+    body: bytes,
+    timestamp: str | None,
+    signature: str | None,
+    secret: str | None = None,
+    client_id: str | None = None,
 ) -> WebhookAnswer:
     """Verifies one delivery and either answers Zoom's URL challenge or records it for a task.
 
     Raises WebhookRejected (with the HTTP status to answer) for anything not authentic, fresh,
     well-formed and handled; nothing is stored then.
     """
-    # Each Marketplace app signs with its own secret token: the rep's app by default, the
-    # company's admin-managed app on its own endpoint.
+    # Each Marketplace app signs with its own secret token and names its own client_id: the rep's
+    # app by default, the company's admin-managed app on its own endpoint.
     secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN if secret is None else secret
+    client_id = settings.ZOOM_CLIENT_ID if client_id is None else client_id
     event = verify(secret=secret, body=body, timestamp=timestamp, signature=signature)
     if event.name == URL_VALIDATION_EVENT:
         return WebhookAnswer(200, url_validation_answer(secret, event))
     if event.name not in HANDLED_EVENTS:
         raise WebhookRejected(422, f"event {event.name!r} is not handled by this app")
-    if event.name == APP_DEAUTHORIZED and event.payload.get("client_id") != settings.ZOOM_CLIENT_ID:
+    if event.name == APP_DEAUTHORIZED and event.payload.get("client_id") != client_id:
         # Another app's deauthorization (or a forged one): never erase our reps' data for it.
         raise WebhookRejected(403, "app_deauthorized for another client_id")
 

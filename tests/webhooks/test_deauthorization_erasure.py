@@ -158,3 +158,24 @@ def test_other_reps_bookings_are_untouched(client, settings, connection):
     apply(client, settings, deauthorization(connection.zoom_user_id))
     theirs.refresh_from_db()
     assert theirs.zoom_join_url and theirs.link_state == LinkState.READY
+
+
+def test_each_endpoint_accepts_only_its_own_apps_deauthorization(client, settings, connection):
+    # The company app's endpoint, signed with its own secret, refuses the reps' app's client_id…
+    body = json.dumps(deauthorization(connection.zoom_user_id)).encode()
+    timestamp = str(int(time.time()))
+    secret = settings.ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN
+    refused = client.post(
+        "/integrations/zoom/account/webhook/",
+        data=body,
+        content_type="application/json",
+        headers={
+            "x-zm-signature": signature_for(secret, timestamp, body),
+            "x-zm-request-timestamp": timestamp,
+        },
+    )
+    # …and the reps' endpoint refuses the company app's.
+    company = deauthorization(connection.zoom_user_id, client_id=settings.ZOOM_ACCOUNT_CLIENT_ID)
+    assert refused.status_code == 403
+    assert post(client, settings, company).status_code == 403
+    assert not ZoomWebhookEvent.objects.exists()
