@@ -11,7 +11,8 @@ database `--database` are the benchmark's own (flushed / dropped at the end).
 
 Load is open-loop: `--threads` guests send booking POSTs on a fixed schedule (`--rate` per second
 for `--duration` seconds) whatever the answers' pace, and a probe requests a static file and
-/healthz at 5 per second beside them, so the POST's cost is read against the same machine load.
+/healthz/live (the liveness probe: no database, no broker) at 5 per second beside them, so the
+POST's cost is read against the same machine load.
 
 Readiness is timed by the database: `Booking.link_ready_at` (written with the state change) minus
 `created_at`. Zoom is the lean stand-in (`benchmarks/lean_zoom.py`, `--zoom lean`) or the sandbox
@@ -349,7 +350,7 @@ def offer_load(args, base: str, pages: list[str]) -> dict:
         while time.monotonic() < started + args.duration:
             due = started + ticks / 5
             time.sleep(max(0.0, due - time.monotonic()))
-            for name, url in (("static", static), ("healthz", f"{base}/healthz")):
+            for name, url in (("static", static), ("healthz", f"{base}/healthz/live")):
                 began = time.perf_counter()
                 session.get(url, headers={"X-Forwarded-Proto": "https"})
                 probes[name].append(time.perf_counter() - began)
@@ -459,7 +460,7 @@ def run(args, workdir: Path) -> int:
         )
         children.append(web)
         base = f"http://127.0.0.1:{web_port}"
-        web.wait_for(lambda: http_ok(f"{base}/healthz"), "gunicorn")
+        web.wait_for(lambda: http_ok(f"{base}/healthz/live"), "gunicorn")
         zoom_workers = [
             WorkerProcess(
                 env,

@@ -216,6 +216,15 @@ class MeetingTypeForm(forms.ModelForm):
         elif kind == LocationKind.PHONE and not _PHONE.match(detail):
             self.add_error("location_detail", "Enter a phone number, like +1 415 555 0100.")
 
+        if cleaned.get("zoom_waiting_room") and cleaned.get("zoom_join_before_host"):
+            # Zoom ignores join-before-host while the waiting room is on: offering both would
+            # promise guests something Zoom does not do.
+            self.add_error(
+                "zoom_join_before_host",
+                "Zoom ignores this while the waiting room is on: guests wait for you anyway. "
+                "Turn one of them off.",
+            )
+
         self.windows = []
         for weekday, name in enumerate(self.day_fields):
             try:

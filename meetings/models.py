@@ -20,7 +20,8 @@ DEFAULT_DESCRIPTION_TEMPLATE = (
     "Join Zoom: {{ zoom.join_url }}\n"
     "Meeting ID: {{ zoom.meeting_id }}\n"
     "Passcode: {{ zoom.passcode }}\n"
-    "Dial in: {{ zoom.dial_in }}"
+    "Dial in: {{ zoom.dial_in }}\n"
+    "Phone passcode: {{ zoom.phone_passcode }}"
 )
 
 
@@ -290,6 +291,8 @@ class Booking(models.Model):
     zoom_meeting_id = models.CharField(max_length=32, blank=True)
     zoom_join_url = models.URLField(max_length=2000, blank=True)
     zoom_passcode = models.CharField(max_length=32, blank=True)
+    # Phone participants key in Zoom's numeric `pstn_password`, never the alphanumeric passcode.
+    zoom_phone_passcode = models.CharField(max_length=32, blank=True)
     zoom_dial_in = models.JSONField(default=list, blank=True)
     # What the host did to the meeting inside Zoom (webhooks), for the rep to see and act on.
     zoom_changed_at = models.DateTimeField(null=True, blank=True)
@@ -413,6 +416,7 @@ class Booking(models.Model):
         self.zoom_meeting_id = meeting.id
         self.zoom_join_url = meeting.join_url
         self.zoom_passcode = meeting.passcode
+        self.zoom_phone_passcode = meeting.phone_passcode
         self.zoom_dial_in = meeting.dial_in
         self.link_state = LinkState.READY
         self.link_ready_at = timezone.now()
@@ -471,10 +475,7 @@ class Booking(models.Model):
         )
         self.link_state = LinkState.FAILED
         self.link_last_error = "Deleted in Zoom by the host."
-        self.zoom_meeting_id = ""
-        self.zoom_join_url = ""
-        self.zoom_passcode = ""
-        self.zoom_dial_in = []
+        self._forget_zoom_meeting()
         self.link_next_attempt_at = None
         self.link_lease_until = None
 
@@ -498,10 +499,34 @@ class Booking(models.Model):
         self.zoom_create_in_doubt = False
         self.zoom_join_url = ""
         self.zoom_passcode = ""
+        self.zoom_phone_passcode = ""
         self.zoom_dial_in = []
         self.link_last_error = ""
         self.link_next_attempt_at = None
         self.link_lease_until = None
+
+    def erase_zoom_data(self, reason: str) -> None:
+        """The rep's Zoom user removed the app: every value Zoom gave us goes (Marketplace data
+        rules); the booking stays. A booking still ahead waits for a reconnect, which makes it a
+        new meeting; one that is over or cancelled needs nothing more."""
+        self._forget_zoom_meeting()
+        self.zoom_changed_at = None
+        self.zoom_change_note = ""
+        self.link_lease_until = None
+        self.link_next_attempt_at = None
+        if self.is_cancelled or self.end_at <= timezone.now():
+            self.link_state = LinkState.REMOVED
+            self.link_last_error = ""
+        else:
+            self.link_state = LinkState.WAITING_FOR_RECONNECT
+            self.link_last_error = reason[:2000]
+
+    def _forget_zoom_meeting(self) -> None:
+        self.zoom_meeting_id = ""
+        self.zoom_join_url = ""
+        self.zoom_passcode = ""
+        self.zoom_phone_passcode = ""
+        self.zoom_dial_in = []
 
     def move_to(self, start_at, end_at) -> None:
         self.previous_start_at = self.start_at

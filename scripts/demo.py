@@ -22,6 +22,9 @@ from urllib.request import urlopen
 from launchers import serve_command
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from integrations.zoom.scopes import ACCOUNT_GRANULAR_SCOPES  # noqa: E402 - pure constants
+
 PY = sys.executable
 VAR = Path(os.environ.get("DJANGO_VAR_DIR") or ROOT / "var")
 START_TIMEOUT = 120
@@ -45,6 +48,10 @@ DEMO_ENV = {
     "ZOOM_CLIENT_ID": "sandbox-client-id",
     "ZOOM_CLIENT_SECRET": "sandbox-client-secret-0123456789",
     "ZOOM_WEBHOOK_SECRET_TOKEN": "sandbox-webhook-secret-token-0123",
+    # The company-wide Zoom app (admin-managed), connected once by a Zoom admin.
+    "ZOOM_ACCOUNT_CLIENT_ID": "sandbox-account-client-id",
+    "ZOOM_ACCOUNT_CLIENT_SECRET": "sandbox-account-client-secret-0123456789",
+    "ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN": "sandbox-account-webhook-secret-token-0123",
 }
 
 
@@ -148,6 +155,12 @@ def start(env: dict) -> list[tuple[Child, callable]]:
         "ZOOM_SANDBOX_REDIRECT_URIS": f"{APP_URL}/integrations/zoom/callback/",
         "ZOOM_SANDBOX_WEBHOOK_URL": f"{APP_URL}/integrations/zoom/webhook/",
         "ZOOM_SANDBOX_WEBHOOK_SECRET_TOKEN": env["ZOOM_WEBHOOK_SECRET_TOKEN"],
+        "ZOOM_SANDBOX_ACCOUNT_CLIENT_ID": env["ZOOM_ACCOUNT_CLIENT_ID"],
+        "ZOOM_SANDBOX_ACCOUNT_CLIENT_SECRET": env["ZOOM_ACCOUNT_CLIENT_SECRET"],
+        "ZOOM_SANDBOX_ACCOUNT_REDIRECT_URIS": f"{APP_URL}/integrations/zoom/account/callback/",
+        "ZOOM_SANDBOX_ACCOUNT_WEBHOOK_URL": f"{APP_URL}/integrations/zoom/account/webhook/",
+        "ZOOM_SANDBOX_ACCOUNT_WEBHOOK_SECRET_TOKEN": env["ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN"],
+        "ZOOM_SANDBOX_ACCOUNT_SCOPES": " ".join(ACCOUNT_GRANULAR_SCOPES),
     }
     sandbox_command = serve_command(SANDBOX_PORT, VAR / "zoom-sandbox.sqlite3")
     sandbox = Child("sandbox", sandbox_command, sandbox_env)

@@ -11,7 +11,12 @@ from django.views.decorators.csrf import csrf_exempt
 from . import knobs, meetings, ratelimits, tokens, users, webhooks
 from .models import AccessToken, ZoomUser
 
-# Each operation is allowed by its classic scope, its granular scope, or an account-level scope.
+# The scopes each endpoint takes, as Zoom's API reference names them: the classic scope, the
+# granular scope of apps created since 2024, and their account-level (`:admin`) forms, needed to act
+# for another user of the account. Reference pages, one per endpoint under
+# https://developers.zoom.us/docs/api/meetings/ and https://developers.zoom.us/docs/api/users/
+# (classic names as in Zoom's OpenAPI spec: "Scopes: meeting:read:admin, meeting:read" for
+# GET /meetings/{meetingId} and GET /users/{userId}/meetings).
 USER_READ = ("user:read:user", "user:read", "user:read:admin", "user:read:user:admin")
 SETTINGS_READ = ("user:read:settings", "user:read", "user:read:admin", "user:read:settings:admin")
 MEETING_CREATE = (
@@ -35,19 +40,21 @@ MEETING_DELETE = (
 MEETING_READ = (
     "meeting:read:meeting",
     "meeting:read",
-    "meeting:write",
     "meeting:read:admin",
-    "meeting:write:admin",
     "meeting:read:meeting:admin",
 )
 MEETING_LIST = (
     "meeting:read:list_meetings",
     "meeting:read",
-    "meeting:write",
     "meeting:read:admin",
-    "meeting:write:admin",
     "meeting:read:list_meetings:admin",
 )
+# Whether classic write scopes also allow these reads is unverified (the `classic_write_grants_read`
+# knob); by default they do not.
+_READS_ALSO_BY_CLASSIC_WRITE = {
+    MEETING_READ: ("meeting:write", "meeting:write:admin"),
+    MEETING_LIST: ("meeting:write", "meeting:write:admin"),
+}
 
 
 class ApiError(Exception):
@@ -67,15 +74,25 @@ class ApiError(Exception):
 
 
 def _missing_scopes(allowed: tuple[str, ...], *, admin: bool) -> ApiError:
+    # Zoom names the scopes the call wanted: "Invalid access token, does not contain
+    # scopes:[meeting:read:list_meetings, meeting:read]." with HTTP 400 and code 4711; its error
+    # table also lists 4700 for this (the `missing_scope_code` knob).
+    # https://developers.zoom.us/docs/api/rest/error-definitions/
     wanted = [s for s in allowed if s.endswith(":admin") == admin][:2]
     return ApiError(
-        400, 4711, f"Invalid access token, does not contain scopes:[{', '.join(wanted)}]."
+        400,
+        int(knobs.get("missing_scope_code")),
+        f"Invalid access token, does not contain scopes:[{', '.join(wanted)}].",
     )
 
 
 def _require(token: AccessToken, allowed: tuple[str, ...], *, admin: bool = False) -> None:
     granted = token.grant.scope_set
-    candidates = [s for s in allowed if s.endswith(":admin")] if admin else allowed
+    candidates = set(allowed)
+    if knobs.get("classic_write_grants_read"):
+        candidates.update(_READS_ALSO_BY_CLASSIC_WRITE.get(allowed, ()))
+    if admin:
+        candidates = {s for s in candidates if s.endswith(":admin")}
     if not granted.intersection(candidates):
         raise _missing_scopes(allowed, admin=admin)
 
@@ -131,9 +148,15 @@ def _target_user(token: AccessToken, value: str, allowed: tuple[str, ...]) -> Zo
     return target
 
 
-def _owned_meeting(token: AccessToken, meeting_id, allowed: tuple[str, ...]):
+def _owned_meeting(token: AccessToken, meeting_id, allowed: tuple[str, ...], *, change=None):
     """The token's own meetings need the user-level scope (or its admin form); a colleague's
-    meeting needs the admin scope, and another account's meeting does not exist (3001)."""
+    meeting needs the admin scope, and another account's meeting does not exist (3001).
+
+    `change` ("update" or "delete") adds the refusals Zoom's Update and Delete a meeting
+    references list for those calls: 400 code 3003 "You are not the meeting host." for a
+    colleague's meeting without the admin scope, 3002 while it is in progress and 3007 once it has
+    ended. https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
+    """
     me = token.grant.user
     try:
         meeting = meetings.get(meeting_id)
@@ -145,8 +168,21 @@ def _owned_meeting(token: AccessToken, meeting_id, allowed: tuple[str, ...]):
     elif meeting.host.account_id != me.account_id:
         _require(token, allowed)
         raise meetings.MeetingNotFound(meeting_id)
+    elif change is not None and not token.grant.scope_set.intersection(
+        s for s in allowed if s.endswith(":admin")
+    ):
+        # Allowed to change meetings, just not this colleague's.
+        if not token.grant.scope_set.intersection(s for s in allowed if not s.endswith(":admin")):
+            _require(token, allowed, admin=True)
+        raise ApiError(400, 3003, "You are not the meeting host.")
     else:
         _require(token, allowed, admin=True)
+    if change is not None and meeting.status == "started":
+        raise ApiError(
+            400, 3002, f"Sorry, you cannot {change} this meeting since it is in progress."
+        )
+    if change is not None and meeting.status == "ended":
+        raise ApiError(400, 3007, f"Sorry, you cannot {change} this meeting since it has ended.")
     return meeting
 
 
@@ -254,7 +290,7 @@ def meeting_detail(request, token, meeting_id):
         meeting = _owned_meeting(token, meeting_id, MEETING_READ)
         return JsonResponse(meetings.as_response(meeting, _root(request)))
     if request.method == "PATCH":
-        meeting = _owned_meeting(token, meeting_id, MEETING_UPDATE)
+        meeting = _owned_meeting(token, meeting_id, MEETING_UPDATE, change="update")
         cleaned = meetings.validate(_json_body(request), meeting.host, partial=True)
         try:
             ratelimits.count_meeting_write(meeting.host)
@@ -265,7 +301,7 @@ def meeting_detail(request, token, meeting_id):
             webhooks.meeting_updated(meeting, previous)
         return HttpResponse(status=204)
     if request.method == "DELETE":
-        meeting = _owned_meeting(token, meeting_id, MEETING_DELETE)
+        meeting = _owned_meeting(token, meeting_id, MEETING_DELETE, change="delete")
         errors = [
             {"field": name, "message": "Invalid field."}
             for name in ("schedule_for_reminder", "cancel_meeting_reminder")

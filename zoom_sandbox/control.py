@@ -3,6 +3,7 @@ turn its knobs, and read what it received. Not part of Zoom; the app never calls
 
 import functools
 import json
+from datetime import timedelta
 
 from django.db import transaction
 from django.http import JsonResponse
@@ -118,6 +119,25 @@ def register_app(request, data):
         management=data.get("management"),
     )
     return registration.as_dict(app)
+
+
+@control(["POST"])
+def app_scopes(request, data):
+    """The developer edits the app's scopes on the Marketplace (authorized users keep theirs)."""
+    app = _app(data)
+    app.scopes = " ".join(str(data.get("scopes") or "").split())
+    app.save(update_fields=["scopes"])
+    return registration.as_dict(app)
+
+
+@control(["POST"])
+def user_settings(request, data, email):
+    """Deep-merges `data` into the user's settings overrides (what GET /users/{id}/settings
+    answers), as an admin or the user changes them in Zoom's web portal."""
+    user = _user(email)
+    user.settings = users.merge(user.settings or {}, data)
+    user.save(update_fields=["settings"])
+    return users.user_settings(user)
 
 
 @control(["GET", "POST"])
@@ -267,6 +287,20 @@ def delete_meeting(request, data, meeting_id):
     return {"deliveries": [webhooks.as_dict(d) for d in deliveries]}
 
 
+@control(["POST"])
+def meeting_status(request, data, meeting_id):
+    """The host starts or ends the meeting in Zoom ("waiting", "started", "ended")."""
+    try:
+        meeting = meetings.get(meeting_id)
+    except meetings.MeetingNotFound as exc:
+        raise ControlError(str(exc), 404) from exc
+    if data.get("status") not in ("waiting", "started", "ended"):
+        raise ControlError("status must be waiting, started or ended")
+    meeting.status = data["status"]
+    meeting.save(update_fields=["status"])
+    return meetings.as_sandbox_dict(meeting, _root(request))
+
+
 @control(["GET"])
 def token_stats(request, data, email):
     return tokens.stats(_user(email))
@@ -285,7 +319,10 @@ def daily_usage(request, data, email):
 
 @control(["POST"])
 def uninstall(request, data, email):
-    return webhooks.as_dict(webhooks.uninstall(_user(email), _app(data)))
+    retention = bool(data.get("user_data_retention", False))
+    return webhooks.as_dict(
+        webhooks.uninstall(_user(email), _app(data), user_data_retention=retention)
+    )
 
 
 @control(["POST"])
@@ -313,3 +350,16 @@ def redeliver(request, data, delivery_id):
     if delivery is None:
         raise ControlError("No such delivery", 404)
     return webhooks.as_dict(webhooks.redeliver(delivery))
+
+
+@control(["POST"])
+def retry_delivery(request, data, delivery_id):
+    """Sends Zoom's next scheduled retry of a failed delivery now, as if `late_by_seconds` past its
+    time, instead of waiting the 5/25/85 minutes."""
+    delivery = WebhookDelivery.objects.filter(pk=delivery_id).select_related("app", "first").first()
+    if delivery is None:
+        raise ControlError("No such delivery", 404)
+    if delivery.next_retry_at is None:
+        raise ControlError("Zoom schedules no retry of this delivery (it succeeded or was retried)")
+    late_by = timedelta(seconds=int(data.get("late_by_seconds", 0)))
+    return webhooks.as_dict(webhooks.retry(delivery, late_by=late_by))

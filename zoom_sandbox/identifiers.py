@@ -33,8 +33,9 @@ def meeting_uuid() -> str:
     return base64.b64encode(secrets.token_bytes(16)).decode()
 
 
-def passcode() -> str:
-    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(6))
+def passcode(length: int = 6, *, numeric: bool = False, specials: str = "") -> str:
+    alphabet = string.digits if numeric else string.ascii_letters + string.digits + specials
+    return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 def encrypted_password() -> str:
@@ -45,6 +46,8 @@ def numeric_passcode(password: str) -> str:
     """Zoom derives digits-only passcodes for H.323 and phone dial-in from the meeting passcode."""
     if not password:
         return ""
+    if password.isdigit():
+        return password
     digest = hashlib.sha256(password.encode()).hexdigest()
     return str(int(digest, 16))[: max(6, len(password))]
 

@@ -25,13 +25,34 @@ DEFAULTS = {
     "daily_meeting_limit": 100,
     "qps_limit": 30,
     "retry_after_header": True,
+    # Which scope family an app registered without an explicit listing has. Apps created on the
+    # Marketplace since 2024 only offer granular scopes; "classic" models an older app.
+    # https://developers.zoom.us/docs/integrations/oauth-scopes-granular/
+    "scope_family": "granular",
+    # Zoom's reference names only `meeting:read` for GET /meetings/{id} and GET
+    # /users/{id}/meetings; whether classic `meeting:write` also allows them is unverified, so by
+    # default it does not (the stricter choice).
+    "classic_write_grants_read": False,
     # None grants the app's listed scopes; a space-separated string grants exactly that instead.
     "granted_scopes": None,
-    # Zoom's token errors carry `reason` and `error`; some also a numeric `code` (4733, 4741…).
-    "oauth_error_codes": True,
+    # Real token-endpoint errors often carry only {"reason": "Invalid Token!", "error":
+    # "invalid_grant"}; True adds Zoom's documented numeric `code` (4711, 4733, 4741…).
+    "oauth_error_codes": False,
+    # The code a REST call missing a scope answers: 4711 ("Invalid access token, does not contain
+    # scopes") as observed, or 4700, which Zoom's error table lists for the same meaning.
+    "missing_scope_code": 4711,
     "timeout_seconds": 30,
     # Zoom also sends meeting.updated/meeting.deleted for changes made through the API itself.
     "webhooks_for_api_changes": False,
+    # Whether Zoom's retries of a failed webhook keep the first attempt's x-zm-request-timestamp
+    # ("original", so a retry 85 minutes later is 85 minutes old) or are signed afresh ("fresh").
+    # Zoom documents neither; "original" is the stricter choice.
+    "webhook_retry_timestamp": "original",
+}
+_CHOICES = {
+    "scope_family": ("granular", "classic"),
+    "missing_scope_code": (4711, 4700),
+    "webhook_retry_timestamp": ("original", "fresh"),
 }
 FAILURE_KINDS = ("status", "non_json", "drop", "timeout")
 DROP_FLAG = "zoom_sandbox.drop"
@@ -57,6 +78,9 @@ def update(**values) -> dict:
     unknown = set(values) - set(DEFAULTS)
     if unknown:
         raise KnobError(f"Unknown knobs: {', '.join(sorted(unknown))}")
+    for name, allowed in _CHOICES.items():
+        if name in values and values[name] not in allowed:
+            raise KnobError(f"{name} must be one of {', '.join(map(str, allowed))}")
     with transaction.atomic():
         row, _ = Knobs.objects.get_or_create(pk=1)
         row.values = {**row.values, **values}

@@ -1,11 +1,17 @@
 """The Marketplace listing's words: what an app may view and manage, as Zoom shows them on the
 consent page and the listing (copied from the app's help article, ../shared/product/)."""
 
-CLASSIC_SCOPES = "user:read meeting:write"
+# A scheduler's listing in each family: every scope the endpoints it calls need (api.py).
+CLASSIC_SCOPES = "user:read meeting:write meeting:read"
 GRANULAR_SCOPES = (
     "user:read:user user:read:settings meeting:write:meeting meeting:update:meeting "
     "meeting:delete:meeting meeting:read:meeting meeting:read:list_meetings"
 )
+
+
+def scopes_of(family: str) -> str:
+    return CLASSIC_SCOPES if family == "classic" else GRANULAR_SCOPES
+
 
 CAN_VIEW = (
     (

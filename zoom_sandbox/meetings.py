@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from . import identifiers, users
 from .models import Meeting, ZoomUser
+from .passcodes import generated_passcode, passcode_requirement, passcode_rule_broken
 
 MEETING_TYPES = (1, 2, 3, 8)
 PASSWORD_RE = re.compile(r"^[A-Za-z0-9@\-_*]{1,10}$")
+# Zoom's OpenAPI spec gives `duration` no bounds; its scheduler offers at most 24 hours, so the
+# sandbox refuses anything outside 1–1440 minutes (the stricter choice).
+DURATION_RANGE = (1, 1440)
 LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
 
 _BOOL_SETTINGS = (
@@ -126,8 +130,9 @@ def validate(body, host: ZoomUser, *, partial: bool) -> dict:
         else:
             cleaned["start_time"] = parsed.astimezone(UTC)
     if "duration" in body:
-        if not _is_int(body["duration"]) or body["duration"] < 0:
-            bad("duration")
+        low, high = DURATION_RANGE
+        if not _is_int(body["duration"]) or not low <= body["duration"] <= high:
+            bad("duration", f"Duration must be a whole number of minutes from {low} to {high}.")
         else:
             cleaned["duration"] = body["duration"]
     if "agenda" in body:
@@ -140,7 +145,11 @@ def validate(body, host: ZoomUser, *, partial: bool) -> dict:
         if not isinstance(value, str) or not PASSWORD_RE.match(value):
             bad("password", "Passcode may only contain [A-Za-z0-9@-_*] and at most 10 characters.")
         else:
-            cleaned["password"] = value
+            broken = passcode_rule_broken(value, passcode_requirement(host))
+            if broken:
+                bad("password", f"Passcode does not meet the account's requirements: {broken}")
+            else:
+                cleaned["password"] = value
     if "default_password" in body:
         if not isinstance(body["default_password"], bool):
             bad("default_password")
@@ -225,7 +234,7 @@ def _apply(meeting: Meeting, cleaned: dict) -> None:
     if cleaned.get("password"):
         meeting.password = cleaned["password"]
     elif cleaned.get("default_password") and not meeting.password:
-        meeting.password = identifiers.passcode()
+        meeting.password = generated_passcode(meeting.host)
     if "password" in cleaned or "default_password" in cleaned:
         meeting.encrypted_password = identifiers.encrypted_password() if meeting.password else ""
     meeting.settings = {**meeting.settings, **cleaned.get("settings", {})}
@@ -319,7 +328,7 @@ def as_response(meeting: Meeting, root: str) -> dict:
         "assistant_id": "",
         "topic": meeting.topic,
         "type": meeting.type,
-        "status": "waiting",
+        "status": meeting.status,
         "start_time": format_time(meeting.start_time),
         "duration": meeting.duration,
         "timezone": meeting.timezone,
@@ -328,6 +337,7 @@ def as_response(meeting: Meeting, root: str) -> dict:
         "start_url": start_url(meeting, root),
         "join_url": join_url(meeting, root),
         "password": meeting.password,
+        # Phone and H.323 participants can only key digits: Zoom gives them a numeric passcode.
         "h323_password": identifiers.numeric_passcode(meeting.password),
         "pstn_password": identifiers.numeric_passcode(meeting.password),
         "encrypted_password": meeting.encrypted_password,

@@ -22,8 +22,9 @@ class App(models.Model):
     redirect_uris = models.JSONField(default=list)
     webhook_url = models.CharField(max_length=500, blank=True)
     webhook_secret_token = models.CharField(max_length=200, blank=True)
-    # What the listing asks for, space-separated; the `granted_scopes` knob can grant less.
-    scopes = models.CharField(max_length=1000, default="user:read meeting:write")
+    # What the listing asks for, space-separated; empty means the listing of the `scope_family`
+    # knob's family (granular by default). The `granted_scopes` knob can grant something else.
+    scopes = models.CharField(max_length=1000, blank=True, default="")
     management = models.CharField(max_length=10, choices=MANAGEMENT, default=USER_MANAGED)
     created_at = models.DateTimeField(default=now)
 
@@ -134,6 +135,8 @@ class Grant(models.Model):
     app = models.ForeignKey(App, on_delete=models.CASCADE)
     user = models.ForeignKey(ZoomUser, on_delete=models.CASCADE, related_name="grants")
     scopes = models.CharField(max_length=1000)
+    # The app's listing when the user authorized: scopes added to it since break the refresh.
+    listing = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=now)
     refresh_count = models.PositiveIntegerField(default=0)
     last_refreshed_at = models.DateTimeField(null=True, blank=True)
@@ -183,6 +186,8 @@ class Meeting(models.Model):
     password = models.CharField(max_length=10, blank=True)
     encrypted_password = models.CharField(max_length=64, blank=True)
     settings = models.JSONField(default=dict)
+    # Zoom's `status`: "waiting" until the host starts it, "started" while it runs, "ended" after.
+    status = models.CharField(max_length=10, default="waiting")
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
 
@@ -261,6 +266,13 @@ class WebhookDelivery(models.Model):
     response_body = models.TextField(blank=True)
     error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(default=now)
+    # Zoom's retries of a failed delivery: 0 is the first attempt; `first` is that attempt for a
+    # retry; `next_retry_at` is when Zoom sends the next one (None: none is due).
+    attempt = models.PositiveSmallIntegerField(default=0)
+    first = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="retries"
+    )
+    next_retry_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.event} to {self.url}"

@@ -200,8 +200,11 @@ def _api_root(request) -> str:
 @csrf_exempt
 @require_POST
 def token(request):
-    # Zoom reads the parameters from the form body, and also from the query string.
-    params = {**request.GET.dict(), **request.POST.dict()}
+    # The token request's parameters travel in the form body (RFC 6749 §4.1.3, §6; Zoom's OAuth
+    # guide sends them as application/x-www-form-urlencoded). Zoom may also read the query
+    # string, but nothing documents it: the sandbox reads the body only (the stricter choice).
+    # https://developers.zoom.us/docs/integrations/oauth/#step-2-request-access-token
+    params = request.POST.dict()
     try:
         app = tokens.authenticate_client(request.META.get("HTTP_AUTHORIZATION", ""))
         grant_type = params.get("grant_type", "")
@@ -224,7 +227,8 @@ def token(request):
 @csrf_exempt
 @require_POST
 def revoke(request):
-    params = {**request.GET.dict(), **request.POST.dict()}
+    # Form body only, as for the token endpoint.
+    params = request.POST.dict()
     try:
         app = tokens.authenticate_client(request.META.get("HTTP_AUTHORIZATION", ""))
         tokens.revoke(app, params.get("token", ""))

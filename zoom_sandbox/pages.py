@@ -243,6 +243,13 @@ def knobs_page(request):
                     qps_limit=int(request.POST.get("qps_limit") or 30),
                     retry_after_header=request.POST.get("retry_after_header") == "on",
                     granted_scopes=granted or None,
+                    scope_family=request.POST.get("scope_family") or "granular",
+                    classic_write_grants_read=request.POST.get("classic_write_grants_read") == "on",
+                    oauth_error_codes=request.POST.get("oauth_error_codes") == "on",
+                    missing_scope_code=int(request.POST.get("missing_scope_code") or 4711),
+                    webhooks_for_api_changes=request.POST.get("webhooks_for_api_changes") == "on",
+                    webhook_retry_timestamp=request.POST.get("webhook_retry_timestamp")
+                    or "original",
                 )
         except (ValueError, knobs.KnobError) as exc:
             error = str(exc)

@@ -48,19 +48,33 @@ def register_app(
 
 
 def register_from_environment() -> App | None:
-    """The demo passes its app as ZOOM_SANDBOX_* variables (scripts/demo.py)."""
+    """The demo passes its apps as variables (scripts/demo.py): the reps' app as ZOOM_SANDBOX_*,
+    and the company-wide, admin-managed app as ZOOM_SANDBOX_ACCOUNT_*."""
     client_id = os.environ.get("ZOOM_SANDBOX_CLIENT_ID")
     if not client_id:
         return None
+    account_client_id = os.environ.get("ZOOM_SANDBOX_ACCOUNT_CLIENT_ID")
+    if account_client_id:
+        register_app(
+            client_id=account_client_id,
+            **_app_from_environment("ZOOM_SANDBOX_ACCOUNT_"),
+            management=App.ADMIN_MANAGED,
+        )
     return register_app(
         client_id=client_id,
-        client_secret=os.environ.get("ZOOM_SANDBOX_CLIENT_SECRET", ""),
-        redirect_uris=os.environ.get("ZOOM_SANDBOX_REDIRECT_URIS", "").split(),
-        webhook_url=os.environ.get("ZOOM_SANDBOX_WEBHOOK_URL", ""),
-        webhook_secret_token=os.environ.get("ZOOM_SANDBOX_WEBHOOK_SECRET_TOKEN", ""),
+        **_app_from_environment("ZOOM_SANDBOX_"),
         name=os.environ.get("ZOOM_APP_NAME") or None,
-        scopes=os.environ.get("ZOOM_SANDBOX_SCOPES") or None,
     )
+
+
+def _app_from_environment(prefix: str) -> dict:
+    return {
+        "client_secret": os.environ.get(f"{prefix}CLIENT_SECRET", ""),
+        "redirect_uris": os.environ.get(f"{prefix}REDIRECT_URIS", "").split(),
+        "webhook_url": os.environ.get(f"{prefix}WEBHOOK_URL", ""),
+        "webhook_secret_token": os.environ.get(f"{prefix}WEBHOOK_SECRET_TOKEN", ""),
+        "scopes": os.environ.get(f"{prefix}SCOPES") or None,
+    }
 
 
 def default_app() -> App | None:

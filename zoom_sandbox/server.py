@@ -6,6 +6,7 @@ import contextlib
 import logging
 import socket
 import socketserver
+import threading
 
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 from django.core.wsgi import get_wsgi_application
@@ -46,11 +47,32 @@ def application_with_drops(django_app):
     return app
 
 
+# How often the background loop looks for webhook retries that are due.
+RETRY_POLL_SECONDS = 15
+
+
+def _send_retries_forever(stop: threading.Event) -> None:
+    from django.db import close_old_connections
+
+    from .webhooks import send_due_retries
+
+    while not stop.wait(RETRY_POLL_SECONDS):
+        try:
+            send_due_retries()
+        except Exception:  # the loop must outlive one bad delivery; the next pass tries again
+            logger.exception("Sending webhook retries failed")
+        finally:
+            close_old_connections()
+
+
 def serve(host: str, port: int) -> None:
+    stop = threading.Event()
+    threading.Thread(target=_send_retries_forever, args=(stop,), daemon=True).start()
     httpd = ThreadedServer((host, port), SandboxRequestHandler)
     httpd.set_app(application_with_drops(get_wsgi_application()))
     print(f"Zoom sandbox listening on http://{host}:{httpd.server_port}/", flush=True)
     try:
         httpd.serve_forever()
     finally:
+        stop.set()
         httpd.server_close()

@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import identifiers, knobs, users
+from . import identifiers, knobs, listing, users
 from .models import AccessToken, App, AuthorizationCode, Grant, RefreshToken, ZoomUser
 
 INVALID_TOKEN = "Invalid Token!"
@@ -42,6 +42,22 @@ class OAuthError(Exception):
         return body
 
 
+class RefreshRefused(OAuthError):
+    """A refused refresh. Zoom often answers these with nothing but HTTP 400
+    {"reason": "Invalid Token!", "error": "invalid_grant"}, whatever the cause (zoom-facts.md, and
+    reports on Zoom's developer forum); with the `oauth_error_codes` knob the documented reason and
+    code (4711, 4735, 4738, 4741) are sent instead.
+    https://developers.zoom.us/docs/integrations/oauth/#refreshing-an-access-token"""
+
+    def __init__(self, reason: str = INVALID_TOKEN, *, code: int | None = None):
+        super().__init__(reason, "invalid_grant", code=code)
+
+    def body(self) -> dict:
+        if knobs.get("oauth_error_codes") and self.code is not None:
+            return {"reason": self.reason, "error": self.error, "code": self.code}
+        return {"reason": INVALID_TOKEN, "error": self.error}
+
+
 class ApiAuthError(Exception):
     """A REST request's bearer token was refused: `{"code", "message"}` with status 401."""
 
@@ -59,15 +75,21 @@ def _invalid_code():
 
 
 def _revoked_by_newer():
-    return OAuthError("Token has been revoked. Use the latest token.", "invalid_grant", code=4741)
+    return RefreshRefused("Token has been revoked. Use the latest token.", code=4741)
 
 
 def _user_gone():
-    return OAuthError("Owner of token does not exist.", "invalid_grant", code=4735)
+    return RefreshRefused("Owner of token does not exist.", code=4735)
 
 
 def _disabled_by_admin():
-    return OAuthError("The token is disabled by admin.", "invalid_grant", code=4738)
+    return RefreshRefused("The token is disabled by admin.", code=4738)
+
+
+def _scopes_changed():
+    # Scopes added to the app after a user authorized it: that user's refreshes fail until they
+    # authorize again (4711 at the token endpoint; zoom-facts.md, "Scopes").
+    return RefreshRefused("Invalid Token! The app's scopes have changed.", code=4711)
 
 
 @dataclass(frozen=True)
@@ -107,9 +129,14 @@ def authenticate_client(authorization_header: str) -> App:
     return app
 
 
+def listed_scopes(app: App) -> str:
+    """What the app's Marketplace listing asks for now (it can change after users authorized)."""
+    return " ".join(app.scopes.split()) or listing.scopes_of(knobs.get("scope_family"))
+
+
 def granted_scopes(app: App) -> str:
     override = knobs.get("granted_scopes")
-    value = override if override is not None else app.scopes
+    value = override if override is not None else listed_scopes(app)
     if isinstance(value, list | tuple):
         value = " ".join(value)
     return " ".join(str(value).split())
@@ -189,7 +216,7 @@ def exchange_code(app: App, code_value: str, redirect_uri: str, verifier: str) -
         if not claimed:
             raise _invalid_code()
         if code.user.deleted_at is not None:
-            raise _user_gone()
+            raise OAuthError("Owner of token does not exist.", "invalid_grant", code=4735)
         # A new authorization of the same user revokes that user's earlier tokens (4741). An
         # admin-managed app is installed once per account, so any admin's new authorization
         # replaces the account's earlier one (Zoom is silent on two admins: the stricter choice).
@@ -199,7 +226,9 @@ def exchange_code(app: App, code_value: str, redirect_uri: str, verifier: str) -
         else:
             earlier = earlier.filter(user=code.user)
         earlier.update(revoked_at=timezone.now(), revoked_reason=Grant.REVOKED_BY_NEWER)
-        grant = Grant.objects.create(app=app, user=code.user, scopes=code.scopes)
+        grant = Grant.objects.create(
+            app=app, user=code.user, scopes=code.scopes, listing=listed_scopes(app)
+        )
         return _issue(grant)
 
 
@@ -209,9 +238,11 @@ def _check_grant_usable(grant: Grant) -> None:
     if grant.revoked_reason == Grant.REVOKED_BY_NEWER:
         raise _revoked_by_newer()
     if grant.revoked_at is not None:
-        raise OAuthError(INVALID_TOKEN, "invalid_grant")
+        raise RefreshRefused()
     if not users.is_approved(grant.user, grant.app):
         raise _disabled_by_admin()
+    if set(listed_scopes(grant.app).split()) - set(grant.listing.split()):
+        raise _scopes_changed()
 
 
 def refresh(app: App, token_value: str) -> IssuedTokens:
@@ -222,16 +253,16 @@ def refresh(app: App, token_value: str) -> IssuedTokens:
             .first()
         )
         if token is None:
-            raise OAuthError(INVALID_TOKEN, "invalid_grant")
+            raise RefreshRefused()
         _check_grant_usable(token.grant)
         if token.used_at is not None or token.expires_at <= timezone.now():
-            raise OAuthError(INVALID_TOKEN, "invalid_grant")
+            raise RefreshRefused()
         # Rotation: exactly one of two concurrent refreshes with this token wins this update.
         claimed = RefreshToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
             used_at=timezone.now()
         )
         if not claimed:
-            raise OAuthError(INVALID_TOKEN, "invalid_grant")
+            raise RefreshRefused()
         grant = token.grant
         grant.refresh_count += 1
         grant.last_refreshed_at = timezone.now()

@@ -28,6 +28,18 @@ DEFAULT_SETTINGS = {
         "require_password_for_pmi_meetings": "jbh_only",
         "mute_upon_entry": False,
         "personal_meeting": True,
+        # Zoom documents no account defaults; a minimum length of 6 is the stricter reading.
+        # https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}/settings
+        "meeting_password_requirement": {
+            "length": 6,
+            "have_letter": False,
+            "have_number": False,
+            "have_special_character": False,
+            "only_allow_numeric": False,
+            "have_upper_and_lower_characters": False,
+            "consecutive_characters_length": 0,
+            "weak_enhance_detection": False,
+        },
     },
     "in_meeting": {
         "waiting_room": False,
@@ -53,18 +65,18 @@ class DirectoryError(ValueError):
     pass
 
 
-def _merge(base: dict, overrides: dict) -> dict:
+def merge(base: dict, overrides: dict) -> dict:
     merged = copy.deepcopy(base)
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = merge(merged[key], value)
         else:
             merged[key] = value
     return merged
 
 
 def user_settings(user: ZoomUser) -> dict:
-    return _merge(DEFAULT_SETTINGS, user.settings or {})
+    return merge(DEFAULT_SETTINGS, user.settings or {})
 
 
 def get_or_create_account(

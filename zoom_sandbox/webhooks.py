@@ -9,17 +9,22 @@ import hmac
 import json
 import secrets
 import time
+from datetime import timedelta
 
 import requests
 from django.db.models import Q
 from django.utils import timezone
 
-from . import tokens
+from . import knobs, tokens
 from .meetings import format_time, summary
 from .models import App, Grant, Meeting, WebhookDelivery, ZoomUser
 
 # Zoom waits 3 seconds for an answer before it counts the delivery as failed.
 DELIVERY_TIMEOUT = 3.0
+# A delivery not answered 200/204 in time is retried about 5, 25 and 85 minutes after the first
+# attempt, then dropped. https://developers.zoom.us/docs/api/webhooks/#webhook-retries
+RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=25), timedelta(minutes=85))
+DELIVERED = (200, 204)
 USER_AGENT = "Zoom Marketplace/1.0a"
 
 
@@ -28,8 +33,8 @@ def sign(secret: str, timestamp: str, body: str) -> str:
     return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _post(delivery: WebhookDelivery) -> WebhookDelivery:
-    delivery.timestamp = str(int(time.time()))
+def _post(delivery: WebhookDelivery, timestamp: str | None = None) -> WebhookDelivery:
+    delivery.timestamp = timestamp or str(int(time.time()))
     delivery.signature = sign(delivery.app.webhook_secret_token, delivery.timestamp, delivery.body)
     delivery.sent_at = timezone.now()
     delivery.status, delivery.response_body, delivery.error = None, "", ""
@@ -50,8 +55,56 @@ def _post(delivery: WebhookDelivery) -> WebhookDelivery:
         delivery.response_body = response.text[:10_000]
     except requests.RequestException as exc:
         delivery.error = type(exc).__name__
+    if delivery.status not in DELIVERED and delivery.attempt < len(RETRY_AFTER):
+        # Counted from when this attempt went out, so retries played early by a test are not
+        # all due at once.
+        done = RETRY_AFTER[delivery.attempt - 1] if delivery.attempt else timedelta(0)
+        delivery.next_retry_at = delivery.sent_at + (RETRY_AFTER[delivery.attempt] - done)
     delivery.save()
     return delivery
+
+
+def retry(delivery: WebhookDelivery, *, late_by: timedelta = timedelta(0)) -> WebhookDelivery:
+    """Zoom's next retry of a failed delivery: the same body, attempt + 1. Whether Zoom re-signs
+    it with a fresh x-zm-request-timestamp or keeps the first attempt's is undocumented (the
+    `webhook_retry_timestamp` knob). `late_by` is how much later than scheduled it is sent, so
+    tests can play "85 minutes later" without waiting: a kept timestamp is then as old as it
+    would be."""
+    first = delivery.first or delivery
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_retry_at=None)
+    timestamp = None
+    if knobs.get("webhook_retry_timestamp") == "original":
+        age = RETRY_AFTER[min(delivery.attempt, len(RETRY_AFTER) - 1)] + late_by
+        timestamp = str(int(time.time() - age.total_seconds()))
+    return _post(
+        WebhookDelivery(
+            app=first.app,
+            event=first.event,
+            url=first.url,
+            body=first.body,
+            first=first,
+            attempt=delivery.attempt + 1,
+        ),
+        timestamp,
+    )
+
+
+def retries_due(now=None) -> list[WebhookDelivery]:
+    now = now or timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(next_retry_at__lte=now)
+        .select_related("app", "first")
+        .order_by("next_retry_at", "id")
+    )
+
+
+def send_due_retries() -> int:
+    """Sends every retry whose time has come (the server's background loop calls this)."""
+    now = timezone.now()
+    due = retries_due(now)
+    for delivery in due:
+        retry(delivery, late_by=now - delivery.next_retry_at)
+    return len(due)
 
 
 def send(app: App, event: str, payload: dict) -> WebhookDelivery:
@@ -64,7 +117,8 @@ def send(app: App, event: str, payload: dict) -> WebhookDelivery:
 
 
 def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
-    """Zoom's retry: the same body again, freshly timestamped and signed."""
+    """The same body again, freshly timestamped and signed, outside the retry schedule (a manual
+    resend)."""
     return _post(
         WebhookDelivery(
             app=delivery.app, event=delivery.event, url=delivery.url, body=delivery.body
@@ -76,8 +130,10 @@ class UninstallRefused(ValueError):
     pass
 
 
-def uninstall(user: ZoomUser, app: App) -> WebhookDelivery:
-    """The user removes the app in Zoom: its tokens die at once and the app is told.
+def uninstall(user: ZoomUser, app: App, *, user_data_retention: bool = False) -> WebhookDelivery:
+    """The user removes the app in Zoom: its tokens die at once and the app is told. Zoom sends
+    `user_data_retention` as the string "true"/"false": "false" obliges the app to delete the
+    user's data. https://developers.zoom.us/docs/distribute/published-apps/data-compliance/
 
     An admin-managed app is removed by an admin, for the whole account: every grant of the app
     in the account ends and one `app_deauthorized` names the account and the admin who removed
@@ -95,7 +151,7 @@ def uninstall(user: ZoomUser, app: App) -> WebhookDelivery:
             "signature": secrets.token_hex(32),
             "deauthorization_time": format_time(timezone.now()),
             "client_id": app.client_id,
-            "user_data_retention": "false",
+            "user_data_retention": "true" if user_data_retention else "false",
         },
     )
 
@@ -190,4 +246,7 @@ def as_dict(delivery: WebhookDelivery) -> dict:
         "response_body": delivery.response_body,
         "error": delivery.error,
         "sent_at": delivery.sent_at.isoformat(),
+        "attempt": delivery.attempt,
+        "first_id": delivery.first_id,
+        "next_retry_at": delivery.next_retry_at.isoformat() if delivery.next_retry_at else None,
     }

@@ -24,9 +24,12 @@ from .errors import (
     ZoomCodeInvalid,
     ZoomError,
     ZoomInvalidClient,
+    ZoomMeetingEnded,
+    ZoomMeetingInProgress,
     ZoomMeetingNotFound,
     ZoomMissingScopes,
     ZoomNeedsReconnect,
+    ZoomNotMeetingHost,
     ZoomOAuthError,
     ZoomRateLimited,
     ZoomRedirectMismatch,
@@ -48,11 +51,23 @@ CODE_USER_NOT_FOUND = 1001
 CODE_MEETING_NOT_FOUND = 3001
 CODE_CANNOT_HOST = 3161
 CODE_REDIRECT_MISMATCH = 4709
+# On the REST API: the access token lacks a scope the call needs (Zoom's error table lists both
+# codes for this; 4711 is the one observed). At the token endpoint 4711 means something else: the
+# app's scopes changed since the user authorized it.
 CODE_MISSING_SCOPES = 4711
+CODE_MISSING_SCOPES_ALT = 4700
+# PATCH and DELETE /meetings/{id}: the meeting is running, has ended, or is another user's.
+# https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
+_MEETING_LOCKED_CODES = {
+    3002: ZoomMeetingInProgress,
+    3007: ZoomMeetingEnded,
+    3003: ZoomNotMeetingHost,
+}
 CODE_CODE_EXPIRED = 4733
 CODE_CODE_INVALID = 4734
 _RECONNECT_CODES = {
     4735: ReconnectReason.USER_GONE,
+    4737: ReconnectReason.REAUTHORIZE,
     4738: ReconnectReason.APPROVAL_WITHDRAWN,
     4741: ReconnectReason.AUTHORIZED_ELSEWHERE,
 }
@@ -305,6 +320,10 @@ class ZoomClient:
         if code is None:
             raise ZoomUnavailable(f"Zoom answered {status} without an error code.", status=status)
         _raise_for_code(code, message, status)
+        if code in (CODE_MISSING_SCOPES, CODE_MISSING_SCOPES_ALT):
+            raise ZoomMissingScopes(message, status=status, code=code)
+        if meeting and code in _MEETING_LOCKED_CODES:
+            raise _MEETING_LOCKED_CODES[code](message, status=status, code=code)
         if code == CODE_TOKEN_EXPIRED:
             raise ZoomTokenExpired(message, status=status, code=code)
         if code == CODE_VALIDATION:
@@ -337,6 +356,14 @@ class ZoomClient:
         )
         if code is not None:
             _raise_for_code(code, message, status)
+            if code == CODE_MISSING_SCOPES and grant == _REFRESH_TOKEN:
+                # Refreshing: scopes were added to the app since this grant, and every refresh of
+                # it now fails until the rep authorizes again.
+                raise ZoomNeedsReconnect(
+                    ReconnectReason.SCOPES_CHANGED, message, status=status, code=code
+                )
+            if code == CODE_MISSING_SCOPES:
+                raise ZoomMissingScopes(message, status=status, code=code)
             if code == CODE_REDIRECT_MISMATCH:
                 raise ZoomRedirectMismatch(message, status=status, code=code)
             if code == CODE_CODE_EXPIRED:
@@ -360,6 +387,12 @@ class ZoomClient:
             raise ZoomNeedsReconnect(
                 ReconnectReason.INVALID_GRANT, message, status=status, code=error
             )
+        if grant == _REFRESH_TOKEN:
+            # Zoom refused the refresh in a way we do not recognise (no known code or error).
+            # The tokens cannot be renewed, so the connection must not keep looking healthy.
+            raise ZoomNeedsReconnect(
+                ReconnectReason.REFRESH_REFUSED, message, status=status, code=code or error
+            )
         raise ZoomOAuthError(
             message or f"Zoom answered {status}.", status=status, code=code or error
         )
@@ -369,8 +402,6 @@ def _raise_for_code(code, message: str, status: int) -> None:
     """The codes that mean the same on the OAuth server and the REST API."""
     if code in _RECONNECT_CODES:
         raise ZoomNeedsReconnect(_RECONNECT_CODES[code], message, status=status, code=code)
-    if code == CODE_MISSING_SCOPES:
-        raise ZoomMissingScopes(message, status=status, code=code)
 
 
 def _rate_limited(response: requests.Response) -> ZoomRateLimited:

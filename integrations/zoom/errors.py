@@ -38,7 +38,7 @@ class ZoomNeedsReconnect(ZoomError):
 
 
 class ZoomMissingScopes(ZoomNeedsReconnect):
-    """The token lacks scopes the call needs (code 4711)."""
+    """The token lacks scopes the call needs (code 4711, or 4700 in Zoom's error table)."""
 
     def __init__(self, message: str = "", *, missing: frozenset[str] = frozenset(), **kwargs):
         super().__init__(ReconnectReason.MISSING_SCOPES, message, **kwargs)
@@ -72,6 +72,23 @@ class ZoomValidationError(ZoomError):
 
 class ZoomCannotHost(ZoomError):
     """The Zoom user may not host meetings (code 3161)."""
+
+
+class ZoomMeetingLocked(ZoomError):
+    """Zoom refused to change or delete the meeting in its current state (PATCH/DELETE answered
+    400 with 3002, 3007 or 3003): the connection is fine, the meeting is not ours to change now."""
+
+
+class ZoomMeetingInProgress(ZoomMeetingLocked):
+    """The meeting is running (code 3002): it can be changed once it ends."""
+
+
+class ZoomMeetingEnded(ZoomMeetingLocked):
+    """The meeting has ended (code 3007): it cannot be changed or deleted any more."""
+
+
+class ZoomNotMeetingHost(ZoomMeetingLocked):
+    """The meeting belongs to another Zoom user than this connection's (code 3003)."""
 
 
 class ZoomOAuthError(ZoomError):

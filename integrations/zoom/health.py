@@ -37,16 +37,24 @@ class ConnectionCheck:
 
 
 def check_connection(
-    connection: ZoomConnection, *, renew_tokens: bool = False, by: str = "Checking the connection"
+    connection: ZoomConnection,
+    *,
+    renew_tokens: bool = False,
+    read_passcode_rules: bool = False,
+    by: str = "Checking the connection",
 ) -> ConnectionCheck:
     """Ask Zoom who the connection's user is, refreshing the tokens first when `renew_tokens`
-    (or when they are due). A failure that is not the authorization's is recorded on the
-    connection as "`by` failed: <error type>", never with Zoom's own words."""
+    (or when they are due), and with `read_passcode_rules` read the host's passcode rules again
+    (an admin may tighten them any day). A failure that is not the authorization's is recorded on
+    the connection as "`by` failed: <error type>", never with Zoom's own words."""
 
     def ask(zoom: ZoomSession) -> str:
         if renew_tokens:
             zoom.refresh()
-        return str(zoom.get_me().get("email") or "")
+        email = str(zoom.get_me().get("email") or "")
+        if read_passcode_rules:
+            connection.store_passcode_rules(zoom.get_user_settings())
+        return email
 
     return _checked(connection, by, ask)
 

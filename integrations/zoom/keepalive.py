@@ -5,7 +5,8 @@ refresh token on every refresh, so a rep who books nothing for months could find
 dead the moment a guest books. Every hour (Celery beat, `tasks.keep_zoom_connections_alive`) the
 connections unused for ZOOM_KEEPALIVE_IDLE_HOURS are each checked by a task: tokens that old are
 refreshed (a new refresh token, with a new lifetime) and Zoom is asked `GET /users/me`
-(`health.check_connection`). A broken connection is marked by the Zoom session, which tells the
+(`health.check_connection`), then `GET /users/me/settings`, to keep the host's passcode rules
+current. A broken connection is marked by the Zoom session, which tells the
 rep (`lifecycle.connection_broke`). Connections still broken are reminded once a day
 (`notifications.connection_ids_to_remind`).
 """
@@ -59,7 +60,9 @@ def keep_connection_alive(connection_id: int) -> Health:
     if connection is None:
         return Health.NOT_CONNECTED
     renew = connection.is_usable and _tokens_age(connection) >= keepalive_idle()
-    return check_connection(connection, renew_tokens=renew, by="Keep-alive check").health
+    return check_connection(
+        connection, renew_tokens=renew, read_passcode_rules=True, by="Keep-alive check"
+    ).health
 
 
 def _tokens_age(connection: ZoomConnection) -> timedelta:

@@ -18,6 +18,36 @@ from .token_chain import (  # noqa: F401 (the names other modules take from here
     ZoomUserType,
 )
 
+PASSCODE_RULE_FIELDS = (
+    "length",
+    "have_letter",
+    "have_number",
+    "have_special_character",
+    "only_allow_numeric",
+    "have_upper_and_lower_characters",
+    "consecutive_characters_length",
+)
+
+
+def passcode_rules_of(zoom_settings: dict) -> dict:
+    """The passcode rules in a GET /users/{id}/settings answer, with only the fields we know and
+    values of the right type. https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}/settings
+    """
+    schedule = zoom_settings.get("schedule_meeting") if isinstance(zoom_settings, dict) else None
+    raw = (schedule or {}).get("meeting_password_requirement")
+    if not isinstance(raw, dict):
+        return {}
+    rules = {}
+    for name in PASSCODE_RULE_FIELDS:
+        value = raw.get(name)
+        if name in ("length", "consecutive_characters_length"):
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                rules[name] = value
+        elif isinstance(value, bool):
+            rules[name] = value
+    return rules
+
+
 # Zoom ends a Basic (free) user's meetings after 40 minutes.
 BASIC_MEETING_LIMIT_MINUTES = 40
 # How long after a Connect click with no return we still offer the "admin approval" explanation.
@@ -43,6 +73,9 @@ class ZoomConnection(ZoomTokenChain):
         choices=UserType.choices, null=True, blank=True
     )
     zoom_timezone = models.CharField(max_length=64, blank=True)
+    # The host's passcode rules (`schedule_meeting.meeting_password_requirement` of
+    # GET /users/me/settings), read at connect and by the keep-alive; {} until read.
+    passcode_rules = models.JSONField(default=dict, blank=True)
 
     # Set when the rep is sent to Zoom, cleared when Zoom sends them back. Zoom never sends back a
     # user it blocks for lack of admin approval, so a value that stays means "probably that".
@@ -97,8 +130,11 @@ class ZoomConnection(ZoomTokenChain):
             self.connect_started_at = None
             self.save(update_fields=["connect_started_at", "updated_at"])
 
-    def store_connection(self, grant, profile: dict) -> None:
-        """A completed connect or reconnect: new tokens, the Zoom identity, healthy again."""
+    def store_connection(self, grant, profile: dict, settings_: dict | None = None) -> None:
+        """A completed connect or reconnect: new tokens, the Zoom identity (and the user's Zoom
+        settings we use), healthy again."""
+        self.passcode_rules = passcode_rules_of(settings_ or {})
+        self.status = self.Status.CONNECTED
         self.zoom_user_id = str(profile["id"])
         self.zoom_account_id = str(profile.get("account_id", ""))
         self.zoom_email = profile.get("email", "")
@@ -108,6 +144,12 @@ class ZoomConnection(ZoomTokenChain):
         self._mark_healthy(timezone.now())
         self.connect_started_at = None
         self.save()
+
+    def store_passcode_rules(self, zoom_settings: dict) -> None:
+        rules = passcode_rules_of(zoom_settings)
+        if rules != self.passcode_rules:
+            self.passcode_rules = rules
+            ZoomConnection.objects.filter(pk=self.pk).update(passcode_rules=rules)
 
     def mark_removed(self) -> None:
         """The rep removed the app inside Zoom (deauthorization): forget everything Zoom gave us."""
@@ -128,6 +170,7 @@ class ZoomConnection(ZoomTokenChain):
         self.zoom_email = ""
         self.zoom_user_type = None
         self.zoom_timezone = ""
+        self.passcode_rules = {}
         self._forget_tokens()
         self.connect_started_at = None
 
@@ -242,3 +285,26 @@ class ReconnectNotice(models.Model):
 
 # The company's account-level connection lives in its own module; imported here so Django sees it.
 from .account_models import ZoomAccountConnection, ZoomAccountMember  # noqa: E402,F401
+
+
+class ZoomDataErasure(models.Model):
+    """The record that a rep's Zoom data was erased after they removed the app in Zoom (Marketplace
+    data rules ask for it within 10 days; we do it when the event is processed). It holds no Zoom
+    value itself: only who, when, and how much."""
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_erasures"
+    )
+    deauthorized_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(default=timezone.now)
+    # Zoom's `user_data_retention`: true lets us keep what we hold (only the tokens went).
+    retained = models.BooleanField(default=False)
+    records_erased = models.PositiveIntegerField(default=0)
+    payloads_erased = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        kept = "kept (Zoom allowed it)" if self.retained else "erased"
+        return f"Zoom data of rep {self.rep_id} {kept} at {self.erased_at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,15 @@
-"""What the app needs from Zoom, in Zoom's scope names and in plain words.
+"""What the app needs from Zoom: one capability per endpoint the client calls, with the scope each
+family names for it, in Zoom's words and in plain words.
 
 Scopes live on the Marketplace app, never in the authorize URL. Apps created before 2024 have
-classic scopes (`user:read`, `meeting:write`); newer apps have granular ones
-(`meeting:write:meeting`, …). Either family is accepted, per capability, so a mixed grant works too.
-https://developers.zoom.us/docs/integrations/oauth-scopes-granular/
+classic scopes (`user:read`, `meeting:write`, `meeting:read`); newer apps have granular ones, one
+per endpoint (`meeting:write:meeting`, …). Either family is accepted, per capability, so a mixed
+grant works too. Every endpoint `client.py` calls is in CAPABILITIES (a test holds the two
+together), and connecting checks them all: a grant missing one would fail later, on the first
+booking that needs it, where reconnecting cannot help.
+Granular scopes: https://developers.zoom.us/docs/integrations/oauth-scopes-granular/
+Per-endpoint scopes: each endpoint's page under https://developers.zoom.us/docs/api/meetings/ and
+https://developers.zoom.us/docs/api/users/ (classic names as in Zoom's OpenAPI spec).
 """
 
 from dataclasses import dataclass
@@ -12,46 +18,68 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Capability:
     label: str
+    # "METHOD /path" as the client calls it, e.g. "GET /users/{userId}/meetings".
+    endpoint: str
     classic: str
     granular: str
-    # Broader scopes that also allow it (admin-level grants of an account-wide install).
-    also: tuple[str, ...] = ()
+
+    @property
+    def admin_scopes(self) -> tuple[str, ...]:
+        # The account-level forms also allow the call (an admin-managed, account-wide install).
+        return (f"{self.classic}:admin", f"{self.granular}:admin")
 
     def granted_by(self, scopes: frozenset[str]) -> bool:
-        return bool({self.classic, self.granular, *self.also} & scopes)
+        return bool({self.classic, self.granular, *self.admin_scopes} & scopes)
 
 
 CAPABILITIES = (
-    Capability("Read your Zoom profile", "user:read", "user:read:user", ("user:read:admin",)),
-    Capability("Read your Zoom settings", "user:read", "user:read:settings", ("user:read:admin",)),
+    Capability("Read your Zoom profile", "GET /users/{userId}", "user:read", "user:read:user"),
     Capability(
-        "Create meetings", "meeting:write", "meeting:write:meeting", ("meeting:write:admin",)
+        "Read your Zoom settings (passcode rules, waiting room)",
+        "GET /users/{userId}/settings",
+        "user:read",
+        "user:read:settings",
     ),
     Capability(
-        "Update meetings", "meeting:write", "meeting:update:meeting", ("meeting:write:admin",)
+        "Create meetings", "POST /users/{userId}/meetings", "meeting:write", "meeting:write:meeting"
     ),
     Capability(
-        "Delete meetings", "meeting:write", "meeting:delete:meeting", ("meeting:write:admin",)
+        "Update meetings", "PATCH /meetings/{meetingId}", "meeting:write", "meeting:update:meeting"
     ),
     Capability(
-        "Read meetings",
-        "meeting:write",
-        "meeting:read:meeting",
-        ("meeting:read", "meeting:write:admin", "meeting:read:admin"),
+        "Delete meetings", "DELETE /meetings/{meetingId}", "meeting:write", "meeting:delete:meeting"
+    ),
+    # Zoom's reference names only `meeting:read` for the two reads: `meeting:write` is not
+    # documented to allow them, so the classic listing asks for `meeting:read` too.
+    Capability(
+        "Read a meeting", "GET /meetings/{meetingId}", "meeting:read", "meeting:read:meeting"
+    ),
+    Capability(
+        "List your meetings (to find one a lost answer left unrecorded)",
+        "GET /users/{userId}/meetings",
+        "meeting:read",
+        "meeting:read:list_meetings",
     ),
 )
 
 # What the Marketplace listing asks for, as the help article and the admin message name them.
-CLASSIC_SCOPES = ("user:read", "meeting:write")
+CLASSIC_SCOPES = tuple(dict.fromkeys(c.classic for c in CAPABILITIES))
 GRANULAR_SCOPES = tuple(dict.fromkeys(c.granular for c in CAPABILITIES))
 
 # What the app may view and manage, in the Marketplace listing's own words.
 PERMISSIONS_VIEW = (
     ("Profile & contact information", "your name, email address, account and user ID"),
-    ("Settings", "whether a passcode or a waiting room is required, and similar meeting defaults"),
+    (
+        "Settings",
+        "whether a passcode or a waiting room is required, the passcode rules, and similar "
+        "meeting defaults",
+    ),
 )
 PERMISSIONS_MANAGE = (
-    ("Registration & scheduling", "create, update and delete the meetings booked with you"),
+    (
+        "Registration & scheduling",
+        "create, read, list, update and delete the meetings booked with you",
+    ),
 )
 
 
@@ -59,13 +87,48 @@ PERMISSIONS_MANAGE = (
 # every endpoint needs its `:admin` scope: classic (`meeting:write:admin`) or granular
 # (`meeting:write:meeting:admin`), one per endpoint the product calls on a rep's behalf.
 ACCOUNT_CAPABILITIES = (
-    Capability("Look up users of the account", "user:read:admin", "user:read:user:admin"),
-    Capability("Read users' meeting settings", "user:read:admin", "user:read:settings:admin"),
-    Capability("Create meetings for users", "meeting:write:admin", "meeting:write:meeting:admin"),
-    Capability("Update users' meetings", "meeting:write:admin", "meeting:update:meeting:admin"),
-    Capability("Delete users' meetings", "meeting:write:admin", "meeting:delete:meeting:admin"),
-    Capability("Read users' meetings", "meeting:read:admin", "meeting:read:meeting:admin"),
-    Capability("List users' meetings", "meeting:read:admin", "meeting:read:list_meetings:admin"),
+    Capability(
+        "Look up users of the account",
+        "GET /users/{userId}",
+        "user:read:admin",
+        "user:read:user:admin",
+    ),
+    Capability(
+        "Read users' meeting settings",
+        "GET /users/{userId}/settings",
+        "user:read:admin",
+        "user:read:settings:admin",
+    ),
+    Capability(
+        "Create meetings for users",
+        "POST /users/{userId}/meetings",
+        "meeting:write:admin",
+        "meeting:write:meeting:admin",
+    ),
+    Capability(
+        "Update users' meetings",
+        "PATCH /meetings/{meetingId}",
+        "meeting:write:admin",
+        "meeting:update:meeting:admin",
+    ),
+    Capability(
+        "Delete users' meetings",
+        "DELETE /meetings/{meetingId}",
+        "meeting:write:admin",
+        "meeting:delete:meeting:admin",
+    ),
+    Capability(
+        "Read users' meetings",
+        "GET /meetings/{meetingId}",
+        "meeting:read:admin",
+        "meeting:read:meeting:admin",
+    ),
+    Capability(
+        "List users' meetings",
+        "GET /users/{userId}/meetings",
+        "meeting:read:admin",
+        "meeting:read:list_meetings:admin",
+    ),
 )
 ACCOUNT_CLASSIC_SCOPES = tuple(dict.fromkeys(c.classic for c in ACCOUNT_CAPABILITIES))
 ACCOUNT_GRANULAR_SCOPES = tuple(dict.fromkeys(c.granular for c in ACCOUNT_CAPABILITIES))
@@ -78,6 +141,14 @@ def parse_scopes(value: str | None) -> frozenset[str]:
 
 def missing_capabilities(granted: frozenset[str]) -> list[Capability]:
     return [c for c in CAPABILITIES if not c.granted_by(granted)]
+
+
+def missing_scope_names(granted: frozenset[str]) -> tuple[str, ...]:
+    """The missing capabilities named in the family the grant is mostly in (granular by
+    default), so the admin is told scopes that exist on their app."""
+    missing = missing_capabilities(granted)
+    classic = len(granted & set(CLASSIC_SCOPES)) > len(granted & set(GRANULAR_SCOPES))
+    return tuple(dict.fromkeys(c.classic if classic else c.granular for c in missing))
 
 
 def missing_account_capabilities(granted: frozenset[str]) -> list[Capability]:

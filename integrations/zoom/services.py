@@ -21,7 +21,7 @@ from .errors import (
 from .health import check_connection
 from .models import ZoomConnection
 from .reasons import ReconnectReason
-from .scopes import missing_capabilities
+from .scopes import missing_capabilities, missing_scope_names
 from .session import ZoomSession
 
 logger = logging.getLogger(__name__)
@@ -111,15 +111,21 @@ def connect_zoom(user, code: str, verifier: str) -> ZoomConnection:
     """
     client = ZoomClient()
     grant = _exchange(client, code, verifier)
+    # Every endpoint the app calls, checked now: a grant missing one would connect fine and fail
+    # on the first booking that needs it.
     missing = missing_capabilities(grant.scopes)
     if missing:
         _revoke_quietly(client, grant.access_token)
-        logger.error("Zoom granted scopes %s; missing %s", sorted(grant.scopes), missing)
+        logger.error(
+            "Zoom granted scopes %s; missing %s", sorted(grant.scopes), [c.label for c in missing]
+        )
         raise ConnectFailed(
-            ConnectProblem.SCOPES_MISSING, missing_scopes=tuple(c.granular for c in missing)
+            ConnectProblem.SCOPES_MISSING, missing_scopes=missing_scope_names(grant.scopes)
         )
     profile = _fetch_profile(client, grant)
-    return _store(client, user, grant, profile)
+    # The host's passcode rules, so the passcodes we make up are ones Zoom accepts.
+    zoom_settings = _fetch(client, grant, client.get_user_settings)
+    return _store(client, user, grant, profile, zoom_settings)
 
 
 def _exchange(
@@ -144,12 +150,16 @@ def _exchange(
         raise ConnectFailed(_problem_for(exc)) from exc
 
 
-def _fetch_profile(client: ZoomClient, grant: TokenGrant) -> dict:
+def _fetch(client: ZoomClient, grant: TokenGrant, read) -> dict:
     try:
-        profile = client.get_me(grant.access_token)
+        return read(grant.access_token)
     except ZoomError as exc:
         _revoke_quietly(client, grant.access_token)
         raise ConnectFailed(_problem_for(exc)) from exc
+
+
+def _fetch_profile(client: ZoomClient, grant: TokenGrant) -> dict:
+    profile = _fetch(client, grant, client.get_me)
     if not profile.get("id"):
         _revoke_quietly(client, grant.access_token)
         raise ConnectFailed(ConnectProblem.ZOOM_UNAVAILABLE)
@@ -169,7 +179,9 @@ def _problem_for(exc: ZoomError) -> ConnectProblem:
     return ConnectProblem.ZOOM_REFUSED
 
 
-def _store(client: ZoomClient, user, grant: TokenGrant, profile: dict) -> ZoomConnection:
+def _store(
+    client: ZoomClient, user, grant: TokenGrant, profile: dict, zoom_settings: dict
+) -> ZoomConnection:
     zoom_user_id = str(profile["id"])
     other = ZoomConnection.objects.filter(zoom_user_id=zoom_user_id).exclude(user=user).first()
     if other is not None:
@@ -182,7 +194,7 @@ def _store(client: ZoomClient, user, grant: TokenGrant, profile: dict) -> ZoomCo
             previous_tokens = connection.access_token if connection.is_usable else ""
             switched_user = connection.zoom_user_id not in ("", zoom_user_id)
             previous_status = connection.status
-            connection.store_connection(grant, profile)
+            connection.store_connection(grant, profile, zoom_settings)
             # Sent once this commits, so receivers see the connection working.
             lifecycle.connection_restored(connection, previous_status)
     except IntegrityError as exc:

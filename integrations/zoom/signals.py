@@ -15,6 +15,13 @@ commit, with `send_robust`: a failing receiver is logged and never undoes the re
 working ("needs reconnect", or "removed" in Zoom), sent once, after the commit that recorded it.
 The reconnect email listens (`tasks`, then `notifications`).
 
+`zoom_data_erasure_due(sender=ZoomConnection, rep)`: the rep's Zoom user removed the app and Zoom
+did not allow us to keep their data (`app_deauthorized` without `user_data_retention`). Receivers
+erase every value they hold that came from Zoom for that rep (meeting ids, links, passcodes,
+dial-in numbers), keep their own records, and return how many records they changed. Sent inside
+the transaction that removes the connection: a failing receiver rolls the erasure back and the
+delivery is processed again.
+
 The company's Zoom account (the admin-managed app):
 
 `zoom_account_removed(sender=ZoomAccountConnection, rep_ids: list[int])`: the app was removed in
@@ -36,6 +43,7 @@ from django.dispatch import Signal
 zoom_meeting_changed = Signal()
 zoom_connection_restored = Signal()
 zoom_connection_broke = Signal()
+zoom_data_erasure_due = Signal()
 zoom_account_removed = Signal()
 zoom_reps_served = Signal()
 zoom_account_notice = Signal()

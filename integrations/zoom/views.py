@@ -89,23 +89,26 @@ def _login_then_continue(request):
 @csrf_exempt  # Zoom cannot send a CSRF token; the HMAC signature authenticates the request.
 @require_POST
 def webhook(request):
-    return _receive(request, settings.ZOOM_WEBHOOK_SECRET_TOKEN)
+    return _receive(request, settings.ZOOM_WEBHOOK_SECRET_TOKEN, settings.ZOOM_CLIENT_ID)
 
 
 @csrf_exempt
 @require_POST
 def account_webhook(request):
     """Events of the company's admin-managed app, signed with that app's own secret token."""
-    return _receive(request, settings.ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN)
+    return _receive(
+        request, settings.ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN, settings.ZOOM_ACCOUNT_CLIENT_ID
+    )
 
 
-def _receive(request, secret: str):
+def _receive(request, secret: str, client_id: str):
     try:
         answer = receive_webhook(
             body=request.body,
             timestamp=request.headers.get("x-zm-request-timestamp"),
             signature=request.headers.get("x-zm-signature"),
             secret=secret,
+            client_id=client_id,
         )
     except WebhookRejected as rejected:
         return JsonResponse({"error": rejected.reason}, status=rejected.status)

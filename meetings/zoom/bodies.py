@@ -4,14 +4,13 @@ answers. Pure: no database, no Zoom.
 https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings
 """
 
-import secrets
-import string
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.utils.crypto import salted_hmac
 
 from config.isotime import parse_iso_datetime
+from integrations.zoom import passcodes
 
 from .. import placeholders
 from ..models import AutoRecording, Booking, MeetingType
@@ -19,10 +18,6 @@ from ..models import AutoRecording, Booking, MeetingType
 TOPIC_LIMIT = 200
 AGENDA_LIMIT = 2000
 SCHEDULED_MEETING = 2
-# Zoom passcodes: at most 10 characters of [A-Za-z0-9@-_*]. Letters and digits satisfy every
-# account complexity rule we know of ("must contain letters and numbers").
-PASSCODE_LENGTH = 10
-_PASSCODE_ALPHABET = string.ascii_letters + string.digits
 # The agenda's last line, which lets a retry find a meeting Zoom created but we never recorded
 # (`matching`). Its value is a keyed hash of the booking's private id: guests never see it (their
 # "booking reference" is another value) and cannot compute it, so nothing they type into a
@@ -31,11 +26,14 @@ REFERENCE_PREFIX = "Scheduler ref: "
 _MARKER_SALT = "meetings.zoom-meeting-marker"
 
 
-def generate_passcode() -> str:
-    while True:
-        code = "".join(secrets.choice(_PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
-        if any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
-            return code
+def passcode_fields(passcode_rules: dict) -> dict:
+    """A passcode meeting the host's rules as last read from Zoom, or, when they are unknown
+    (or no passcode can meet them), Zoom's own: `default_password: true` asks Zoom to generate
+    one that meets the account's rules. See integrations/zoom/passcodes.py."""
+    code = passcodes.generate(passcode_rules) if passcode_rules else None
+    if code is None:
+        return {"default_password": True}
+    return {"password": code}
 
 
 def utc_start_time(booking: Booking) -> str:
@@ -82,18 +80,25 @@ def schedule_body(booking: Booking, host_time_zone: str) -> dict:
     }
 
 
-def create_body(booking: Booking, host_time_zone: str) -> dict:
+def create_body(booking: Booking, host_time_zone: str, passcode_rules: dict) -> dict:
     meeting_type: MeetingType = booking.meeting_type
     return {
         **schedule_body(booking, host_time_zone),
         "type": SCHEDULED_MEETING,
-        "password": generate_passcode(),
+        **passcode_fields(passcode_rules),
         "settings": {
             "waiting_room": meeting_type.zoom_waiting_room,
-            "join_before_host": meeting_type.zoom_join_before_host,
+            # Zoom ignores join-before-host while the waiting room is on; never ask for both.
+            "join_before_host": meeting_type.zoom_join_before_host
+            and not meeting_type.zoom_waiting_room,
             "auto_recording": meeting_type.zoom_auto_recording,
         },
     }
+
+
+def refused_passcode(errors: list) -> bool:
+    """Whether a validation refusal (code 300) names the passcode."""
+    return any(isinstance(e, dict) and e.get("field") == "password" for e in errors)
 
 
 # What we keep of Zoom's answers -------------------------------------------------------------------
@@ -107,6 +112,8 @@ class ZoomMeeting:
     join_url: str
     passcode: str
     dial_in: list[dict]
+    # Zoom's numeric `pstn_password`: what phone participants key in.
+    phone_passcode: str = ""
 
 
 def parse_meeting(data: dict) -> ZoomMeeting:
@@ -121,6 +128,7 @@ def parse_meeting(data: dict) -> ZoomMeeting:
         join_url=str(data.get("join_url") or ""),
         passcode=str(data.get("password") or ""),
         dial_in=dial_in,
+        phone_passcode=str(data.get("pstn_password") or ""),
     )
 
 

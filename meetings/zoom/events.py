@@ -7,6 +7,8 @@
   and wait; it serves reps again (connected, matched): their parked bookings go back in line.
 - A rep's Zoom connection works again: bookings parked for the reconnect go back in line now,
   rather than at the sweeper's next run.
+- A rep's Zoom user removed the app and Zoom did not let us keep their data: every booking keeps
+  its guest, time and status, and loses every value that came from Zoom.
 """
 
 import logging
@@ -21,12 +23,13 @@ from integrations.zoom.models import ZoomConnection
 from integrations.zoom.signals import (
     zoom_account_removed,
     zoom_connection_restored,
+    zoom_data_erasure_due,
     zoom_meeting_changed,
     zoom_reps_served,
 )
 
 from ..models import Booking, LinkState
-from .bodies import zoom_time
+from .bodies import topic, zoom_time
 from .links import resume_parked_links
 
 logger = logging.getLogger(__name__)
@@ -107,6 +110,35 @@ def resume_after_reconnect(sender, *, connection, previous_status: str, **kwargs
     return resumed
 
 
+ERASED_MESSAGE = (
+    "Zoom was removed from your Zoom account, so this booking's Zoom details were deleted. "
+    "Reconnect Zoom and a new link is created automatically."
+)
+
+
+@receiver(zoom_data_erasure_due, dispatch_uid="meetings.erase_zoom_data")
+def erase_zoom_data(sender, *, rep, **kwargs) -> int:
+    """Erases every Zoom value of the rep's bookings; returns how many bookings held some."""
+    erased = 0
+    holding = (
+        Booking.objects.select_for_update()
+        .filter(rep=rep)
+        .exclude(zoom_meeting_id="", zoom_join_url="", zoom_passcode="", zoom_phone_passcode="")
+    )
+    for booking in holding:
+        booking.erase_zoom_data(ERASED_MESSAGE)
+        booking.save()
+        erased += 1
+    # Bookings without a meeting yet stop trying: the connection is gone until a reconnect.
+    waiting = Booking.objects.select_for_update().filter(
+        rep=rep, link_state__in=(LinkState.PENDING, LinkState.REMOVING)
+    )
+    for booking in waiting:
+        booking.erase_zoom_data(ERASED_MESSAGE)
+        booking.save()
+    return erased
+
+
 def _describe_update(booking: Booking, details: dict) -> str:
     changes = []
     start = zoom_time(details.get("start_time"))
@@ -115,7 +147,9 @@ def _describe_update(booking: Booking, details: dict) -> str:
     duration = details.get("duration")
     if isinstance(duration, int) and duration != booking.duration_minutes:
         changes.append(f"duration set to {duration} minutes")
-    if "topic" in details and not changes:
+    # Our own PATCH re-renders the title (which may name the time), and Zoom can echo it back as
+    # meeting.updated: only a topic other than ours is the host's change.
+    if "topic" in details and details["topic"] != topic(booking) and not changes:
         changes.append("topic changed")
     if not changes:
         return ""

@@ -11,8 +11,14 @@ from contextlib import contextmanager
 
 # Pages elsewhere in meetings take ZoomError and the rep's Zoom host (without its tokens) from here,
 # so that this package alone imports integrations.zoom.
-from integrations.zoom.errors import ZoomError, ZoomMeetingNotFound, ZoomNotConnected
+from integrations.zoom.errors import (
+    ZoomError,
+    ZoomMeetingNotFound,
+    ZoomNotConnected,
+    ZoomValidationError,
+)
 from integrations.zoom.hosts import ZoomHost, zoom_host_for
+from integrations.zoom.models import ZoomConnection
 from integrations.zoom.quota import reserve_public_write  # noqa: F401 - for booking_limits
 from integrations.zoom.session import ZoomSession
 
@@ -34,8 +40,24 @@ class MeetingGateway:
         return self.zoom.host.zoom_timezone
 
     def create(self, booking: Booking) -> ZoomMeeting:
-        body = bodies.create_body(booking, self.host_time_zone)
+        body = bodies.create_body(booking, self.host_time_zone, self._passcode_rules())
+        try:
+            return parse_meeting(self.zoom.create_meeting(body))
+        except ZoomValidationError as exc:
+            own = isinstance(self.zoom.connection, ZoomConnection)
+            if not own or "password" not in body or not bodies.refused_passcode(exc.errors):
+                raise
+        # The host's passcode rules changed since we last read them (an admin tightened them):
+        # read them again and try once more with a passcode that meets the new ones.
+        self.zoom.connection.store_passcode_rules(self.zoom.get_user_settings())
+        body = bodies.create_body(booking, self.host_time_zone, self._passcode_rules())
         return parse_meeting(self.zoom.create_meeting(body))
+
+    def _passcode_rules(self) -> dict:
+        """The rules read for a rep's own connection; a company account's are not kept, so Zoom
+        generates those passcodes (`default_password`)."""
+        chain = self.zoom.connection
+        return chain.passcode_rules if isinstance(chain, ZoomConnection) else {}
 
     def update(self, booking: Booking, meeting_id: str | None = None) -> ZoomMeeting:
         """PATCH the booking's meeting (or `meeting_id`, one being adopted) to the booking's

@@ -21,9 +21,13 @@ from integrations.zoom.account_models import ZoomAccountMember
 from integrations.zoom.errors import (
     ZoomCannotHost,
     ZoomError,
+    ZoomMeetingEnded,
+    ZoomMeetingInProgress,
+    ZoomMeetingLocked,
     ZoomMeetingNotFound,
     ZoomNeedsReconnect,
     ZoomNotConnected,
+    ZoomNotMeetingHost,
     ZoomRateLimited,
     ZoomTokenExpired,
     ZoomUnavailable,
@@ -50,6 +54,12 @@ BACKOFF_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 8
 
 RECONNECT_MESSAGE = "Zoom is not connected: reconnect Zoom and the link is created automatically."
+# Zoom refuses to change or delete a meeting while it runs (3002); we look again this much later.
+IN_PROGRESS_RETRY = timedelta(minutes=15)
+NOT_HOST_NOTE = (
+    "The earlier Zoom meeting belongs to another Zoom user than the one connected now, so Zoom "
+    "refused to {action} it (error 3003). {outcome} Remove the old meeting in that Zoom account."
+)
 COMPANY_RECONNECT_MESSAGE = (
     "Your company's Zoom account is not connected: the link is created automatically once a "
     "Zoom admin reconnects it, or once you connect Zoom yourself."
@@ -121,8 +131,8 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
     try:
         with meeting_gateway(host) as zoom:
-            meeting = _meeting_for(booking, zoom, in_doubt)
-            return _record_meeting(booking, meeting, zoom)
+            meeting, note = _meeting_for(booking, zoom, in_doubt)
+            return _record_meeting(booking, meeting, zoom, note=note)
     except ZoomError as exc:
         return _record_failure(booking, exc, in_doubt, host)
 
@@ -133,16 +143,30 @@ def _not_usable_message(host) -> str:
     return RECONNECT_MESSAGE
 
 
-def _meeting_for(booking: Booking, zoom: MeetingGateway, in_doubt: bool) -> ZoomMeeting:
+def _meeting_for(booking: Booking, zoom: MeetingGateway, in_doubt: bool) -> tuple[ZoomMeeting, str]:
+    """The booking's meeting, and a note for the rep when it had to be replaced."""
     if not booking.zoom_meeting_id:
         # An earlier run may have created the meeting and died before recording it.
-        return _adopt_or_create(booking, zoom, look_first=in_doubt)
+        return _adopt_or_create(booking, zoom, look_first=in_doubt), ""
     try:
-        return zoom.update(booking)
-    except ZoomMeetingNotFound:
-        # Deleted or expired in Zoom: a new meeting, whose new link goes out in the invite.
-        logger.info("Zoom meeting of booking %s is gone; creating a new one", booking.pk)
-        return _adopt_or_create(booking, zoom, look_first=in_doubt, gone_id=booking.zoom_meeting_id)
+        return zoom.update(booking), ""
+    except (ZoomMeetingNotFound, ZoomMeetingEnded, ZoomNotMeetingHost) as exc:
+        # Deleted or expired in Zoom, already held (3007), or another Zoom user's (3003): the
+        # booking gets a new meeting, whose new link goes out in the invite.
+        logger.info(
+            "Zoom meeting of booking %s cannot be moved (%s); creating a new one",
+            booking.pk,
+            type(exc).__name__,
+        )
+        note = ""
+        if isinstance(exc, ZoomNotMeetingHost):
+            note = NOT_HOST_NOTE.format(
+                action="move", outcome="A new meeting was created for the booking."
+            )
+        meeting = _adopt_or_create(
+            booking, zoom, look_first=in_doubt, gone_id=booking.zoom_meeting_id
+        )
+        return meeting, note
 
 
 def _adopt_or_create(
@@ -192,7 +216,15 @@ def _remove(booking: Booking, in_doubt: bool) -> LinkRun:
     try:
         with meeting_gateway(host) as zoom:
             if booking.zoom_meeting_id:
-                zoom.delete(booking.zoom_meeting_id)
+                try:
+                    zoom.delete(booking.zoom_meeting_id)
+                except ZoomMeetingEnded:
+                    pass  # over already: nobody can join it, and Zoom keeps it as a past meeting
+                except ZoomNotMeetingHost:
+                    note = NOT_HOST_NOTE.format(
+                        action="delete", outcome="It may still be joinable."
+                    )
+                    return _record(booking, lambda b: _removed_with_note(b, note))
             else:
                 # Cancelled while a worker held the booking: that worker died with a create in
                 # flight (a live one records its meeting and finds the booking cancelled), so a
@@ -204,7 +236,14 @@ def _remove(booking: Booking, in_doubt: bool) -> LinkRun:
     return _record(booking, lambda b: b.mark_zoom_removed())
 
 
-def _record_meeting(booking: Booking, meeting: ZoomMeeting, zoom: MeetingGateway) -> LinkRun:
+def _removed_with_note(booking: Booking, note: str) -> None:
+    booking.mark_zoom_removed()
+    booking.record_zoom_change(note)
+
+
+def _record_meeting(
+    booking: Booking, meeting: ZoomMeeting, zoom: MeetingGateway, *, note: str = ""
+) -> LinkRun:
     """Store the meeting; if the booking changed while Zoom answered, go round again."""
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -214,6 +253,9 @@ def _record_meeting(booking: Booking, meeting: ZoomMeeting, zoom: MeetingGateway
         duplicate = bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
         if not duplicate:
             _store(current, booking, meeting)
+            if note:
+                current.record_zoom_change(note)
+                current.save(update_fields=["zoom_changed_at", "zoom_change_note", "updated_at"])
     if duplicate:
         logger.warning(
             "Booking %s already has Zoom meeting %s; deleting duplicate %s",
@@ -281,6 +323,14 @@ def _record_failure(
             error = "Zoom asked us to slow down; trying again shortly."
             retry_at = exc.retry_at + timedelta(seconds=random.uniform(0, QPS_RETRY_JITTER))
         return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
+    if isinstance(exc, ZoomMeetingInProgress):
+        # Not a failure: Zoom will take the change (or the deletion) once the meeting ends.
+        retry_at = timezone.now() + IN_PROGRESS_RETRY
+        error = (
+            "The Zoom meeting is in progress, so Zoom will not change or delete it now; "
+            "trying again after it ends."
+        )
+        return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
     if isinstance(exc, ZoomUnavailable | ZoomTokenExpired):
         if booking.link_attempts >= MAX_ATTEMPTS:
             reason = f"Zoom kept failing after {booking.link_attempts} attempts: {exc}"
@@ -297,6 +347,8 @@ def _record_failure(
         reason = f"Zoom refused the meeting: {exc}" + (f" ({details})" if details else "")
     elif isinstance(exc, ZoomCannotHost):
         reason = "This Zoom user may not host meetings (Zoom error 3161)."
+    elif isinstance(exc, ZoomMeetingLocked):
+        reason = f"Zoom refused to change the meeting in its current state: {exc}"
     else:
         reason = f"Zoom refused the request: {exc}"
     return record(lambda b: b.mark_link_failed(reason))

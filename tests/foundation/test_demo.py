@@ -78,6 +78,11 @@ def test_demo_prints_the_logins_once_everything_answers_and_names_a_process_that
         assert any("first run" in line for line in lines[:logins])  # progress, not silence
         assert requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=10).ok
         assert requests.get(f"http://localhost:{sandbox_port}/", timeout=10).status_code < 500
+        # Both Zoom apps are registered: the reps' own and the company-wide, admin-managed one.
+        listing = f"http://localhost:{sandbox_port}/marketplace/app/sandbox-account-client-id"
+        company_app = requests.get(listing, timeout=10)
+        assert company_app.status_code == 200
+        assert "meeting:write:meeting:admin" in company_app.text
 
         children = children_of(process.pid)
         [worker] = [pid for pid, cmdline in children if "celery" in cmdline]

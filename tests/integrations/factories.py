@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from integrations.zoom.models import ZoomConnection
+from integrations.zoom.scopes import GRANULAR_SCOPES
 from tests.factories import RepFactory
 
 
@@ -23,6 +24,6 @@ class ZoomConnectionFactory(factory.django.DjangoModelFactory):
     access_token = factory.Sequence(lambda n: f"eyJaccess.token.{n:08d}")
     refresh_token = factory.Sequence(lambda n: f"eyJrefresh.token.{n:08d}")
     access_token_expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
-    scopes = "meeting:write user:read"
+    scopes = " ".join(GRANULAR_SCOPES)
     token_generation = 1
     connected_at = factory.LazyFunction(timezone.now)

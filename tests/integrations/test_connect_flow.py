@@ -7,14 +7,17 @@ import pytest
 from django.test import Client
 
 from integrations.zoom.models import ZoomConnection
+from integrations.zoom.scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
 from tests.factories import RepFactory
 from tests.integrations import steps
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.both_scope_families
 def test_connecting_stores_the_zoom_identity_and_lands_on_my_integrations(rep_client, rep, sandbox):
     sandbox.create_user("rep.zoom@example.com", user_type=2)
+    listing = sandbox.knobs()["scope_family"]
 
     response = steps.connect(rep_client, sandbox, "rep.zoom@example.com")
 
@@ -28,7 +31,11 @@ def test_connecting_stores_the_zoom_identity_and_lands_on_my_integrations(rep_cl
     assert zoom.zoom_timezone
     assert zoom.access_token and zoom.refresh_token
     assert zoom.access_token_expires_at is not None
-    assert {"user:read", "meeting:write"} <= zoom.granted_scopes
+    family = CLASSIC_SCOPES if listing == "classic" else GRANULAR_SCOPES
+    assert set(family) <= zoom.granted_scopes
+    assert zoom.missing_capabilities == []
+    # The host's passcode rules, read at connect (the sandbox's default: at least 6 characters).
+    assert zoom.passcode_rules["length"] == 6
     assert zoom.connect_started_at is None
     page = rep_client.get("/integrations/").content.decode()
     assert "Connected as <strong>rep.zoom@example.com</strong>" in page
@@ -98,6 +105,7 @@ def test_a_second_rep_with_the_same_zoom_user_is_refused(rep_client, rep, sandbo
 def test_the_first_rep_is_told_when_the_second_authorization_broke_their_connection(
     rep_client, rep, sandbox
 ):
+    sandbox.set_knobs(oauth_error_codes=True)
     sandbox.create_user("shared@example.com")
     steps.connect(rep_client, sandbox, "shared@example.com")
     other_client = Client()
@@ -138,3 +146,27 @@ def test_a_marketplace_install_while_logged_out_connects_after_login(client, rep
     client.get(callback)
 
     assert ZoomConnection.objects.get(user=rep).status == ZoomConnection.Status.CONNECTED
+
+
+@pytest.mark.parametrize(
+    ("family", "granted", "missing"),
+    [
+        # The six scopes the product used to document: the meeting list was missing.
+        (
+            "granular",
+            "user:read:user user:read:settings meeting:write:meeting meeting:update:meeting "
+            "meeting:delete:meeting meeting:read:meeting",
+            "meeting:read:list_meetings",
+        ),
+        # The classic pair the help article used to name: no meeting reads.
+        ("classic", "user:read meeting:write", "meeting:read"),
+    ],
+)
+def test_a_grant_missing_a_scope_any_endpoint_needs_is_refused_at_connect(
+    rep_client, rep, sandbox, family, granted, missing
+):
+    sandbox.set_knobs(scope_family=family, granted_scopes=granted)
+    response = steps.connect(rep_client, sandbox, "rep.zoom@example.com")
+    assert response.status_code == 403
+    assert missing in response.content.decode()
+    assert not ZoomConnection.objects.filter(user=rep, status="connected").exists()

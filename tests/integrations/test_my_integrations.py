@@ -81,8 +81,8 @@ def test_a_connect_that_never_came_back_explains_marketplace_approval(rep_client
     # The ready-to-send message names the app and its scopes.
     message = page.split('id="zoom-admin-message"')[1].split("</textarea>")[0]
     assert "Acme Scheduler" in message
-    assert "user:read, meeting:write" in message
-    assert "meeting:write:meeting" in message
+    assert "user:read, meeting:write, meeting:read" in message
+    assert "meeting:write:meeting" in message and "meeting:read:list_meetings" in message
 
 
 def test_an_old_unfinished_connect_is_no_longer_mentioned(rep_client, rep):
@@ -135,6 +135,13 @@ def test_no_page_ever_shows_a_token(rep_client, rep):
         page = rep_client.get(url).content.decode()
         assert zoom.access_token not in page
         assert zoom.refresh_token not in page
+
+
+def test_before_connecting_the_page_lists_every_scope_of_both_families(rep_client, rep):
+    page = rep_client.get(URL).content.decode()
+    for scope in ("meeting:read:list_meetings", "meeting:read:meeting", "user:read:settings"):
+        assert f"<code>{scope}</code>" in page
+    assert "<code>meeting:read</code>" in page
 
 
 def test_a_new_rep_learns_about_admin_pre_approval_before_the_first_attempt(rep_client, rep):

@@ -25,3 +25,10 @@ def test_the_admin_lists_and_shows_a_connection_without_its_tokens(admin_client)
     for page in (listing, detail):
         assert zoom.access_token not in page
         assert zoom.refresh_token not in page
+
+
+def test_the_admin_index_lists_reps_zoom_connections_once_through_the_roster(admin_client):
+    index = admin_client.get("/admin/").content.decode()
+
+    assert "/admin/integrations/zoomrosterentry/" in index
+    assert 'href="/admin/zoom/zoomconnection/"' not in index

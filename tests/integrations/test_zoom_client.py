@@ -20,9 +20,12 @@ from integrations.zoom.errors import (
     ZoomCodeInvalid,
     ZoomError,
     ZoomInvalidClient,
+    ZoomMeetingEnded,
+    ZoomMeetingInProgress,
     ZoomMeetingNotFound,
     ZoomMissingScopes,
     ZoomNeedsReconnect,
+    ZoomNotMeetingHost,
     ZoomOAuthError,
     ZoomRateLimited,
     ZoomRedirectMismatch,
@@ -471,3 +474,62 @@ def test_an_expired_code_without_a_numeric_code_is_still_expired(client, zoom):
     zoom.post(TOKEN_URL, status=400, json={"reason": "Code is expired.", "error": "invalid_grant"})
     with pytest.raises(ZoomCodeExpired):
         client.exchange_code("old", "v", "https://app.test/cb/")
+
+
+# What Zoom answers once the sandbox is as strict as Zoom -------------------------------------
+
+
+def test_a_refresh_refused_with_4711_says_the_apps_scopes_changed(client, zoom):
+    zoom.post(
+        TOKEN_URL,
+        status=400,
+        json={"reason": "Invalid Token!", "error": "invalid_grant", "code": 4711},
+    )
+    with pytest.raises(ZoomNeedsReconnect) as caught:
+        client.refresh("refresh-1")
+    assert caught.value.reason == ReconnectReason.SCOPES_CHANGED
+    assert "permissions changed" in caught.value.reason.label
+
+
+def test_a_refresh_refused_with_4737_asks_to_authorize_again(client, zoom):
+    zoom.post(
+        TOKEN_URL,
+        status=400,
+        json={"reason": "Re-authorize", "error": "invalid_grant", "code": 4737},
+    )
+    with pytest.raises(ZoomNeedsReconnect) as caught:
+        client.refresh("refresh-1")
+    assert caught.value.reason == ReconnectReason.REAUTHORIZE
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reason": "Something odd", "error": "invalid_request"},
+        {"error": "temporarily_refused"},
+        {"reason": "Unknown", "error": "invalid_grant", "code": 4799},
+    ],
+)
+def test_a_refresh_refused_in_a_way_we_do_not_know_needs_reconnect(client, zoom, body):
+    zoom.post(TOKEN_URL, status=400, json=body)
+    with pytest.raises(ZoomNeedsReconnect):
+        client.refresh("refresh-1")
+
+
+def test_code_4700_on_an_api_call_is_missing_scopes(client, zoom):
+    zoom.get(ME_URL, status=400, json={"code": 4700, "message": "Invalid access token"})
+    with pytest.raises(ZoomMissingScopes):
+        client.get_me("t")
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [(3002, ZoomMeetingInProgress), (3007, ZoomMeetingEnded), (3003, ZoomNotMeetingHost)],
+)
+def test_meeting_state_refusals_of_patch_and_delete_are_typed(client, zoom, code, error):
+    zoom.patch(MEETING_URL, status=400, json={"code": code, "message": "no"})
+    zoom.delete(MEETING_URL, status=400, json={"code": code, "message": "no"})
+    with pytest.raises(error):
+        client.update_meeting("t", 85746065432, {"topic": "x"})
+    with pytest.raises(error):
+        client.delete_meeting("t", 85746065432)

@@ -53,7 +53,7 @@ def test_a_token_zoom_rejects_with_124_is_refreshed_once_and_the_call_retried(zo
     assert get_me(zoom)["email"] == EMAIL
 
     assert len(steps.token_calls(sandbox, "refresh_token")) == 1
-    assert len(sandbox.calls("/v2/users/me")) == 3  # connect, rejected call, retry
+    assert len(sandbox.calls(path="/v2/users/me")) == 3  # connect, rejected call, retry
 
 
 def test_a_second_124_after_refreshing_is_raised_not_looped(zoom, sandbox):

@@ -63,6 +63,7 @@ def test_a_refresh_token_that_no_longer_works_is_invalid_grant(
 
 
 def test_a_zoom_user_that_no_longer_exists_is_4735(sandbox, django_capture_on_commit_callbacks):
+    sandbox.set_knobs(oauth_error_codes=True)
     zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     sandbox.delete_user(ZOOM_EMAIL)
     steps.make_idle(zoom)
@@ -76,6 +77,7 @@ def test_a_zoom_user_that_no_longer_exists_is_4735(sandbox, django_capture_on_co
 def test_an_admin_withdrawing_the_apps_approval_is_4738(
     sandbox, django_capture_on_commit_callbacks
 ):
+    sandbox.set_knobs(oauth_error_codes=True)
     zoom = steps.connect_preapproved(sandbox, ZOOM_EMAIL)
     sandbox.withdraw_approval(steps.ACCOUNT)
     steps.make_idle(zoom)
@@ -104,6 +106,7 @@ def test_a_withdrawal_found_by_a_call_with_a_fresh_token_is_4738_too(
 def test_the_zoom_user_authorizing_the_app_for_another_rep_is_4741(
     sandbox, django_capture_on_commit_callbacks
 ):
+    sandbox.set_knobs(oauth_error_codes=True)
     zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
     other_rep = Client()
     other_rep.force_login(RepFactory())
@@ -116,6 +119,75 @@ def test_the_zoom_user_authorizing_the_app_for_another_rep_is_4741(
     assert response.status_code == 409  # the "Zoom user already connected" page
     assert_needs_reconnect(zoom, ReconnectReason.AUTHORIZED_ELSEWHERE)
     assert_one_reconnect_email(zoom, ReconnectReason.AUTHORIZED_ELSEWHERE)
+
+
+@pytest.mark.both_scope_families
+def test_a_scope_added_to_the_app_breaks_the_next_refresh_with_a_reason_the_rep_understands(
+    sandbox, django_capture_on_commit_callbacks
+):
+    sandbox.set_knobs(oauth_error_codes=True)
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
+    sandbox.set_app_scopes(zoom.scopes + " meeting:read:invitation")
+    steps.make_idle(zoom)
+
+    run_keepalive(django_capture_on_commit_callbacks)
+
+    assert_needs_reconnect(zoom, ReconnectReason.SCOPES_CHANGED)
+    assert_one_reconnect_email(zoom, ReconnectReason.SCOPES_CHANGED)
+    assert "permissions changed" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        lambda sandbox, zoom: sandbox.delete_user(ZOOM_EMAIL),
+        lambda sandbox, zoom: sandbox.set_app_scopes(zoom.scopes + " meeting:read:invitation"),
+        lambda sandbox, zoom: sandbox.uninstall(ZOOM_EMAIL),
+    ],
+    ids=["user-deleted", "scopes-changed", "revoked"],
+)
+def test_a_refusal_without_a_numeric_code_still_marks_the_connection_needs_reconnect(
+    sandbox, django_capture_on_commit_callbacks, break_it
+):
+    """Zoom often answers refresh refusals with nothing but "Invalid Token!" / invalid_grant."""
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
+    break_it(sandbox, zoom)
+    steps.make_idle(zoom)
+
+    run_keepalive(django_capture_on_commit_callbacks)
+
+    assert_needs_reconnect(zoom, ReconnectReason.INVALID_GRANT)
+    assert "reconnect Zoom" in ReconnectReason.INVALID_GRANT.label
+
+
+def test_a_refresh_refused_in_a_way_we_do_not_know_does_not_leave_the_connection_healthy(
+    sandbox, django_capture_on_commit_callbacks
+):
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
+    sandbox.fail_next(
+        "/oauth/token", status=400, body='{"reason": "Try later", "error": "server_busy"}'
+    )
+    steps.make_idle(zoom)
+
+    run_keepalive(django_capture_on_commit_callbacks)
+
+    assert_needs_reconnect(zoom, ReconnectReason.REFRESH_REFUSED)
+
+
+def test_a_refresh_refused_with_4737_asks_the_rep_to_authorize_again(
+    sandbox, django_capture_on_commit_callbacks
+):
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
+    sandbox.fail_next(
+        "/oauth/token",
+        status=400,
+        body='{"reason": "Invalid Token!", "error": "invalid_grant", "code": 4737}',
+    )
+    steps.make_idle(zoom)
+
+    run_keepalive(django_capture_on_commit_callbacks)
+
+    assert_needs_reconnect(zoom, ReconnectReason.REAUTHORIZE)
 
 
 # Once, and once a day, and never after reconnecting ---------------------------------------------

@@ -43,7 +43,7 @@ def test_workers_needing_an_expired_token_at_once_refresh_it_exactly_once(
         check_zoom_connection.delay(zoom.pk)
 
     def answered() -> list[dict]:
-        calls = sandbox.calls("/v2/users/me")[1:]  # after the connect's own call
+        calls = sandbox.calls(path="/v2/users/me")[1:]  # after the connect's own call
         return [call for call in calls if call["status"] == 200]
 
     wait_until(lambda: len(answered()) >= WORKERS, timeout=60, message="every check to succeed")
@@ -51,7 +51,7 @@ def test_workers_needing_an_expired_token_at_once_refresh_it_exactly_once(
 
     assert len(connect_steps.token_calls(sandbox, "refresh_token")) == 1
     assert sandbox.token_stats(ZOOM_EMAIL)["refresh_count"] == 1
-    profile_calls = sandbox.calls("/v2/users/me")[1:]
+    profile_calls = sandbox.calls(path="/v2/users/me")[1:]
     assert [c["status"] for c in profile_calls].count(200) == WORKERS
     if expire is expire_at_zoom:
         # More than one worker held the old token at once: the race really happened.

@@ -27,7 +27,8 @@ def run_keepalive(django_capture_on_commit_callbacks) -> None:
 
 
 def profile_calls(sandbox) -> list[dict]:
-    return sandbox.calls("/v2/users/me")
+    """`GET /users/me` alone (connecting and every check also read `/users/me/settings`)."""
+    return sandbox.calls(path="/v2/users/me")
 
 
 def test_an_idle_connection_gets_new_tokens_and_is_checked_with_zoom(
@@ -48,6 +49,22 @@ def test_an_idle_connection_gets_new_tokens_and_is_checked_with_zoom(
     assert [call["status"] for call in profile_calls(sandbox)] == [200, 200]  # connect, check
     assert zoom not in connections_due_for_keepalive()
     assert mail.outbox == []
+
+
+def test_the_keepalive_keeps_the_hosts_passcode_rules_current(
+    sandbox, django_capture_on_commit_callbacks
+):
+    zoom = connect_steps.connect_rep(sandbox, ZOOM_EMAIL)
+    sandbox.set_user_settings(
+        ZOOM_EMAIL,
+        schedule_meeting={"meeting_password_requirement": {"only_allow_numeric": True}},
+    )
+    steps.make_idle(zoom)
+
+    run_keepalive(django_capture_on_commit_callbacks)
+
+    zoom.refresh_from_db()
+    assert zoom.passcode_rules["only_allow_numeric"] is True
 
 
 def test_a_healthy_recently_used_connection_is_left_alone(

@@ -18,6 +18,9 @@ ZOOM_EMAIL = "browser.reconnect@example.com"
 def test_a_rep_sees_the_reconnect_banner_and_reconnects(
     live_server, live_sandbox, page, screenshot, login
 ):
+    # Zoom names the cause (4738) at the token endpoint here; bare refusals are covered in
+    # test_broken_connections.py.
+    live_sandbox.set_knobs(oauth_error_codes=True)
     rep = RepFactory()
     zoom = steps.connect_preapproved(live_sandbox, ZOOM_EMAIL, rep=rep)
     live_sandbox.withdraw_approval(steps.ACCOUNT)

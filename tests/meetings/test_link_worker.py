@@ -49,6 +49,7 @@ def worker_mail(tmp_path, celery_workers):
     return tmp_path
 
 
+@pytest.mark.both_scope_families
 def test_a_booking_gets_one_zoom_meeting_its_links_and_invites(sandbox, connect_zoom, worker_mail):
     rep = connect_zoom(zoom_email=ZOOM_EMAIL).user
     meeting_type = MeetingTypeFactory(
@@ -90,6 +91,7 @@ def test_the_task_run_again_creates_no_second_meeting(sandbox, connect_zoom, wor
     assert len(sandbox.meetings(host_email=ZOOM_EMAIL)) == 1
 
 
+@pytest.mark.both_scope_families
 def test_zoom_follows_a_reschedule_and_a_cancel(sandbox, connect_zoom, worker_mail):
     rep = connect_zoom(zoom_email=ZOOM_EMAIL).user
     booking = book_meeting(MeetingTypeFactory(rep=rep), start_at=next_slot(), **GUEST)

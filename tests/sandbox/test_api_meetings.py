@@ -195,3 +195,48 @@ def test_the_sandbox_lists_meetings_by_host(zoom, token):
     [meeting] = zoom.sandbox.meetings(host_email="host@example.com")
     assert meeting["id"] == created["id"]
     assert zoom.sandbox.meetings(host_email="nobody@example.com") == []
+
+
+@pytest.mark.parametrize(("status", "code"), [("started", 3002), ("ended", 3007)])
+def test_patch_and_delete_refuse_a_meeting_in_progress_or_ended(zoom, token, status, code):
+    meeting = zoom.create_meeting(token).json()
+    zoom.sandbox.set_meeting_status(meeting["id"], status)
+    path = f"/meetings/{meeting['id']}"
+    patched = zoom.api("PATCH", path, token, json={"topic": "Moved"})
+    deleted = zoom.api("DELETE", path, token)
+    assert (patched.status_code, patched.json()["code"]) == (400, code)
+    assert (deleted.status_code, deleted.json()["code"]) == (400, code)
+    assert zoom.api("GET", path, token).json()["status"] == status
+
+
+def test_patch_and_delete_of_a_colleagues_meeting_answer_3003(zoom, token):
+    account = zoom.sandbox.user("host@example.com")["account_id"]
+    other = zoom.connect("colleague@example.com", account_id=account)["access_token"]
+    meeting = zoom.create_meeting(other).json()
+    path = f"/meetings/{meeting['id']}"
+    assert zoom.api("PATCH", path, token, json={"topic": "Mine"}).json()["code"] == 3003
+    assert zoom.api("DELETE", path, token).json()["code"] == 3003
+
+
+@pytest.mark.parametrize("duration", [0, 1441, -5])
+def test_duration_must_be_1_to_1440_minutes(zoom, token, duration):
+    response = zoom.create_meeting(token, duration=duration)
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["duration"]
+
+
+def test_jbh_time_takes_only_zooms_values(zoom, token):
+    response = zoom.create_meeting(token, settings={"join_before_host": True, "jbh_time": 7})
+    assert response.json()["errors"][0]["field"] == "settings.jbh_time"
+    ok = zoom.create_meeting(token, settings={"join_before_host": True, "jbh_time": 10})
+    assert ok.json()["settings"]["jbh_time"] == 10
+
+
+def test_a_past_start_time_is_accepted_and_listed_as_a_previous_meeting(zoom, token):
+    past = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    meeting = zoom.create_meeting(token, start_time=past).json()
+    assert meeting["start_time"] == past
+    upcoming = zoom.api("GET", "/users/me/meetings", token, params={"type": "upcoming"}).json()
+    previous = zoom.api("GET", "/users/me/meetings", token, params={"type": "previous_meetings"})
+    assert meeting["id"] not in [m["id"] for m in upcoming["meetings"]]
+    assert meeting["id"] in [m["id"] for m in previous.json()["meetings"]]

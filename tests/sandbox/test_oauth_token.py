@@ -19,7 +19,16 @@ def test_code_exchange_returns_zoom_token_response(zoom):
     }
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 3599
-    assert body["scope"] == "user:read meeting:write"
+    # An app created today has granular scopes: one per endpoint a scheduler calls.
+    assert body["scope"].split() == [
+        "user:read:user",
+        "user:read:settings",
+        "meeting:write:meeting",
+        "meeting:update:meeting",
+        "meeting:delete:meeting",
+        "meeting:read:meeting",
+        "meeting:read:list_meetings",
+    ]
     assert body["api_url"] == zoom.sandbox.url
     assert len(body["access_token"]) > 300  # JWT-shaped, like Zoom's
 
@@ -43,6 +52,7 @@ def test_missing_client_credentials_are_refused(zoom):
 
 
 def test_a_code_works_only_once(zoom):
+    zoom.sandbox.set_knobs(oauth_error_codes=True)
     code = zoom.code_for("ann@example.com")
     assert zoom.exchange(code).status_code == 200
     second = zoom.exchange(code)
@@ -51,6 +61,7 @@ def test_a_code_works_only_once(zoom):
 
 
 def test_a_code_expires_after_its_lifetime(zoom):
+    zoom.sandbox.set_knobs(oauth_error_codes=True)
     zoom.sandbox.set_knobs(code_lifetime=0)
     code = zoom.code_for("ann@example.com")
     response = zoom.exchange(code)
@@ -59,6 +70,7 @@ def test_a_code_expires_after_its_lifetime(zoom):
 
 
 def test_a_code_is_bound_to_its_redirect_uri(zoom):
+    zoom.sandbox.set_knobs(oauth_error_codes=True)
     code = zoom.code_for("ann@example.com")
     response = zoom.exchange(code, redirect_uri="http://127.0.0.1:8000/elsewhere/")
     assert response.status_code == 400
@@ -111,14 +123,35 @@ def test_the_granted_scopes_knob_grants_fewer_scopes(zoom):
     assert zoom.connect("ann@example.com")["scope"] == "user:read"
 
 
-def test_oauth_error_codes_can_be_left_out_like_zoom_sometimes_does(zoom):
-    zoom.sandbox.set_knobs(oauth_error_codes=False)
+def test_oauth_errors_carry_no_numeric_code_by_default_as_zoom_often_sends_them(zoom):
     code = zoom.code_for("ann@example.com")
     zoom.exchange(code)
     assert "code" not in zoom.exchange(code).json()
 
 
+def test_a_refused_refresh_says_only_invalid_token_by_default(zoom):
+    first = zoom.connect("ann@example.com")
+    zoom.connect("ann@example.com")
+    refresh = zoom.refresh(first["refresh_token"])
+    assert refresh.status_code == 400
+    assert refresh.json() == {"reason": "Invalid Token!", "error": "invalid_grant"}
+
+
+def test_the_token_endpoint_reads_only_the_form_body(zoom):
+    tokens = zoom.connect("ann@example.com")
+    response = requests.post(
+        f"{zoom.sandbox.url}/oauth/token",
+        params={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        auth=(zoom.client_id, zoom.client_secret),
+        timeout=10,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsupported_grant_type"
+    assert zoom.refresh(tokens["refresh_token"]).status_code == 200
+
+
 def test_authorizing_again_revokes_the_earlier_tokens_with_4741(zoom):
+    zoom.sandbox.set_knobs(oauth_error_codes=True)
     first = zoom.connect("ann@example.com")
     second = zoom.connect("ann@example.com")
     refresh = zoom.refresh(first["refresh_token"])
@@ -146,6 +179,7 @@ def test_revoke_ends_the_authorization(zoom):
 
 
 def test_a_deleted_user_tokens_fail_with_4735(zoom):
+    zoom.sandbox.set_knobs(oauth_error_codes=True)
     tokens = zoom.connect("ann@example.com")
     zoom.sandbox.delete_user("ann@example.com")
     assert zoom.refresh(tokens["refresh_token"]).json()["code"] == 4735

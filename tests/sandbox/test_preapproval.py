@@ -61,6 +61,7 @@ def test_approval_for_one_user_leaves_the_others_walled(zoom, acme):
 
 
 def test_withdrawn_approval_disables_tokens_with_4738(zoom, acme):
+    zoom.sandbox.set_knobs(oauth_error_codes=True)
     zoom.sandbox.approve(acme)
     tokens = zoom.connect("rep@acme.example", account_id=acme)
     zoom.sandbox.withdraw_approval(acme)

@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import json
+import time
+from datetime import datetime
 
 import requests
 
@@ -164,3 +166,59 @@ def test_an_unreachable_webhook_url_is_recorded_as_an_error(zoom, settings):
     delivery = zoom.sandbox.uninstall("ann@example.com")
     assert delivery["status"] is None
     assert delivery["error"] == "ConnectionError"
+
+
+def test_uninstall_says_whether_zoom_keeps_the_users_data(zoom, webhook_receiver):
+    zoom.connect("ann@example.com")
+    zoom.sandbox.uninstall("ann@example.com")
+    zoom.connect("ann@example.com")
+    zoom.sandbox.uninstall("ann@example.com", user_data_retention=True)
+    events = webhook_receiver.events("app_deauthorized")
+    flags = [e["payload"]["user_data_retention"] for e in events]
+    assert flags == ["false", "true"]
+
+
+def test_a_delivery_answered_200_schedules_no_retry(zoom, webhook_receiver):
+    zoom.connect("ann@example.com")
+    assert zoom.sandbox.uninstall("ann@example.com")["next_retry_at"] is None
+
+
+def test_a_failed_delivery_is_retried_at_5_25_and_85_minutes_then_dropped(zoom, webhook_receiver):
+    webhook_receiver.status = 500
+    zoom.connect("ann@example.com")
+    delivery = zoom.sandbox.uninstall("ann@example.com")
+    gaps = []
+    for attempt in (1, 2, 3):
+        sent = datetime.fromisoformat(delivery["sent_at"])
+        gaps.append(round((datetime.fromisoformat(delivery["next_retry_at"]) - sent).seconds / 60))
+        delivery = zoom.sandbox.retry_delivery(delivery["id"])
+        assert delivery["attempt"] == attempt
+    assert gaps == [5, 20, 60]
+    assert delivery["next_retry_at"] is None
+    bodies = {r["body"] for r in webhook_receiver.requests}
+    assert len(webhook_receiver.requests) == 4 and len(bodies) == 1
+
+
+def test_retries_keep_the_first_attempts_timestamp_by_default(zoom, webhook_receiver):
+    webhook_receiver.status = 503
+    zoom.connect("ann@example.com")
+    delivery = zoom.sandbox.uninstall("ann@example.com")
+    zoom.sandbox.retry_delivery(delivery["id"])
+    first, retry = webhook_receiver.requests
+    age = int(retry["headers"]["x-zm-request-timestamp"]) - int(
+        first["headers"]["x-zm-request-timestamp"]
+    )
+    # As old as the first attempt was when Zoom sent the retry 5 minutes later.
+    assert -305 <= age <= -295
+    assert _valid_signature(retry, webhook_receiver.secret)
+
+
+def test_retries_can_be_signed_afresh(zoom, webhook_receiver):
+    zoom.sandbox.set_knobs(webhook_retry_timestamp="fresh")
+    webhook_receiver.status = 503
+    zoom.connect("ann@example.com")
+    delivery = zoom.sandbox.uninstall("ann@example.com")
+    zoom.sandbox.retry_delivery(delivery["id"], late_by_seconds=3600)
+    retry = webhook_receiver.requests[1]
+    assert abs(int(retry["headers"]["x-zm-request-timestamp"]) - time.time()) < 5
+    assert _valid_signature(retry, webhook_receiver.secret)

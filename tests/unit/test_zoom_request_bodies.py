@@ -5,7 +5,7 @@ from tests.unit.builders import booking
 
 
 def test_a_create_is_a_scheduled_meeting_at_the_bookings_utc_time_and_length():
-    body = bodies.create_body(booking(minutes=45), "America/New_York")
+    body = bodies.create_body(booking(minutes=45), "America/New_York", {"length": 6})
     assert body["type"] == bodies.SCHEDULED_MEETING
     assert body["start_time"] == "2030-06-03T14:00:00Z"
     assert body["duration"] == 45
@@ -18,17 +18,35 @@ def test_the_reps_own_zone_stands_in_when_zoom_gave_none():
 
 def test_the_passcode_has_letters_and_digits_and_fits_zooms_ten_characters():
     for _ in range(50):
-        code = bodies.generate_passcode()
-        assert len(code) == bodies.PASSCODE_LENGTH <= 10
+        code = bodies.passcode_fields({"length": 6})["password"]
+        assert len(code) == 10
         assert any(c.isdigit() for c in code) and any(c.isalpha() for c in code)
         assert code.isalnum()
+
+
+def test_the_passcode_meets_the_hosts_rules_or_zoom_generates_it():
+    assert bodies.passcode_fields({"only_allow_numeric": True})["password"].isdigit()
+    assert bodies.passcode_fields({}) == {"default_password": True}
+    assert bodies.passcode_fields({"length": 12}) == {"default_password": True}
+
+
+def test_join_before_host_is_not_asked_for_with_a_waiting_room():
+    b = booking()
+    b.meeting_type.zoom_waiting_room = True
+    b.meeting_type.zoom_join_before_host = True
+    assert bodies.create_body(b, "", {})["settings"]["join_before_host"] is False
+
+
+def test_the_phone_passcode_is_kept_from_zooms_answer():
+    meeting = bodies.parse_meeting({"id": 81234567890, "password": "aB3", "pstn_password": "5739"})
+    assert meeting.phone_passcode == "5739"
 
 
 def test_the_meeting_settings_come_from_the_meeting_type():
     b = booking()
     b.meeting_type.zoom_waiting_room = True
     b.meeting_type.zoom_auto_recording = "cloud"
-    assert bodies.create_body(b, "")["settings"] == {
+    assert bodies.create_body(b, "", {})["settings"] == {
         "waiting_room": True,
         "join_before_host": False,
         "auto_recording": "cloud",

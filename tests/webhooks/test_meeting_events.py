@@ -89,3 +89,32 @@ def test_our_own_reschedule_echoed_by_zoom_records_nothing(booking, live_sandbox
     )
     booking.refresh_from_db()
     assert booking.zoom_change_note == ""
+
+
+def test_our_own_reschedule_echoed_with_a_title_naming_the_time_records_nothing(
+    rep, booking, live_sandbox, celery_worker
+):
+    """The title names the time, so our PATCH changes the topic too: the echo carries it."""
+    live_sandbox.set_knobs(webhooks_for_api_changes=True)
+    booking.meeting_type.invite_title_template = "{{ guest.name }} at {{ time.start }}"
+    booking.meeting_type.save()
+    booking.move_to(booking.start_at + timedelta(days=1), booking.end_at + timedelta(days=1))
+    booking.link_state = LinkState.PENDING
+    booking.save()
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
+
+    wait_until(
+        lambda: ZoomWebhookEvent.objects.exclude(outcome="pending").exists(),
+        message="Zoom's meeting.updated echo to be processed",
+    )
+    (echo,) = [d for d in live_sandbox.webhook_deliveries("meeting.updated") if d["status"] == 200]
+    assert "topic" in echo["body"]["payload"]["object"]
+    booking.refresh_from_db()
+    assert booking.zoom_change_note == ""
+
+
+def test_a_topic_the_host_changed_in_zoom_is_still_recorded(booking, live_sandbox, celery_worker):
+    live_sandbox.update_meeting_in_zoom(booking.zoom_meeting_id, topic="Renamed by the host")
+    wait_until(applied(), message="meeting.updated to be applied")
+    booking.refresh_from_db()
+    assert "topic changed" in booking.zoom_change_note

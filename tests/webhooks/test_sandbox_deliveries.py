@@ -1,5 +1,9 @@
 """Zoom (the sandbox) sending real, signed webhooks to the live app, applied by a real worker."""
 
+import time
+
+import pytest
+
 from integrations.zoom.models import ZoomConnection, ZoomWebhookEvent
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps
@@ -48,3 +52,39 @@ def test_zoom_retrying_a_delivery_applies_it_once(rep, live_sandbox, celery_work
     assert retry["status"] == 200
     assert "duplicate" in retry["response_body"]
     assert ZoomWebhookEvent.objects.count() == 1
+
+
+def _first_attempt_fails(live_sandbox, settings):
+    """The app cannot answer the first attempt (no secret configured yet: 503); Zoom schedules
+    its retries. Returns the failed delivery."""
+    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN
+    settings.ZOOM_WEBHOOK_SECRET_TOKEN = ""
+    delivery = live_sandbox.uninstall(ZOOM_EMAIL)
+    settings.ZOOM_WEBHOOK_SECRET_TOKEN = secret
+    assert delivery["status"] == 503 and delivery["next_retry_at"], delivery
+    return delivery
+
+
+@pytest.mark.parametrize("timestamp", ["original", "fresh"])
+def test_zooms_retry_is_applied_whatever_it_does_with_the_timestamp(
+    rep, live_sandbox, celery_worker, settings, timestamp
+):
+    live_sandbox.set_knobs(webhook_retry_timestamp=timestamp)
+    connection = steps.connect_rep(live_sandbox, ZOOM_EMAIL, rep=rep)
+    delivery = _first_attempt_fails(live_sandbox, settings)
+    delivery = live_sandbox.retry_delivery(delivery["id"])
+    assert delivery["status"] == 200, delivery
+    wait_until(
+        lambda: ZoomConnection.objects.filter(
+            pk=connection.pk, status=ZoomConnection.Status.REMOVED
+        ).exists(),
+        message="the retried deauthorization to be applied",
+    )
+
+
+def test_a_retry_kept_85_minutes_old_is_accepted(rep, live_sandbox, celery_worker, settings):
+    steps.connect_rep(live_sandbox, ZOOM_EMAIL, rep=rep)
+    delivery = _first_attempt_fails(live_sandbox, settings)
+    retry = live_sandbox.retry_delivery(delivery["id"], late_by_seconds=80 * 60)
+    assert retry["status"] == 200, retry
+    assert int(time.time()) - int(retry["timestamp"]) >= 85 * 60 - 5

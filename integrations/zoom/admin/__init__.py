@@ -5,7 +5,7 @@ The Zoom core never imports this layer."""
 
 from django.contrib import admin
 
-from ..models import ZoomConnection
+from ..models import ZoomConnection, ZoomDataErasure
 from ..services import revoke_before_delete
 from . import roster_admin  # noqa: F401 - registers the roster and the reconnect notices
 
@@ -26,6 +26,7 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
         "zoom_email",
         "zoom_user_type",
         "zoom_timezone",
+        "passcode_rules",
         "access_token_expires_at",
         "scopes",
         "token_generation",
@@ -46,6 +47,11 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).without_tokens()
 
+    def has_module_permission(self, request):
+        # The roster is the one list of connections; a second list beside it only offered
+        # "Delete selected". Each connection's read-only page stays reachable by its URL.
+        return False
+
     def has_add_permission(self, request):
         # Connections are made by the rep through Zoom's consent screen, never typed in.
         return False
@@ -62,3 +68,21 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
         for connection in queryset:
             revoke_before_delete(connection.user)
         super().delete_queryset(request, queryset)
+
+
+@admin.register(ZoomDataErasure)
+class ZoomDataErasureAdmin(admin.ModelAdmin):
+    """The record of each erasure after a rep removed the app in Zoom: evidence, never edited."""
+
+    list_display = ("rep", "erased_at", "retained", "records_erased", "payloads_erased")
+    list_filter = ("retained",)
+    search_fields = ("rep__email",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
