@@ -5,6 +5,7 @@ import base64
 import binascii
 import time
 
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from .knobs import DROP_FLAG, ZOOM_PATH_PREFIXES
@@ -76,18 +77,5 @@ class CallLogMiddleware:
 
 
 def as_dict(call: Call) -> dict:
-    return {
-        "id": call.id,
-        "method": call.method,
-        "path": call.path,
-        "query": call.query,
-        "status": call.status,
-        "request_body": call.request_body,
-        "response_body": call.response_body,
-        "authorization": call.authorization,
-        "client_id": call.client_id,
-        "user_email": call.user_email,
-        "injected": call.injected,
-        "started_at": call.started_at.isoformat(),
-        "duration_ms": call.duration_ms,
-    }
+    """Every field of the call, as the control API lists it."""
+    return {"id": call.id, **model_to_dict(call), "started_at": call.started_at.isoformat()}

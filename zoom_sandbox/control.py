@@ -80,6 +80,33 @@ def _account(account_id: str) -> Account:
     return account
 
 
+def _narrowed(found, lookup: str, value: str | None):
+    """A list's query parameter: `found` filtered on `lookup`, or all of it when it is absent."""
+    return found.filter(**{lookup: value}) if value else found
+
+
+def _approval_of(data: dict, account_id: str) -> tuple[Account, App, ZoomUser | None]:
+    """Who an approval or its withdrawal is about: the account, the app, and one user or (no
+    email) every user of the account."""
+    account = _account(account_id)
+    user = _user(data["email"]) if data.get("email") else None
+    return account, _app(data), user
+
+
+def _meeting(meeting_id: str) -> Meeting:
+    try:
+        return meetings.get(meeting_id)
+    except meetings.MeetingNotFound as exc:
+        raise ControlError(str(exc), 404) from exc
+
+
+def _delivery(delivery_id: int) -> WebhookDelivery:
+    delivery = WebhookDelivery.objects.filter(pk=delivery_id).select_related("app", "first").first()
+    if delivery is None:
+        raise ControlError("No such delivery", 404)
+    return delivery
+
+
 @control(["GET"])
 def health(request, data):
     return {"status": "ok"}
@@ -144,8 +171,7 @@ def user_settings(request, data, email):
 def users_view(request, data):
     if request.method == "GET":
         found = ZoomUser.objects.filter(deleted_at__isnull=True).select_related("account")
-        if request.GET.get("email"):
-            found = found.filter(email=request.GET["email"].lower())
+        found = _narrowed(found, "email", request.GET.get("email", "").lower())
         return [users.user_as_dict(u) for u in found.order_by("id")]
     try:
         user = users.create_user(
@@ -174,17 +200,13 @@ def delete_user(request, data, email):
 
 @control(["POST"])
 def approve(request, data, account_id):
-    account = _account(account_id)
-    user = _user(data["email"]) if data.get("email") else None
-    users.approve(account, _app(data), user)
+    users.approve(*_approval_of(data, account_id))
     return {"status": "approved"}
 
 
 @control(["POST"])
 def withdraw(request, data, account_id):
-    account = _account(account_id)
-    user = _user(data["email"]) if data.get("email") else None
-    users.withdraw_approval(account, _app(data), user)
+    users.withdraw_approval(*_approval_of(data, account_id))
     return {"status": "withdrawn"}
 
 
@@ -244,26 +266,20 @@ def failures(request, data):
 
 @control(["GET"])
 def calls_view(request, data):
-    found = Call.objects.order_by("id")
-    if request.GET.get("path_contains"):
-        found = found.filter(path__contains=request.GET["path_contains"])
-    return [calls.as_dict(c) for c in found]
+    found = _narrowed(Call.objects.all(), "path__contains", request.GET.get("path_contains"))
+    return [calls.as_dict(c) for c in found.order_by("id")]
 
 
 @control(["GET"])
 def meetings_view(request, data):
     found = Meeting.objects.select_related("host").order_by("created_at", "id")
-    if request.GET.get("host_email"):
-        found = found.filter(host__email=request.GET["host_email"].lower())
+    found = _narrowed(found, "host__email", request.GET.get("host_email", "").lower())
     return [meetings.as_sandbox_dict(m, _root(request)) for m in found]
 
 
 @control(["POST"])
 def update_meeting(request, data, meeting_id):
-    try:
-        meeting = meetings.get(meeting_id)
-    except meetings.MeetingNotFound as exc:
-        raise ControlError(str(exc), 404) from exc
+    meeting = _meeting(meeting_id)
     try:
         cleaned = meetings.validate(data, meeting.host, partial=True)
     except meetings.MeetingValidationError as exc:
@@ -278,10 +294,7 @@ def update_meeting(request, data, meeting_id):
 
 @control(["POST"])
 def delete_meeting(request, data, meeting_id):
-    try:
-        meeting = meetings.get(meeting_id)
-    except meetings.MeetingNotFound as exc:
-        raise ControlError(str(exc), 404) from exc
+    meeting = _meeting(meeting_id)
     deliveries = webhooks.meeting_deleted(meeting)
     meeting.delete()
     return {"deliveries": [webhooks.as_dict(d) for d in deliveries]}
@@ -290,10 +303,7 @@ def delete_meeting(request, data, meeting_id):
 @control(["POST"])
 def meeting_status(request, data, meeting_id):
     """The host starts or ends the meeting in Zoom ("waiting", "started", "ended")."""
-    try:
-        meeting = meetings.get(meeting_id)
-    except meetings.MeetingNotFound as exc:
-        raise ControlError(str(exc), 404) from exc
+    meeting = _meeting(meeting_id)
     if data.get("status") not in ("waiting", "started", "ended"):
         raise ControlError("status must be waiting, started or ended")
     meeting.status = data["status"]
@@ -338,27 +348,20 @@ def url_validation(request, data):
 
 @control(["GET"])
 def deliveries(request, data):
-    found = WebhookDelivery.objects.order_by("id")
-    if request.GET.get("event"):
-        found = found.filter(event=request.GET["event"])
-    return [webhooks.as_dict(d) for d in found]
+    found = _narrowed(WebhookDelivery.objects.all(), "event", request.GET.get("event"))
+    return [webhooks.as_dict(d) for d in found.order_by("id")]
 
 
 @control(["POST"])
 def redeliver(request, data, delivery_id):
-    delivery = WebhookDelivery.objects.filter(pk=delivery_id).select_related("app").first()
-    if delivery is None:
-        raise ControlError("No such delivery", 404)
-    return webhooks.as_dict(webhooks.redeliver(delivery))
+    return webhooks.as_dict(webhooks.redeliver(_delivery(delivery_id)))
 
 
 @control(["POST"])
 def retry_delivery(request, data, delivery_id):
     """Sends Zoom's next scheduled retry of a failed delivery now, as if `late_by_seconds` past its
     time, instead of waiting the 5/25/85 minutes."""
-    delivery = WebhookDelivery.objects.filter(pk=delivery_id).select_related("app", "first").first()
-    if delivery is None:
-        raise ControlError("No such delivery", 404)
+    delivery = _delivery(delivery_id)
     if delivery.next_retry_at is None:
         raise ControlError("Zoom schedules no retry of this delivery (it succeeded or was retried)")
     late_by = timedelta(seconds=int(data.get("late_by_seconds", 0)))

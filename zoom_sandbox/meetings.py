@@ -103,11 +103,14 @@ def validate(body, host: ZoomUser, *, partial: bool) -> dict:
     def bad(field, message="Invalid field."):
         errors.append({"field": field, "message": message})
 
-    if "topic" in body:
-        if not isinstance(body["topic"], str) or len(body["topic"]) > 200:
-            bad("topic", "Topic must be a string of at most 200 characters.")
+    def text(field, max_length):
+        if not isinstance(body[field], str) or len(body[field]) > max_length:
+            bad(field, f"{field.capitalize()} must be a string of at most {max_length} characters.")
         else:
-            cleaned["topic"] = body["topic"]
+            cleaned[field] = body[field]
+
+    if "topic" in body:
+        text("topic", 200)
     if "type" in body:
         if not _is_int(body["type"]) or body["type"] not in MEETING_TYPES:
             bad("type")
@@ -136,10 +139,7 @@ def validate(body, host: ZoomUser, *, partial: bool) -> dict:
         else:
             cleaned["duration"] = body["duration"]
     if "agenda" in body:
-        if not isinstance(body["agenda"], str) or len(body["agenda"]) > 2000:
-            bad("agenda", "Agenda must be a string of at most 2000 characters.")
-        else:
-            cleaned["agenda"] = body["agenda"]
+        text("agenda", 2000)
     if "password" in body:
         value = body["password"]
         if not isinstance(value, str) or not PASSWORD_RE.match(value):

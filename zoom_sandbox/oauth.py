@@ -1,6 +1,7 @@
 """Zoom's OAuth server: the authorize page (sign-in, consent, the pre-approval wall), the token
 endpoint and the revoke endpoint. https://developers.zoom.us/docs/integrations/oauth/"""
 
+import functools
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.http import HttpResponseRedirect, JsonResponse
@@ -189,49 +190,48 @@ def request_preapproval(request):
     )
 
 
-def _oauth_error(exc: tokens.OAuthError) -> JsonResponse:
-    return JsonResponse(exc.body(), status=exc.status)
-
-
 def _api_root(request) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
-@csrf_exempt
-@require_POST
-def token(request):
-    # The token request's parameters travel in the form body (RFC 6749 §4.1.3, §6; Zoom's OAuth
-    # guide sends them as application/x-www-form-urlencoded). Zoom may also read the query
-    # string, but nothing documents it: the sandbox reads the body only (the stricter choice).
-    # https://developers.zoom.us/docs/integrations/oauth/#step-2-request-access-token
-    params = request.POST.dict()
-    try:
-        app = tokens.authenticate_client(request.META.get("HTTP_AUTHORIZATION", ""))
-        grant_type = params.get("grant_type", "")
-        if grant_type == "authorization_code":
-            issued = tokens.exchange_code(
-                app,
-                params.get("code", ""),
-                params.get("redirect_uri", ""),
-                params.get("code_verifier", ""),
-            )
-        elif grant_type == "refresh_token":
-            issued = tokens.refresh(app, params.get("refresh_token", ""))
-        else:
-            raise tokens.OAuthError("Unsupported grant type", "unsupported_grant_type", code=4705)
-    except tokens.OAuthError as exc:
-        return _oauth_error(exc)
-    return JsonResponse(issued.response(_api_root(request)))
+def _client_endpoint(view):
+    """Zoom's token and revoke endpoints: POST, the client authenticated with HTTP Basic, the
+    parameters in the form body (RFC 6749 §4.1.3, §6; Zoom's OAuth guide sends them as
+    application/x-www-form-urlencoded). Zoom may also read the query string, but nothing documents
+    it: the sandbox reads the body only (the stricter choice). The view returns the JSON answer.
+    https://developers.zoom.us/docs/integrations/oauth/#step-2-request-access-token"""
+
+    @csrf_exempt
+    @require_POST
+    @functools.wraps(view)
+    def wrapper(request):
+        try:
+            app = tokens.authenticate_client(request.META.get("HTTP_AUTHORIZATION", ""))
+            return JsonResponse(view(request, app, request.POST.dict()))
+        except tokens.OAuthError as exc:
+            return JsonResponse(exc.body(), status=exc.status)
+
+    return wrapper
 
 
-@csrf_exempt
-@require_POST
-def revoke(request):
-    # Form body only, as for the token endpoint.
-    params = request.POST.dict()
-    try:
-        app = tokens.authenticate_client(request.META.get("HTTP_AUTHORIZATION", ""))
-        tokens.revoke(app, params.get("token", ""))
-    except tokens.OAuthError as exc:
-        return _oauth_error(exc)
-    return JsonResponse({"status": "success"})
+@_client_endpoint
+def token(request, app: App, params: dict) -> dict:
+    grant_type = params.get("grant_type", "")
+    if grant_type == "authorization_code":
+        issued = tokens.exchange_code(
+            app,
+            params.get("code", ""),
+            params.get("redirect_uri", ""),
+            params.get("code_verifier", ""),
+        )
+    elif grant_type == "refresh_token":
+        issued = tokens.refresh(app, params.get("refresh_token", ""))
+    else:
+        raise tokens.OAuthError("Unsupported grant type", "unsupported_grant_type", code=4705)
+    return issued.response(_api_root(request))
+
+
+@_client_endpoint
+def revoke(request, app: App, params: dict) -> dict:
+    tokens.revoke(app, params.get("token", ""))
+    return {"status": "success"}

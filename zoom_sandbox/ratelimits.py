@@ -27,6 +27,24 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _headers(limit_type: str, limit: int, remaining: int) -> dict:
+    return {
+        "X-RateLimit-Category": CATEGORY,
+        "X-RateLimit-Type": limit_type,
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+    }
+
+
+def _limited(message: str, limit_type: str, limit: int, retry_at: datetime) -> RateLimited:
+    """The refusal of a request over a limit. Whether Zoom sends Retry-After is the
+    `retry_after_header` knob."""
+    headers = _headers(limit_type, limit, 0)
+    if knobs.get("retry_after_header"):
+        headers["Retry-After"] = _iso(retry_at)
+    return RateLimited(message, headers)
+
+
 # The per-second window lives in memory: one sandbox process serves all requests, and a window
 # older than a second is worthless after a restart anyway.
 _windows: dict[str, deque] = defaultdict(deque)
@@ -46,18 +64,11 @@ def check_per_second(account_id: str) -> None:
         while window and now - window[0] >= 1.0:
             window.popleft()
         if len(window) >= limit:
-            retry_at = timezone.now() + timedelta(seconds=1)
-            headers = {
-                "X-RateLimit-Category": CATEGORY,
-                "X-RateLimit-Type": "QPS",
-                "X-RateLimit-Limit": str(limit),
-                "X-RateLimit-Remaining": "0",
-            }
-            if knobs.get("retry_after_header"):
-                headers["Retry-After"] = _iso(retry_at)
-            raise RateLimited(
+            raise _limited(
                 "You have reached the maximum per-second rate limit for this API. Try again later.",
-                headers,
+                "QPS",
+                limit,
+                timezone.now() + timedelta(seconds=1),
             )
         window.append(now)
 
@@ -70,28 +81,16 @@ def count_meeting_write(host: ZoomUser) -> dict:
     with transaction.atomic():
         usage, _ = DailyUsage.objects.get_or_create(user=host, day=today)
         if usage.count >= limit:
-            reset_at = datetime.combine(today + timedelta(days=1), datetime.min.time(), UTC)
-            headers = {
-                "X-RateLimit-Category": CATEGORY,
-                "X-RateLimit-Type": "Daily-limit",
-                "X-RateLimit-Limit": str(limit),
-                "X-RateLimit-Remaining": "0",
-            }
-            if knobs.get("retry_after_header"):
-                headers["Retry-After"] = _iso(reset_at)
-            raise RateLimited(
+            raise _limited(
                 f"You have exceeded the daily rate limit ({limit}) of Meeting Create/Update API "
                 "requests permitted for this particular user. You may resume these requests at "
                 "GMT 00:00:00.",
-                headers,
+                "Daily-limit",
+                limit,
+                datetime.combine(today + timedelta(days=1), datetime.min.time(), UTC),
             )
         DailyUsage.objects.filter(pk=usage.pk).update(count=F("count") + 1)
-    return {
-        "X-RateLimit-Category": CATEGORY,
-        "X-RateLimit-Type": "Daily-limit",
-        "X-RateLimit-Limit": str(limit),
-        "X-RateLimit-Remaining": str(max(0, limit - usage.count - 1)),
-    }
+    return _headers("Daily-limit", limit, max(0, limit - usage.count - 1))
 
 
 def set_daily_usage(host: ZoomUser, count: int) -> None:

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import knobs, tokens
-from .meetings import format_time, summary
+from .meetings import as_fields, format_time, summary
 from .models import App, Grant, Meeting, WebhookDelivery, ZoomUser
 
 # Zoom waits 3 seconds for an answer before it counts the delivery as failed.
@@ -185,16 +185,7 @@ def _meeting_event(meeting: Meeting, event: str, obj: dict, old: dict | None) ->
 def meeting_updated(meeting: Meeting, previous: dict) -> list[WebhookDelivery]:
     """Zoom's meeting.updated carries only the changed fields, new in `object`, old in
     `old_object`."""
-    current = {
-        "topic": meeting.topic,
-        "type": meeting.type,
-        "start_time": format_time(meeting.start_time),
-        "duration": meeting.duration,
-        "timezone": meeting.timezone,
-        "agenda": meeting.agenda,
-        "password": meeting.password,
-        "settings": meeting.settings,
-    }
+    current = as_fields(meeting)
     obj = {"id": meeting.id, "uuid": meeting.uuid}
     obj.update({key: current[key] for key in previous})
     old = {"id": meeting.id, "uuid": meeting.uuid, **previous}
