@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # The launchers of a worker and the sandbox: the benchmark runs the same processes as the tests.
-from scripts.launchers import WorkerProcess, serve_command  # noqa: E402
+from scripts.launchers import WorkerProcess, serve_command, stop_process  # noqa: E402
 
 SHARED_ACCOUNT = "bench-shared-account"
 
@@ -116,12 +116,7 @@ class Process:
         raise RuntimeError(f"{what} did not start:\n{self.log_path.read_text()[-3000:]}")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
         self.log.close()
 
 

@@ -19,7 +19,7 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 # Run as a script, so this folder is on sys.path: the tests launch the sandbox the same way.
-from launchers import serve_command
+from launchers import serve_command, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -91,12 +91,7 @@ class Child:
         return f"exited with code {code}"
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
 
 
 def answers(url: str) -> bool:

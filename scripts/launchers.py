@@ -1,5 +1,6 @@
-"""Starting the processes that run beside the app outside production: the Zoom sandbox and Celery
-workers. The test fixtures and the benchmark launch them the same way, from here."""
+"""Starting and stopping the processes that run beside the app outside production: the Zoom sandbox
+and Celery workers. The test fixtures, the demo and the benchmark launch them the same way, from
+here."""
 
 import os
 import signal
@@ -18,6 +19,16 @@ def serve_command(port: int, db) -> list[str]:
         sys.executable, "-m", "zoom_sandbox", "serve",
         "--host", "localhost", "--port", str(port), "--db", str(db),
     ]  # fmt: skip
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """SIGTERM, then SIGKILL if the process has not ended after `timeout` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 class WorkerProcess:
