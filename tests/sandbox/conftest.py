@@ -49,6 +49,29 @@ class ZoomFlow:
         params = {k: v for k, v in params.items() if v is not None}
         return f"{self.sandbox.url}/oauth/authorize?{urlencode(params)}"
 
+    def register_app(self, **fields) -> dict:
+        """Registers this app again with `fields`; what they leave out (webhook, scopes) falls back
+        to the sandbox's defaults."""
+        return self.sandbox.register_app(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            redirect_uris=[self.redirect_uri],
+            **fields,
+        )
+
+    def sign_in(self, browser: requests.Session, email: str, next_url: str = "/") -> None:
+        """Signs `browser` in to the sandbox's Zoom web pages (it holds the CSRF cookie already)."""
+        browser.post(
+            f"{self.sandbox.url}/oauth/signin",
+            data={
+                "csrfmiddlewaretoken": browser.cookies["zoom_sandbox_csrftoken"],
+                "action": "signin",
+                "email": email,
+                "next": next_url,
+            },
+            timeout=TIMEOUT,
+        )
+
     def code_for(self, email, **kwargs) -> str:
         location = self.sandbox.consent(self.authorize_url(**kwargs), email)
         return query_of(location)["code"]

@@ -24,10 +24,7 @@ class AdminFlow(ZoomFlow):
         self.client_id = ADMIN_CLIENT_ID
         self.client_secret = "admin-app-secret"
         self.redirect_uri = settings.SITE_URL + "/integrations/zoom/account/callback/"
-        sandbox.register_app(
-            client_id=self.client_id,
-            client_secret=self.client_secret,
-            redirect_uris=[self.redirect_uri],
+        self.register_app(
             webhook_url=webhook_url,
             webhook_secret_token=settings.ZOOM_WEBHOOK_SECRET_TOKEN,
             name="Scheduler for Zoom (company)",

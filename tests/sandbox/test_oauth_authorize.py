@@ -23,16 +23,7 @@ def test_consent_page_lists_what_the_app_may_view_and_manage(zoom):
     browser = requests.Session()
     page = browser.get(zoom.authorize_url(), timeout=10)
     assert 'data-sandbox-page="signin"' in page.text
-    browser.post(
-        f"{zoom.sandbox.url}/oauth/signin",
-        data={
-            "csrfmiddlewaretoken": browser.cookies["zoom_sandbox_csrftoken"],
-            "action": "signin",
-            "email": "ann@example.com",
-            "next": "/",
-        },
-        timeout=10,
-    )
+    zoom.sign_in(browser, "ann@example.com")
     consent = browser.get(zoom.authorize_url(), timeout=10).text
     assert "App can view information" in consent
     assert "Profile &amp; Contact Information" in consent
@@ -45,16 +36,7 @@ def test_a_user_who_already_authorized_is_redirected_straight_back(zoom):
     zoom.connect("ann@example.com")
     browser = requests.Session()
     page = browser.get(zoom.authorize_url(), timeout=10)
-    browser.post(
-        f"{zoom.sandbox.url}/oauth/signin",
-        data={
-            "csrfmiddlewaretoken": browser.cookies["zoom_sandbox_csrftoken"],
-            "action": "signin",
-            "email": "ann@example.com",
-            "next": "/",
-        },
-        timeout=10,
-    )
+    zoom.sign_in(browser, "ann@example.com")
     assert page.status_code == 200
     again = browser.get(zoom.authorize_url(state="fresh"), allow_redirects=False, timeout=10)
     assert again.status_code == 302

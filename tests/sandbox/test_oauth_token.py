@@ -108,12 +108,7 @@ def test_an_unsupported_grant_type_is_refused(zoom):
 
 
 def test_granular_scopes_come_back_when_the_app_lists_them(zoom, settings):
-    zoom.sandbox.register_app(
-        client_id=zoom.client_id,
-        client_secret=zoom.client_secret,
-        redirect_uris=[zoom.redirect_uri],
-        scopes="user:read:user meeting:write:meeting meeting:update:meeting",
-    )
+    zoom.register_app(scopes="user:read:user meeting:write:meeting meeting:update:meeting")
     body = zoom.connect("ann@example.com")
     assert body["scope"] == "user:read:user meeting:write:meeting meeting:update:meeting"
 

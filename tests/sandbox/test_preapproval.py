@@ -23,11 +23,7 @@ def test_request_pre_approve_reaches_the_admin_list(zoom, acme):
     browser = requests.Session()
     browser.get(zoom.authorize_url(), timeout=10)
     csrf = browser.cookies["zoom_sandbox_csrftoken"]
-    browser.post(
-        f"{zoom.sandbox.url}/oauth/signin",
-        data={"csrfmiddlewaretoken": csrf, "action": "signin", "email": "rep@acme.example"},
-        timeout=10,
-    )
+    zoom.sign_in(browser, "rep@acme.example")
     wall = browser.get(zoom.authorize_url(), allow_redirects=False, timeout=10)
     assert wall.status_code == 200
     assert "You cannot authorize" in wall.text and "Request pre-approve" in wall.text

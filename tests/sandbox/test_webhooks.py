@@ -44,16 +44,7 @@ def test_the_uninstall_page_removes_the_app(zoom, webhook_receiver):
     browser = requests.Session()
     browser.get(f"{zoom.sandbox.url}/marketplace/manage", timeout=10)
     csrf = browser.cookies["zoom_sandbox_csrftoken"]
-    browser.post(
-        f"{zoom.sandbox.url}/oauth/signin",
-        data={
-            "csrfmiddlewaretoken": csrf,
-            "action": "signin",
-            "email": "ann@example.com",
-            "next": "/marketplace/manage",
-        },
-        timeout=10,
-    )
+    zoom.sign_in(browser, "ann@example.com", "/marketplace/manage")
     page = browser.get(f"{zoom.sandbox.url}/marketplace/manage", timeout=10)
     assert "Remove" in page.text
     removed = browser.post(
@@ -155,10 +146,7 @@ def test_redelivery_sends_the_same_body_freshly_signed(zoom, webhook_receiver):
 
 
 def test_an_unreachable_webhook_url_is_recorded_as_an_error(zoom, settings):
-    zoom.sandbox.register_app(
-        client_id=zoom.client_id,
-        client_secret=zoom.client_secret,
-        redirect_uris=[zoom.redirect_uri],
+    zoom.register_app(
         webhook_url="http://127.0.0.1:9/integrations/zoom/webhook/",
         webhook_secret_token="s",
     )
