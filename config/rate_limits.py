@@ -2,15 +2,25 @@
 
 A rate is "count/period" ("5/m", "30/d"; periods s, m, h, d, optionally with a number: "10/5m").
 Windows start at multiples of the period (UTC days start at 00:00), so a limit resets at a time
-we can tell the person. Counting takes a short lock in the cache (an atomic `add`, like
-allauth's own limits) so concurrent requests never lose a count on a cache whose `incr` is a
-read-then-write (the database and file caches).
+we can tell the person. On Redis (production) one check-and-count is one Lua script, atomic by
+itself and a single round trip, because a booking checks several limits on the request path. On
+the other caches (the demo's file cache) a count is a read and a write under a short lock, a file
+lock for the file cache, so concurrent requests never lose a count where `incr` is a
+read-then-write.
 """
 
+import fcntl
+import functools
+import hashlib
+import os
 import re
 import time
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
@@ -54,20 +64,91 @@ def used(scope: str, ident: str, rate: Rate, now: float | None = None) -> int:
     return cache.get(_key(scope, ident, rate, start), 0)
 
 
+# KEYS: the windows' counters; ARGV: amount, then each window's limit, then each one's lifetime.
+# Returns 0 when everything was counted, else the 1-based index of the spent window.
+_CONSUME = """
+local amount, n = tonumber(ARGV[1]), #KEYS
+for i, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') + amount > tonumber(ARGV[1 + i]) then return i end
+end
+for i, key in ipairs(KEYS) do
+  redis.call('INCRBY', key, amount)
+  redis.call('EXPIRE', key, tonumber(ARGV[1 + n + i]))
+end
+return 0
+"""
+
+
+@functools.cache
+def _redis_scripts(location: str):
+    client = redis.Redis.from_url(location, socket_timeout=5, socket_connect_timeout=5)
+    return client, client.register_script(_CONSUME)
+
+
+def _redis():
+    """(client, consume script) when the default cache is Redis, else None. The counters stay
+    readable through `cache`: keys go through `cache.make_key`, and Django's Redis cache stores
+    integers unpickled, as INCRBY leaves them."""
+    config = settings.CACHES["default"]
+    if not config["BACKEND"].endswith(".RedisCache"):
+        return None
+    location = config["LOCATION"]
+    # Several servers: Django writes to the first one.
+    primary = location[0] if isinstance(location, list | tuple) else location.split(",")[0]
+    return _redis_scripts(primary)
+
+
+def _windows(scope: str, ident: str, rates: list[Rate], now: float):
+    for rate in rates:
+        start, end = _window(rate, now)
+        yield _key(scope, ident, rate, start), rate, end
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`rates` for one scope (what is counted) and ident (whose count it is)."""
+
+    scope: str
+    ident: str
+    rates: list[Rate]
+
+
 def consume(scope: str, ident: str, rates: list[Rate], amount: int = 1) -> float | None:
     """Counts `amount` against every rate unless one of them is spent; returns None when it fits,
     else the seconds until the spent window resets (nothing is counted then)."""
+    refused = consume_all([Limit(scope, ident, rates)], amount)
+    return None if refused is None else refused[1]
+
+
+def consume_all(limits: list[Limit], amount: int = 1) -> tuple[int, float] | None:
+    """`consume` for several limits at once, all or nothing: None when every one fits (each is
+    counted), else (index of a spent limit, seconds until its window resets), counting none."""
     now = time.time()
-    keys = []
-    for rate in rates:
-        start, end = _window(rate, now)
-        keys.append((_key(scope, ident, rate, start), rate, end))
-    with _locked(f"rl-lock:{scope}:{ident}"):
-        counts = cache.get_many([key for key, _, _ in keys])
-        for key, rate, end in keys:
+    windows = [
+        (index, key, rate, end)
+        for index, limit in enumerate(limits)
+        for key, rate, end in _windows(limit.scope, limit.ident, limit.rates, now)
+    ]
+    if not windows:
+        return None
+    if shared := _redis():
+        _client, script = shared
+        spent = script(
+            keys=[cache.make_key(key) for _, key, _, _ in windows],
+            args=[amount]
+            + [rate.count for _, _, rate, _ in windows]
+            + [int(end - now) + 60 for _, _, _, end in windows],
+        )
+        if not spent:
+            return None
+        index, _key, _rate, end = windows[spent - 1]
+        return index, max(end - now, 1.0)
+    with _locked_all([f"rl-lock:{limit.scope}:{limit.ident}" for limit in limits]):
+        counts = cache.get_many([key for _, key, _, _ in windows])
+        for index, key, rate, end in windows:
             if counts.get(key, 0) + amount > rate.count:
-                return max(end - now, 1.0)
-        for key, _rate, end in keys:
+                return index, max(end - now, 1.0)
+        for _index, key, _rate, end in windows:
             cache.set(key, counts.get(key, 0) + amount, timeout=int(end - now) + 60)
     return None
 
@@ -75,21 +156,58 @@ def consume(scope: str, ident: str, rates: list[Rate], amount: int = 1) -> float
 def add(scope: str, ident: str, rates: list[Rate], amount: int = 1) -> int:
     """Counts unconditionally (work that happened anyway); returns the first rate's new count."""
     now = time.time()
-    first = 0
+    keys = list(_windows(scope, ident, rates, now))
+    if not keys:
+        return 0
+    if shared := _redis():
+        client, _script = shared
+        pipe = client.pipeline()
+        for key, _rate, end in keys:
+            pipe.incrby(cache.make_key(key), amount)
+            pipe.expire(cache.make_key(key), int(end - now) + 60)
+        return pipe.execute()[0]
     with _locked(f"rl-lock:{scope}:{ident}"):
-        for index, rate in enumerate(rates):
-            start, end = _window(rate, now)
-            key = _key(scope, ident, rate, start)
-            value = cache.get(key, 0) + amount
-            cache.set(key, value, timeout=int(end - now) + 60)
-            if index == 0:
-                first = value
-    return first
+        counts = cache.get_many([key for key, _, _ in keys])
+        for key, _rate, end in keys:
+            cache.set(key, counts.get(key, 0) + amount, timeout=int(end - now) + 60)
+    return counts.get(keys[0][0], 0) + amount
 
 
-class _locked:
-    """A lock held in the cache for the few operations of one count. Should it not come within
-    the wait (a crashed holder), the count goes ahead: a limit a little loose beats a page down."""
+@contextmanager
+def _locked_all(names: list[str]):
+    # Always in the same order, so two counts of overlapping limits cannot wait on each other.
+    with ExitStack() as stack:
+        for name in sorted(set(names)):
+            stack.enter_context(_locked(name))
+        yield
+
+
+def _locked(name: str):
+    """Excludes every other count of the same scope and ident for the few operations of one count.
+    The file cache's `add` checks, then writes, so two processes can both "win" it: there the lock
+    is `flock` on a file beside the cache (every process sharing that cache is on this host)."""
+    config = settings.CACHES["default"]
+    if config["BACKEND"].endswith(".FileBasedCache"):
+        return _file_lock(Path(config["LOCATION"]) / "locks", name)
+    return _cache_lock(name)
+
+
+@contextmanager
+def _file_lock(directory: Path, name: str):
+    directory.mkdir(parents=True, exist_ok=True)
+    # Opened afresh each time: flock then excludes other threads of this process as well.
+    fd = os.open(directory / hashlib.sha256(name.encode()).hexdigest()[:32], os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+class _cache_lock:
+    """A lock held in the cache (atomic `add` on the database and local-memory caches). Should it
+    not come within the wait (a crashed holder), the count goes ahead: a limit a little loose beats
+    a page down."""
 
     def __init__(self, key: str):
         self.key = key

@@ -35,12 +35,18 @@ _MOVES = "This meeting was moved several times already. Please try again later."
 _MOVES_FROM_ADDRESS = "Too many meetings were moved from your network. Please try again later."
 
 
-def _check(scope: str, ident: str, setting: str, message: str) -> None:
-    retry_after = rate_limits.consume(
-        scope, ident, rate_limits.parse_rates(getattr(settings, setting))
+def _check(*limits: tuple[str, str, str, str]) -> None:
+    """(scope, ident, setting, message) each; all are counted, or none and the first spent one
+    is refused. One round trip to the cache however many limits."""
+    refused = rate_limits.consume_all(
+        [
+            rate_limits.Limit(scope, ident, rate_limits.parse_rates(getattr(settings, setting)))
+            for scope, ident, setting, _message in limits
+        ]
     )
-    if retry_after is not None:
-        raise TooManyRequests(message, retry_after)
+    if refused is not None:
+        index, retry_after = refused
+        raise TooManyRequests(limits[index][3], retry_after)
 
 
 def _check_zoom_allowance(meeting_type_or_booking, rep_id: int) -> None:
@@ -51,21 +57,24 @@ def _check_zoom_allowance(meeting_type_or_booking, rep_id: int) -> None:
 
 
 def check_booking(request, meeting_type: MeetingType, guest_email: str) -> None:
-    """Counts a prospect's booking, or raises TooManyRequests (then nothing is counted further)."""
+    """Counts a prospect's booking, or raises TooManyRequests (the limits that refused it and the
+    ones before count nothing)."""
     _check(
-        "book-address", client_address(request), "RATE_LIMIT_BOOKINGS_PER_ADDRESS", _FROM_ADDRESS
+        ("book-address", client_address(request), "RATE_LIMIT_BOOKINGS_PER_ADDRESS", _FROM_ADDRESS),
+        ("book-email", guest_email.strip().lower(), "RATE_LIMIT_BOOKINGS_PER_EMAIL", _FOR_EMAIL),
+        ("book-rep", str(meeting_type.rep_id), "RATE_LIMIT_BOOKINGS_PER_REP", _FOR_REP),
     )
-    _check("book-email", guest_email.strip().lower(), "RATE_LIMIT_BOOKINGS_PER_EMAIL", _FOR_EMAIL)
-    _check("book-rep", str(meeting_type.rep_id), "RATE_LIMIT_BOOKINGS_PER_REP", _FOR_REP)
     _check_zoom_allowance(meeting_type, meeting_type.rep_id)
 
 
 def check_guest_reschedule(request, booking: Booking) -> None:
     _check(
-        "move-address",
-        client_address(request),
-        "RATE_LIMIT_RESCHEDULES_PER_ADDRESS",
-        _MOVES_FROM_ADDRESS,
+        (
+            "move-address",
+            client_address(request),
+            "RATE_LIMIT_RESCHEDULES_PER_ADDRESS",
+            _MOVES_FROM_ADDRESS,
+        ),
+        ("move-booking", str(booking.pk), "RATE_LIMIT_RESCHEDULES_PER_BOOKING", _MOVES),
     )
-    _check("move-booking", str(booking.pk), "RATE_LIMIT_RESCHEDULES_PER_BOOKING", _MOVES)
     _check_zoom_allowance(booking, booking.rep_id)

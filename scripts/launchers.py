@@ -41,6 +41,7 @@ class WorkerProcess:
         pool: str = "prefork",
         loglevel: str = "INFO",
         queues: str = "",
+        nice: int = 0,
     ):
         self.output: deque[str] = deque(maxlen=2000)
         self._ready = threading.Event()
@@ -71,6 +72,8 @@ class WorkerProcess:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
+            # Lower CPU priority, for every thread the worker starts.
+            preexec_fn=(lambda: os.nice(nice)) if nice else None,
         )
         threading.Thread(target=self._pump, daemon=True).start()
 

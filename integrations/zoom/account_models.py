@@ -7,8 +7,6 @@ apps ("there's no app type that combines both":
 https://developers.zoom.us/docs/build-flow/basic-info/app-mgmt/).
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,7 +16,6 @@ from .scopes import missing_account_capabilities
 from .token_chain import ZoomTokenChain, ZoomUserType
 
 COMPANY = "company"
-SUCCESS_WRITE_INTERVAL = timedelta(minutes=1)
 
 
 class ZoomAccountConnection(ZoomTokenChain):
@@ -67,15 +64,6 @@ class ZoomAccountConnection(ZoomTokenChain):
     @property
     def missing_capabilities(self):
         return missing_account_capabilities(self.granted_scopes)
-
-    def record_success(self) -> None:
-        # Every served rep's calls succeed on this one hot row: a write a minute is plenty for
-        # the keep-alive's "idle" test, and spares the row a write per call.
-        now = timezone.now()
-        ZoomAccountConnection.objects.filter(pk=self.pk).filter(
-            Q(last_success_at__isnull=True) | Q(last_success_at__lt=now - SUCCESS_WRITE_INTERVAL)
-        ).update(last_success_at=now)
-        self.last_success_at = now
 
     def store_connection(self, grant, profile: dict, staff_user) -> None:
         self.zoom_account_id = str(profile.get("account_id") or "")

@@ -15,7 +15,7 @@ from .. import booking_limits, calendar_links, guest_access, ics, selectors
 from ..forms import BookingForm, TimeZonePickForm, parse_slot
 from ..models import Booking, InviteDelivery, MeetingType
 from ..services.bookings import BookingError, book_meeting
-from .changes import cancel_page, reschedule_page
+from .changes import cancel_page, reschedule_page, zone_context, zone_query
 from .slots import slot_week, time_zone_from
 
 # The prospect's name and email, kept when their time was taken meanwhile.
@@ -165,6 +165,11 @@ def guest_page(view):
     return wrapper
 
 
+def _guest_zone(request, booking: Booking) -> str:
+    """The zone the guest picked on these pages (`?tz=`), else the one they booked in."""
+    return time_zone_from(request.GET.get("tz"), booking.guest_time_zone)
+
+
 @guest_page
 def guest_booking(request, token: str):
     booking = _guest_booking(token)
@@ -177,6 +182,7 @@ def guest_booking(request, token: str):
             "guest_emailed": selectors.guest_was_emailed(booking),
             "google_url": calendar_links.google_url(booking),
             "outlook_url": calendar_links.outlook_url(booking),
+            **zone_context(_guest_zone(request, booking)),
         },
     )
 
@@ -207,12 +213,14 @@ def guest_link(request, token: str):
 @guest_page
 def guest_reschedule(request, token: str):
     booking = _guest_booking(token)
+    time_zone = _guest_zone(request, booking)
+    back_to = guest_access.manage_path(booking) + zone_query(time_zone)
 
     def limit():
         try:
             booking_limits.check_guest_reschedule(request, booking)
         except booking_limits.TooManyRequests as refused:
-            return too_many_requests(request, refused, guest_access.manage_path(booking))
+            return too_many_requests(request, refused, back_to)
         return None
 
     return reschedule_page(
@@ -220,8 +228,8 @@ def guest_reschedule(request, token: str):
         booking,
         template="meetings/public/reschedule.html",
         confirm_template="meetings/public/reschedule_confirm.html",
-        back_to=guest_access.manage_path(booking),
-        time_zone=booking.guest_time_zone,
+        back_to=back_to,
+        time_zone=time_zone,
         moved_message="Your meeting is moved. An updated invite is on its way.",
         context={"token": token},
         refuse=limit,
@@ -231,13 +239,15 @@ def guest_reschedule(request, token: str):
 @guest_page
 def guest_cancel(request, token: str):
     booking = _guest_booking(token)
+    time_zone = _guest_zone(request, booking)
     return cancel_page(
         request,
         booking,
         by=Booking.Actor.GUEST,
         template="meetings/public/cancel.html",
         tell=booking.rep.display_name,
-        back_to=guest_access.manage_path(booking),
+        back_to=guest_access.manage_path(booking) + zone_query(time_zone),
+        time_zone=time_zone,
         cancelled_message="Your meeting is cancelled. We let the host know.",
         context={"token": token},
     )

@@ -255,7 +255,7 @@ def _record_meeting(
             _store(current, booking, meeting)
             if note:
                 current.record_zoom_change(note)
-                current.save(update_fields=["zoom_changed_at", "zoom_change_note", "updated_at"])
+                current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     if duplicate:
         logger.warning(
             "Booking %s already has Zoom meeting %s; deleting duplicate %s",
@@ -276,7 +276,7 @@ def _store(current: Booking, booking: Booking, meeting: ZoomMeeting) -> None:
     current.mark_link_ready(
         meeting, moved=(current.start_at, current.end_at) != (booking.start_at, booking.end_at)
     )
-    current.save()
+    current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     if current.link_state == LinkState.READY:
         dispatch.invites_after_commit(current.pk)
     else:
@@ -358,7 +358,7 @@ def _record(booking: Booking, transition, retry_at: datetime | None = None) -> L
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         transition(current)
-        current.save()
+        current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     return LinkRun(current.link_state, retry_at)
 
 

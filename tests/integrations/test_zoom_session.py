@@ -31,6 +31,22 @@ def test_a_call_with_a_valid_token_just_runs_and_records_success(zoom, sandbox):
     assert zoom.last_refreshed_at is None
 
 
+def test_success_is_written_at_most_once_a_minute(zoom, sandbox):
+    # A busy connection succeeds many times a second: its row is not written for each call.
+    idle_since = timezone.now() - timedelta(minutes=2)
+    ZoomConnection.objects.filter(pk=zoom.pk).update(last_success_at=idle_since)
+    zoom.refresh_from_db()
+
+    get_me(zoom)
+    zoom.refresh_from_db()
+    written = zoom.last_success_at
+    get_me(zoom)
+    zoom.refresh_from_db()
+
+    assert written > idle_since
+    assert zoom.last_success_at == written
+
+
 def test_a_token_about_to_expire_is_refreshed_first(zoom, sandbox):
     ZoomConnection.objects.filter(pk=zoom.pk).update(
         access_token_expires_at=timezone.now() + timedelta(seconds=30)
