@@ -151,14 +151,14 @@ def _guest_booking(token: str) -> Booking:
 
 
 def guest_page(view):
-    """A page reached with the guest's link: never cached (the URL is the key), and gone once
-    the link has expired."""
+    """A page reached with the guest's link, given the booking it names: never cached (the URL is
+    the key), and gone once the link has expired."""
 
     @never_cache
     @wraps(view)
     def wrapper(request, token: str):
         try:
-            return view(request, token)
+            return view(request, _guest_booking(token), token)
         except LinkExpired:
             return render(request, "meetings/public/link_expired.html", status=410)
 
@@ -166,8 +166,7 @@ def guest_page(view):
 
 
 @guest_page
-def guest_booking(request, token: str):
-    booking = _guest_booking(token)
+def guest_booking(request, booking: Booking, token: str):
     return render(
         request,
         "meetings/public/booking.html",
@@ -194,20 +193,15 @@ def guest_calendar(request, token: str):
 
 
 @guest_page
-def guest_link(request, token: str):
+def guest_link(request, booking: Booking, token: str):
     """The link panel alone, polled by the booking page until the link settles."""
-    booking = _guest_booking(token)
     return render(
-        request,
-        "meetings/includes/guest_link.html",
-        {"booking": booking, "token": token},
+        request, "meetings/includes/guest_link.html", {"booking": booking, "token": token}
     )
 
 
 @guest_page
-def guest_reschedule(request, token: str):
-    booking = _guest_booking(token)
-
+def guest_reschedule(request, booking: Booking, token: str):
     def limit():
         try:
             booking_limits.check_guest_reschedule(request, booking)
@@ -229,8 +223,7 @@ def guest_reschedule(request, token: str):
 
 
 @guest_page
-def guest_cancel(request, token: str):
-    booking = _guest_booking(token)
+def guest_cancel(request, booking: Booking, token: str):
     return cancel_page(
         request,
         booking,
