@@ -66,7 +66,7 @@ def test_only_meetings_zoom_imports_the_zoom_integration():
 def test_services_announce_work_and_never_import_a_tasks_module():
     services = [
         *python_files(ROOT / "meetings" / "services"),
-        ROOT / "meetings" / "dispatch.py",
+        ROOT / "meetings" / "signals.py",
         ROOT / "meetings" / "zoom" / "links.py",
         ROOT / "integrations" / "zoom" / "services.py",
         ROOT / "integrations" / "zoom" / "lifecycle.py",
