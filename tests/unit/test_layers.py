@@ -10,6 +10,7 @@ ZOOM = ROOT / "integrations" / "zoom"
 # The Zoom admin layer, what hands work to workers, the pages, and the app's wiring (its ready()
 # connects the listeners): the core announces, these listen.
 ZOOM_OUTER = {
+    "account_views",
     "admin",
     "apps",
     "management",
