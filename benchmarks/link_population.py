@@ -73,8 +73,15 @@ def parse_args():
         help="how far below gunicorn's the workers' CPU priority is (nice increment; 0: equal): "
         "web and workers share this host's cores, and pages come first",
     )
-    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes")
-    parser.add_argument("--web-threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument(
+        "--web-workers", type=int, default=3, help="gunicorn processes (the Procfile's default)"
+    )
+    parser.add_argument(
+        "--web-threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn process; 1: gunicorn's sync workers, as the Procfile runs",
+    )
     parser.add_argument("--database", default="zoomsched_bench")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
@@ -478,9 +485,11 @@ def run(args, workdir: Path) -> int:
                 "config.wsgi",
                 f"--bind=127.0.0.1:{web_port}",
                 f"--workers={args.web_workers}",
-                # A booking POST mostly waits on PostgreSQL: threads keep the CPUs busy meanwhile.
-                "--worker-class=gthread",
-                f"--threads={args.web_threads}",
+                *(
+                    ["--worker-class=gthread", f"--threads={args.web_threads}"]
+                    if args.web_threads > 1
+                    else []
+                ),
             ],
             env,
             workdir / "gunicorn.log",

@@ -38,6 +38,16 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class Busy:
+    """A meeting already booked, with the free time its own Meeting Type keeps around it."""
+
+    start: datetime
+    end: datetime
+    buffer_before: timedelta = timedelta(0)
+    buffer_after: timedelta = timedelta(0)
+
+
+@dataclass(frozen=True)
 class Slot:
     start: datetime  # aware, UTC
     end: datetime
@@ -104,27 +114,38 @@ def free_slots(
     windows: Iterable[Window],
     rep_tz: str,
     duration_minutes: int,
-    busy: Iterable[tuple[datetime, datetime]],
+    busy: Iterable[Busy | tuple[datetime, datetime]],
     start: datetime,
     end: datetime,
     now: datetime,
     rules: Rules = Rules(),  # noqa: B008 (frozen, so one shared default is safe)
 ) -> list[Slot]:
-    """Slots within [start, end) that respect the notice and horizon, and whose time plus the
-    buffers before and after overlaps no busy time."""
+    """Slots within [start, end) that respect the notice and horizon, whose time plus this type's
+    buffers before and after overlaps no booked meeting, and that fall in no booked meeting's own
+    buffers. Buffers are real elapsed time, so across a DST change they are not wall-clock time.
+    `busy` takes plain (start, end) pairs for meetings that keep no buffers."""
     start = max(start, now + rules.min_notice)
     end = min(end, now + rules.horizon)
     if start >= end:
         return []
-    busy = sorted(busy)
+    meetings = [item if isinstance(item, Busy) else Busy(*item) for item in busy]
     return [
         slot
         for slot in weekly_slots(windows, rep_tz, duration_minutes, start, end, rules.overrides)
-        if not any(
-            b_start < slot.end + rules.buffer_after and b_end > slot.start - rules.buffer_before
-            for b_start, b_end in busy
-        )
+        if not any(_clashes(slot, rules, meeting) for meeting in meetings)
     ]
+
+
+def _clashes(slot: Slot, rules: Rules, meeting: Busy) -> bool:
+    # Each side keeps its own buffers: the gap between two meetings is the larger of the two
+    # buffers facing each other, not their sum.
+    return (
+        meeting.start < slot.end + rules.buffer_after
+        and meeting.end > slot.start - rules.buffer_before
+    ) or (
+        meeting.start - meeting.buffer_before < slot.end
+        and meeting.end + meeting.buffer_after > slot.start
+    )
 
 
 def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:

@@ -1,6 +1,6 @@
 import re
 import unicodedata
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -44,44 +44,6 @@ def parse_hours(value: str, weekday: int) -> list[Window]:
         if later.start < earlier.end:
             raise ValidationError("Two of these ranges overlap.")
     return windows
-
-
-def parse_overrides(value: str) -> list[tuple]:
-    """'2026-12-25 off' / '2026-12-27 10:00-14:00, 15:00-16:00' lines → [(date, start, end)],
-    start and end None for a day off."""
-    overrides: list[tuple] = []
-    seen: set = set()
-    for line in filter(None, (raw.strip() for raw in (value or "").splitlines())):
-        day_text, _, hours = line.partition(" ")
-        try:
-            day = date.fromisoformat(day_text.strip())
-        except ValueError:
-            raise ValidationError(f"“{line}” does not start with a date like 2026-12-25.") from None
-        if day in seen:
-            raise ValidationError(f"{day} appears twice: put all its hours on one line.")
-        seen.add(day)
-        if hours.strip().lower() in ("off", "closed", "-"):
-            overrides.append((day, None, None))
-            continue
-        windows = parse_hours(hours, day.weekday())
-        if not windows:
-            raise ValidationError(f"Add hours after {day} (like 09:00-12:00), or “off”.")
-        overrides.extend((day, w.start, w.end) for w in windows)
-    return overrides
-
-
-def format_overrides(rows) -> str:
-    by_day: dict = {}
-    for row in rows:
-        by_day.setdefault(row.date, []).append(row)
-    lines = []
-    for day, day_rows in sorted(by_day.items()):
-        if day_rows[0].start_time is None:
-            lines.append(f"{day.isoformat()} off")
-        else:
-            hours = ", ".join(f"{r.start_time:%H:%M}-{r.end_time:%H:%M}" for r in day_rows)
-            lines.append(f"{day.isoformat()} {hours}")
-    return "\n".join(lines)
 
 
 def format_hours(windows) -> str:
@@ -144,18 +106,6 @@ class MeetingTypeForm(forms.ModelForm):
                 else ("09:00-17:00" if weekday < 5 else ""),
             )
             self.day_fields.append(name)
-        self.fields["date_overrides"] = forms.CharField(
-            label="Date overrides",
-            required=False,
-            max_length=5000,
-            widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-12-24 09:00-12:00"}),
-            initial=format_overrides(self.instance.date_overrides.all())
-            if self.instance.pk
-            else "",
-            help_text="One date a line, in your time zone: “2026-12-25 off” for a day off, or "
-            "“2026-12-27 10:00-14:00” for other hours that day (they replace the weekly hours).",
-        )
-        self.overrides: list[tuple] = []
         for name in RULE_FIELDS:
             # Left empty, a rule keeps its default (no buffer, an hour's notice, eight weeks).
             self.fields[name].required = False
@@ -231,10 +181,6 @@ class MeetingTypeForm(forms.ModelForm):
                 self.windows.extend(parse_hours(cleaned.get(name, ""), weekday))
             except ValidationError as exc:
                 self.add_error(name, exc)
-        try:
-            self.overrides = parse_overrides(cleaned.get("date_overrides", ""))
-        except ValidationError as exc:
-            self.add_error("date_overrides", exc)
         if cleaned.get("is_active") and not self.windows and not self.errors:
             raise ValidationError("Add hours to at least one day, or untick “bookable”.")
         return cleaned

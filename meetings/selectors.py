@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .availability import Rules, Slot, Window, free_slots
+from .availability import Busy, Rules, Slot, Window, free_slots
 from .models import (
+    MAX_BUFFER_MINUTES,
     AvailabilityWindow,
     Booking,
     DateOverride,
@@ -65,12 +66,22 @@ def windows_of(meeting_type: MeetingType) -> list[Window]:
     ]
 
 
-def busy_times(rep, start: datetime, end: datetime, exclude: Booking | None = None):
-    """(start, end) of the rep's confirmed bookings overlapping [start, end), any Meeting Type."""
-    rows = Booking.objects.active().filter(rep=rep).overlapping(start, end)
+def busy_times(rep, start: datetime, end: datetime, exclude: Booking | None = None) -> list[Busy]:
+    """The rep's confirmed bookings of any Meeting Type whose time or buffers reach into
+    [start, end), each with its own type's buffers (one query)."""
+    reach = timedelta(minutes=MAX_BUFFER_MINUTES)
+    rows = Booking.objects.active().filter(rep=rep).overlapping(start - reach, end + reach)
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
-    return list(rows.values_list("start_at", "end_at"))
+    return [
+        Busy(start_at, end_at, timedelta(minutes=before), timedelta(minutes=after))
+        for start_at, end_at, before, after in rows.values_list(
+            "start_at",
+            "end_at",
+            "meeting_type__buffer_before_minutes",
+            "meeting_type__buffer_after_minutes",
+        )
+    ]
 
 
 def rules_of(meeting_type: MeetingType) -> Rules:
@@ -103,7 +114,7 @@ def available_slots(
         meeting_type.rep.time_zone,
         meeting_type.duration_minutes,
         # A slot starting just before `end` runs past it, and buffers reach further on both
-        # sides: busy time that far matters too.
+        # sides: busy time that far matters too (busy_times adds the longest booked buffer).
         busy_times(
             meeting_type.rep,
             start - rules.buffer_before,

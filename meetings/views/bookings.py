@@ -12,6 +12,7 @@ from ..models import Booking
 from ..zoom.gateway import ZoomError, host_start_url
 from ..zoom.links import retry_link
 from .changes import cancel_page, reschedule_page
+from .slots import time_zone_from
 
 
 def _own_booking(request, pk: int) -> Booking:
@@ -59,7 +60,7 @@ def booking_reschedule(request, pk: int):
         template="meetings/bookings/reschedule.html",
         confirm_template="meetings/bookings/reschedule_confirm.html",
         back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
-        time_zone=request.user.time_zone,
+        time_zone=time_zone_from(request.GET.get("tz"), request.user.time_zone),
         moved_message="The meeting is moved; both of you get an updated invite.",
     )
 
@@ -74,6 +75,7 @@ def booking_cancel(request, pk: int):
         template="meetings/bookings/cancel.html",
         tell=booking.guest_name,
         back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
+        time_zone=request.user.time_zone,
         cancelled_message="The meeting is cancelled; the guest gets a cancellation.",
     )
 

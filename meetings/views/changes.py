@@ -3,15 +3,30 @@ form, the same services, the same week of slots, the same confirmation step; onl
 way back and the words differ."""
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from ..forms import CancelForm, RescheduleForm
+from ..forms import CancelForm, RescheduleForm, TimeZonePickForm
 from ..models import Booking
 from ..services.bookings import BookingError, cancel_booking, reschedule_booking
-from .slots import slot_week, time_zone_from
+from .slots import slot_week
+
+
+def zone_query(time_zone: str) -> str:
+    """The query string that keeps a viewer's time zone from one page to the next."""
+    return "?tz=" + quote(time_zone, safe="/")
+
+
+def zone_context(time_zone: str) -> dict:
+    """What a page showing times in `time_zone` with the time zone picker needs."""
+    return {
+        "tz": time_zone,
+        "tz_query": zone_query(time_zone),
+        "tz_form": TimeZonePickForm(time_zone),
+    }
 
 
 def reschedule_page(
@@ -26,25 +41,22 @@ def reschedule_page(
     context: dict | None = None,
     refuse: Callable[[], HttpResponse | None] | None = None,
 ):
-    """Shows the free slots (in `?tz=` or `time_zone`); a picked slot shows the change (old → new)
-    on `confirm_template`, and only its confirmation moves the booking, then goes `back_to` it.
-    `refuse` may answer a confirmed move instead (a rate limit)."""
+    """Shows the free slots in `time_zone`; a picked slot (a POST, or a GET with `start` when the
+    viewer changes the time zone on that step) shows the change (old → new) on
+    `confirm_template`, and only its confirmation, a POST, moves the booking, then goes `back_to`
+    it. `refuse` may answer a confirmed move instead (a rate limit)."""
     if booking.is_cancelled:
         messages.error(request, "This meeting was cancelled, so it cannot be moved.")
         return redirect(back_to)
-    form = RescheduleForm(request.POST if request.method == "POST" else None)
-    viewer_zone = time_zone_from(request.GET.get("tz"), time_zone)
-    if request.method == "POST" and form.is_valid():
-        if not form.confirmed:
+    if request.method == "POST":
+        form = RescheduleForm(request.POST)
+    else:
+        form = RescheduleForm(request.GET if "start" in request.GET else None)
+    context = {"booking": booking, **zone_context(time_zone), **(context or {})}
+    if form.is_bound and form.is_valid():
+        if request.method != "POST" or not form.confirmed:
             return render(
-                request,
-                confirm_template,
-                {
-                    "booking": booking,
-                    "new_start": form.cleaned_data["start"],
-                    "tz": viewer_zone,
-                    **(context or {}),
-                },
+                request, confirm_template, {**context, "new_start": form.cleaned_data["start"]}
             )
         refusal = refuse() if refuse else None
         if refusal is not None:
@@ -56,10 +68,8 @@ def reschedule_page(
         else:
             messages.success(request, moved_message)
             return redirect(back_to)
-    week = slot_week(booking.meeting_type, viewer_zone, request.GET.get("from"), exclude=booking)
-    return render(
-        request, template, {"booking": booking, "form": form, "week": week, **(context or {})}
-    )
+    week = slot_week(booking.meeting_type, time_zone, request.GET.get("from"), exclude=booking)
+    return render(request, template, {**context, "form": form, "week": week})
 
 
 def cancel_page(
@@ -70,11 +80,13 @@ def cancel_page(
     template: str,
     tell: str,
     back_to: str,
+    time_zone: str,
     cancelled_message: str,
     context: dict | None = None,
 ):
-    """Asks first (GET: what is cancelled, who is told, an optional reason); a POST cancels, the
-    other side gets a cancellation with the reason, and goes `back_to` the booking."""
+    """Asks first (GET: what is cancelled, when in `time_zone`, who is told, an optional reason);
+    a POST cancels, the other side gets a cancellation with the reason, and goes `back_to` the
+    booking."""
     if booking.is_cancelled:
         return redirect(back_to)
     form = CancelForm(request.POST if request.method == "POST" else None, tell=tell)
@@ -86,4 +98,8 @@ def cancel_page(
         else:
             messages.success(request, cancelled_message)
         return redirect(back_to)
-    return render(request, template, {"booking": booking, "form": form, **(context or {})})
+    return render(
+        request,
+        template,
+        {"booking": booking, "form": form, **zone_context(time_zone), **(context or {})},
+    )

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from .. import selectors
 from ..forms import MeetingTypeForm
 from ..models import MeetingType
+from ..override_forms import override_formset
 from ..services.meeting_types import (
     MeetingTypeInUse,
     delete_meeting_type,
@@ -80,16 +81,17 @@ def meeting_type_edit(request, pk: int):
 
 
 def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
-    form = MeetingTypeForm(
-        request.POST if request.method == "POST" else None,
-        instance=instance,
-        initial=initial,
-        rep=request.user,
-    )
+    data = request.POST if request.method == "POST" else None
+    form = MeetingTypeForm(data, instance=instance, initial=initial, rep=request.user)
+    overrides = override_formset(data, instance)
     connection = zoom_host_for_page(request.user)
     zoom_usable = connection is not None and connection.is_usable
-    if request.method == "POST" and form.is_valid():
-        meeting_type = save_meeting_type(form.save(commit=False), form.windows, form.overrides)
+    # Both are validated, so every mistake on the page is shown at once.
+    overrides_valid = overrides is None or not overrides.is_bound or overrides.is_valid()
+    if data is not None and form.is_valid() and overrides_valid:
+        meeting_type = save_meeting_type(
+            form.save(commit=False), form.windows, overrides.rows if overrides else None
+        )
         messages.success(request, f"“{meeting_type.name}” is saved.")
         if meeting_type.is_zoom and not zoom_usable:
             messages.warning(
@@ -103,6 +105,8 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
         "meetings/meeting_types/form.html",
         {
             "form": form,
+            "overrides": overrides or override_formset(None, instance),
+            "has_errors": bool(form.errors) or not overrides_valid,
             "created": created,
             "zoom_usable": zoom_usable,
             "zoom_is_basic": zoom_usable and connection.is_basic,

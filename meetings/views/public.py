@@ -15,7 +15,7 @@ from .. import booking_limits, calendar_links, guest_access, ics, selectors
 from ..forms import BookingForm, TimeZonePickForm, parse_slot
 from ..models import Booking, InviteDelivery, MeetingType
 from ..services.bookings import BookingError, book_meeting
-from .changes import cancel_page, reschedule_page
+from .changes import cancel_page, reschedule_page, zone_context, zone_query
 from .slots import slot_week, time_zone_from
 
 # The prospect's name and email, kept when their time was taken meanwhile.
@@ -165,6 +165,11 @@ def guest_page(view):
     return wrapper
 
 
+def _guest_zone(request, booking: Booking) -> str:
+    """The zone the guest picked on these pages (`?tz=`), else the one they booked in."""
+    return time_zone_from(request.GET.get("tz"), booking.guest_time_zone)
+
+
 @guest_page
 def guest_booking(request, booking: Booking, token: str):
     return render(
@@ -176,6 +181,7 @@ def guest_booking(request, booking: Booking, token: str):
             "guest_emailed": selectors.guest_was_emailed(booking),
             "google_url": calendar_links.google_url(booking),
             "outlook_url": calendar_links.outlook_url(booking),
+            **zone_context(_guest_zone(request, booking)),
         },
     )
 
@@ -196,17 +202,22 @@ def guest_calendar(request, token: str):
 def guest_link(request, booking: Booking, token: str):
     """The link panel alone, polled by the booking page until the link settles."""
     return render(
-        request, "meetings/includes/guest_link.html", {"booking": booking, "token": token}
+        request,
+        "meetings/includes/guest_link.html",
+        {"booking": booking, "token": token},
     )
 
 
 @guest_page
 def guest_reschedule(request, booking: Booking, token: str):
+    time_zone = _guest_zone(request, booking)
+    back_to = guest_access.manage_path(booking) + zone_query(time_zone)
+
     def limit():
         try:
             booking_limits.check_guest_reschedule(request, booking)
         except booking_limits.TooManyRequests as refused:
-            return too_many_requests(request, refused, guest_access.manage_path(booking))
+            return too_many_requests(request, refused, back_to)
         return None
 
     return reschedule_page(
@@ -214,8 +225,8 @@ def guest_reschedule(request, booking: Booking, token: str):
         booking,
         template="meetings/public/reschedule.html",
         confirm_template="meetings/public/reschedule_confirm.html",
-        back_to=guest_access.manage_path(booking),
-        time_zone=booking.guest_time_zone,
+        back_to=back_to,
+        time_zone=time_zone,
         moved_message="Your meeting is moved. An updated invite is on its way.",
         context={"token": token},
         refuse=limit,
@@ -224,13 +235,15 @@ def guest_reschedule(request, booking: Booking, token: str):
 
 @guest_page
 def guest_cancel(request, booking: Booking, token: str):
+    time_zone = _guest_zone(request, booking)
     return cancel_page(
         request,
         booking,
         by=Booking.Actor.GUEST,
         template="meetings/public/cancel.html",
         tell=booking.rep.display_name,
-        back_to=guest_access.manage_path(booking),
+        back_to=guest_access.manage_path(booking) + zone_query(time_zone),
+        time_zone=time_zone,
         cancelled_message="Your meeting is cancelled. We let the host know.",
         context={"token": token},
     )

@@ -51,6 +51,14 @@ def test_staff_see_the_zoom_overview_and_the_roster(live_server, page, screensho
     assert page.locator("#result_list tbody tr").count() == 1
     assert page.get_by_text("broken@acme.example").is_visible()
 
+    # What needs acting on (the error, the bookings at risk) is on screen at 1280 px, the
+    # admin's navigation sidebar open, without scrolling sideways.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/integrations/zoomrosterentry/")
+    for column in ("status", "last_error", "bookings_at_risk"):
+        box = page.locator(f"#result_list th.column-{column}").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1280, column
+
     # The roster is a wide table: give it a desktop-sized window.
     page.set_viewport_size({"width": 1920, "height": 900})
     page.goto(f"{live_server.url}/admin/integrations/zoomrosterentry/")

@@ -67,4 +67,10 @@ def test_a_rep_blocked_by_the_preapproval_wall_finds_the_approval_help(
     message = page.get_by_label("A message you can send your Zoom admin").input_value()
     assert settings.ZOOM_APP_NAME in message
     assert "meeting:write" in message
+    assert f"My Zoom account: {rep.email}" in message
+    # The copy button puts the message on the clipboard and says so.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy the message").click()
+    expect(page.locator("#zoom-admin-message-status")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == message
     screenshot(page, "approval-help")

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from meetings.availability import Rules, Window, day_bounds, free_slots
+from meetings.availability import Busy, Rules, Window, day_bounds, free_slots
 
 NY = "America/New_York"
 EVERY_DAY_9_TO_17 = [Window(d, time(9), time(17)) for d in range(7)]
@@ -66,3 +66,73 @@ def test_the_horizon_stops_slots_that_far_ahead():
         EVERY_DAY_9_TO_17, NY, 30, [], start, far_end, NOW, Rules(horizon=timedelta(days=7))
     )
     assert slots and max(s.start for s in slots) < NOW + timedelta(days=7)
+
+
+def test_a_booked_meeting_keeps_its_own_buffers_against_a_type_without_any():
+    # 11:00–11:30 New York, booked with a type keeping 30 minutes after and 15 before.
+    busy = [
+        Busy(
+            datetime(2024, 3, 5, 16, tzinfo=UTC),
+            datetime(2024, 3, 5, 16, 30, tzinfo=UTC),
+            buffer_before=timedelta(minutes=15),
+            buffer_after=timedelta(minutes=30),
+        )
+    ]
+    slots = local_times(day(date(2024, 3, 5), Rules(), busy))
+    assert "10:30" not in slots  # would end inside the booked meeting's 15 minutes before
+    assert "11:30" not in slots  # would start inside its 30 minutes after
+    assert "10:00" in slots and "12:00" in slots
+
+
+def test_facing_buffers_need_the_larger_gap_not_their_sum():
+    # The booked meeting keeps 30 minutes after; the new type keeps 30 minutes before. Both are
+    # honoured by a 30-minute gap: 12:00 is offered, 11:30 is not.
+    busy = [
+        Busy(
+            datetime(2024, 3, 5, 16, tzinfo=UTC),
+            datetime(2024, 3, 5, 16, 30, tzinfo=UTC),
+            buffer_after=timedelta(minutes=30),
+        )
+    ]
+    slots = local_times(day(date(2024, 3, 5), Rules(buffer_before=timedelta(minutes=30)), busy))
+    assert "11:30" not in slots and "12:00" in slots
+
+
+def test_buffers_are_elapsed_time_across_the_spring_change():
+    # 10 March 2024, New York springs forward at 02:00 EST → 03:00 EDT. A meeting 01:00–01:30 EST
+    # (06:00–06:30 UTC) keeping an hour after it is busy until 07:30 UTC = 03:30 EDT: a wall-clock
+    # reading (01:30 + 1 h = 02:30, which does not exist) would wrongly free 03:00.
+    night = [Window(6, time(0), time(6))]
+    busy = [
+        Busy(
+            datetime(2024, 3, 10, 6, tzinfo=UTC),
+            datetime(2024, 3, 10, 6, 30, tzinfo=UTC),
+            buffer_after=timedelta(hours=1),
+        )
+    ]
+    start, end = day_bounds(date(2024, 3, 10), NY)
+    slots = local_times(
+        free_slots(night, NY, 30, busy, start, end, start - timedelta(days=1), Rules())
+    )
+    assert "03:00" not in slots
+    assert slots[slots.index("00:30") + 1 :][:2] == ["03:30", "04:00"]
+
+
+def test_a_new_types_buffer_before_is_elapsed_time_across_the_autumn_change():
+    # 3 November 2024, New York falls back at 02:00 EDT → 01:00 EST. A meeting 00:00–00:30 EDT
+    # (04:00–04:30 UTC); a new slot keeping 90 minutes before needs to start at 06:00 UTC or later.
+    # 01:00 and 01:30 EDT are only 30 and 60 real minutes after it; 02:00 EST (07:00 UTC) is free.
+    night = [Window(6, time(0), time(6))]
+    busy = [(datetime(2024, 11, 3, 4, tzinfo=UTC), datetime(2024, 11, 3, 4, 30, tzinfo=UTC))]
+    start, end = day_bounds(date(2024, 11, 3), NY)
+    slots = free_slots(
+        night,
+        NY,
+        30,
+        busy,
+        start,
+        end,
+        start - timedelta(days=1),
+        Rules(buffer_before=timedelta(minutes=90)),
+    )
+    assert slots[0].start == datetime(2024, 11, 3, 7, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """The rep's Meeting Type pages: create, edit, validation, access, Zoom defaults."""
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
@@ -18,6 +18,22 @@ ZOOM_SETTINGS = {
     "meeting_security": {"waiting_room": True},
     "recording": {"auto_recording": "local"},
 }
+
+
+def override_rows(*rows, initial: int = 0) -> dict:
+    """The date override formset's fields for rows of (date, "off" | "hours", start, end)."""
+    data = {
+        "overrides-TOTAL_FORMS": str(len(rows)),
+        "overrides-INITIAL_FORMS": str(initial),
+    }
+    for index, (day, kind, start, end) in enumerate(rows):
+        data |= {
+            f"overrides-{index}-date": day,
+            f"overrides-{index}-kind": kind,
+            f"overrides-{index}-start": start,
+            f"overrides-{index}-end": end,
+        }
+    return data
 
 
 def valid_data(**overrides) -> dict:
@@ -181,7 +197,11 @@ def test_rules_and_date_overrides_are_saved_and_shown_again(rep_client, rep):
         buffer_after_minutes="15",
         min_notice_minutes="240",
         horizon_days="14",
-        date_overrides="2030-12-25 off\n2030-12-27 10:00-12:00, 13:00-14:00",
+        **override_rows(
+            ("2030-12-25", "off", "", ""),
+            ("2030-12-27", "hours", "10:00", "12:00"),
+            ("2030-12-27", "hours", "13:00", "14:00"),
+        ),
     )
     assert rep_client.post(NEW, data).status_code == 302
     meeting_type = MeetingType.objects.get(rep=rep)
@@ -191,14 +211,21 @@ def test_rules_and_date_overrides_are_saved_and_shown_again(rep_client, rep):
         "2030-12-27: 10:00–12:00",
         "2030-12-27: 13:00–14:00",
     ]
-    form = rep_client.get(f"/meeting-types/{meeting_type.pk}/edit/").context["form"]
-    assert form["date_overrides"].value() == "2030-12-25 off\n2030-12-27 10:00-12:00, 13:00-14:00"
+    overrides = rep_client.get(f"/meeting-types/{meeting_type.pk}/edit/").context["overrides"]
+    assert [
+        (f["date"].value(), f["kind"].value(), f["start"].value(), f["end"].value())
+        for f in overrides.initial_forms
+    ] == [
+        (date(2030, 12, 25), "off", None, None),
+        (date(2030, 12, 27), "hours", time(10), time(12)),
+        (date(2030, 12, 27), "hours", time(13), time(14)),
+    ]
 
 
-def test_a_bad_override_line_is_refused_with_the_line_and_nothing_is_saved(rep_client, rep):
-    response = rep_client.post(NEW, valid_data(date_overrides="Christmas off"))
+def test_a_bad_override_row_is_refused_with_its_field_and_nothing_is_saved(rep_client, rep):
+    response = rep_client.post(NEW, valid_data(**override_rows(("Christmas", "off", "", ""))))
     assert response.status_code == 200
-    assert "“Christmas off” does not start with a date" in response.content.decode()
+    assert "Enter a date like 2026-12-25." in response.content.decode()
     assert not MeetingType.objects.exists()
 
 

@@ -173,3 +173,21 @@ def test_cancelled_bookings_leave_upcoming_and_join_past(rep_client, rep):
     assert kept.guest_name in upcoming and gone.guest_name not in upcoming
     past = rep_client.get("/bookings/past/").content.decode()
     assert gone.guest_name in past and kept.guest_name not in past
+
+
+def test_the_rep_sees_old_and_new_in_their_zone_before_a_move_is_made(rep_client, rep):
+    from zoneinfo import ZoneInfo
+
+    booking = BookingFactory(meeting_type=phone_type(rep), guest_time_zone="Asia/Tokyo")
+    new_start = next_slot(days=4, hour=15)
+    response = rep_client.post(
+        f"/bookings/{booking.pk}/reschedule/", {"start": new_start.isoformat()}
+    )
+    page = response.content.decode()
+    zone = ZoneInfo(rep.time_zone)
+    assert f"<del>{booking.start_at.astimezone(zone):%A %-d %B %Y, %H:%M}</del>" in page
+    assert f"<strong>{new_start.astimezone(zone):%A %-d %B %Y, %H:%M}</strong>" in page
+    assert f"<dd>{rep.time_zone}</dd>" in page and "Asia/Tokyo" not in page
+    assert "Move the meeting" in page
+    booking.refresh_from_db()
+    assert booking.start_at == next_slot() and booking.invite_sequence == 0

@@ -24,7 +24,7 @@ def test_a_rep_creates_a_type_copies_its_link_and_cancels_a_booking_after_confir
     page.get_by_label("Duration (minutes)").fill("30")
     page.get_by_label("Phone call").check()
     page.get_by_label("Location detail").fill("+1 415 555 0100")
-    page.get_by_label("Date overrides").fill("2030-12-25 off")
+    page.locator("[data-override-row]").first.get_by_label("Date", exact=True).fill("2030-12-25")
     screenshot(page, "02-new-meeting-type")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"{live_server.url}/meeting-types/")
@@ -64,3 +64,61 @@ def test_a_rep_creates_a_type_copies_its_link_and_cancels_a_booking_after_confir
     screenshot(page, "07-past-bookings")
     page.goto(f"{live_server.url}/integrations/")
     screenshot(page, "08-my-integrations")
+
+
+def test_a_rep_adds_and_removes_date_overrides_with_date_pickers(
+    live_server, page, login, screenshot, rep
+):
+    meeting_type = MeetingTypeFactory(rep=rep, name="Demo", slug="demo")
+    login(page, rep, PASSWORD)
+    page.goto(f"{live_server.url}/meeting-types/{meeting_type.pk}/edit/")
+    rows = page.locator("[data-override-row]:visible")
+    assert rows.count() == 1  # one blank row to start with
+
+    # A day off: only the date; the times stay out of the way.
+    first = rows.nth(0)
+    assert first.get_by_label("Date", exact=True).get_attribute("type") == "date"
+    first.get_by_label("Date", exact=True).fill("2030-12-25")
+    assert first.get_by_label("Unavailable all day").is_checked()
+    assert not first.get_by_label("From", exact=True).is_visible()
+
+    # Other hours on another date, in a row the button adds (focus goes to its date).
+    page.get_by_role("button", name="Add a date").click()
+    second = rows.nth(1)
+    assert page.evaluate("document.activeElement.name") == "overrides-1-date"
+    second.get_by_label("Date", exact=True).fill("2030-12-27")
+    second.get_by_label("Available these hours").check()
+    second.get_by_label("From", exact=True).fill("14:00")
+    second.get_by_label("To", exact=True).fill("10:00")
+
+    # A row added by mistake and removed again sends nothing.
+    page.get_by_role("button", name="Add a date").click()
+    rows.nth(2).get_by_label("Date", exact=True).fill("2031-01-01")
+    rows.nth(2).get_by_role("button", name="Remove this date").click()
+    assert rows.count() == 2
+    page.get_by_role("button", name="Save").click()
+
+    # The mistake is shown at its input, and the input points at the message.
+    page.get_by_text("Nothing was saved").wait_for()
+    end = page.locator("[data-override-row]:visible").nth(1).get_by_label("To", exact=True)
+    described_by = end.get_attribute("aria-describedby")
+    assert end.get_attribute("aria-invalid") == "true"
+    assert page.locator(f"#{described_by}").inner_text() == "The end must come after the start."
+    screenshot(page, "01-override-error")
+    end.fill("16:00")
+    screenshot(page, "02-overrides")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{live_server.url}/meeting-types/")
+    assert [str(o) for o in meeting_type.date_overrides.all()] == [
+        "2030-12-25: off",
+        "2030-12-27: 14:00–16:00",
+    ]
+
+    # Editing again shows the saved rows; removing one drops it.
+    page.goto(f"{live_server.url}/meeting-types/{meeting_type.pk}/edit/")
+    assert rows.count() == 3  # the two saved rows and a blank one
+    assert rows.nth(1).get_by_label("From", exact=True).input_value() == "14:00"
+    rows.nth(0).get_by_role("button", name="Remove this date").click()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{live_server.url}/meeting-types/")
+    assert [str(o) for o in meeting_type.date_overrides.all()] == ["2030-12-27: 14:00–16:00"]

@@ -1,14 +1,12 @@
-// The booking page's time-zone picker: choosing a zone shows the times in it, and the visitor's
-// own zone is shown once, unless they picked one already. No inline handlers: the site's
-// Content-Security-Policy runs scripts from static files only.
+// The booking page shows the visitor's own zone once, unless they picked one already. Choosing in
+// the picker changes nothing until its button is pressed (arrow keys in a select fire "change",
+// so submitting on change would move keyboard users off the page at the first key). No inline
+// handlers: the site's Content-Security-Policy runs scripts from static files only.
 (function () {
   "use strict";
   var form = document.querySelector("[data-time-zone-form]");
   if (!form) return;
   var select = form.querySelector("select[name=tz]");
-  if (select) {
-    select.addEventListener("change", function () { form.submit(); });
-  }
   if (form.hasAttribute("data-detected")) return;
   var zone;
   try {

@@ -1,0 +1,144 @@
+"""The prospect's own pages in headless Chromium, at desktop and phone widths (axe and the 360 px
+overflow check run in `screenshot`): the time zone they pick follows them through reschedule and
+cancel, and an open page shows a parked booking's Zoom link when it arrives, in place."""
+
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from meetings import guest_access
+from meetings.models import Booking, LinkState
+from meetings.zoom import links as zoom_links
+from tests.meetings.factories import BookingFactory, MeetingTypeFactory
+
+pytestmark = pytest.mark.browser
+
+TOKYO = "Asia/Tokyo"
+LOS_ANGELES = "America/Los_Angeles"
+
+
+def when(moment, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%A %-d %B %Y, %H:%M")
+
+
+def pick_zone(page, search: str, zone: str) -> None:
+    """Narrows the picker by typing, chooses the zone, and applies it with the button."""
+    page.get_by_role("searchbox", name="Search time zones").fill(search)
+    page.get_by_label("Your time zone").select_option(zone)
+    page.get_by_role("button", name="Show times in this zone").click()
+    page.wait_for_url(re.compile("tz=" + re.escape(zone.replace("/", "%2F"))))
+
+
+def next_check(page) -> None:
+    """Moves the page's clock past a parked page's 30 s pause until it asks the server again
+    (a try may land before the page has set its next timer)."""
+    for _ in range(10):
+        try:
+            with page.expect_response(lambda r: r.url.endswith("/link/"), timeout=1_000):
+                page.clock.run_for(31_000)
+        except PlaywrightTimeoutError:
+            continue
+        return
+    pytest.fail("the open page stopped checking for its link")
+
+
+def test_the_guests_zone_follows_them_through_reschedule_and_cancel(live_server, page, screenshot):
+    meeting_type = MeetingTypeFactory(location_kind="phone", location_detail="+1 415 555 0100")
+    booking = BookingFactory(meeting_type=meeting_type, guest_time_zone="Europe/Berlin")
+    page.goto(live_server.url + guest_access.manage_path(booking))
+    facts = page.locator("dl.facts").first
+    assert when(booking.start_at, "Europe/Berlin") in facts.inner_text()
+
+    # Moving through the list with the keyboard changes nothing until the button is pressed.
+    select = page.get_by_label("Your time zone")
+    select.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert "tz=" not in page.url
+    pick_zone(page, "tokyo", TOKYO)
+    assert f"{when(booking.start_at, TOKYO)}" in facts.inner_text() and TOKYO in facts.inner_text()
+    screenshot(page, "01-guest-page-in-tokyo")
+
+    page.get_by_role("link", name="Reschedule").click()
+    page.get_by_text(f"Times in {TOKYO}").wait_for()
+    assert when(booking.start_at, TOKYO) in page.locator(".lead").inner_text()
+    screenshot(page, "02-reschedule-week-in-tokyo")
+    first = page.locator(".slot-list button").nth(2)
+    new_start_text = first.inner_text()
+    first.click()
+    page.get_by_role("heading", name="Move your meeting").wait_for()
+    change = page.locator("dl.change").inner_text()
+    assert when(booking.start_at, TOKYO) in change and new_start_text in change
+    screenshot(page, "03-reschedule-confirm-in-tokyo")
+
+    # On the old → new step the zone can change too; the picked time stays picked.
+    pick_zone(page, "los angeles", LOS_ANGELES)
+    page.get_by_role("heading", name="Move your meeting").wait_for()
+    assert when(booking.start_at, LOS_ANGELES) in page.locator("dl.change").inner_text()
+    assert Booking.objects.get(pk=booking.pk).start_at == booking.start_at
+    screenshot(page, "04-reschedule-confirm-in-los-angeles")
+    page.get_by_role("button", name="Move the meeting").click()
+    page.get_by_text("Your meeting is moved").wait_for()
+    moved = Booking.objects.get(pk=booking.pk)
+    assert moved.start_at != booking.start_at
+    assert when(moved.start_at, LOS_ANGELES) in page.locator("dl.facts").first.inner_text()
+    assert new_start_text == moved.start_at.astimezone(ZoneInfo(TOKYO)).strftime("%H:%M")
+
+    page.get_by_role("link", name="Cancel the meeting…").click()
+    assert (
+        f"{when(moved.start_at, LOS_ANGELES)} ({LOS_ANGELES})"
+        in page.locator("dl.facts").inner_text()
+    )
+    screenshot(page, "05-cancel-in-los-angeles")
+    pick_zone(page, "kolkata", "Asia/Kolkata")
+    assert when(moved.start_at, "Asia/Kolkata") in page.locator("dl.facts").inner_text()
+    page.get_by_role("button", name="Cancel the meeting").click()
+    page.get_by_text("This meeting is cancelled").wait_for()
+    assert page.url.endswith("?tz=Asia/Kolkata")
+    assert Booking.objects.get(pk=booking.pk).is_cancelled
+
+
+def test_an_open_guest_page_shows_a_parked_bookings_link_when_it_arrives_in_place(
+    live_server, page, screenshot, connect_zoom
+):
+    booking = BookingFactory(guest_time_zone="Europe/Berlin")
+    zoom_links.sync_zoom_meeting(booking.pk)  # the rep has no Zoom connection: it waits
+    booking.refresh_from_db()
+    assert booking.link_state == LinkState.WAITING_FOR_RECONNECT
+
+    # The page's clock is ours to move: a parked page checks every 30 s, the test need not wait.
+    page.clock.install()
+    page.goto(live_server.url + guest_access.manage_path(booking))
+    panel = page.locator("#meeting-link")
+    assert panel.get_attribute("aria-live") == "polite"
+    assert panel.get_attribute("data-parked") is not None
+    assert "Your Zoom link is delayed" in panel.inner_text()
+    screenshot(page, "01-parked")
+    page.evaluate("window.panelBefore = document.getElementById('meeting-link')")
+
+    # A check while still parked changes nothing visible.
+    next_check(page)
+    page.wait_for_timeout(300)
+    assert "Your Zoom link is delayed" in panel.inner_text()
+
+    # The rep reconnects: the parked booking gets its Zoom meeting at once.
+    connect_zoom(booking.rep)
+    booking.refresh_from_db()
+    assert booking.link_state == LinkState.READY
+
+    next_check(page)
+    join = page.get_by_role("link", name="Join the Zoom meeting")
+    join.wait_for()
+    assert join.get_attribute("href") == booking.zoom_join_url
+    assert str(booking.zoom_meeting_id) in panel.inner_text()
+    # Updated in place: the same live region node, now settled, so screen readers announce it.
+    assert page.evaluate(
+        "window.panelBefore === document.getElementById('meeting-link')"
+        " && window.panelBefore.isConnected"
+    )
+    assert panel.get_attribute("aria-live") == "polite"
+    assert panel.get_attribute("data-settled") == "true"
+    assert panel.get_attribute("data-parked") is None
+    screenshot(page, "02-link-arrived")
