@@ -1,10 +1,11 @@
-"""The Celery app; `publish`, the one way code hands a task to the broker; beat's scheduler."""
+"""The Celery app; `publish`, the one way code hands a task to the broker (`publish_on`: when a
+signal is sent); mail tasks' retries; beat's scheduler."""
 
 import logging
 import os
 from pathlib import Path
 
-from celery import Celery, signals
+from celery import Celery, shared_task, signals
 from celery.beat import PersistentScheduler
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
@@ -32,6 +33,27 @@ def publish(task, *args, countdown: float | None = None) -> bool:
         )
         return False
     return True
+
+
+def publish_on(signal, task, *arguments: str, dispatch_uid: str) -> None:
+    """Each time `signal` is sent, `publish`es `task` with the signal's `arguments` (by name, in
+    order): services announce their work with a signal and never import the task that does it."""
+
+    def hand_over(sender, **kwargs):
+        publish(task, *(kwargs[name] for name in arguments))
+
+    signal.connect(hand_over, weak=False, dispatch_uid=dispatch_uid)
+
+
+def mail_task(*, retry_backoff: int, max_retries: int):
+    """A task that sends email. SMTP failures are OSErrors (smtplib.SMTPException is one) and are
+    retried with backoff; the task's service makes a retry safe."""
+    return shared_task(
+        acks_late=True,
+        autoretry_for=(OSError,),
+        retry_backoff=retry_backoff,
+        max_retries=max_retries,
+    )
 
 
 def _close_old_connections(**kwargs):

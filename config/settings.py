@@ -259,7 +259,7 @@ if CELERY_BROKER_URL:
         "visibility_timeout": 3600,
         # Publishing gives up after one quick retry instead of kombu's default ~6 s of retries:
         # a guest's booking must not hang on a dead broker, and the sweeper enqueues what was
-        # lost (meetings/dispatch.py). Workers reconnect on their own schedule
+        # lost (meetings/signals.py). Workers reconnect on their own schedule
         # (broker_connection_max_retries), which these options do not touch.
         "max_retries": 1,
         "interval_start": 0,

@@ -38,6 +38,15 @@ class AutoRecording(models.TextChoices):
     CLOUD = "cloud", "In the Zoom cloud"
 
 
+def _buffer_field(side: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        f"buffer {side} (minutes)",
+        default=0,
+        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
+        help_text=f"Free time kept {side} each meeting.",
+    )
+
+
 class MeetingType(models.Model):
     """What a prospect can book with a rep: length, place, weekly hours, invite wording."""
 
@@ -71,18 +80,8 @@ class MeetingType(models.Model):
     is_archived = models.BooleanField("archived", default=False)
 
     # Booking rules (meetings.availability.Rules).
-    buffer_before_minutes = models.PositiveSmallIntegerField(
-        "buffer before (minutes)",
-        default=0,
-        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
-        help_text="Free time kept before each meeting.",
-    )
-    buffer_after_minutes = models.PositiveSmallIntegerField(
-        "buffer after (minutes)",
-        default=0,
-        validators=[MaxValueValidator(MAX_BUFFER_MINUTES)],
-        help_text="Free time kept after each meeting.",
-    )
+    buffer_before_minutes = _buffer_field("before")
+    buffer_after_minutes = _buffer_field("after")
     min_notice_minutes = models.PositiveIntegerField(
         "minimum notice (minutes)",
         default=60,

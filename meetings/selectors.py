@@ -37,9 +37,10 @@ def meeting_types_of(rep) -> QuerySet[MeetingType]:
     )
 
 
-def meeting_type_of(rep, pk: int) -> MeetingType:
-    """Raises MeetingType.DoesNotExist for another rep's Meeting Type, like for a missing one."""
-    return MeetingType.objects.prefetch_related("availability_windows").get(rep=rep, pk=pk)
+def meeting_types_with_hours_of(rep) -> QuerySet[MeetingType]:
+    """The rep's Meeting Types with their weekly hours: another rep's is as missing as a missing
+    one."""
+    return MeetingType.objects.prefetch_related("availability_windows").filter(rep=rep)
 
 
 def bookable_meeting_type(rep_slug: str, slug: str) -> MeetingType:
@@ -147,9 +148,9 @@ def past_bookings_of(rep, now: datetime | None = None) -> QuerySet[Booking]:
     )
 
 
-def booking_of(rep, pk: int) -> Booking:
-    """Raises Booking.DoesNotExist for another rep's booking, like for a missing one."""
-    return Booking.objects.select_related("meeting_type", "rep").get(rep=rep, pk=pk)
+def bookings_of(rep) -> QuerySet[Booking]:
+    """The rep's bookings with their Meeting Type: another rep's is as missing as a missing one."""
+    return Booking.objects.select_related("meeting_type", "rep").filter(rep=rep)
 
 
 def booking_by_public_id(public_id: uuid.UUID) -> Booking:

@@ -4,9 +4,23 @@
 updated or deleted. `invites_due(sender=Booking, booking_id: int)`: its invites must go out.
 The tasks modules (`meetings.tasks`, `meetings.zoom.tasks`) listen and hand the work to a worker;
 if the broker is down the work stays due in the booking's own state and the sweeper finds it.
+
+Services announce through the `…_after_commit` functions: a worker that started before the commit
+would not see the booking, hence `on_commit`.
 """
 
+from django.db import transaction
 from django.dispatch import Signal
+
+from .models import Booking
 
 zoom_work_due = Signal()
 invites_due = Signal()
+
+
+def zoom_work_after_commit(booking_id: int) -> None:
+    transaction.on_commit(lambda: zoom_work_due.send(sender=Booking, booking_id=booking_id))
+
+
+def invites_after_commit(booking_id: int) -> None:
+    transaction.on_commit(lambda: invites_due.send(sender=Booking, booking_id=booking_id))

@@ -2,9 +2,8 @@
 is `meetings.zoom.tasks.sync_zoom_meeting`."""
 
 from celery import shared_task
-from django.dispatch import receiver
 
-from config.celery import publish
+from config.celery import mail_task, publish, publish_on
 
 from . import selectors
 from .services import invites
@@ -15,15 +14,12 @@ from .zoom.tasks import enqueue_zoom_work
 SWEEP_BATCH = 500
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=8)
+@mail_task(retry_backoff=30, max_retries=8)
 def send_booking_invites(booking_id: int) -> int:
-    # OSError covers SMTP connection failures (smtplib.SMTPException is an OSError).
     return invites.send_invites(booking_id)
 
 
-@receiver(invites_due, dispatch_uid="meetings.enqueue_invites")
-def _invites_due(sender, *, booking_id: int, **kwargs) -> None:
-    publish(send_booking_invites, booking_id)
+publish_on(invites_due, send_booking_invites, "booking_id", dispatch_uid="meetings.enqueue_invites")
 
 
 @shared_task

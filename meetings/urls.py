@@ -1,40 +1,44 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import bookings, meeting_types, public
 
+
+def _page(route: str, view):
+    """Each URL is named after its view."""
+    return path(route, view, name=view.__name__)
+
+
+meeting_type_pages = [
+    _page("", meeting_types.meeting_type_list),
+    _page("new/", meeting_types.meeting_type_create),
+    _page("<int:pk>/edit/", meeting_types.meeting_type_edit),
+    _page("<int:pk>/archive/", meeting_types.meeting_type_archive),
+    _page("<int:pk>/delete/", meeting_types.meeting_type_delete),
+]
+booking_pages = [
+    _page("", bookings.booking_list),
+    _page("past/", bookings.past_booking_list),
+    _page("<int:pk>/", bookings.booking_detail),
+    _page("<int:pk>/link/", bookings.booking_link),
+    _page("<int:pk>/reschedule/", bookings.booking_reschedule),
+    _page("<int:pk>/cancel/", bookings.booking_cancel),
+    _page("<int:pk>/retry/", bookings.booking_retry),
+    _page("<int:pk>/start/", bookings.booking_start),
+]
+# The guest's pages: the signed token is the only key.
+guest_pages = [
+    _page("", public.guest_booking),
+    _page("link/", public.guest_link),
+    _page("calendar.ics", public.guest_calendar),
+    _page("reschedule/", public.guest_reschedule),
+    _page("cancel/", public.guest_cancel),
+]
+booking_page = [_page("", public.book), _page("confirm/", public.book_confirm)]
+
 app_name = "meetings"
 urlpatterns = [
-    path("meeting-types/", meeting_types.meeting_type_list, name="meeting_type_list"),
-    path("meeting-types/new/", meeting_types.meeting_type_create, name="meeting_type_create"),
-    path("meeting-types/<int:pk>/edit/", meeting_types.meeting_type_edit, name="meeting_type_edit"),
-    path(
-        "meeting-types/<int:pk>/archive/",
-        meeting_types.meeting_type_archive,
-        name="meeting_type_archive",
-    ),
-    path(
-        "meeting-types/<int:pk>/delete/",
-        meeting_types.meeting_type_delete,
-        name="meeting_type_delete",
-    ),
-    path("bookings/", bookings.booking_list, name="booking_list"),
-    path("bookings/past/", bookings.past_booking_list, name="past_booking_list"),
-    path("bookings/<int:pk>/", bookings.booking_detail, name="booking_detail"),
-    path("bookings/<int:pk>/link/", bookings.booking_link, name="booking_link"),
-    path("bookings/<int:pk>/reschedule/", bookings.booking_reschedule, name="booking_reschedule"),
-    path("bookings/<int:pk>/cancel/", bookings.booking_cancel, name="booking_cancel"),
-    path("bookings/<int:pk>/retry/", bookings.booking_retry, name="booking_retry"),
-    path("bookings/<int:pk>/start/", bookings.booking_start, name="booking_start"),
-    # The guest's pages: the signed token is the only key.
-    path("bookings/guest/<str:token>/", public.guest_booking, name="guest_booking"),
-    path("bookings/guest/<str:token>/link/", public.guest_link, name="guest_link"),
-    path("bookings/guest/<str:token>/calendar.ics", public.guest_calendar, name="guest_calendar"),
-    path(
-        "bookings/guest/<str:token>/reschedule/",
-        public.guest_reschedule,
-        name="guest_reschedule",
-    ),
-    path("bookings/guest/<str:token>/cancel/", public.guest_cancel, name="guest_cancel"),
-    path("book/<slug:rep>/<slug:meeting_type>/", public.book, name="book"),
-    path("book/<slug:rep>/<slug:meeting_type>/confirm/", public.book_confirm, name="book_confirm"),
+    path("meeting-types/", include(meeting_type_pages)),
+    path("bookings/guest/<str:token>/", include(guest_pages)),
+    path("bookings/", include(booking_pages)),
+    path("book/<slug:rep>/<slug:meeting_type>/", include(booking_page)),
 ]

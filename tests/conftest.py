@@ -5,6 +5,7 @@ from tests.factories import RepFactory
 pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.celery_worker",
+    "tests.fixtures.logs",
     "tests.fixtures.sandbox",
     "tests.fixtures.zoom",
 ]

@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .scopes import missing_account_capabilities
-from .token_chain import ZoomTokenChain, ZoomUserType
+from .token_chain import ZoomTokenChain
+from .zoom_user import ZoomUser, zoom_user_constraints
 
 COMPANY = "company"
 
@@ -26,6 +27,7 @@ class ZoomAccountConnection(ZoomTokenChain):
     """
 
     zoom_app = "account"
+    identity_field = "zoom_account_id"
 
     key = models.CharField(max_length=20, default=COMPANY, unique=True, editable=False)
     zoom_account_id = models.CharField(max_length=64, blank=True)
@@ -58,10 +60,6 @@ class ZoomAccountConnection(ZoomTokenChain):
         return f"Company Zoom account: {self.get_status_display()}"
 
     @property
-    def is_usable(self) -> bool:
-        return self.status == self.Status.CONNECTED and bool(self.zoom_account_id)
-
-    @property
     def missing_capabilities(self):
         return missing_account_capabilities(self.granted_scopes)
 
@@ -74,28 +72,16 @@ class ZoomAccountConnection(ZoomTokenChain):
         self._mark_healthy(timezone.now())
         self.save()
 
-    def mark_removed(self) -> None:
-        """The Zoom admin removed the app in Zoom: forget everything Zoom gave us."""
-        self._forget_zoom_data()
-        self.status = self.Status.REMOVED
-        self.removed_at = timezone.now()
-        self.save()
-
-    def mark_disconnected(self) -> None:
-        self._forget_zoom_data()
-        self.status = self.Status.DISCONNECTED
-        self.save()
-
     def _forget_zoom_data(self) -> None:
+        super()._forget_zoom_data()
         self.zoom_account_id = ""
         self.admin_zoom_user_id = ""
         self.admin_zoom_email = ""
-        self._forget_tokens()
         # The reps' Zoom user ids, emails and types came from Zoom too.
         self.members.all().delete()
 
 
-class ZoomAccountMember(models.Model):
+class ZoomAccountMember(ZoomUser):
     """A rep as the company's Zoom account knows them: the Zoom user their meetings are created
     for, or why there is none."""
 
@@ -113,28 +99,16 @@ class ZoomAccountMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_account_member"
     )
     state = models.CharField(max_length=20, choices=State.choices)
-    zoom_user_id = models.CharField(max_length=64, blank=True)
-    zoom_email = models.EmailField(blank=True)
-    zoom_user_type = models.PositiveSmallIntegerField(
-        choices=ZoomUserType.choices, null=True, blank=True
-    )
-    zoom_timezone = models.CharField(max_length=64, blank=True)
     # What the admin typed when the rep's Zoom email differs from their email here.
     mapped_by_hand_to = models.CharField(max_length=254, blank=True)
     checked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["zoom_user_id"],
-                condition=~Q(zoom_user_id=""),
-                name="zoom_account_user_serves_one_rep",
-            ),
-            models.CheckConstraint(
-                condition=~Q(state="served") | ~Q(zoom_user_id=""),
-                name="zoom_account_served_has_user",
-            ),
-        ]
+        constraints = zoom_user_constraints(
+            Q(state="served"),
+            one_rep="zoom_account_user_serves_one_rep",
+            known="zoom_account_served_has_user",
+        )
 
     def __str__(self) -> str:
         return f"{self.rep_id} on the company's Zoom: {self.get_state_display()}"

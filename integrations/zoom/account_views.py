@@ -12,6 +12,7 @@ from .account_models import ZoomAccountMember
 from .connect_failures import ConnectFailed
 from .errors import ZoomError
 from .scopes import ACCOUNT_CAPABILITIES, ACCOUNT_CLASSIC_SCOPES, ACCOUNT_GRANULAR_SCOPES
+from .views import ADDED_APPS, connect_problem_page, tell_disconnected
 
 MANAGE = "zoom.manage_zoom_account"
 
@@ -53,18 +54,7 @@ def account_callback(request):
     try:
         outcome = account.handle_account_callback(request.user, request.session, request.GET)
     except ConnectFailed as failure:
-        return render(
-            request,
-            "integrations/zoom/connect_problem.html",
-            {
-                "problem": failure.problem,
-                "page": failure.problem.page,
-                "missing_scopes": failure.missing_scopes,
-                "classic_scopes": ACCOUNT_CLASSIC_SCOPES,
-                "granular_scopes": ACCOUNT_GRANULAR_SCOPES,
-            },
-            status=failure.problem.page.http_status,
-        )
+        return connect_problem_page(request, failure, ACCOUNT_CAPABILITIES)
     if isinstance(outcome, str):
         return redirect(outcome)
     account.schedule_matching()
@@ -110,12 +100,11 @@ def account_map(request, rep_id):
 def account_disconnect(request):
     company = account.company_zoom_account()
     if company is not None and company.status != company.Status.DISCONNECTED:
-        if account.disconnect_zoom_account(company):
-            messages.success(request, "The company's Zoom account is disconnected.")
-        else:
-            messages.warning(
-                request,
-                "Disconnected here, but Zoom did not answer: remove the app in Zoom too "
-                "(App Marketplace → Manage → Added Apps).",
-            )
+        tell_disconnected(
+            request,
+            account.disconnect_zoom_account(company),
+            "The company's Zoom account is disconnected.",
+            "Disconnected here, but Zoom did not answer: remove the app in Zoom too "
+            f"({ADDED_APPS}).",
+        )
     return redirect("integrations:zoom:account")

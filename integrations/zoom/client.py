@@ -72,6 +72,22 @@ _RECONNECT_CODES = {
     4741: ReconnectReason.AUTHORIZED_ELSEWHERE,
 }
 
+# What the other codes mean, on the REST API and on the OAuth server.
+_API_ERRORS = {
+    CODE_MISSING_SCOPES: ZoomMissingScopes,
+    CODE_MISSING_SCOPES_ALT: ZoomMissingScopes,
+    CODE_TOKEN_EXPIRED: ZoomTokenExpired,
+    CODE_MEETING_NOT_FOUND: ZoomMeetingNotFound,
+    CODE_USER_NOT_FOUND: ZoomUserNotFound,
+    CODE_CANNOT_HOST: ZoomCannotHost,
+}
+_OAUTH_ERRORS = {
+    CODE_MISSING_SCOPES: ZoomMissingScopes,
+    CODE_REDIRECT_MISMATCH: ZoomRedirectMismatch,
+    CODE_CODE_EXPIRED: ZoomCodeExpired,
+    CODE_CODE_INVALID: ZoomCodeInvalid,
+}
+
 _AUTHORIZATION_CODE = "authorization_code"
 _REFRESH_TOKEN = "refresh_token"
 # Seconds a token refresh may take before we give up on its answer (see ZoomClient.refresh).
@@ -320,23 +336,13 @@ class ZoomClient:
         if code is None:
             raise ZoomUnavailable(f"Zoom answered {status} without an error code.", status=status)
         _raise_for_code(code, message, status)
-        if code in (CODE_MISSING_SCOPES, CODE_MISSING_SCOPES_ALT):
-            raise ZoomMissingScopes(message, status=status, code=code)
-        if meeting and code in _MEETING_LOCKED_CODES:
-            raise _MEETING_LOCKED_CODES[code](message, status=status, code=code)
-        if code == CODE_TOKEN_EXPIRED:
-            raise ZoomTokenExpired(message, status=status, code=code)
         if code == CODE_VALIDATION:
             raise ZoomValidationError(
                 message, errors=body.get("errors") or [], status=status, code=code
             )
-        if code == CODE_MEETING_NOT_FOUND:
-            raise ZoomMeetingNotFound(message, status=status, code=code)
-        if code == CODE_USER_NOT_FOUND:
-            raise ZoomUserNotFound(message, status=status, code=code)
-        if code == CODE_CANNOT_HOST:
-            raise ZoomCannotHost(message, status=status, code=code)
-        raise ZoomError(message, status=status, code=code)
+        if meeting and code in _MEETING_LOCKED_CODES:
+            raise _MEETING_LOCKED_CODES[code](message, status=status, code=code)
+        raise _API_ERRORS.get(code, ZoomError)(message, status=status, code=code)
 
     def _raise_oauth_error(self, response: requests.Response, *, grant: str | None):
         status = response.status_code
@@ -362,14 +368,8 @@ class ZoomClient:
                 raise ZoomNeedsReconnect(
                     ReconnectReason.SCOPES_CHANGED, message, status=status, code=code
                 )
-            if code == CODE_MISSING_SCOPES:
-                raise ZoomMissingScopes(message, status=status, code=code)
-            if code == CODE_REDIRECT_MISMATCH:
-                raise ZoomRedirectMismatch(message, status=status, code=code)
-            if code == CODE_CODE_EXPIRED:
-                raise ZoomCodeExpired(message, status=status, code=code)
-            if code == CODE_CODE_INVALID:
-                raise ZoomCodeInvalid(message, status=status, code=code)
+            if code in _OAUTH_ERRORS:
+                raise _OAUTH_ERRORS[code](message, status=status, code=code)
         if error == "invalid_client":
             raise ZoomInvalidClient(message, status=status, code=error)
         if "redirect" in message.lower():

@@ -15,8 +15,8 @@ from .token_chain import (  # noqa: F401 (the names other modules take from here
     TOKEN_FIELDS,
     ZoomConnectionQuerySet,
     ZoomTokenChain,
-    ZoomUserType,
 )
+from .zoom_user import ZoomUser, ZoomUserType, zoom_user_constraints
 
 PASSCODE_RULE_FIELDS = (
     "length",
@@ -54,25 +54,22 @@ BASIC_MEETING_LIMIT_MINUTES = 40
 PENDING_CONNECT_WINDOW = timedelta(days=1)
 
 
-class ZoomConnection(ZoomTokenChain):
+class ZoomConnection(ZoomTokenChain, ZoomUser):
     """A rep's link to their own Zoom user: identity, encrypted tokens, and health.
 
     A row exists once a rep has started connecting; `status` says whether it works.
     """
 
     UserType = ZoomUserType
+    identity_field = "zoom_user_id"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_connection"
     )
 
+    # Looked up by Zoom's events, which name the Zoom user.
     zoom_user_id = models.CharField(max_length=64, blank=True, db_index=True)
     zoom_account_id = models.CharField(max_length=64, blank=True)
-    zoom_email = models.EmailField(blank=True)
-    zoom_user_type = models.PositiveSmallIntegerField(
-        choices=UserType.choices, null=True, blank=True
-    )
-    zoom_timezone = models.CharField(max_length=64, blank=True)
     # The host's passcode rules (`schedule_meeting.meeting_password_requirement` of
     # GET /users/me/settings), read at connect and by the keep-alive; {} until read.
     passcode_rules = models.JSONField(default=dict, blank=True)
@@ -82,26 +79,16 @@ class ZoomConnection(ZoomTokenChain):
     connect_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["zoom_user_id"],
-                condition=~Q(zoom_user_id=""),
-                name="zoom_user_connected_to_one_rep",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="connected") | ~Q(zoom_user_id=""),
-                name="zoom_connected_has_identity",
-            ),
-        ]
+        constraints = zoom_user_constraints(
+            Q(status="connected"),
+            one_rep="zoom_user_connected_to_one_rep",
+            known="zoom_connected_has_identity",
+        )
 
     def __str__(self) -> str:
         return f"Zoom for {self.user_id}: {self.get_status_display()}"
 
     # Reads ------------------------------------------------------------------------------------
-
-    @property
-    def is_usable(self) -> bool:
-        return self.status == self.Status.CONNECTED and bool(self.zoom_user_id)
 
     @property
     def is_basic(self) -> bool:
@@ -151,27 +138,14 @@ class ZoomConnection(ZoomTokenChain):
             self.passcode_rules = rules
             ZoomConnection.objects.filter(pk=self.pk).update(passcode_rules=rules)
 
-    def mark_removed(self) -> None:
-        """The rep removed the app inside Zoom (deauthorization): forget everything Zoom gave us."""
-        self._forget_zoom_data()
-        self.status = self.Status.REMOVED
-        self.removed_at = timezone.now()
-        self.save()
-
-    def mark_disconnected(self) -> None:
-        """The rep disconnected here: forget everything Zoom gave us."""
-        self._forget_zoom_data()
-        self.status = self.Status.DISCONNECTED
-        self.save()
-
     def _forget_zoom_data(self) -> None:
+        super()._forget_zoom_data()
         self.zoom_user_id = ""
         self.zoom_account_id = ""
         self.zoom_email = ""
         self.zoom_user_type = None
         self.zoom_timezone = ""
         self.passcode_rules = {}
-        self._forget_tokens()
         self.connect_started_at = None
 
 

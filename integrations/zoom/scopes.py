@@ -62,9 +62,17 @@ CAPABILITIES = (
     ),
 )
 
+
+def scope_names(capabilities) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The classic and the granular scope names the capabilities ask for, each once, in order."""
+    return (
+        tuple(dict.fromkeys(c.classic for c in capabilities)),
+        tuple(dict.fromkeys(c.granular for c in capabilities)),
+    )
+
+
 # What the Marketplace listing asks for, as the help article and the admin message name them.
-CLASSIC_SCOPES = tuple(dict.fromkeys(c.classic for c in CAPABILITIES))
-GRANULAR_SCOPES = tuple(dict.fromkeys(c.granular for c in CAPABILITIES))
+CLASSIC_SCOPES, GRANULAR_SCOPES = scope_names(CAPABILITIES)
 
 # What the app may view and manage, in the Marketplace listing's own words.
 PERMISSIONS_VIEW = (
@@ -85,53 +93,21 @@ PERMISSIONS_MANAGE = (
 
 # The company's account-level app (admin-managed) acts for other users of the Zoom account, so
 # every endpoint needs its `:admin` scope: classic (`meeting:write:admin`) or granular
-# (`meeting:write:meeting:admin`), one per endpoint the product calls on a rep's behalf.
-ACCOUNT_CAPABILITIES = (
-    Capability(
-        "Look up users of the account",
-        "GET /users/{userId}",
-        "user:read:admin",
-        "user:read:user:admin",
-    ),
-    Capability(
-        "Read users' meeting settings",
-        "GET /users/{userId}/settings",
-        "user:read:admin",
-        "user:read:settings:admin",
-    ),
-    Capability(
-        "Create meetings for users",
-        "POST /users/{userId}/meetings",
-        "meeting:write:admin",
-        "meeting:write:meeting:admin",
-    ),
-    Capability(
-        "Update users' meetings",
-        "PATCH /meetings/{meetingId}",
-        "meeting:write:admin",
-        "meeting:update:meeting:admin",
-    ),
-    Capability(
-        "Delete users' meetings",
-        "DELETE /meetings/{meetingId}",
-        "meeting:write:admin",
-        "meeting:delete:meeting:admin",
-    ),
-    Capability(
-        "Read users' meetings",
-        "GET /meetings/{meetingId}",
-        "meeting:read:admin",
-        "meeting:read:meeting:admin",
-    ),
-    Capability(
-        "List users' meetings",
-        "GET /users/{userId}/meetings",
-        "meeting:read:admin",
-        "meeting:read:list_meetings:admin",
-    ),
+# (`meeting:write:meeting:admin`), one per endpoint the product calls on a rep's behalf. Only the
+# labels differ from the rep's own app.
+_ACCOUNT_LABELS = {
+    "GET /users/{userId}": "Look up users of the account",
+    "GET /users/{userId}/settings": "Read users' meeting settings",
+    "POST /users/{userId}/meetings": "Create meetings for users",
+    "PATCH /meetings/{meetingId}": "Update users' meetings",
+    "DELETE /meetings/{meetingId}": "Delete users' meetings",
+    "GET /meetings/{meetingId}": "Read users' meetings",
+    "GET /users/{userId}/meetings": "List users' meetings",
+}
+ACCOUNT_CAPABILITIES = tuple(
+    Capability(_ACCOUNT_LABELS[c.endpoint], c.endpoint, *c.admin_scopes) for c in CAPABILITIES
 )
-ACCOUNT_CLASSIC_SCOPES = tuple(dict.fromkeys(c.classic for c in ACCOUNT_CAPABILITIES))
-ACCOUNT_GRANULAR_SCOPES = tuple(dict.fromkeys(c.granular for c in ACCOUNT_CAPABILITIES))
+ACCOUNT_CLASSIC_SCOPES, ACCOUNT_GRANULAR_SCOPES = scope_names(ACCOUNT_CAPABILITIES)
 
 
 def parse_scopes(value: str | None) -> frozenset[str]:

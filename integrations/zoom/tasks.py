@@ -5,9 +5,8 @@ email), so that the core never imports its tasks or the notifications.
 """
 
 from celery import shared_task
-from django.dispatch import receiver
 
-from config.celery import publish
+from config.celery import mail_task, publish, publish_on
 
 from . import account, account_keepalive, account_notices, keepalive, notifications
 from .health import Health
@@ -63,18 +62,19 @@ def check_zoom_connection(connection_id: int) -> Health:
     return keepalive.keep_connection_alive(connection_id)
 
 
-# OSError covers SMTP failures (smtplib.SMTPException is one); notify_needs_reconnect gives the
-# day's slot back when sending fails, so a retry can send it.
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
+# notify_needs_reconnect gives the day's slot back when sending fails, so a retry can send it.
+@mail_task(retry_backoff=60, max_retries=6)
 def send_zoom_reconnect_notice(connection_id: int) -> bool:
     return notifications.send_reconnect_notice(connection_id)
 
 
-@receiver(zoom_connection_broke, dispatch_uid="zoom.tell_rep_connection_broke")
-def _tell_rep(sender, *, connection_id: int, **kwargs) -> None:
-    # retry=False inside publish: the caller (a booking's task, a web request) must not hang on
-    # a dead broker; the keep-alive's reminder pass sends the notice later.
-    publish(send_zoom_reconnect_notice, connection_id)
+# Lost (broker down): the keep-alive's reminder pass sends the notice later.
+publish_on(
+    zoom_connection_broke,
+    send_zoom_reconnect_notice,
+    "connection_id",
+    dispatch_uid="zoom.tell_rep_connection_broke",
+)
 
 
 # The company's Zoom account ------------------------------------------------------------------
@@ -91,17 +91,21 @@ def match_company_zoom_reps() -> dict:
     return account.match_company_reps()
 
 
-@receiver(zoom_account_needs_matching, dispatch_uid="zoom.match_company_reps")
-def _match_reps(sender, **kwargs) -> None:
-    # Lost (broker down): the hourly keep-alive matches every rep again.
-    publish(match_company_zoom_reps)
+# Lost (broker down): the hourly keep-alive matches every rep again.
+publish_on(
+    zoom_account_needs_matching, match_company_zoom_reps, dispatch_uid="zoom.match_company_reps"
+)
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
+@mail_task(retry_backoff=60, max_retries=6)
 def send_zoom_account_notice(kind: str, detail: dict) -> int:
     return account_notices.send_to_zoom_admins(kind, detail)
 
 
-@receiver(zoom_account_notice, dispatch_uid="zoom.tell_zoom_admins")
-def _tell_zoom_admins(sender, *, kind: str, detail: dict, **kwargs) -> None:
-    publish(send_zoom_account_notice, kind, detail)
+publish_on(
+    zoom_account_notice,
+    send_zoom_account_notice,
+    "kind",
+    "detail",
+    dispatch_uid="zoom.tell_zoom_admins",
+)

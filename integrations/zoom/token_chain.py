@@ -11,12 +11,6 @@ from .fields import StrictEncryptedTextField
 from .reasons import ReconnectReason
 from .scopes import parse_scopes
 
-
-class ZoomUserType(models.IntegerChoices):
-    BASIC = 1, "Basic (free)"
-    LICENSED = 2, "Licensed"
-
-
 # The encrypted token columns: pages, the admin and emails never need them, and leaving them out of
 # a query means they are never decrypted there.
 TOKEN_FIELDS = ("access_token", "refresh_token")
@@ -46,6 +40,9 @@ class ZoomTokenChain(models.Model):
     # Which Marketplace app issued the tokens ("user": the per-rep app; "account": the company's
     # admin-managed app). The client refreshes with that app's credentials.
     zoom_app = "user"
+    # Each kind of chain names the field saying whom its tokens act as (a Zoom user, a Zoom
+    # account): a chain is usable once connected with that field filled.
+    identity_field: str
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISCONNECTED)
 
@@ -80,7 +77,7 @@ class ZoomTokenChain(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        raise NotImplementedError
+        return self.status == self.Status.CONNECTED and bool(getattr(self, self.identity_field))
 
     @property
     def needs_reconnect(self) -> bool:
@@ -133,7 +130,21 @@ class ZoomTokenChain(models.Model):
         self.refresh_from_db(fields=self.health_fields)
         return bool(changed)
 
-    def _forget_tokens(self) -> None:
+    def mark_removed(self) -> None:
+        """The app was removed inside Zoom (deauthorization): forget everything Zoom gave us."""
+        self._forget_zoom_data()
+        self.status = self.Status.REMOVED
+        self.removed_at = timezone.now()
+        self.save()
+
+    def mark_disconnected(self) -> None:
+        """Disconnected here: forget everything Zoom gave us."""
+        self._forget_zoom_data()
+        self.status = self.Status.DISCONNECTED
+        self.save()
+
+    def _forget_zoom_data(self) -> None:
+        """The tokens and why they broke; each kind of chain also forgets whom they acted as."""
         self.access_token = ""
         self.refresh_token = ""
         self.access_token_expires_at = None

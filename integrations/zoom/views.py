@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import services, tasks
 from .connect_failures import ConnectFailed
-from .scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
+from .scopes import CAPABILITIES, scope_names
 from .selectors import upcoming_zoom_bookings, zoom_connection_for
 from .webhook_events import receive_webhook
 from .webhooks import WebhookRejected
@@ -35,18 +35,7 @@ def callback(request):
     try:
         outcome = services.handle_callback(request.user, request.session, request.GET)
     except ConnectFailed as failure:
-        return render(
-            request,
-            "integrations/zoom/connect_problem.html",
-            {
-                "problem": failure.problem,
-                "page": failure.problem.page,
-                "missing_scopes": failure.missing_scopes,
-                "classic_scopes": CLASSIC_SCOPES,
-                "granular_scopes": GRANULAR_SCOPES,
-            },
-            status=failure.problem.page.http_status,
-        )
+        return connect_problem_page(request, failure, CAPABILITIES)
     if outcome.confirm_install:
         return render(request, "integrations/zoom/finish_install.html")
     messages.success(request, f"Zoom is connected as {outcome.connection.zoom_email}.")
@@ -66,15 +55,45 @@ def disconnect(request):
             "integrations/zoom/disconnect.html",
             {"zoom": connection, "upcoming": upcoming_zoom_bookings(request.user)},
         )
-    if services.disconnect_zoom(connection):
-        messages.success(request, "Zoom is disconnected. The app no longer has access to it.")
-    else:
-        messages.warning(
-            request,
-            "Zoom is disconnected here, but Zoom did not answer, so the app may still appear in "
-            "your Zoom account: remove it under Zoom App Marketplace → Manage → Added Apps.",
-        )
+    tell_disconnected(
+        request,
+        services.disconnect_zoom(connection),
+        "Zoom is disconnected. The app no longer has access to it.",
+        "Zoom is disconnected here, but Zoom did not answer, so the app may still appear in "
+        f"your Zoom account: remove it under Zoom {ADDED_APPS}.",
+    )
     return redirect("integrations:index")
+
+
+# Where a Zoom user removes an app themselves, when our revoke did not reach Zoom.
+ADDED_APPS = "App Marketplace → Manage → Added Apps"
+
+
+def tell_disconnected(request, revoked: bool, done: str, remove_in_zoom: str) -> None:
+    """After a disconnect: `done` when Zoom took the revoke, else the warning `remove_in_zoom`
+    (the app may still be installed in Zoom)."""
+    if revoked:
+        messages.success(request, done)
+    else:
+        messages.warning(request, remove_in_zoom)
+
+
+def connect_problem_page(request, failure: ConnectFailed, capabilities):
+    """What went wrong connecting and what to do next, naming the scopes of the app connected
+    (the rep's own app or the company's account-level app)."""
+    classic_scopes, granular_scopes = scope_names(capabilities)
+    return render(
+        request,
+        "integrations/zoom/connect_problem.html",
+        {
+            "problem": failure.problem,
+            "page": failure.problem.page,
+            "missing_scopes": failure.missing_scopes,
+            "classic_scopes": classic_scopes,
+            "granular_scopes": granular_scopes,
+        },
+        status=failure.problem.page.http_status,
+    )
 
 
 def _login_then_continue(request):

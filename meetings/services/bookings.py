@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import dispatch, selectors
+from .. import selectors, signals
 from ..availability import Slot
 from ..models import Booking, LinkState, MeetingType
 
@@ -121,8 +121,8 @@ def cancel_booking(booking: Booking, *, by: Booking.Actor, reason: str = "") -> 
         locked.cancel(by, reason)
         locked.save()
         if locked.link_state == LinkState.REMOVING:
-            dispatch.zoom_work_after_commit(locked.pk)
-        dispatch.invites_after_commit(locked.pk)
+            signals.zoom_work_after_commit(locked.pk)
+        signals.invites_after_commit(locked.pk)
     return locked
 
 
@@ -147,8 +147,8 @@ def _after_change(booking: Booking) -> None:
     if booking.is_zoom:
         # Invites wait for the link; the Zoom work sends them once it is ready. A new booking's
         # guest is told at once that the time is theirs (a confirmation without the link).
-        dispatch.zoom_work_after_commit(booking.pk)
+        signals.zoom_work_after_commit(booking.pk)
         if booking.invite_sequence == 0:
-            dispatch.invites_after_commit(booking.pk)
+            signals.invites_after_commit(booking.pk)
     else:
-        dispatch.invites_after_commit(booking.pk)
+        signals.invites_after_commit(booking.pk)

@@ -3,8 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -17,29 +16,25 @@ from .slots import time_zone_from
 
 
 def _own_booking(request, pk: int) -> Booking:
-    try:
-        return selectors.booking_of(request.user, pk)
-    except Booking.DoesNotExist:
-        raise Http404("No such booking.") from None
+    return get_object_or_404(selectors.bookings_of(request.user), pk=pk)
 
 
 @login_required
 def booking_list(request):
-    page = Paginator(selectors.upcoming_bookings_of(request.user), selectors.BOOKINGS_PAGE_SIZE)
-    return render(
-        request,
-        "meetings/bookings/list.html",
-        {"page": page.get_page(request.GET.get("page")), "past": False},
-    )
+    return _list_page(request, selectors.upcoming_bookings_of(request.user), past=False)
 
 
 @login_required
 def past_booking_list(request):
-    page = Paginator(selectors.past_bookings_of(request.user), selectors.BOOKINGS_PAGE_SIZE)
+    return _list_page(request, selectors.past_bookings_of(request.user), past=True)
+
+
+def _list_page(request, bookings, *, past: bool):
+    page = Paginator(bookings, selectors.BOOKINGS_PAGE_SIZE)
     return render(
         request,
         "meetings/bookings/list.html",
-        {"page": page.get_page(request.GET.get("page")), "past": True},
+        {"page": page.get_page(request.GET.get("page")), "past": past},
     )
 
 

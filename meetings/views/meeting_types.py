@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import selectors
@@ -32,10 +31,7 @@ def meeting_type_list(request):
 
 
 def _own_meeting_type(request, pk: int) -> MeetingType:
-    try:
-        return selectors.meeting_type_of(request.user, pk)
-    except MeetingType.DoesNotExist:
-        raise Http404("No such Meeting Type.") from None
+    return get_object_or_404(selectors.meeting_types_with_hours_of(request.user), pk=pk)
 
 
 @login_required

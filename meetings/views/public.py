@@ -151,14 +151,14 @@ def _guest_booking(token: str) -> Booking:
 
 
 def guest_page(view):
-    """A page reached with the guest's link: never cached (the URL is the key), and gone once
-    the link has expired."""
+    """A page reached with the guest's link, given the booking it names: never cached (the URL is
+    the key), and gone once the link has expired."""
 
     @never_cache
     @wraps(view)
     def wrapper(request, token: str):
         try:
-            return view(request, token)
+            return view(request, _guest_booking(token), token)
         except LinkExpired:
             return render(request, "meetings/public/link_expired.html", status=410)
 
@@ -171,8 +171,7 @@ def _guest_zone(request, booking: Booking) -> str:
 
 
 @guest_page
-def guest_booking(request, token: str):
-    booking = _guest_booking(token)
+def guest_booking(request, booking: Booking, token: str):
     return render(
         request,
         "meetings/public/booking.html",
@@ -200,9 +199,8 @@ def guest_calendar(request, token: str):
 
 
 @guest_page
-def guest_link(request, token: str):
+def guest_link(request, booking: Booking, token: str):
     """The link panel alone, polled by the booking page until the link settles."""
-    booking = _guest_booking(token)
     return render(
         request,
         "meetings/includes/guest_link.html",
@@ -211,8 +209,7 @@ def guest_link(request, token: str):
 
 
 @guest_page
-def guest_reschedule(request, token: str):
-    booking = _guest_booking(token)
+def guest_reschedule(request, booking: Booking, token: str):
     time_zone = _guest_zone(request, booking)
     back_to = guest_access.manage_path(booking) + zone_query(time_zone)
 
@@ -237,8 +234,7 @@ def guest_reschedule(request, token: str):
 
 
 @guest_page
-def guest_cancel(request, token: str):
-    booking = _guest_booking(token)
+def guest_cancel(request, booking: Booking, token: str):
     time_zone = _guest_zone(request, booking)
     return cancel_page(
         request,

@@ -37,7 +37,7 @@ from integrations.zoom.errors import (
 from integrations.zoom.hosts import ZoomHost
 from integrations.zoom.models import ZoomConnection
 
-from .. import dispatch
+from .. import signals
 from ..models import Booking, LinkState
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting
@@ -278,9 +278,9 @@ def _store(current: Booking, booking: Booking, meeting: ZoomMeeting) -> None:
     )
     current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     if current.link_state == LinkState.READY:
-        dispatch.invites_after_commit(current.pk)
+        signals.invites_after_commit(current.pk)
     else:
-        dispatch.zoom_work_after_commit(current.pk)
+        signals.zoom_work_after_commit(current.pk)
 
 
 def _record_failure(
@@ -381,7 +381,7 @@ def retry_link(booking: Booking) -> bool:
         if not current.retry_link():
             return False
         current.save()
-        dispatch.zoom_work_after_commit(current.pk)
+        signals.zoom_work_after_commit(current.pk)
     return True
 
 

@@ -142,3 +142,12 @@ def test_the_guest_page_offers_add_to_calendar(client, booking):
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert event.decoded("DTSTART") == booking.start_at
     assert str(event["LOCATION"]) == booking.location_detail
+
+
+def test_the_cancel_step_mentions_a_zoom_meeting_only_when_there_is_one(client, booking):
+    phone = client.get(f"/bookings/guest/{guest_access.token_for(booking)}/cancel/")
+    assert "removed from both calendars." in phone.content.decode()
+    assert "Zoom meeting is deleted" not in phone.content.decode()
+    zoom = BookingFactory(meeting_type=MeetingTypeFactory())
+    page = client.get(f"/bookings/guest/{guest_access.token_for(zoom)}/cancel/").content.decode()
+    assert "removed from both calendars and its Zoom meeting is deleted." in page

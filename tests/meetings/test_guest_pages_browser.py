@@ -87,6 +87,7 @@ def test_the_guests_zone_follows_them_through_reschedule_and_cancel(live_server,
     assert new_start_text == moved.start_at.astimezone(ZoneInfo(TOKYO)).strftime("%H:%M")
 
     page.get_by_role("link", name="Cancel the meeting…").click()
+    assert "Zoom meeting is deleted" not in page.content()  # a phone call has none
     assert (
         f"{when(moved.start_at, LOS_ANGELES)} ({LOS_ANGELES})"
         in page.locator("dl.facts").inner_text()
@@ -115,6 +116,7 @@ def test_an_open_guest_page_shows_a_parked_bookings_link_when_it_arrives_in_plac
     assert panel.get_attribute("aria-live") == "polite"
     assert panel.get_attribute("data-parked") is not None
     assert "Your Zoom link is delayed" in panel.inner_text()
+    assert page.get_by_text("the event has no Zoom link yet").is_visible()
     screenshot(page, "01-parked")
     page.evaluate("window.panelBefore = document.getElementById('meeting-link')")
 
@@ -141,4 +143,6 @@ def test_an_open_guest_page_shows_a_parked_bookings_link_when_it_arrives_in_plac
     assert panel.get_attribute("aria-live") == "polite"
     assert panel.get_attribute("data-settled") == "true"
     assert panel.get_attribute("data-parked") is None
+    # The calendar card no longer says the link is missing.
+    assert not page.get_by_text("the event has no Zoom link yet").is_visible()
     screenshot(page, "02-link-arrived")

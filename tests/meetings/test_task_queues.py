@@ -7,7 +7,7 @@ import redis
 from django.conf import settings
 
 from config.celery import app as celery_app
-from meetings import dispatch
+from meetings import signals
 from tests.fixtures.celery_worker import purge_broker
 from tests.meetings.factories import BookingFactory
 
@@ -34,8 +34,8 @@ def test_invites_and_zoom_work_are_published_to_separate_queues(
     booking = BookingFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        dispatch.zoom_work_after_commit(booking.pk)
-        dispatch.invites_after_commit(booking.pk)
+        signals.zoom_work_after_commit(booking.pk)
+        signals.invites_after_commit(booking.pk)
 
     assert queued_tasks(broker, settings.CELERY_TASK_DEFAULT_QUEUE) == [
         "meetings.tasks.sync_zoom_meeting"

@@ -1,32 +1,11 @@
 """Request lines in the access log (runserver's django.server, gunicorn.access) keep OAuth codes,
 states and guest links out."""
 
-import logging
-
-import pytest
-
-from config.logging import REDACTED, RedactSecretsFilter
+from config.logging import REDACTED
 
 
-@pytest.fixture
-def access_log():
-    records: list[str] = []
-
-    class ListHandler(logging.Handler):
-        def emit(self, record):
-            records.append(self.format(record))
-
-    handler = ListHandler()
-    handler.addFilter(RedactSecretsFilter())
-    logger = logging.getLogger("tests.access-log")
-    logger.addHandler(handler)
-    logger.propagate = False
-    yield logger, records
-    logger.removeHandler(handler)
-
-
-def test_the_oauth_callbacks_code_and_state_are_redacted(access_log):
-    logger, records = access_log
+def test_the_oauth_callbacks_code_and_state_are_redacted(redacting_log):
+    logger, records = redacting_log
     # django.server's own format: message, then the status and size as arguments.
     logger.warning(
         '"%s" %s %s',
@@ -39,8 +18,8 @@ def test_the_oauth_callbacks_code_and_state_are_redacted(access_log):
     ]
 
 
-def test_a_guest_link_is_redacted_with_whatever_follows(access_log):
-    logger, records = access_log
+def test_a_guest_link_is_redacted_with_whatever_follows(redacting_log):
+    logger, records = redacting_log
     token = "8f0c2d5e6b4a4d3c9e1f0a2b3c4d5e6f:Qx1_abcDEFghiJKLmnoPQRstu"
     logger.warning('"GET /bookings/guest/%s/reschedule/?tz=UTC HTTP/1.1" 200 512', token)
     logger.warning("Not Found: /bookings/guest/%s/link/", token)
@@ -48,8 +27,8 @@ def test_a_guest_link_is_redacted_with_whatever_follows(access_log):
     assert f"/bookings/guest/{REDACTED}/reschedule/?tz=UTC" in records[0]
 
 
-def test_ordinary_request_lines_pass_through(access_log):
-    logger, records = access_log
+def test_ordinary_request_lines_pass_through(redacting_log):
+    logger, records = redacting_log
     logger.warning('"GET /book/ann/intro/?tz=Europe/Berlin&from=2030-01-07 HTTP/1.1" 200 9000')
     assert REDACTED not in records[0]
 

@@ -5,6 +5,8 @@ The Zoom core never imports this layer."""
 
 from django.contrib import admin
 
+from config.admin_views import ViewOnlyAdmin
+
 from ..models import ZoomConnection, ZoomDataErasure
 from ..services import revoke_before_delete
 from . import roster_admin  # noqa: F401 - registers the roster and the reconnect notices
@@ -71,18 +73,9 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ZoomDataErasure)
-class ZoomDataErasureAdmin(admin.ModelAdmin):
+class ZoomDataErasureAdmin(ViewOnlyAdmin):
     """The record of each erasure after a rep removed the app in Zoom: evidence, never edited."""
 
     list_display = ("rep", "erased_at", "retained", "records_erased", "payloads_erased")
     list_filter = ("retained",)
     search_fields = ("rep__email",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

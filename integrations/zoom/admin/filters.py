@@ -6,43 +6,44 @@ from ..models import ZoomConnection
 from . import roster
 
 
-class StatusFilter(admin.SimpleListFilter):
+class _RosterFilter(admin.SimpleListFilter):
+    """Filters the roster on `field` by a value the sidebar offers; any other value (a hand-edited
+    URL) leaves the roster unfiltered."""
+
+    field = ""
+
+    def queryset(self, request, queryset):
+        if self.value() in {str(value) for value, _ in self.lookup_choices}:
+            return queryset.filter(**{self.field: self.value()})
+        return queryset
+
+
+class StatusFilter(_RosterFilter):
     title = "Zoom status"
     parameter_name = "status"
+    field = "roster_status"
 
     def lookups(self, request, model_admin):
         return roster.RosterStatus.choices
 
-    def queryset(self, request, queryset):
-        if self.value() in roster.RosterStatus.values:
-            return queryset.filter(roster_status=self.value())
-        return queryset
 
-
-class ZoomAccountFilter(admin.SimpleListFilter):
+class ZoomAccountFilter(_RosterFilter):
     title = "shared Zoom account"
     parameter_name = "zoom_account"
+    field = "zoom_connection__zoom_account_id"
 
     def lookups(self, request, model_admin):
+        # The chosen account is always among them, shared or not (its link in the roster).
         return [
             (account, f"{account} ({reps} rep{'s' if reps != 1 else ''})")
             for account, reps in roster.shared_zoom_accounts(request.GET.get(self.parameter_name))
         ]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(zoom_connection__zoom_account_id=self.value())
-        return queryset
 
-
-class PlanFilter(admin.SimpleListFilter):
+class PlanFilter(_RosterFilter):
     title = "Zoom plan"
     parameter_name = "plan"
+    field = "zoom_connection__zoom_user_type"
 
     def lookups(self, request, model_admin):
         return [(str(value), label) for value, label in ZoomConnection.UserType.choices]
-
-    def queryset(self, request, queryset):
-        if self.value() in {str(value) for value in ZoomConnection.UserType.values}:
-            return queryset.filter(zoom_connection__zoom_user_type=int(self.value()))
-        return queryset

@@ -23,6 +23,12 @@
       else panel.removeAttribute(name);
     });
     if (panel.innerHTML.trim() !== fresh.innerHTML.trim()) panel.innerHTML = fresh.innerHTML;
+    if (panel.getAttribute("data-settled") === "true") {
+      // Notes elsewhere on the page about the link still being prepared are no longer true.
+      Array.prototype.forEach.call(document.querySelectorAll("[data-until-link-settles]"), function (note) {
+        note.hidden = true;
+      });
+    }
   }
 
   function poll() {
