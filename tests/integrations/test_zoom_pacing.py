@@ -212,3 +212,50 @@ def test_a_daily_429_does_not_hold_the_account(paced_client, settings):
             paced_client.get_me("token")
 
     assert Limiter(redis_store(), rate=1000).acquire(paced_client.account_id, max_wait=0.01) < 0.01
+
+
+class _Slots:
+    """A store that grants the waits it is given, counting reservations."""
+
+    def __init__(self, *waits: float):
+        self.waits = list(waits)
+        self.reserved = 0
+
+    def reserve(self, key, interval, tolerance, max_wait):
+        self.reserved += 1
+        return True, self.waits.pop(0)
+
+
+def _oversleeping(late_by: list[float]):
+    """A clock and a sleep that wakes `late_by[i]` seconds after the i-th wait (a starved
+    process)."""
+    now = [100.0]
+
+    def sleep(seconds):
+        now[0] += seconds + late_by.pop(0)
+
+    return (lambda: now[0]), sleep
+
+
+def test_a_caller_woken_more_than_a_slot_late_takes_the_next_free_slot():
+    # At 10/s a slot is 100 ms: woken 150 ms late, the caller would arrive with the next one.
+    clock, sleep = _oversleeping([0.15, 0.0])
+    slots = _Slots(0.1, 0.3)
+    limiter = Limiter(slots, rate=10, clock=clock, sleep=sleep)
+
+    waited = limiter.acquire("account")
+
+    assert slots.reserved == 2
+    assert waited == pytest.approx(0.1 + 0.15 + 0.3)
+
+
+def test_a_caller_woken_a_little_late_keeps_its_slot_and_gives_up_one_only_once():
+    clock, sleep = _oversleeping([0.05])
+    slots = _Slots(0.2)
+    assert Limiter(slots, rate=10, clock=clock, sleep=sleep).acquire("account") == 0.2
+    assert slots.reserved == 1
+
+    clock, sleep = _oversleeping([0.5, 0.5])
+    slots = _Slots(0.2, 0.2)
+    Limiter(slots, rate=10, clock=clock, sleep=sleep).acquire("account")
+    assert slots.reserved == 2  # a caller starved twice sends rather than queue forever
