@@ -100,6 +100,8 @@ TEMPLATES = [
                 "integrations.zoom.context_processors.zoom",
                 "accounts.context_processors.product",
             ],
+            # Site-wide tags that belong to no app (the form error summary).
+            "libraries": {"form_errors": "config.form_errors"},
         },
     },
 ]

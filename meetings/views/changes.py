@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from ..forms import CancelForm, RescheduleForm, TimeZonePickForm
 from ..models import Booking
 from ..services.bookings import BookingError, cancel_booking, reschedule_booking
-from .slots import slot_week
+from .slots import slot_month
 
 
 def zone_query(time_zone: str) -> str:
@@ -68,8 +68,8 @@ def reschedule_page(
         else:
             messages.success(request, moved_message)
             return redirect(back_to)
-    week = slot_week(booking.meeting_type, time_zone, request.GET.get("from"), exclude=booking)
-    return render(request, template, {**context, "form": form, "week": week})
+    slots = slot_month(booking.meeting_type, time_zone, request.GET, exclude=booking)
+    return render(request, template, {**context, "form": form, "slots": slots})
 
 
 def cancel_page(
