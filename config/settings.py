@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "integrations",
     "integrations.zoom",
     "meetings",
+    "teams",
     "health",
 ]
 
