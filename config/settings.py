@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "integrations",
     "integrations.zoom",
     "meetings",
+    "teams",
     "health",
 ]
 
