@@ -2,17 +2,17 @@
 rescheduling pages)."""
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import validate_time_zone
 
-from .. import selectors
-from ..availability import day_bounds, group_by_day
-from ..models import Booking, MeetingType
+from ..availability import Slot, day_bounds, group_by_day
+from ..models import MeetingType
 
 DAYS_PER_PAGE = 7
 MAX_DAYS_AHEAD = timedelta(days=2 * 366)
@@ -42,8 +42,10 @@ def slot_week(
     meeting_type: MeetingType,
     time_zone: str,
     first_day_param: str | None,
-    exclude: Booking | None = None,
+    find_slots: Callable[[datetime, datetime], list[Slot]],
 ) -> SlotWeek:
+    """The week from `first_day_param` (today by default), with `find_slots(start, end)`: a rep's
+    free slots, a team's, or a booking's host's for a reschedule."""
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
     try:
         first_day = min(
@@ -56,7 +58,7 @@ def slot_week(
     first_day = min(first_day, today + MAX_DAYS_AHEAD)
     start, _ = day_bounds(first_day, time_zone)
     _, end = day_bounds(first_day + timedelta(days=DAYS_PER_PAGE - 1), time_zone)
-    slots = selectors.available_slots(meeting_type, start, end, exclude=exclude)
+    slots = find_slots(start, end)
     next_day = first_day + timedelta(days=DAYS_PER_PAGE)
     last_bookable = today + timedelta(days=meeting_type.horizon_days)
     return SlotWeek(
