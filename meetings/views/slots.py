@@ -2,16 +2,16 @@
 rescheduling pages)."""
 
 import zoneinfo
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 
 from accounts.models import validate_time_zone
 
-from .. import selectors
-from ..availability import day_bounds, group_by_day
-from ..models import Booking, MeetingType
+from ..availability import Slot, day_bounds, group_by_day
+from ..models import MeetingType
 from ..slot_calendar import (
     SlotMonth,
     add_months,
@@ -41,10 +41,11 @@ def slot_month(
     meeting_type: MeetingType,
     time_zone: str,
     params,
-    exclude: Booking | None = None,
+    find_slots: Callable[[datetime, datetime], list[Slot]],
 ) -> SlotMonth:
     """The month and day the viewer asked for (`params`: `month=YYYY-MM`, `day=YYYY-MM-DD`),
-    kept between this month and the booking horizon. Without either, the first month with a free
+    kept between this month and the booking horizon, with `find_slots(start, end)`: a rep's free
+    slots, a team's, or a booking's host's for a reschedule. Without either, the first month with a free
     time and its first free day: a prospect arriving on the 31st sees next month's times, not an
     empty grid."""
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
@@ -59,7 +60,7 @@ def slot_month(
     through = month if asked else min(add_months(month, 1), last_month)
     start, _ = day_bounds(month, time_zone)
     _, end = day_bounds(last_of_month(through), time_zone)
-    slots = selectors.available_slots(meeting_type, start, end, exclude=exclude)
+    slots = find_slots(start, end)
     free = dict(group_by_day(slots, time_zone))
     if not asked and free and min(free) >= add_months(month, 1):
         month = add_months(month, 1)
