@@ -45,9 +45,9 @@ def slot_month(
 ) -> SlotMonth:
     """The month and day the viewer asked for (`params`: `month=YYYY-MM`, `day=YYYY-MM-DD`),
     kept between this month and the booking horizon, with `find_slots(start, end)`: a rep's free
-    slots, a team's, or a booking's host's for a reschedule. Without either, the first month with a free
-    time and its first free day: a prospect arriving on the 31st sees next month's times, not an
-    empty grid."""
+    slots, a team's, or a booking's host's for a reschedule. Without either, the first month with
+    a free time and its first free day: a prospect arriving on the 31st sees next month's times,
+    not an empty grid."""
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
     last_day = today + min(timedelta(days=meeting_type.horizon_days), MAX_DAYS_AHEAD)
     first_month, last_month = first_of_month(today), first_of_month(last_day)
