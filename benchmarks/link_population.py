@@ -544,7 +544,8 @@ def wait_settled(args, total: int) -> dict:
     """Waits until every booking is ready (or `--settle` runs out); returns their figures."""
     from django.db import connection
 
-    from meetings.models import Booking, LinkState
+    from meetings.models import Booking
+    from meetings.zoom.state import LinkState
 
     deadline = time.monotonic() + args.settle
     while time.monotonic() < deadline:

@@ -13,9 +13,9 @@ from .models import (
     Booking,
     DateOverride,
     InviteDelivery,
-    LinkState,
     MeetingType,
 )
+from .zoom.state import LinkState
 
 # Rows per page of the rep's bookings list.
 BOOKINGS_PAGE_SIZE = 50

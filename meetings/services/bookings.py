@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from .. import selectors, signals
 from ..availability import Slot
-from ..models import Booking, LinkState, MeetingType
+from ..models import Booking, MeetingType
+from ..zoom.state import LinkState
 
 # A booking's Zoom work is enqueued at once; if that message is lost the sweeper picks the booking
 # up after this grace period.
