@@ -4,7 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.forms import TimeZoneChoiceField
 from meetings.availability import day_bounds
+from meetings.forms import BookingForm
 
 # The report's default period, and the longest one (a year keeps its two aggregates quick).
 DEFAULT_REPORT_DAYS = 30
@@ -39,3 +41,18 @@ class ReportPeriodForm(forms.Form):
             day_bounds(self.cleaned_data["start"], zone)[0],
             day_bounds(self.cleaned_data["end"], zone)[1],
         )
+
+
+class ProspectForm(BookingForm):
+    """A rep booking a prospect in: the booking form, about the prospect, with their zone."""
+
+    time_zone = TimeZoneChoiceField(
+        label="Prospect's time zone", help_text="Their invite shows times in this zone."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Prospect's name"
+        self.fields["email"].label = "Prospect's email"
+        self.fields["email"].help_text = "They get the invite and the link to their booking."
+        self.fields["time_zone"].keep(self["time_zone"].value() or "UTC")

@@ -69,12 +69,16 @@ def test_the_report_keeps_to_its_period(superuser_client):
     default = report(superuser_client, meeting_type.team).context["report"].lines[0]
     assert (default.booked, default.skipped) == (1, 0)
     today = timezone.localdate()
-    longer = report(
-        superuser_client,
-        meeting_type.team,
-        start=(today - timedelta(days=45)).isoformat(),
-        end=today.isoformat(),
-    ).context["report"].lines[0]
+    longer = (
+        report(
+            superuser_client,
+            meeting_type.team,
+            start=(today - timedelta(days=45)).isoformat(),
+            end=today.isoformat(),
+        )
+        .context["report"]
+        .lines[0]
+    )
     assert (longer.booked, longer.skipped) == (2, 1)
 
 
