@@ -104,6 +104,8 @@ TEMPLATES = [
                 "integrations.zoom.context_processors.zoom",
                 "accounts.context_processors.product",
             ],
+            # Site-wide tags that belong to no app (the form error summary).
+            "libraries": {"form_errors": "config.form_errors"},
         },
     },
 ]
@@ -274,6 +276,10 @@ if CELERY_BROKER_URL != "filesystem://":
         "interval_step": 0.2,
         "interval_max": 0.2,
     }
+    if CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+        # RabbitMQ acknowledges each published message once it holds it, so a publish that
+        # returned is one the broker took (Celery's messages are persistent).
+        CELERY_BROKER_TRANSPORT_OPTIONS["confirm_publish"] = True
 else:
     _broker_dir = Path(env.str("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker")))
     for _sub in ("queue", "processed", "control"):
