@@ -12,7 +12,7 @@ from meetings.forms import TimeZonePickForm, parse_slot
 from meetings.models import Booking, MeetingType
 from meetings.selectors import available_slots
 from meetings.services.bookings import BookingError, book_meeting
-from meetings.views.slots import slot_week, time_zone_from
+from meetings.views.slots import slot_month, time_zone_from
 
 from .. import selectors
 from ..assignment import book_team_meeting
@@ -67,9 +67,7 @@ def book_for(request, pk: int):
             "teams/book_for.html",
             {
                 "meeting_type": meeting_type,
-                "week": slot_week(
-                    meeting_type, time_zone, request.GET.get("from"), _slots(meeting_type)
-                ),
+                "slots": slot_month(meeting_type, time_zone, request.GET, _slots(meeting_type)),
                 "tz_form": TimeZonePickForm(time_zone),
                 "here": here,
             },
