@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from tests.factories import RepFactory
 
 ROSTER_URL = "/admin/integrations/zoomrosterentry/"
