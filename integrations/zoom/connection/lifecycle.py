@@ -15,9 +15,10 @@ import logging
 
 from django.db import transaction
 
-from . import account_lifecycle
-from .models import ZoomAccountConnection, ZoomConnection
-from .signals import zoom_connection_broke, zoom_connection_restored
+from ..company import lifecycle as company_lifecycle
+from ..company.models import ZoomAccountConnection
+from ..signals import zoom_connection_broke, zoom_connection_restored
+from .models import ZoomConnection
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def connection_broke(connection: ZoomConnection) -> None:
     rep once the change commits. Call it once, from the code that made the transition. The
     company's account connection has no rep of its own: its Zoom admins are told instead."""
     if isinstance(connection, ZoomAccountConnection):
-        account_lifecycle.account_broke(connection)
+        company_lifecycle.account_broke(connection)
         return
     logger.warning(
         "Zoom connection %s of rep %s stopped working: %s %s",

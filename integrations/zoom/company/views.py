@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import account
-from .account_models import ZoomAccountMember
-from .connect_failures import ConnectFailed
-from .errors import ZoomError
-from .scopes import ACCOUNT_CAPABILITIES, ACCOUNT_CLASSIC_SCOPES, ACCOUNT_GRANULAR_SCOPES
-from .views import ADDED_APPS, connect_problem_page, tell_disconnected
+from ..api.errors import ZoomError
+from ..api.scopes import ACCOUNT_CAPABILITIES, ACCOUNT_CLASSIC_SCOPES, ACCOUNT_GRANULAR_SCOPES
+from ..connection.connect_failures import ConnectFailed
+from ..connection.views import ADDED_APPS, connect_problem_page, tell_disconnected
+from . import services
+from .models import ZoomAccountMember
 
 MANAGE = "zoom.manage_zoom_account"
 
@@ -24,9 +24,9 @@ def _admin_only(view):
 @require_GET
 @_admin_only
 def account_page(request):
-    company = account.company_zoom_account()
+    company = services.company_zoom_account()
     members = {m.rep_id: m for m in ZoomAccountMember.objects.all()} if company else {}
-    rows = [(rep, members.get(rep.pk)) for rep in account.reps()]
+    rows = [(rep, members.get(rep.pk)) for rep in services.reps()]
     return render(
         request,
         "integrations/zoom/account/page.html",
@@ -44,7 +44,7 @@ def account_page(request):
 @require_POST
 @_admin_only
 def account_connect(request):
-    return redirect(account.start_account_connect(request.user, request.session))
+    return redirect(services.start_account_connect(request.user, request.session))
 
 
 @require_GET
@@ -52,12 +52,12 @@ def account_connect(request):
 @_admin_only
 def account_callback(request):
     try:
-        outcome = account.handle_account_callback(request.user, request.session, request.GET)
+        outcome = services.handle_account_callback(request.user, request.session, request.GET)
     except ConnectFailed as failure:
         return connect_problem_page(request, failure, ACCOUNT_CAPABILITIES)
     if isinstance(outcome, str):
         return redirect(outcome)
-    account.schedule_matching()
+    services.schedule_matching()
     messages.success(
         request,
         f"The company's Zoom account is connected as {outcome.admin_zoom_email}. "
@@ -69,9 +69,9 @@ def account_callback(request):
 @require_POST
 @_admin_only
 def account_match(request):
-    company = account.company_zoom_account()
+    company = services.company_zoom_account()
     if company is not None and company.is_usable:
-        account.schedule_matching()
+        services.schedule_matching()
         messages.info(request, "Each rep is being looked up again: reload in a moment.")
     return redirect("integrations:zoom:account")
 
@@ -80,13 +80,13 @@ def account_match(request):
 @_admin_only
 def account_map(request, rep_id):
     rep = get_object_or_404(get_user_model(), pk=rep_id)
-    company = account.company_zoom_account()
+    company = services.company_zoom_account()
     if company is None or not company.is_usable:
         messages.error(request, "Connect the company's Zoom account first.")
         return redirect("integrations:zoom:account")
     try:
-        member = account.map_rep_by_hand(company, rep, request.POST.get("zoom_user", ""))
-    except account.ZoomUserTaken:
+        member = services.map_rep_by_hand(company, rep, request.POST.get("zoom_user", ""))
+    except services.ZoomUserTaken:
         messages.error(request, "That Zoom user already serves another rep.")
     except ZoomError as exc:
         messages.error(request, f"Zoom could not be asked: {exc}")
@@ -98,11 +98,11 @@ def account_map(request, rep_id):
 @require_POST
 @_admin_only
 def account_disconnect(request):
-    company = account.company_zoom_account()
+    company = services.company_zoom_account()
     if company is not None and company.status != company.Status.DISCONNECTED:
         tell_disconnected(
             request,
-            account.disconnect_zoom_account(company),
+            services.disconnect_zoom_account(company),
             "The company's Zoom account is disconnected.",
             "Disconnected here, but Zoom did not answer: remove the app in Zoom too "
             f"({ADDED_APPS}).",

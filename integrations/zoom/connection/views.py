@@ -12,12 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services, tasks
+from .. import tasks
+from ..api.scopes import CAPABILITIES, scope_names
+from ..webhooks.deliveries import receive_webhook
+from ..webhooks.envelope import WebhookRejected
+from . import services
 from .connect_failures import ConnectFailed
-from .scopes import CAPABILITIES, scope_names
 from .selectors import upcoming_zoom_bookings, zoom_connection_for
-from .webhook_events import receive_webhook
-from .webhooks import WebhookRejected
 
 
 @require_POST

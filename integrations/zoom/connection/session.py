@@ -20,11 +20,12 @@ from typing import TypeVar
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
-from . import lifecycle, quota
-from .client import ZoomClient
-from .errors import ZoomMeetingNotFound, ZoomNeedsReconnect, ZoomNotConnected, ZoomTokenExpired
+from ..api import quota
+from ..api.client import ZoomClient
+from ..api.errors import ZoomMeetingNotFound, ZoomNeedsReconnect, ZoomNotConnected, ZoomTokenExpired
+from . import lifecycle
 from .hosts import ZoomHost, as_host
-from .models import GRANT_FIELDS, ZoomTokenChain
+from .token_chain import GRANT_FIELDS, ZoomTokenChain
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from . import lifecycle, oauth_session
-from .client import TokenGrant, ZoomClient
-from .connect_failures import ConnectFailed, ConnectProblem
-from .errors import (
+from ..api.client import TokenGrant, ZoomClient
+from ..api.errors import (
     ZoomAppMisconfigured,
     ZoomCodeExpired,
     ZoomCodeInvalid,
@@ -18,10 +16,12 @@ from .errors import (
     ZoomNeedsReconnect,
     ZoomUnavailable,
 )
+from ..api.reasons import ReconnectReason
+from ..api.scopes import missing_capabilities, missing_scope_names
+from . import lifecycle, oauth_session
+from .connect_failures import ConnectFailed, ConnectProblem
 from .health import check_connection
 from .models import ZoomConnection
-from .reasons import ReconnectReason
-from .scopes import missing_capabilities, missing_scope_names
 from .session import ZoomSession
 
 logger = logging.getLogger(__name__)

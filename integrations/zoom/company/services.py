@@ -16,16 +16,16 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import oauth_session
-from .account_models import COMPANY, ZoomAccountConnection, ZoomAccountMember
-from .client import ZoomClient
-from .connect_failures import ConnectFailed, ConnectProblem
-from .errors import ZoomError, ZoomUnavailable, ZoomUserNotFound
-from .models import ZoomConnection
-from .scopes import missing_account_capabilities
-from .services import _exchange, _problem_for, _revoke_quietly
-from .session import ZoomSession
-from .signals import zoom_account_needs_matching, zoom_reps_served
+from ..api.client import ZoomClient
+from ..api.errors import ZoomError, ZoomUnavailable, ZoomUserNotFound
+from ..api.scopes import missing_account_capabilities
+from ..connection import oauth_session
+from ..connection.connect_failures import ConnectFailed, ConnectProblem
+from ..connection.models import ZoomConnection
+from ..connection.services import _exchange, _problem_for, _revoke_quietly
+from ..connection.session import ZoomSession
+from ..signals import zoom_account_needs_matching, zoom_reps_served
+from .models import COMPANY, ZoomAccountConnection, ZoomAccountMember
 
 logger = logging.getLogger(__name__)
 

@@ -1,15 +1,15 @@
 """The token chain: a Zoom authorization's encrypted tokens and health, shared by the rep's own
-connection (models.ZoomConnection) and the company's account connection
-(account_models.ZoomAccountConnection)."""
+connection (`connection.models.ZoomConnection`) and the company's account connection
+(`company.models.ZoomAccountConnection`)."""
 
 from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
 
+from ..api.reasons import ReconnectReason
+from ..api.scopes import parse_scopes
 from .fields import StrictEncryptedTextField
-from .reasons import ReconnectReason
-from .scopes import parse_scopes
 
 # The encrypted token columns: pages, the admin and emails never need them, and leaving them out of
 # a query means they are never decrypted there.

@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .scopes import missing_account_capabilities
-from .token_chain import ZoomTokenChain
-from .zoom_user import ZoomUser, zoom_user_constraints
+from ..api.scopes import missing_account_capabilities
+from ..connection.token_chain import ZoomTokenChain
+from ..connection.zoom_user import ZoomUser, zoom_user_constraints
 
 COMPANY = "company"
 

@@ -6,9 +6,9 @@ import logging
 
 from django.db import transaction
 
-from .account_models import COMPANY, ZoomAccountConnection, ZoomAccountMember
-from .models import ZoomWebhookEvent
-from .signals import zoom_account_notice, zoom_account_removed
+from ..signals import zoom_account_notice, zoom_account_removed
+from ..webhooks.models import ZoomWebhookEvent
+from .models import COMPANY, ZoomAccountConnection, ZoomAccountMember
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .errors import ZoomError, ZoomNeedsReconnect, ZoomNotConnected
+from ..api.errors import ZoomError, ZoomNeedsReconnect, ZoomNotConnected
 from .models import ZoomConnection
 from .session import ZoomSession
 

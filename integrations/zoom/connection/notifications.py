@@ -20,11 +20,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from integrations.models import ReconnectNotice
 from meetings.models import Booking, LinkState
 
+from ..api.reasons import ReconnectReason
 from .connect_failures import ConnectProblem
-from .models import ReconnectNotice, ZoomConnection
-from .reasons import ReconnectReason
+from .models import ZoomConnection
 
 logger = logging.getLogger(__name__)
 

@@ -16,10 +16,11 @@ from django.views.decorators.debug import sensitive_variables
 
 from config.isotime import parse_iso_datetime
 
-from . import account_lifecycle
-from .models import ZoomConnection, ZoomDataErasure, ZoomWebhookEvent
-from .signals import zoom_data_erasure_due, zoom_meeting_changed
-from .webhooks import URL_VALIDATION_EVENT, WebhookRejected, url_validation_answer, verify
+from ..company import lifecycle as company_lifecycle
+from ..connection.models import ZoomConnection, ZoomDataErasure
+from ..signals import zoom_data_erasure_due, zoom_meeting_changed
+from .envelope import URL_VALIDATION_EVENT, WebhookRejected, url_validation_answer, verify
+from .models import ZoomWebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
     """
     account_app = settings.ZOOM_ACCOUNT_CLIENT_ID
     if account_app and str(payload.get("client_id") or "") == account_app:
-        return account_lifecycle.apply_account_deauthorization(payload)
+        return company_lifecycle.apply_account_deauthorization(payload)
     zoom_user_id = str(payload.get("user_id") or "")
     if not zoom_user_id:
         return ZoomWebhookEvent.Outcome.IGNORED, "no user_id in payload"

@@ -3,8 +3,9 @@ connection first, else the company's Zoom account if it has a Zoom user for the 
 
 from dataclasses import dataclass
 
-from .account_models import ZoomAccountMember
-from .models import TOKEN_FIELDS, ZoomConnection, ZoomTokenChain
+from ..company.models import ZoomAccountMember
+from .models import ZoomConnection
+from .token_chain import TOKEN_FIELDS, ZoomTokenChain
 
 # The two token chains a rep's meetings can be made through, as bookings record them.
 PERSONAL = "personal"
