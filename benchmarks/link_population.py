@@ -112,6 +112,7 @@ class Run:
         self.args, self.workdir = args, workdir
         self.children: list[stack.Process] = []
         self.workers = []
+        self.guests = guests.Guests()
 
     def start(self, redis_url: str) -> None:
         from tests.fixtures.sandbox import SandboxControl
@@ -144,7 +145,11 @@ class Run:
                 qps_limit=args.qps_limit or 1000,
             )
         self.zoom_url = zoom_url
-        env = stack.production_env(args, workdir, redis_url, f"{zoom_url}/v2", sandbox_url)
+        self.smtp, email_url = stack.start_smtp_sink(workdir)
+        self.children.append(self.smtp)
+        env = stack.production_env(
+            args, workdir, redis_url, f"{zoom_url}/v2", sandbox_url, email_url
+        )
         stack.collect_static(env)
         self.web = None
         if not args.direct:
@@ -165,7 +170,9 @@ class Run:
             ),
             "Redis": lambda: [redis_pid],
             "Zoom stand-in": lambda: [self.zoom_proc.pid],
-            "guests and meter (this process)": lambda: [os.getpid()],
+            "mail server": lambda: [self.smtp.pid],
+            "guests": lambda: [self.guests.pid] if self.guests.pid else [],
+            "meter and hand-over (this process)": lambda: [os.getpid()],
         }
         if self.web is not None:
             groups = {"gunicorn": cpu.Family(self.web.pid), **groups}
@@ -188,7 +195,7 @@ class Run:
         if args.direct:
             outcomes = direct.hand_over(ids, first_index, rate)
         else:
-            outcomes = guests.offer(self.base, self._requests(plan, first_index, rate))
+            outcomes = self.guests.offer(self.base, self._requests(plan, first_index, rate))
         deadline = time.monotonic() + args.settle
         while time.monotonic() < deadline and figures.undone_count(floor, count):
             time.sleep(1)

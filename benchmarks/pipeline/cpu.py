@@ -18,21 +18,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 _TICK = os.sysconf("SC_CLK_TCK")
-_BOOT = next(
-    float(line.split()[1])
-    for line in Path("/proc/stat").read_text().splitlines()
-    if line.startswith("btime ")
-)
+
+
+def _uptime() -> float:
+    """Seconds since boot, the clock of a process's start time in /proc."""
+    return float(Path("/proc/uptime").read_text().split()[0])
 
 
 def _stat(pid: int) -> tuple[float, float, int] | None:
-    """(CPU seconds, start time as a Unix time, parent pid), or None once the process is gone."""
+    """(CPU seconds, start time in seconds since boot, parent pid), or None once gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
     cpu = (int(fields[11]) + int(fields[12])) / _TICK
-    return cpu, _BOOT + int(fields[19]) / _TICK, int(fields[1])
+    return cpu, int(fields[19]) / _TICK, int(fields[1])
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -108,7 +108,7 @@ class CpuMeter:
         self.started = 0.0
 
     def start(self) -> None:
-        self.started = time.time()
+        self.started = _uptime()
         self.sample()
         self._thread.start()
 

@@ -101,7 +101,21 @@ def recreate_database(postgres: str, name: str, *, drop_only: bool = False) -> N
             admin.execute(f'CREATE DATABASE "{name}"')
 
 
-def production_env(args, workdir: Path, redis_url: str, zoom_api: str, oauth: str) -> dict:
+def start_smtp_sink(workdir: Path) -> tuple[Process, str]:
+    """The mail server the invites go to (benchmarks/smtp_sink.py), and its EMAIL_URL."""
+    port = free_port()
+    sink = Process(
+        [sys.executable, "benchmarks/smtp_sink.py", f"--port={port}"],
+        os.environ,
+        workdir / "smtp.log",
+    )
+    sink.wait_for(lambda: "ready" in sink.log_path.read_text(), "The SMTP sink")
+    return sink, f"smtp://127.0.0.1:{port}"
+
+
+def production_env(
+    args, workdir: Path, redis_url: str, zoom_api: str, oauth: str, email_url: str
+) -> dict:
     """config.settings with DEBUG off, for gunicorn and the workers."""
     return {
         **os.environ,
@@ -121,7 +135,8 @@ def production_env(args, workdir: Path, redis_url: str, zoom_api: str, oauth: st
         "RATE_LIMIT_BOOKINGS_PER_EMAIL": "1000000/m",
         "RATE_LIMIT_BOOKINGS_PER_REP": "1000000/m",
         "ZOOM_DAILY_MEETING_WRITES": "1000000",
-        "EMAIL_URL": "dummymail://",
+        # A real SMTP conversation per message, as production has, with a server that keeps none.
+        "EMAIL_URL": email_url,
         "LOG_LEVEL": "WARNING",
         "ZOOM_OAUTH_BASE_URL": oauth,
         "ZOOM_API_BASE_URL": zoom_api,
