@@ -3,6 +3,7 @@ signal is sent); mail tasks' retries; beat's scheduler."""
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from celery import Celery, shared_task, signals
@@ -54,6 +55,25 @@ def mail_task(*, retry_backoff: int, max_retries: int):
         retry_backoff=retry_backoff,
         max_retries=max_retries,
     )
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def refuse_a_wrong_configuration(**kwargs):
+    """A worker or beat with a wrong configuration (health.configuration) stops before it takes or
+    schedules anything. SystemExit, because Celery logs and swallows a handler's exceptions; the
+    reason goes to the process's own stderr, since Celery has redirected sys.stderr to its log."""
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    django.setup()
+    from health.configuration import refuse_to_start
+
+    try:
+        refuse_to_start()
+    except ImproperlyConfigured as exc:
+        print(exc, file=sys.__stderr__, flush=True)
+        raise SystemExit(1) from None
 
 
 def _close_old_connections(**kwargs):

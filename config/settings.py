@@ -1,7 +1,8 @@
 """Settings, every one read from the environment.
 
 The defaults make the local demo work (SQLite, the Zoom sandbox, a file-system Celery broker).
-With DJANGO_DEBUG off the settings refuse to start without real secrets; see README "Settings".
+With DJANGO_DEBUG off the settings refuse to start without real secrets, and nothing starts until
+the database, broker, cache and email are each chosen (config/services.py); see README "Settings".
 """
 
 from pathlib import Path
@@ -11,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from config.error_reporting import init_sentry, parse_admins
+from config.services import ServiceChoices
 
 env = environ.Env()
 
@@ -26,6 +28,7 @@ _RUN_DIR = BASE_DIR if SITE_FILES_DIR == BASE_DIR else Path.cwd()
 VAR_DIR = Path(env.str("DJANGO_VAR_DIR", default=str(_RUN_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+_services = ServiceChoices(env, debug=DEBUG)
 
 # Development-only values: never accepted when DEBUG is off.
 _DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "integrations",
     "integrations.zoom",
     "meetings",
+    "teams",
     "health",
 ]
 
@@ -97,15 +101,19 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "integrations.zoom.context_processors.zoom",
+                "integrations.zoom.connection.context_processors.zoom",
                 "accounts.context_processors.product",
             ],
+            # Site-wide tags that belong to no app (the form error summary).
+            "libraries": {"form_errors": "config.form_errors"},
         },
     },
 ]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        _services.url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -119,7 +127,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         transaction_mode="IMMEDIATE",
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     )
-    if DATABASES["default"]["NAME"] == str(VAR_DIR / "db.sqlite3"):
+    if DATABASES["default"]["NAME"] == str(VAR_DIR / "db.sqlite3") and not _services.unchosen:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -193,8 +201,11 @@ STORAGES = {
     },
 }
 
-# Email: console in the demo, SMTP (EMAIL_URL) in production.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Email: console in the demo, SMTP (EMAIL_URL) in production. The console prints every mail,
+# sign-in and verification links included, so with debug off it is only ever chosen by name.
+EMAIL_CONFIG = env.email_url_config(
+    _services.url("EMAIL_URL", "consolemail://", embedded_word=False)
+)
 vars().update(EMAIL_CONFIG)
 # A stuck mail server must not hang a worker or a request.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
@@ -227,12 +238,11 @@ TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # The cache holds rate-limit counters (ours and allauth's login limits) and each rep's Zoom quota
 # count, so every web process must see the same one: Redis in production (redis://host:6379/1);
-# the default is a file cache under var/, shared by every process of one machine.
-CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
-if not DEBUG and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
-    raise ImproperlyConfigured(
-        "CACHE_URL must be shared by every process (Redis, or a file cache) when debug is off."
-    )
+# the embedded one is a file cache under var/, shared by every process of one machine. One that a
+# process keeps to itself is refused with debug off (health.configuration).
+CACHES = {
+    "default": env.cache_url_config(_services.url("CACHE_URL", f"filecache://{VAR_DIR / 'cache'}"))
+}
 
 # Public booking limits, each "count/period" (s, m, h, d), comma-separated; see README "Security".
 RATE_LIMIT_BOOKINGS_PER_ADDRESS = env.str("RATE_LIMIT_BOOKINGS_PER_ADDRESS", default="5/m,30/d")
@@ -251,10 +261,10 @@ ZOOM_MEETING_WRITES_RESERVE = env.int("ZOOM_MEETING_WRITES_RESERVE", default=30)
 # A guest's booking link stops working this long after the meeting ends.
 GUEST_LINK_DAYS_AFTER_MEETING = env.int("GUEST_LINK_DAYS_AFTER_MEETING", default=7)
 
-# Celery. CELERY_BROKER_URL unset = a file-system broker under var/, so the demo's worker
-# needs no server; production points it at Redis (and then nothing is created here).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-if CELERY_BROKER_URL:
+# Celery. The embedded broker is a file-system broker under var/, so the demo's worker needs no
+# server; production points it at Redis or RabbitMQ (and then nothing is created here).
+CELERY_BROKER_URL = _services.url("CELERY_BROKER_URL", "filesystem://")
+if CELERY_BROKER_URL != "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
         # Publishing gives up after one quick retry instead of kombu's default ~6 s of retries:
@@ -266,11 +276,15 @@ if CELERY_BROKER_URL:
         "interval_step": 0.2,
         "interval_max": 0.2,
     }
+    if CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+        # RabbitMQ acknowledges each published message once it holds it, so a publish that
+        # returned is one the broker took (Celery's messages are persistent).
+        CELERY_BROKER_TRANSPORT_OPTIONS["confirm_publish"] = True
 else:
     _broker_dir = Path(env.str("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker")))
     for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+        if not _services.unchosen:
+            (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -353,18 +367,23 @@ ZOOM_HTTP_TIMEOUT = env.float("ZOOM_HTTP_TIMEOUT", default=10.0)
 # A connection with no successful call or new tokens for this long is refreshed and checked by
 # the keep-alive, so an idle rep's authorization neither expires nor breaks unseen.
 ZOOM_KEEPALIVE_IDLE_HOURS = env.int("ZOOM_KEEPALIVE_IDLE_HOURS", default=24)
-# Calls to Zoom are paced per Zoom account, across every worker (integrations/zoom/pacing.py),
+# Calls to Zoom are paced per Zoom account, across every worker (integrations/zoom/api/pacing.py),
 # below Zoom's per-account per-second limit: 20/s for Medium APIs (meeting create/update) on a
 # Pro account, more on larger plans, shared with every other app on the account.
 ZOOM_ACCOUNT_REQUESTS_PER_SECOND = env.float("ZOOM_ACCOUNT_REQUESTS_PER_SECOND", default=18.0)
 ZOOM_ACCOUNT_BURST = env.int("ZOOM_ACCOUNT_BURST", default=1)
 # A call whose turn is further away than this is not waited for: its work is retried then.
 ZOOM_PACING_MAX_WAIT_SECONDS = env.float("ZOOM_PACING_MAX_WAIT_SECONDS", default=5.0)
-# Where the pacing state lives: Redis shared by every host (the broker's by default), or a
-# directory for the demo's single host without Redis.
+# Where the pacing state lives: Redis shared by every host (the broker's when it is Redis), or a
+# directory for the embedded broker's single host. Any other broker (RabbitMQ) has no default:
+# health.configuration asks for a redis:// URL.
 ZOOM_PACING_URL = env.str(
     "ZOOM_PACING_URL",
-    default=f"file://{VAR_DIR / 'zoom-pacing'}" if CELERY_BROKER_IS_EMBEDDED else CELERY_BROKER_URL,
+    default=f"file://{VAR_DIR / 'zoom-pacing'}"
+    if CELERY_BROKER_IS_EMBEDDED
+    else CELERY_BROKER_URL
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "unix://"))
+    else "",
 )
 # How long one worker holds a booking's Zoom work (meetings.zoom.links). It must outlast
 # the slowest run (a token refresh, the adoption lookup and a create at ZOOM_HTTP_TIMEOUT each);
@@ -410,6 +429,10 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
     },
 }
+
+# Services left unchosen with debug off, and those chosen as `embedded` (config/services.py).
+UNCHOSEN_SERVICES = _services.unchosen
+EMBEDDED_SERVICES = _services.embedded
 
 # Where errors go besides the log (config/error_reporting.py).
 ADMINS = parse_admins(env.str("DJANGO_ADMINS", default=""))

@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("integrations/", include("integrations.urls")),
     path("", include("meetings.urls")),
+    path("", include("teams.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -60,11 +60,43 @@ def check_booking(request, meeting_type: MeetingType, guest_email: str) -> None:
     """Counts a prospect's booking, or raises TooManyRequests (the limits that refused it and the
     ones before count nothing)."""
     _check(
-        ("book-address", client_address(request), "RATE_LIMIT_BOOKINGS_PER_ADDRESS", _FROM_ADDRESS),
-        ("book-email", guest_email.strip().lower(), "RATE_LIMIT_BOOKINGS_PER_EMAIL", _FOR_EMAIL),
+        *_guest_limits(request, guest_email),
         ("book-rep", str(meeting_type.rep_id), "RATE_LIMIT_BOOKINGS_PER_REP", _FOR_REP),
     )
     _check_zoom_allowance(meeting_type, meeting_type.rep_id)
+
+
+def check_team_booking(request, guest_email: str) -> None:
+    """`check_booking` for a team Meeting Type, before its host is known: the limits on the client
+    and the guest. Each member's own limits are spent on assignment (`admit_public_booking`)."""
+    _check(*_guest_limits(request, guest_email))
+
+
+# What refused a team member a public booking (`admit_public_booking`).
+REP_LIMIT = "rep_limit"
+ZOOM_ALLOWANCE = "zoom_allowance"
+
+
+def admit_public_booking(meeting_type: MeetingType, rep_id: int) -> str | None:
+    """Counts a public booking of a team type for the member it is about to go to; None when
+    admitted, else what refused it: REP_LIMIT (the member's booking limit) or ZOOM_ALLOWANCE
+    (their public share of Zoom's daily allowance)."""
+    try:
+        _check(("book-rep", str(rep_id), "RATE_LIMIT_BOOKINGS_PER_REP", _FOR_REP))
+    except TooManyRequests:
+        return REP_LIMIT
+    try:
+        _check_zoom_allowance(meeting_type, rep_id)
+    except TooManyRequests:
+        return ZOOM_ALLOWANCE
+    return None
+
+
+def _guest_limits(request, guest_email: str) -> list[tuple[str, str, str, str]]:
+    return [
+        ("book-address", client_address(request), "RATE_LIMIT_BOOKINGS_PER_ADDRESS", _FROM_ADDRESS),
+        ("book-email", guest_email.strip().lower(), "RATE_LIMIT_BOOKINGS_PER_EMAIL", _FOR_EMAIL),
+    ]
 
 
 def check_guest_reschedule(request, booking: Booking) -> None:

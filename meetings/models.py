@@ -47,11 +47,42 @@ def _buffer_field(side: str) -> models.PositiveSmallIntegerField:
     )
 
 
+class Distribution(models.TextChoices):
+    """How a team Meeting Type picks the member who hosts a booking (`teams.ranking`)."""
+
+    ROUND_ROBIN = "round_robin", "Round robin: fewest bookings first"
+    FIRST_AVAILABLE = "first_available", "First available: highest priority first"
+
+
 class MeetingType(models.Model):
-    """What a prospect can book with a rep: length, place, weekly hours, invite wording."""
+    """What a prospect can book: length, place, weekly hours, invite wording. A rep's own (`rep`),
+    or a team's (`team`), whose bookings go to one of its members."""
 
     rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_types"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="meeting_types",
+        null=True,
+        blank=True,
+    )
+    team = models.ForeignKey(
+        "teams.Team",
+        on_delete=models.PROTECT,
+        related_name="meeting_types",
+        null=True,
+        blank=True,
+    )
+    distribution = models.CharField(
+        max_length=20,
+        choices=Distribution.choices,
+        blank=True,
+        help_text="Team Meeting Types only: who of the members takes a booking.",
+    )
+    distribution_window_days = models.PositiveSmallIntegerField(
+        "round robin window (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
+        help_text="Round robin counts each member's bookings of this type made in these last days.",
     )
     name = models.CharField(max_length=120)
     slug = models.SlugField(
@@ -122,6 +153,19 @@ class MeetingType(models.Model):
             models.UniqueConstraint(
                 fields=["rep", "slug"], name="meeting_type_slug_unique_per_rep"
             ),
+            models.UniqueConstraint(
+                fields=["team", "slug"], name="meeting_type_slug_unique_per_team"
+            ),
+            # A rep's type or a team's, never both nor neither; only a team's picks a member.
+            models.CheckConstraint(
+                condition=(Q(rep__isnull=False) & Q(team__isnull=True) & Q(distribution=""))
+                | (
+                    Q(rep__isnull=True)
+                    & Q(team__isnull=False)
+                    & Q(distribution__in=Distribution.values)
+                ),
+                name="meeting_type_of_a_rep_or_a_team",
+            ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=MIN_DURATION_MINUTES)
                 & Q(duration_minutes__lte=MAX_DURATION_MINUTES),
@@ -143,6 +187,10 @@ class MeetingType(models.Model):
     @property
     def is_zoom(self) -> bool:
         return self.location_kind == LocationKind.ZOOM
+
+    @property
+    def is_team_type(self) -> bool:
+        return self.team_id is not None
 
 
 class DateOverride(models.Model):
@@ -253,10 +301,20 @@ class Booking(models.Model):
         REP = "rep", "The rep"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The host: the Meeting Type's rep, or the member a team Meeting Type assigned.
     rep = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings"
     )
     meeting_type = models.ForeignKey(MeetingType, on_delete=models.PROTECT, related_name="bookings")
+    # Who booked it from inside the app for the guest (an SDR for a teammate); empty when the
+    # guest booked on the public page.
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="bookings_made",
+        null=True,
+        blank=True,
+    )
     guest_name = models.CharField(max_length=200)
     guest_email = models.EmailField()
     guest_time_zone = models.CharField(max_length=64)

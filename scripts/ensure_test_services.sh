@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite talks to is here and running: PostgreSQL (with a role and database
-# the test settings can log in with), Redis and Debian's Chromium. Installs missing Debian packages
+# the test settings can log in with), Redis, RabbitMQ (the tests of RabbitMQ as the broker make a
+# vhost of their own with rabbitmqctl) and Debian's Chromium. Installs missing Debian packages
 # when run as root; starts installed services that are stopped. Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-dejavu-core)
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v rabbitmqctl >/dev/null 2>&1 || need_apt+=(rabbitmq-server)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -88,4 +90,18 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
     --dir /var/lib/redis --logfile /var/log/redis/tests.log
   for _ in $(seq 1 30); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.5; done
+fi
+
+if ! rabbitmqctl -q status >/dev/null 2>&1; then
+  echo "Starting RabbitMQ …"
+  if command -v service >/dev/null 2>&1 && service rabbitmq-server start >/dev/null 2>&1; then
+    :
+  else
+    rabbitmq-server -detached >/dev/null 2>&1 || true
+  fi
+  rabbitmqctl -q --timeout 60 await_startup >/dev/null 2>&1 || true
+  if ! rabbitmqctl -q status >/dev/null 2>&1; then
+    echo "RabbitMQ is installed but does not start; the tests of RabbitMQ as the broker need it." >&2
+    exit 1
+  fi
 fi

@@ -74,9 +74,9 @@ def _served_by_company_account(args, sandbox) -> list[Page]:
     through the real flow and the reps are matched to their Zoom users (none connects)."""
     from django.conf import settings
 
-    from integrations.zoom import account
-    from integrations.zoom.account_models import ZoomAccountConnection
-    from integrations.zoom.scopes import ACCOUNT_GRANULAR_SCOPES
+    from integrations.zoom.api.scopes import ACCOUNT_GRANULAR_SCOPES
+    from integrations.zoom.company import services as company_services
+    from integrations.zoom.company.models import ZoomAccountConnection
     from tests.factories import RepFactory
     from tests.fixtures.sandbox import ACCOUNT_CALLBACK_PATH
     from tests.integrations.company_steps import company_zoom_account, connect_company
@@ -99,7 +99,7 @@ def _served_by_company_account(args, sandbox) -> list[Page]:
         pages.append(_page(rep, MeetingTypeFactory(rep=rep)))
     response, _ = connect_company(sandbox)
     assert response.status_code == 302, response
-    counts = account.match_reps(ZoomAccountConnection.objects.get())
+    counts = company_services.match_reps(ZoomAccountConnection.objects.get())
     assert counts == {"served": args.reps}, counts
     return pages
 
@@ -110,7 +110,7 @@ def _page(rep, meeting_type) -> Page:
 
 def write_tokens(path: Path) -> None:
     """{access token: Zoom account}, for the lean Zoom to know whose call it answers."""
-    from integrations.zoom.models import ZoomConnection
+    from integrations.zoom.connection.models import ZoomConnection
 
     tokens = {c.access_token: c.zoom_account_id for c in ZoomConnection.objects.all()}
     path.write_text(json.dumps(tokens))

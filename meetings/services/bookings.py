@@ -38,15 +38,25 @@ def _is_slot_conflict(exc: IntegrityError) -> bool:
     return "UNIQUE constraint failed: meetings_booking" in str(exc)
 
 
-def _lock_rep(rep) -> None:
-    """Serializes every booking change of one rep: the free-slot check and the insert then see the
-    same calendar. The database constraints stay the last word if this is ever bypassed."""
-    get_user_model().objects.select_for_update().only("pk").get(pk=rep.pk)
+def lock_reps(rep_ids) -> None:
+    """Serializes every booking change of these reps (one, or a team's members): the free-slot
+    check and the insert then see the same calendars. Rows are locked in one order, so bookings
+    locking overlapping sets never wait on each other in a circle. The database constraints stay
+    the last word if this is ever bypassed."""
+    list(
+        get_user_model()
+        .objects.select_for_update()
+        .filter(pk__in=rep_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
-def _offered_slot(meeting_type: MeetingType, start_at: datetime, exclude=None) -> Slot:
+def _offered_slot(
+    meeting_type: MeetingType, start_at: datetime, *, host=None, exclude=None
+) -> Slot:
     for slot in selectors.available_slots(
-        meeting_type, start_at, start_at + timedelta(seconds=1), exclude=exclude
+        meeting_type, start_at, start_at + timedelta(seconds=1), host=host, exclude=exclude
     ):
         if slot.start == start_at:
             return slot
@@ -72,26 +82,53 @@ def book_meeting(
     guest_name: str,
     guest_email: str,
     guest_time_zone: str,
+    booked_by=None,
 ) -> Booking:
-    """Books an offered slot; Zoom bookings get their meeting in the background, others their
-    invites at once. Raises SlotUnavailable when the slot is not (or no longer) free."""
+    """Books an offered slot of a rep's Meeting Type; Zoom bookings get their meeting in the
+    background, others their invites at once. `booked_by`: the signed-in rep who booked it for the
+    guest. Raises SlotUnavailable when the slot is not (or no longer) free."""
     with transaction.atomic():
-        _lock_rep(meeting_type.rep)
+        lock_reps([meeting_type.rep_id])
         slot = _offered_slot(meeting_type, start_at)
-        booking = Booking(
-            rep=meeting_type.rep,
-            meeting_type=meeting_type,
-            guest_name=guest_name.strip(),
-            guest_email=guest_email.strip(),
+        return place_booking(
+            meeting_type,
+            meeting_type.rep,
+            slot,
+            guest_name=guest_name,
+            guest_email=guest_email,
             guest_time_zone=guest_time_zone,
-            start_at=slot.start,
-            end_at=slot.end,
-            location_kind=meeting_type.location_kind,
-            location_detail=meeting_type.location_detail,
+            booked_by=booked_by,
         )
-        booking.start_link(sweep_after=timezone.now() + SWEEP_GRACE)
-        _save_slot(booking)
-        _after_change(booking)
+
+
+def place_booking(
+    meeting_type: MeetingType,
+    host,
+    slot: Slot,
+    *,
+    guest_name: str,
+    guest_email: str,
+    guest_time_zone: str,
+    booked_by=None,
+) -> Booking:
+    """Inserts the booking of `slot` with `host` and announces its work. Call it inside the
+    caller's transaction, with `host` locked and `slot` checked free for them; the database
+    constraints still refuse a double booking (SlotUnavailable)."""
+    booking = Booking(
+        rep=host,
+        meeting_type=meeting_type,
+        booked_by=booked_by,
+        guest_name=guest_name.strip(),
+        guest_email=guest_email.strip(),
+        guest_time_zone=guest_time_zone,
+        start_at=slot.start,
+        end_at=slot.end,
+        location_kind=meeting_type.location_kind,
+        location_detail=meeting_type.location_detail,
+    )
+    booking.start_link(sweep_after=timezone.now() + SWEEP_GRACE)
+    _save_slot(booking)
+    _after_change(booking)
     return booking
 
 
@@ -99,9 +136,10 @@ def reschedule_booking(booking: Booking, *, start_at: datetime) -> Booking:
     """Moves a booking to another offered slot of its Meeting Type (its own time counts as free);
     the Zoom meeting follows in the background and everyone gets an updated invite."""
     with transaction.atomic():
-        _lock_rep(booking.rep)
+        lock_reps([booking.rep_id])
         locked = _lock_open_booking(booking)
-        slot = _offered_slot(locked.meeting_type, start_at, exclude=locked)
+        # A team booking stays with its host: the new time must be free for them.
+        slot = _offered_slot(locked.meeting_type, start_at, host=locked.rep, exclude=locked)
         if slot.start == locked.start_at:
             return locked
         locked.move_to(slot.start, slot.end)

@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from .. import selectors
 from ..forms import CancelForm, RescheduleForm, TimeZonePickForm
 from ..models import Booking
 from ..services.bookings import BookingError, cancel_booking, reschedule_booking
-from .slots import slot_week
+from .slots import slot_month
 
 
 def zone_query(time_zone: str) -> str:
@@ -68,8 +69,15 @@ def reschedule_page(
         else:
             messages.success(request, moved_message)
             return redirect(back_to)
-    week = slot_week(booking.meeting_type, time_zone, request.GET.get("from"), exclude=booking)
-    return render(request, template, {**context, "form": form, "week": week})
+
+    def host_slots(start, end):
+        # A team booking stays with its host: their free times, this booking's own included.
+        return selectors.available_slots(
+            booking.meeting_type, start, end, host=booking.rep, exclude=booking
+        )
+
+    slots = slot_month(booking.meeting_type, time_zone, request.GET, host_slots)
+    return render(request, template, {**context, "form": form, "slots": slots})
 
 
 def cancel_page(

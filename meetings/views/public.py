@@ -1,6 +1,7 @@
 """The prospect's pages: pick a slot, book, and the booking's own page (link, reschedule,
 cancel) reached through a signed link."""
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from ..forms import BookingForm, TimeZonePickForm, parse_slot
 from ..models import Booking, InviteDelivery, MeetingType
 from ..services.bookings import BookingError, book_meeting
 from .changes import cancel_page, reschedule_page, zone_context, zone_query
-from .slots import slot_week, time_zone_from
+from .slots import slot_month, time_zone_from
 
 # The prospect's name and email, kept when their time was taken meanwhile.
 TYPED_DETAILS_KEY = "booking_guest_details"
@@ -56,14 +57,30 @@ def follows_renamed_handle(view):
 @follows_renamed_handle
 def book(request, rep: str, meeting_type: str):
     meeting_type = _meeting_type(rep, meeting_type)
-    time_zone = time_zone_from(request.GET.get("tz"), meeting_type.rep.time_zone)
+    return booking_page(
+        request,
+        meeting_type,
+        host_name=meeting_type.rep.display_name,
+        default_time_zone=meeting_type.rep.time_zone,
+        confirm_url=reverse("meetings:book_confirm", args=[rep, meeting_type.slug]),
+        find_slots=lambda start, end: selectors.available_slots(meeting_type, start, end),
+    )
+
+
+def booking_page(
+    request, meeting_type: MeetingType, *, host_name, default_time_zone, confirm_url, find_slots
+):
+    """The page where a prospect picks a time: of a rep's Meeting Type, or of a team's (whose
+    slots are its members' together, and whose host is named once assigned)."""
+    time_zone = time_zone_from(request.GET.get("tz"), default_time_zone)
     return render(
         request,
         "meetings/public/book.html",
         {
             "meeting_type": meeting_type,
-            "rep": meeting_type.rep,
-            "week": slot_week(meeting_type, time_zone, request.GET.get("from")),
+            "host_name": host_name,
+            "confirm_url": confirm_url,
+            "slots": slot_month(meeting_type, time_zone, request.GET, find_slots),
             "time_zone_detected": "tz" in request.GET,
             "tz_form": TimeZonePickForm(time_zone),
         },
@@ -73,13 +90,36 @@ def book(request, rep: str, meeting_type: str):
 @follows_renamed_handle
 def book_confirm(request, rep: str, meeting_type: str):
     meeting_type = _meeting_type(rep, meeting_type)
+    return confirm_page(
+        request,
+        meeting_type,
+        host_name=meeting_type.rep.display_name,
+        default_time_zone=meeting_type.rep.time_zone,
+        book_url=reverse("meetings:book", args=[rep, meeting_type.slug]),
+        limit=lambda email: booking_limits.check_booking(request, meeting_type, email),
+        book=lambda **details: book_meeting(meeting_type, **details),
+    )
+
+
+def confirm_page(
+    request,
+    meeting_type: MeetingType,
+    *,
+    host_name: str,
+    default_time_zone: str,
+    book_url: str,
+    limit: Callable[[str], None],
+    book: Callable[..., Booking],
+):
+    """The prospect's name and email for the picked time; a valid POST counts the public limits
+    (`limit(email)`, TooManyRequests) and books (`book(start_at=…, guest_name=…, guest_email=…,
+    guest_time_zone=…)`, BookingError when the time is gone), then opens the guest's page."""
     data = request.POST if request.method == "POST" else None
     time_zone = time_zone_from(
-        (data or request.GET).get("time_zone") or request.GET.get("tz"),
-        meeting_type.rep.time_zone,
+        (data or request.GET).get("time_zone") or request.GET.get("tz"), default_time_zone
     )
     start = parse_slot((data or request.GET).get("start", ""))
-    back = reverse("meetings:book", args=[rep, meeting_type.slug]) + f"?tz={time_zone}"
+    back = book_url + f"?tz={time_zone}"
     if start is None:
         messages.error(request, "Please pick a time first.")
         return redirect(back)
@@ -87,12 +127,11 @@ def book_confirm(request, rep: str, meeting_type: str):
     form = BookingForm(data, initial={"start": start.isoformat(), "time_zone": time_zone, **typed})
     if data is not None and form.is_valid():
         try:
-            booking_limits.check_booking(request, meeting_type, form.cleaned_data["email"])
+            limit(form.cleaned_data["email"])
         except booking_limits.TooManyRequests as refused:
             return too_many_requests(request, refused, back)
         try:
-            booking = book_meeting(
-                meeting_type,
+            booking = book(
                 start_at=form.cleaned_data["start"],
                 guest_name=form.cleaned_data["name"],
                 guest_email=form.cleaned_data["email"],
@@ -113,7 +152,7 @@ def book_confirm(request, rep: str, meeting_type: str):
         "meetings/public/confirm.html",
         {
             "meeting_type": meeting_type,
-            "rep": meeting_type.rep,
+            "host_name": host_name,
             "form": form,
             "start": start,
             "time_zone": time_zone,

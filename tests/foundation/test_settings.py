@@ -14,6 +14,11 @@ PRODUCTION_ENV = {
     "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     "DJANGO_ALLOWED_HOSTS": "sched.example.com",
     "SITE_URL": "https://sched.example.com",
+    # With debug off each service is chosen by name: here the one-small-machine choices.
+    "DATABASE_URL": "embedded",
+    "CELERY_BROKER_URL": "embedded",
+    "CACHE_URL": "embedded",
+    "EMAIL_URL": "smtp+tls://mailer:mail-password@mail.example.com:587",
 }
 
 

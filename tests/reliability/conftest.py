@@ -1,8 +1,10 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 
+from config.celery import app as celery_app
 from meetings.services.bookings import book_meeting
 from tests.integrations import steps
 from tests.meetings.factories import MeetingTypeFactory, next_slot
@@ -56,3 +58,28 @@ def workers(celery_workers):
         )
 
     return start
+
+
+def _forget_broker_connections():
+    # Celery builds its publishing pools once, for the broker URL of that moment; kombu keeps one
+    # pool per broker address, so forgetting ours makes the next publish fetch the right one.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def publishing_to(monkeypatch):
+    """`with publishing_to(url):` this process's Celery publishes to `url`. Celery reads the
+    CELERY_BROKER_URL environment variable before any configuration, so that is what moves."""
+
+    @contextmanager
+    def switch(url: str):
+        _forget_broker_connections()
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+        try:
+            yield
+        finally:
+            monkeypatch.undo()
+            _forget_broker_connections()
+
+    return switch

@@ -8,12 +8,10 @@ workers and this process's publisher at it.
 import socket
 import subprocess
 import time
-from contextlib import contextmanager
 
 import pytest
 import redis
 
-from config.celery import app as celery_app
 from meetings import tasks
 from meetings.models import Booking, LinkState
 from tests.fixtures.celery_worker import wait_until
@@ -69,31 +67,6 @@ def own_redis():
     server.start()
     yield server
     server.stop()
-
-
-def _forget_broker_connections():
-    # Celery builds its publishing pools once, for the broker URL of that moment; kombu keeps one
-    # pool per broker address, so forgetting ours makes the next publish fetch the right one.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def publishing_to(monkeypatch):
-    """`with publishing_to(url):` this process's Celery publishes to `url`. Celery reads the
-    CELERY_BROKER_URL environment variable before any configuration, so that is what moves."""
-
-    @contextmanager
-    def switch(url: str):
-        _forget_broker_connections()
-        monkeypatch.setenv("CELERY_BROKER_URL", url)
-        try:
-            yield
-        finally:
-            monkeypatch.undo()
-            _forget_broker_connections()
-
-    return switch
 
 
 def test_bookings_made_while_redis_is_down_are_saved_and_swept_once_it_is_back(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.foundation.test_configuration import manage_check
 from tests.foundation.test_settings import PRODUCTION_ENV, read_settings, run_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,12 +43,12 @@ def test_behind_a_declared_tls_proxy_its_header_is_trusted():
 
 
 def test_production_refuses_a_cache_that_one_process_keeps_to_itself():
-    result = run_settings({**PRODUCTION_ENV, "CACHE_URL": "locmemcache://"}, "")
+    result = manage_check({**PRODUCTION_ENV, "CACHE_URL": "locmemcache://"})
     assert result.returncode != 0
     assert "CACHE_URL must be shared" in result.stderr
 
 
-def test_the_default_cache_holds_across_processes():
+def test_the_embedded_cache_holds_across_processes():
     backend = read_settings(PRODUCTION_ENV, "CACHES")["CACHES"]["default"]["BACKEND"]
     assert backend == "django.core.cache.backends.filebased.FileBasedCache"
 

@@ -1,6 +1,7 @@
 from datetime import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from meetings.availability import Window
@@ -16,6 +17,12 @@ class Command(BaseCommand):
     help = "Creates (or resets) the demo rep and a demo admin, and prints their logins."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # The package ships this command, and its password is printed in the README.
+            raise CommandError(
+                "seed_demo creates logins whose password is public (README); it runs only with "
+                "DJANGO_DEBUG on."
+            )
         rep, _ = User.objects.get_or_create(
             email=DEMO_EMAIL,
             defaults={"first_name": "Riley", "last_name": "Rep", "time_zone": "America/New_York"},

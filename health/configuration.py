@@ -1,0 +1,119 @@
+"""The deployment's configuration, checked before anything starts.
+
+Registered as Django system checks, so `manage.py check --deploy` and `migrate` (the release step)
+refuse a wrong configuration with a message naming the variable; `refuse_to_start` runs the same
+checks where no management command does: gunicorn's import of config.wsgi, and Celery's worker and
+beat (config/celery.py).
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+TAG = "configuration"
+
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+_CHOOSE = {
+    "DATABASE_URL": (
+        "postgres://user:password@host:5432/name (what several hosts share), or "
+        "DATABASE_URL=embedded for SQLite under DJANGO_VAR_DIR (one small machine only)."
+    ),
+    "CELERY_BROKER_URL": (
+        "redis://host:6379/0 or amqp://user:password@host:5672/vhost, or "
+        "CELERY_BROKER_URL=embedded for the broker in files under DJANGO_VAR_DIR (one small "
+        "machine only)."
+    ),
+    "CACHE_URL": (
+        "redis://host:6379/1 (rate limits and Zoom allowances shared by every host), or "
+        "CACHE_URL=embedded for a file cache under DJANGO_VAR_DIR (one small machine only)."
+    ),
+    "EMAIL_URL": (
+        "smtp+tls://user:password@smtp.example.com:587, or consolemail:// to have every email, "
+        "sign-in and verification links included, written to the log."
+    ),
+}
+
+
+@checks.register(TAG)
+def services_are_chosen(app_configs=None, **kwargs):
+    """With debug off, the database, broker, cache and email are each chosen by name."""
+    return [
+        checks.Error(
+            f"{name} is not set, and with DJANGO_DEBUG off nothing is assumed.",
+            hint=f"Choose one: {_CHOOSE[name]}",
+            id="config.E001",
+        )
+        for name in settings.UNCHOSEN_SERVICES
+    ]
+
+
+@checks.register(TAG)
+def cache_is_shared(app_configs=None, **kwargs):
+    """Rate limits and Zoom allowances count in the cache: one process's own cache would let
+    every process count from zero."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or not backend.endswith(("LocMemCache", "DummyCache")):
+        return []
+    return [
+        checks.Error(
+            "CACHE_URL must be shared by every process when debug is off.",
+            hint=f"Not {backend.rsplit('.', 1)[-1]}: choose Redis, or CACHE_URL=embedded.",
+            id="config.E002",
+        )
+    ]
+
+
+@checks.register(TAG)
+def pacing_is_shared(app_configs=None, **kwargs):
+    """Calls to Zoom are paced in Redis (or, on the embedded broker's one machine, in files):
+    a broker that is neither (RabbitMQ) leaves the pacing to be named."""
+    url = settings.ZOOM_PACING_URL
+    if not url:
+        return [
+            checks.Error(
+                "ZOOM_PACING_URL is not set, and the broker "
+                f"({urlsplit(settings.CELERY_BROKER_URL).scheme}://) cannot hold it.",
+                hint="Set ZOOM_PACING_URL=redis://host:6379/2: every worker on every host paces "
+                "its Zoom calls there.",
+                id="config.E003",
+            )
+        ]
+    if urlsplit(url).scheme not in (*_REDIS_SCHEMES, "file"):
+        return [
+            checks.Error(
+                f"ZOOM_PACING_URL must be redis://… (or file:///… on one machine), not "
+                f"{urlsplit(url).scheme}://…",
+                id="config.E004",
+            )
+        ]
+    return []
+
+
+@checks.register(TAG, deploy=True)
+def email_reaches_people(app_configs=None, **kwargs):
+    if (
+        settings.DEBUG
+        or "EMAIL_URL" in settings.UNCHOSEN_SERVICES
+        or not settings.EMAIL_BACKEND.endswith("console.EmailBackend")
+    ):
+        return []
+    return [
+        checks.Warning(
+            "EMAIL_URL=consolemail:// writes every email to the log, sign-in and verification "
+            "links included.",
+            hint="Choose an SMTP server for production.",
+            id="config.W001",
+        )
+    ]
+
+
+def refuse_to_start() -> None:
+    """Raises ImproperlyConfigured naming every configuration error (the checks above)."""
+    errors = [message for message in checks.run_checks(tags=[TAG]) if message.is_serious()]
+    if errors:
+        raise ImproperlyConfigured(
+            "Refusing to start:\n" + "\n".join(str(error) for error in errors)
+        )

@@ -1,0 +1,115 @@
+"""Booking a team Meeting Type: the slot goes to the first member in line who is free for it.
+
+Every member's row is locked for the whole decision (in one order, the same lock a rep's own
+booking takes), so concurrent bookings of one slot see each other's hosts: each gets another free
+member, or a clear "just taken" once none is left, and a member booked on their own page at the
+same moment is never booked twice.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from meetings import booking_limits
+from meetings.models import Booking, MeetingType
+from meetings.services.bookings import SlotUnavailable, lock_reps, place_booking
+
+from . import availability, ranking, selectors
+from .models import AssignmentSkip, SkipReason
+
+JUST_TAKEN = "Someone booked that time a moment ago. Please pick another one."
+
+# Why a member's public booking limits refused them (meetings.booking_limits).
+_LIMIT_REASONS = {
+    booking_limits.REP_LIMIT: SkipReason.BOOKING_LIMIT,
+    booking_limits.ZOOM_ALLOWANCE: SkipReason.ZOOM_ALLOWANCE,
+}
+
+
+@dataclass(frozen=True)
+class Skip:
+    rep_id: int
+    reason: str
+
+
+def book_team_meeting(
+    meeting_type: MeetingType,
+    *,
+    start_at: datetime,
+    guest_name: str,
+    guest_email: str,
+    guest_time_zone: str,
+    booked_by=None,
+) -> Booking:
+    """Books the slot with the member the type's distribution puts first among those free for it;
+    a public booking (no `booked_by`) also spends that member's public limits, and a member they
+    refuse is passed over. Members passed over are recorded with the reason. Raises
+    SlotUnavailable when no member can take the slot."""
+    members = selectors.members_of(meeting_type)
+    reps = {m.member.rep_id: m.member.rep for m in members}
+    with transaction.atomic():
+        lock_reps(reps)
+        free = availability.free_at(meeting_type, reps.values(), start_at)
+        line = ranking.in_line(
+            selectors.candidates(meeting_type, members), meeting_type.distribution
+        )
+        admit = None if booked_by else _public_admission(meeting_type)
+        skips: list[Skip] = []
+        booking = None
+        for candidate in line:
+            slot = free.get(candidate.rep_id)
+            if slot is None:
+                skips.append(Skip(candidate.rep_id, SkipReason.BUSY))
+                continue
+            refused = admit(candidate.rep_id) if admit else None
+            if refused:
+                skips.append(Skip(candidate.rep_id, refused))
+                continue
+            try:
+                booking = place_booking(
+                    meeting_type,
+                    reps[candidate.rep_id],
+                    slot,
+                    guest_name=guest_name,
+                    guest_email=guest_email,
+                    guest_time_zone=guest_time_zone,
+                    booked_by=booked_by,
+                )
+            except SlotUnavailable:
+                # Booked by a path that bypassed the lock; the database refused the overlap.
+                skips.append(Skip(candidate.rep_id, SkipReason.BUSY))
+                continue
+            break
+        _record_skips(meeting_type, start_at, skips, booking)
+    if booking is None:
+        raise SlotUnavailable(JUST_TAKEN)
+    return booking
+
+
+def _public_admission(meeting_type: MeetingType) -> Callable[[int], str | None]:
+    def admit(rep_id: int) -> str | None:
+        refused = booking_limits.admit_public_booking(meeting_type, rep_id)
+        return _LIMIT_REASONS[refused] if refused else None
+
+    return admit
+
+
+def _record_skips(
+    meeting_type: MeetingType, start_at: datetime, skips: list[Skip], booking: Booking | None
+) -> None:
+    """The members passed over for `booking`. When nobody took the slot, only the members who
+    were free but could not take it: a slot everyone is busy for was simply taken."""
+    if booking is None:
+        skips = [skip for skip in skips if skip.reason != SkipReason.BUSY]
+    AssignmentSkip.objects.bulk_create(
+        AssignmentSkip(
+            meeting_type=meeting_type,
+            rep_id=skip.rep_id,
+            reason=skip.reason,
+            slot_start=start_at,
+            booking=booking,
+        )
+        for skip in skips
+    )

@@ -1,0 +1,119 @@
+"""Reads: teams, their Meeting Types and members, and each member's standing in the rotation."""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from meetings.models import AvailabilityWindow, Booking, MeetingType
+
+from .models import MeetingTypeMember, Team
+from .ranking import Candidate
+
+
+def bookable_team_type(team_slug: str, slug: str) -> MeetingType:
+    """A team's Meeting Type open for booking, with its team and weekly hours."""
+    return (
+        MeetingType.objects.select_related("team")
+        .prefetch_related(
+            Prefetch("availability_windows", queryset=AvailabilityWindow.objects.order_by())
+        )
+        .get(team__slug=team_slug, slug=slug, is_active=True, is_archived=False)
+    )
+
+
+def members_of(meeting_type: MeetingType) -> list[MeetingTypeMember]:
+    """The type's members whose rep account is active, with their reps (one query)."""
+    return list(
+        MeetingTypeMember.objects.filter(meeting_type=meeting_type, member__rep__is_active=True)
+        .select_related("member__rep")
+        .order_by("member__rep_id")
+    )
+
+
+def candidates(
+    meeting_type: MeetingType, members: list[MeetingTypeMember], now: datetime | None = None
+) -> list[Candidate]:
+    """Each member with their bookings of the type in its round robin window and their latest
+    booking of it (one query)."""
+    since = (now or timezone.now()) - timedelta(days=meeting_type.distribution_window_days)
+    standing = {
+        row["rep_id"]: row
+        for row in Booking.objects.filter(
+            meeting_type=meeting_type, rep__in=[m.member.rep_id for m in members]
+        )
+        .values("rep_id")
+        .annotate(
+            recent=Count("pk", filter=Q(status=Booking.Status.CONFIRMED, created_at__gte=since)),
+            latest=Max("created_at"),
+        )
+        .order_by()
+    }
+    return [
+        Candidate(
+            rep_id=m.member.rep_id,
+            priority=m.priority,
+            weight=m.weight,
+            bookings=standing.get(m.member.rep_id, {}).get("recent", 0),
+            last_booked_at=standing.get(m.member.rep_id, {}).get("latest"),
+        )
+        for m in members
+    ]
+
+
+def teams_of(rep) -> QuerySet[Team]:
+    return Team.objects.filter(memberships__rep=rep)
+
+
+def team_types_of(rep) -> QuerySet[MeetingType]:
+    """The open Meeting Types of the rep's teams."""
+    return (
+        MeetingType.objects.filter(team__memberships__rep=rep, is_active=True, is_archived=False)
+        .select_related("team")
+        .order_by("team__name", "name", "pk")
+    )
+
+
+def teammates_of(rep) -> QuerySet:
+    """Active reps who share a team with the rep (the rep excluded)."""
+    return (
+        get_user_model()
+        .objects.filter(team_memberships__team__memberships__rep=rep, is_active=True)
+        .exclude(pk=rep.pk)
+        .distinct()
+    )
+
+
+def bookable_for(rep, pk: int) -> MeetingType:
+    """A Meeting Type the rep may book a prospect into from inside the app: an open type of one of
+    their teams, or of a teammate (DoesNotExist otherwise, another team's included)."""
+    teammates = teammates_of(rep)
+    return (
+        MeetingType.objects.select_related("team", "rep")
+        .prefetch_related(
+            Prefetch("availability_windows", queryset=AvailabilityWindow.objects.order_by())
+        )
+        .filter(Q(team__memberships__rep=rep) | Q(rep__in=teammates))
+        .distinct()
+        .get(pk=pk, is_active=True, is_archived=False)
+    )
+
+
+def teammates_types_of(rep) -> QuerySet[MeetingType]:
+    """The open Meeting Types of the rep's teammates."""
+    return (
+        MeetingType.objects.filter(rep__in=teammates_of(rep), is_active=True, is_archived=False)
+        .select_related("rep")
+        .order_by("rep__first_name", "rep__last_name", "rep__email", "name", "pk")
+    )
+
+
+def bookings_made_by(rep, now: datetime | None = None) -> QuerySet[Booking]:
+    """Upcoming bookings the rep made for others, soonest first."""
+    return (
+        Booking.objects.filter(booked_by=rep, end_at__gte=now or timezone.now())
+        .exclude(rep=rep)
+        .select_related("rep", "meeting_type")
+        .order_by("start_at", "pk")
+    )

@@ -1,0 +1,44 @@
+"""A team Meeting Type's booking pages: the same pages as a rep's, with the team's slots."""
+
+from django.http import Http404
+from django.urls import reverse
+
+from meetings import booking_limits
+from meetings.models import MeetingType
+from meetings.views.public import booking_page, confirm_page
+
+from .. import selectors
+from ..assignment import book_team_meeting
+from ..availability import team_slots
+
+
+def _team_type(team: str, slug: str) -> MeetingType:
+    try:
+        return selectors.bookable_team_type(team, slug)
+    except MeetingType.DoesNotExist:
+        raise Http404("This booking page does not exist.") from None
+
+
+def team_book(request, team: str, meeting_type: str):
+    meeting_type = _team_type(team, meeting_type)
+    return booking_page(
+        request,
+        meeting_type,
+        host_name=meeting_type.team.name,
+        default_time_zone=meeting_type.team.time_zone,
+        confirm_url=reverse("teams:team_book_confirm", args=[team, meeting_type.slug]),
+        find_slots=lambda start, end: team_slots(meeting_type, start, end),
+    )
+
+
+def team_book_confirm(request, team: str, meeting_type: str):
+    meeting_type = _team_type(team, meeting_type)
+    return confirm_page(
+        request,
+        meeting_type,
+        host_name=meeting_type.team.name,
+        default_time_zone=meeting_type.team.time_zone,
+        book_url=reverse("teams:team_book", args=[team, meeting_type.slug]),
+        limit=lambda email: booking_limits.check_team_booking(request, email),
+        book=lambda **details: book_team_meeting(meeting_type, **details),
+    )
