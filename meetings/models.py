@@ -276,6 +276,14 @@ class LinkState(models.TextChoices):
     REMOVED = "removed", "Zoom meeting removed"
 
 
+class ZoomChain(models.TextChoices):
+    """Which Zoom authorization made a booking's meeting: only that one may move or delete it, and
+    removing that app in Zoom erases the meeting's details (and nothing of the other's)."""
+
+    PERSONAL = "personal", "The rep's own Zoom connection"
+    COMPANY = "company", "The company's Zoom account"
+
+
 class BookingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Booking.Status.CONFIRMED)
@@ -359,6 +367,11 @@ class Booking(models.Model):
     # (a 429, a 4xx) means nothing was created and leaves this as it was.
     zoom_create_in_doubt = models.BooleanField(default=False)
     zoom_meeting_id = models.CharField(max_length=32, blank=True)
+    # Set with the meeting, cleared with it: a rep can be served by both chains over a booking's
+    # life, and the one used today for new meetings may not be the one that made this one.
+    zoom_chain = models.CharField(
+        "Zoom meeting made by", max_length=10, choices=ZoomChain.choices, blank=True
+    )
     zoom_join_url = models.URLField(max_length=2000, blank=True)
     zoom_passcode = models.CharField(max_length=32, blank=True)
     # Phone participants key in Zoom's numeric `pstn_password`, never the alphanumeric passcode.
@@ -414,6 +427,10 @@ class Booking(models.Model):
                 condition=Q(status="confirmed") | Q(cancelled_at__isnull=False),
                 name="booking_cancelled_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(zoom_meeting_id="") | Q(zoom_chain__in=ZoomChain.values),
+                name="booking_meeting_has_chain",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -462,6 +479,7 @@ class Booking(models.Model):
         "link_ready_at",
         "zoom_create_in_doubt",
         "zoom_meeting_id",
+        "zoom_chain",
         "zoom_join_url",
         "zoom_passcode",
         "zoom_phone_passcode",
@@ -498,12 +516,14 @@ class Booking(models.Model):
         what it was before the run."""
         self.zoom_create_in_doubt = was_in_doubt
 
-    def mark_link_ready(self, meeting, *, moved: bool = False) -> None:
-        """The meeting is stored. `moved`: the booking was rescheduled while Zoom answered."""
+    def mark_link_ready(self, meeting, chain: ZoomChain, *, moved: bool = False) -> None:
+        """The meeting, made (or found) through `chain`, is stored. `moved`: the booking was
+        rescheduled while Zoom answered."""
         # Zoom matches the booking again, so an earlier change made inside Zoom no longer applies.
         self.zoom_changed_at = None
         self.zoom_change_note = ""
         self.zoom_meeting_id = meeting.id
+        self.zoom_chain = chain
         self.zoom_join_url = meeting.join_url
         self.zoom_passcode = meeting.passcode
         self.zoom_phone_passcode = meeting.phone_passcode
@@ -574,6 +594,7 @@ class Booking(models.Model):
         goes, and the booking waits for a Zoom connection (a cancelled one has nothing to wait
         for: its meeting is gone with the authorization's data)."""
         self.zoom_meeting_id = ""
+        self.zoom_chain = ""
         self.zoom_join_url = ""
         self.zoom_passcode = ""
         self.zoom_dial_in = []
@@ -613,6 +634,7 @@ class Booking(models.Model):
 
     def _forget_zoom_meeting(self) -> None:
         self.zoom_meeting_id = ""
+        self.zoom_chain = ""
         self.zoom_join_url = ""
         self.zoom_passcode = ""
         self.zoom_phone_passcode = ""
@@ -672,6 +694,9 @@ class InviteDelivery(models.Model):
     recipient = models.CharField(max_length=10, choices=Recipient.choices)
     email = models.EmailField()
     location = models.CharField(max_length=2000, blank=True)
+    # The Zoom app whose meeting's join URL `location` is ("" for other places): removing that app
+    # in Zoom erases it here too.
+    zoom_chain = models.CharField(max_length=10, choices=ZoomChain.choices, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
