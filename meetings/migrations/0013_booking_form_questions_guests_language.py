@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0011_meeting_type_of_a_team'),
+        ('meetings', '0012_booking_zoom_chain'),
     ]
 
     operations = [
