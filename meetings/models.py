@@ -6,7 +6,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .zoom.state import LinkState, ZoomLink, ZoomLinkQuerySet
+# Models of their own module, gathered here so Django sees them.
+from .questions import Question  # noqa: F401
+from .zoom.state import LinkState, ZoomChain, ZoomLink, ZoomLinkQuerySet
+
+# How many people besides the guest a booking may invite (Calendly's limit too).
+MAX_ADDITIONAL_GUESTS = 10
 
 # Zoom accepts longer meetings, but a sales meeting longer than a working day is a typo.
 MIN_DURATION_MINUTES = 5
@@ -301,6 +306,13 @@ class Booking(ZoomLink):
     guest_name = models.CharField(max_length=200)
     guest_email = models.EmailField()
     guest_time_zone = models.CharField(max_length=64)
+    # The guest's language (settings.LANGUAGES): their pages, emails and invites use it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    # Emails the guest invited along: they get the invite and the join link, not the guest's
+    # own link to reschedule or cancel.
+    additional_guests = models.JSONField(default=list, blank=True)
+    # The Meeting Type's questions as asked at booking time: [{"question": …, "answer": …}].
+    answers = models.JSONField(default=list, blank=True)
     start_at = models.DateTimeField()
     end_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
@@ -433,6 +445,9 @@ class InviteDelivery(models.Model):
     recipient = models.CharField(max_length=10, choices=Recipient.choices)
     email = models.EmailField()
     location = models.CharField(max_length=2000, blank=True)
+    # The Zoom app whose meeting's join URL `location` is ("" for other places): removing that app
+    # in Zoom erases it here too.
+    zoom_chain = models.CharField(max_length=10, choices=ZoomChain.choices, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,14 +1,15 @@
 """Where a booking's Zoom meeting stands: the state, the fields that hold it, and every transition.
 
 `ZoomLink` is an abstract model the booking inherits: its fields are columns of the booking's own
-table. The transitions change the row in memory; the services and the worker (`links`) save them
-inside their transactions. They read three things the booking has: `is_zoom`, `is_cancelled` and
-`end_at`.
+table, its index and constraints the booking's. The transitions change the row in memory; the
+services and the worker (`links`) save them inside their transactions. They read what every
+booking has: `is_zoom`, `is_cancelled`, `end_at`.
 
 Nothing here talks to Zoom or imports the Zoom integration: `meetings.models` builds on it.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -22,6 +23,14 @@ class LinkState(models.TextChoices):
     FAILED = "failed", "Zoom link failed"
     REMOVING = "removing", "Removing the Zoom meeting"
     REMOVED = "removed", "Zoom meeting removed"
+
+
+class ZoomChain(models.TextChoices):
+    """Which Zoom authorization made a booking's meeting: only that one may move or delete it, and
+    removing that app in Zoom erases the meeting's details (and nothing of the other's)."""
+
+    PERSONAL = "personal", "The rep's own Zoom connection"
+    COMPANY = "company", "The company's Zoom account"
 
 
 class ZoomLinkQuerySet(models.QuerySet):
@@ -53,6 +62,11 @@ class ZoomLink(models.Model):
     # (a 429, a 4xx) means nothing was created and leaves this as it was.
     zoom_create_in_doubt = models.BooleanField(default=False)
     zoom_meeting_id = models.CharField(max_length=32, blank=True)
+    # Set with the meeting, cleared with it: a rep can be served by both chains over a booking's
+    # life, and the one used today for new meetings may not be the one that made this one.
+    zoom_chain = models.CharField(
+        "Zoom meeting made by", max_length=10, choices=ZoomChain.choices, blank=True
+    )
     zoom_join_url = models.URLField(max_length=2000, blank=True)
     zoom_passcode = models.CharField(max_length=32, blank=True)
     # Phone participants key in Zoom's numeric `pstn_password`, never the alphanumeric passcode.
@@ -73,6 +87,7 @@ class ZoomLink(models.Model):
         "link_ready_at",
         "zoom_create_in_doubt",
         "zoom_meeting_id",
+        "zoom_chain",
         "zoom_join_url",
         "zoom_passcode",
         "zoom_phone_passcode",
@@ -89,8 +104,12 @@ class ZoomLink(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(link_state=LinkState.READY) | ~models.Q(zoom_join_url=""),
+                condition=~Q(link_state=LinkState.READY) | ~Q(zoom_join_url=""),
                 name="booking_ready_has_join_url",
+            ),
+            models.CheckConstraint(
+                condition=Q(zoom_meeting_id="") | Q(zoom_chain__in=ZoomChain.values),
+                name="booking_meeting_has_chain",
             ),
         ]
 
@@ -130,12 +149,14 @@ class ZoomLink(models.Model):
         what it was before the run."""
         self.zoom_create_in_doubt = was_in_doubt
 
-    def mark_link_ready(self, meeting, *, moved: bool = False) -> None:
-        """The meeting is stored. `moved`: the booking was rescheduled while Zoom answered."""
+    def mark_link_ready(self, meeting, chain: ZoomChain, *, moved: bool = False) -> None:
+        """The meeting, made (or found) through `chain`, is stored. `moved`: the booking was
+        rescheduled while Zoom answered."""
         # Zoom matches the booking again, so an earlier change made inside Zoom no longer applies.
         self.zoom_changed_at = None
         self.zoom_change_note = ""
         self.zoom_meeting_id = meeting.id
+        self.zoom_chain = chain
         self.zoom_join_url = meeting.join_url
         self.zoom_passcode = meeting.passcode
         self.zoom_phone_passcode = meeting.phone_passcode
@@ -203,6 +224,7 @@ class ZoomLink(models.Model):
         goes, and the booking waits for a Zoom connection (a cancelled one has nothing to wait
         for: its meeting is gone with the authorization's data)."""
         self.zoom_meeting_id = ""
+        self.zoom_chain = ""
         self.zoom_join_url = ""
         self.zoom_passcode = ""
         self.zoom_dial_in = []
@@ -242,6 +264,7 @@ class ZoomLink(models.Model):
 
     def _forget_zoom_meeting(self) -> None:
         self.zoom_meeting_id = ""
+        self.zoom_chain = ""
         self.zoom_join_url = ""
         self.zoom_passcode = ""
         self.zoom_phone_passcode = ""

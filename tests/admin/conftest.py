@@ -27,14 +27,6 @@ def staff_client(*codenames: str) -> Client:
 
 
 @pytest.fixture
-def superuser_client(db):
-    client = Client()
-    client.staff = RepFactory(is_staff=True, is_superuser=True)
-    client.force_login(client.staff)
-    return client
-
-
-@pytest.fixture
 def connect_acme_rep(connect_zoom):
     """`connect_acme_rep(rep=None, *, zoom_email=None, user_type=2)`: a rep (new by default)
     connects a licensed Zoom user of the ACME account, `zoom.<their email>` unless named."""

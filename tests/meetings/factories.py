@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from meetings.models import AvailabilityWindow, Booking, LocationKind, MeetingType
-from meetings.zoom.state import LinkState
+from meetings.zoom.state import LinkState, ZoomChain
 from tests.factories import RepFactory
 from tests.fixtures.zoom import ZOOM_EMAIL  # noqa: F401 - the Zoom user `zoom_rep` connects
 
@@ -62,4 +62,8 @@ class BookingFactory(factory.django.DjangoModelFactory):
         lambda o: (
             LinkState.PENDING if o.location_kind == LocationKind.ZOOM else LinkState.NOT_NEEDED
         )
+    )
+    # A meeting given to the factory was made by the rep's own connection unless a test says.
+    zoom_chain = factory.LazyAttribute(
+        lambda o: ZoomChain.PERSONAL if getattr(o, "zoom_meeting_id", "") else ""
     )
