@@ -180,6 +180,15 @@ LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 LANGUAGE_CODE = "en-us"
+# The guest's pages, emails and invites come in these (the rep's pages are in English). The
+# catalogues are committed compiled (meetings/locale/*/LC_MESSAGES/django.mo): `make messages`.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("pt", "Português"),
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -220,6 +229,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # Only behind a proxy that sets X-Forwarded-Proto itself (overwriting what the client sent):
     # trusted anywhere else, a plain-HTTP request forging the header would skip the redirect.
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
@@ -228,6 +238,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The OAuth callback is a top-level cross-site GET, so Lax (not Strict) keeps the session.
 SESSION_COOKIE_SAMESITE = "Lax"
 
