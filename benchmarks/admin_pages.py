@@ -58,7 +58,7 @@ def fill(first: int, reps: int, bookings_per_rep: int) -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from integrations.zoom.models import ZoomConnection
+    from integrations.zoom.connection.models import ZoomConnection
     from meetings.models import Booking, LinkState, LocationKind, MeetingType
 
     now = timezone.now()
@@ -108,6 +108,7 @@ def fill(first: int, reps: int, bookings_per_rep: int) -> None:
                 link_state=states[n % len(states)],
                 link_last_error="Zoom refused the meeting." if n % len(states) == 2 else "",
                 zoom_meeting_id=f"8{meeting_type.pk:05d}{n:04d}",
+                zoom_chain="personal",
                 zoom_join_url=f"https://zoom.example/j/8{meeting_type.pk:05d}{n:04d}",
                 public_id=uuid.uuid4(),
             )
@@ -162,7 +163,7 @@ def run(args) -> int:
     from django.test.utils import setup_test_environment
 
     from accounts.models import User
-    from integrations.zoom.models import ZoomConnection
+    from integrations.zoom.connection.models import ZoomConnection
 
     setup_test_environment()
     call_command("collectstatic", interactive=False, verbosity=0)  # the manifest pages link to

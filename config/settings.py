@@ -101,9 +101,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "integrations.zoom.context_processors.zoom",
+                "integrations.zoom.connection.context_processors.zoom",
                 "accounts.context_processors.product",
             ],
+            # Site-wide tags that belong to no app (the form error summary).
+            "libraries": {"form_errors": "config.form_errors"},
         },
     },
 ]
@@ -178,6 +180,15 @@ LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 LANGUAGE_CODE = "en-us"
+# The guest's pages, emails and invites come in these (the rep's pages are in English). The
+# catalogues are committed compiled (meetings/locale/*/LC_MESSAGES/django.mo): `make messages`.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("pt", "Português"),
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -218,6 +229,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # Only behind a proxy that sets X-Forwarded-Proto itself (overwriting what the client sent):
     # trusted anywhere else, a plain-HTTP request forging the header would skip the redirect.
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
@@ -226,6 +238,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The OAuth callback is a top-level cross-site GET, so Lax (not Strict) keeps the session.
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -357,7 +371,7 @@ ZOOM_HTTP_TIMEOUT = env.float("ZOOM_HTTP_TIMEOUT", default=10.0)
 # A connection with no successful call or new tokens for this long is refreshed and checked by
 # the keep-alive, so an idle rep's authorization neither expires nor breaks unseen.
 ZOOM_KEEPALIVE_IDLE_HOURS = env.int("ZOOM_KEEPALIVE_IDLE_HOURS", default=24)
-# Calls to Zoom are paced per Zoom account, across every worker (integrations/zoom/pacing.py),
+# Calls to Zoom are paced per Zoom account, across every worker (integrations/zoom/api/pacing.py),
 # below Zoom's per-account per-second limit: 20/s for Medium APIs (meeting create/update) on a
 # Pro account, more on larger plans, shared with every other app on the account.
 ZOOM_ACCOUNT_REQUESTS_PER_SECOND = env.float("ZOOM_ACCOUNT_REQUESTS_PER_SECOND", default=18.0)

@@ -8,7 +8,7 @@ import json
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import knobs, meetings, ratelimits, tokens, users, webhooks
+from . import knobs, meetings, past_meetings, ratelimits, tokens, users, webhooks
 from .models import AccessToken, ZoomUser
 
 # The scopes each endpoint takes, as Zoom's API reference names them: the classic scope, the
@@ -48,6 +48,14 @@ MEETING_LIST = (
     "meeting:read",
     "meeting:read:admin",
     "meeting:read:list_meetings:admin",
+)
+# Zoom's OpenAPI spec names the classic pair ("Scopes: `meeting:read:admin`,`meeting:read`",
+# `pastMeetingParticipants`); the granular scope is the endpoint's own.
+PAST_PARTICIPANTS_READ = (
+    "meeting:read:list_past_participants",
+    "meeting:read",
+    "meeting:read:admin",
+    "meeting:read:list_past_participants:admin",
 )
 # Whether classic write scopes also allow these reads is unverified (the `classic_write_grants_read`
 # knob); by default they do not.
@@ -125,6 +133,8 @@ def zoom_api(view):
             return ApiError(400, 300, exc.message, errors=exc.errors or None).response()
         except meetings.MeetingNotFound as exc:
             return ApiError(404, 3001, str(exc)).response()
+        except past_meetings.PastMeetingError as exc:
+            return ApiError(exc.status, exc.code, exc.message, errors=exc.errors).response()
 
     return wrapper
 
@@ -314,6 +324,23 @@ def meeting_detail(request, token, meeting_id):
         meeting.delete()
         return HttpResponse(status=204)
     return HttpResponse(status=405)
+
+
+@zoom_api
+def past_meeting_participants(request, token, meeting_id):
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    me = token.grant.user
+    instance = past_meetings.find_instance(meeting_id)
+    if instance is None or instance.host.account_id != me.account_id:
+        _require(token, PAST_PARTICIPANTS_READ)
+        raise past_meetings.not_ended()
+    # A colleague's meeting needs the account-level (admin) scope, like every meeting endpoint.
+    _require(token, PAST_PARTICIPANTS_READ, admin=instance.host_id != me.pk)
+    page = past_meetings.participants_page(
+        instance, request.GET.get("page_size", "30"), request.GET.get("next_page_token", "")
+    )
+    return JsonResponse(page)
 
 
 @csrf_exempt

@@ -144,6 +144,7 @@ def register_app(request, data):
         name=data.get("name"),
         scopes=data.get("scopes"),
         management=data.get("management"),
+        events=data.get("events"),
     )
     return registration.as_dict(app)
 
@@ -186,6 +187,7 @@ def users_view(request, data):
             is_admin=bool(data.get("is_admin", False)),
             settings=data.get("settings"),
             hosting_disabled=bool(data.get("hosting_disabled", False)),
+            plan=data.get("plan"),
         )
     except users.DirectoryError as exc:
         raise ControlError(str(exc)) from exc

@@ -14,10 +14,17 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 
+from .activity_events import ACTIVITY_EVENTS
+from .latency import latency_seconds
 from .models import FailureRule, Knobs
 
 DEFAULTS = {
     "latency_ms": 0,
+    # A test knob, not Zoom behaviour: Zoom publishes no answer-time figures. Above `latency_ms`,
+    # answers take a log-normal time whose median is `latency_ms` and 99th percentile this, so a
+    # benchmark sees a slow tail as a busy network would give it; 0 keeps every answer at
+    # `latency_ms`.
+    "latency_p99_ms": 0,
     "access_token_lifetime": 3599,
     # Zoom documents no refresh-token lifetime (sources say 90 days to 15 years).
     "refresh_token_lifetime": 90 * 24 * 3600,
@@ -48,6 +55,14 @@ DEFAULTS = {
     # ("original", so a retry 85 minutes later is 85 minutes old) or are signed afresh ("fresh").
     # Zoom documents neither; "original" is the stricter choice.
     "webhook_retry_timestamp": "original",
+    # Events about a meeting that happens (webhooks.ACTIVITY_EVENTS) can arrive late or never:
+    # Zoom's delivery is at least once at best, a failed delivery is retried only three times,
+    # and an app that was down past the last retry never gets the event
+    # (https://developers.zoom.us/docs/api/webhooks/#webhook-retries). Late events are held this
+    # many seconds (or until `POST /_sandbox/webhooks/held/send`); lost ones are never sent.
+    "activity_event_delay_seconds": 0,
+    # Event names never delivered, or ["*"] for every activity event.
+    "activity_events_lost": [],
 }
 _CHOICES = {
     "scope_family": ("granular", "classic"),
@@ -81,6 +96,15 @@ def update(**values) -> dict:
     for name, allowed in _CHOICES.items():
         if name in values and values[name] not in allowed:
             raise KnobError(f"{name} must be one of {', '.join(map(str, allowed))}")
+    delay = values.get("activity_event_delay_seconds", 0)
+    if not isinstance(delay, int) or isinstance(delay, bool) or delay < 0:
+        raise KnobError("activity_event_delay_seconds must be a whole number of seconds, 0 or more")
+    lost = values.get("activity_events_lost", [])
+    if not isinstance(lost, list) or not set(lost) <= {"*", *ACTIVITY_EVENTS}:
+        raise KnobError(
+            'activity_events_lost must be a list of meeting activity event names (or ["*"]): '
+            + ", ".join(ACTIVITY_EVENTS)
+        )
     with transaction.atomic():
         row, _ = Knobs.objects.get_or_create(pk=1)
         row.values = {**row.values, **values}
@@ -154,9 +178,10 @@ class FaultInjectionMiddleware:
         if not path.startswith(ZOOM_PATH_PREFIXES):
             return self.get_response(request)
         if path.startswith(_MACHINE_PATHS):
-            latency = int(get("latency_ms"))
-            if latency > 0:
-                time.sleep(latency / 1000)
+            values = current()
+            delay = latency_seconds(int(values["latency_ms"]), int(values["latency_p99_ms"]))
+            if delay > 0:
+                time.sleep(delay)
         rule = take_failure(request.get_full_path())
         if rule is not None:
             request.sandbox_injected = rule.kind

@@ -26,6 +26,10 @@ class App(models.Model):
     # knob's family (granular by default). The `granted_scopes` knob can grant something else.
     scopes = models.CharField(max_length=1000, blank=True, default="")
     management = models.CharField(max_length=10, choices=MANAGEMENT, default=USER_MANAGED)
+    # The app's Event Subscriptions: the meeting events Zoom sends it. None subscribes to every
+    # event the sandbox models; `app_deauthorized` is always sent.
+    # https://developers.zoom.us/docs/api/webhooks/#configure-webhooks
+    events = models.JSONField(null=True, blank=True, default=None)
     created_at = models.DateTimeField(default=now)
 
     def __str__(self):
@@ -35,16 +39,34 @@ class App(models.Model):
     def is_admin_managed(self) -> bool:
         return self.management == self.ADMIN_MANAGED
 
+    def subscribes_to(self, event: str) -> bool:
+        return self.events is None or event in self.events
+
 
 class Account(models.Model):
+    # Zoom's plans. Some APIs and events need "a Pro or higher plan" (Zoom's wording), e.g. `GET
+    # /past_meetings/{meetingId}/participants` and `meeting.participant_jbh_waiting`.
+    FREE, PRO, BUSINESS, ENTERPRISE = "free", "pro", "business", "enterprise"
+    PLANS = [
+        (FREE, "Basic (free)"),
+        (PRO, "Pro"),
+        (BUSINESS, "Business"),
+        (ENTERPRISE, "Enterprise"),
+    ]
+
     account_id = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
+    plan = models.CharField(max_length=12, choices=PLANS, default=PRO)
     # Multi-user Zoom accounts make admins pre-approve Marketplace apps before users may add them.
     requires_preapproval = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_paid(self) -> bool:
+        return self.plan != self.FREE
 
 
 class ZoomUser(models.Model):
@@ -195,6 +217,80 @@ class Meeting(models.Model):
         return f"{self.id} {self.topic}"
 
 
+class MeetingInstance(models.Model):
+    """One occurrence of a meeting: its own UUID, from the host starting it to its end.
+
+    "Each instance of a meeting will have its own, unique meeting UUID. Once a meeting is held
+    under a given meeting ID, the past instance of the meeting will remain the same and a new
+    meeting UUID will be generated for the next instance" (Zoom's developer forum, "Understanding
+    Meeting IDs and Meeting UUIDs"): the UUID a meeting is created with is its first instance's.
+    The row outlives the meeting's deletion, as past meeting data does in Zoom.
+    """
+
+    uuid = models.CharField(max_length=40, unique=True)
+    meeting_id = models.BigIntegerField(db_index=True)
+    host = models.ForeignKey(ZoomUser, on_delete=models.CASCADE, related_name="instances")
+    topic = models.CharField(max_length=200)
+    type = models.PositiveSmallIntegerField(default=2)
+    scheduled_start = models.DateTimeField(null=True, blank=True)
+    duration = models.PositiveIntegerField(default=60)
+    timezone = models.CharField(max_length=64)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    def __str__(self):
+        return f"{self.meeting_id} instance {self.uuid}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.started_at is not None and self.ended_at is None
+
+
+class Participant(models.Model):
+    """One stay of one person in a meeting instance: waiting for the host, in the waiting room,
+    in the meeting. Zoom lists a person who leaves and joins again as separate records."""
+
+    WAITING_FOR_HOST, WAITING_ROOM, IN_MEETING, LEFT = "jbh", "waiting_room", "in_meeting", "left"
+    STATES = [
+        (WAITING_FOR_HOST, "Waiting for the host"),
+        (WAITING_ROOM, "In the waiting room"),
+        (IN_MEETING, "In the meeting"),
+        (LEFT, "Left"),
+    ]
+
+    instance = models.ForeignKey(
+        MeetingInstance, on_delete=models.CASCADE, related_name="participants"
+    )
+    # Zoom's per-meeting participant id ("user_id" in events and the past participants list).
+    participant_id = models.CharField(max_length=20)
+    # Stable for one person across their stays in the instance (events' `participant_uuid`).
+    participant_uuid = models.CharField(max_length=40)
+    # The Zoom user they are signed in as (None: joined without signing in).
+    zoom_user = models.ForeignKey(ZoomUser, null=True, blank=True, on_delete=models.SET_NULL)
+    name = models.CharField(max_length=200)
+    is_host = models.BooleanField(default=False)
+    # "app" (the Zoom client) or "web" (the web client): Zoom sends jbh_waiting only for the app.
+    client = models.CharField(max_length=5, default="app")
+    state = models.CharField(max_length=12, choices=STATES)
+    # The furthest this stay got (waiting for the host, the waiting room, the meeting): past
+    # participants list stays that reached the waiting room or the meeting.
+    reached = models.CharField(max_length=12, choices=STATES[:3], default=WAITING_FOR_HOST)
+    arrived_at = models.DateTimeField(default=now)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance", "participant_id"], name="one_participant_id_per_instance"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_state_display()})"
+
+
 class DailyUsage(models.Model):
     """Meeting create+update requests per host per UTC day (Zoom's 100/day per-host limit)."""
 
@@ -273,6 +369,9 @@ class WebhookDelivery(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="retries"
     )
     next_retry_at = models.DateTimeField(null=True, blank=True)
+    # Meeting activity events the knobs make late (sent once this passes) or lost (never sent).
+    held_until = models.DateTimeField(null=True, blank=True)
+    lost = models.BooleanField(default=False)
 
     def __str__(self):
         return f"{self.event} to {self.url}"

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import knobs, listing, meetings, oauth, registration, tokens, users, webhooks
+from . import knobs, listing, live, meetings, oauth, registration, tokens, users, webhooks
 from .models import (
     Account,
     App,
@@ -155,7 +155,15 @@ def meeting_edit(request, meeting_id):
     except meetings.MeetingNotFound as exc:
         raise Http404(str(exc)) from exc
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") in _LIVE_ACTIONS:
+        try:
+            _, happened = _LIVE_ACTIONS[request.POST["action"]](meeting, request.POST)
+        except live.LiveError as exc:
+            error = str(exc)
+        else:
+            webhooks.send_happenings(happened)
+            return HttpResponseRedirect(reverse("meeting_edit", args=[meeting.id]))
+    elif request.method == "POST":
         if request.POST.get("action") == "delete":
             webhooks.meeting_deleted(meeting)
             meeting.delete()
@@ -184,8 +192,27 @@ def meeting_edit(request, meeting_id):
             "meeting": meeting,
             "start_time": meetings.format_time(meeting.start_time),
             "error": error,
+            "participants": live.current_instance(meeting)
+            .participants.select_related("zoom_user")
+            .order_by("arrived_at", "id"),
         },
     )
+
+
+# What happens in the meeting, as the host and guests do it in Zoom (the control API's steps).
+_LIVE_ACTIONS = {
+    "start": lambda meeting, form: live.start(meeting),
+    "join": lambda meeting, form: live.join(
+        meeting,
+        as_host=False,
+        name=form.get("name", ""),
+        email=form.get("email", "").strip(),
+        client=form.get("client", "app"),
+    ),
+    "admit": lambda meeting, form: live.admit(meeting, form.get("participant_id", "")),
+    "leave": lambda meeting, form: live.leave(meeting, form.get("participant_id", "")),
+    "end": lambda meeting, form: live.end(meeting),
+}
 
 
 def webhook_list(request):
@@ -238,6 +265,7 @@ def knobs_page(request):
                 granted = request.POST.get("granted_scopes", "").strip()
                 knobs.update(
                     latency_ms=int(request.POST.get("latency_ms") or 0),
+                    latency_p99_ms=int(request.POST.get("latency_p99_ms") or 0),
                     access_token_lifetime=int(request.POST.get("access_token_lifetime") or 3599),
                     daily_meeting_limit=int(request.POST.get("daily_meeting_limit") or 100),
                     qps_limit=int(request.POST.get("qps_limit") or 30),
@@ -250,6 +278,10 @@ def knobs_page(request):
                     webhooks_for_api_changes=request.POST.get("webhooks_for_api_changes") == "on",
                     webhook_retry_timestamp=request.POST.get("webhook_retry_timestamp")
                     or "original",
+                    activity_event_delay_seconds=int(
+                        request.POST.get("activity_event_delay_seconds") or 0
+                    ),
+                    activity_events_lost=request.POST.get("activity_events_lost", "").split(),
                 )
         except (ValueError, knobs.KnobError) as exc:
             error = str(exc)

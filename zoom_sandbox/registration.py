@@ -20,10 +20,11 @@ def register_app(
     name: str | None = None,
     scopes: str | None = None,
     management: str | None = None,
+    events: list[str] | None = None,
 ) -> App:
     """Registers (or updates) an app. An admin-managed app lists only `:admin` scopes: Zoom has
     "no app type that combines both" (https://developers.zoom.us/docs/build-flow/basic-info/app-mgmt/).
-    """
+    `events` are the app's Event Subscriptions (None: every event the sandbox sends)."""
     management = management or App.USER_MANAGED
     if management not in (App.USER_MANAGED, App.ADMIN_MANAGED):
         raise RegistrationError("management must be 'user' or 'admin'.")
@@ -43,6 +44,11 @@ def register_app(
     if scopes:
         app.scopes = " ".join(scopes.split())
     app.management = management
+    if events is not None and (
+        not isinstance(events, list) or not all(isinstance(e, str) for e in events)
+    ):
+        raise RegistrationError("events must be a list of event names.")
+    app.events = events
     app.save()
     return app
 
@@ -74,6 +80,9 @@ def _app_from_environment(prefix: str) -> dict:
         "webhook_url": os.environ.get(f"{prefix}WEBHOOK_URL", ""),
         "webhook_secret_token": os.environ.get(f"{prefix}WEBHOOK_SECRET_TOKEN", ""),
         "scopes": os.environ.get(f"{prefix}SCOPES") or None,
+        "events": os.environ[f"{prefix}EVENTS"].split()
+        if os.environ.get(f"{prefix}EVENTS")
+        else None,
     }
 
 
@@ -92,4 +101,5 @@ def as_dict(app: App) -> dict:
         "webhook_url": app.webhook_url,
         "scopes": app.scopes,
         "management": app.management,
+        "events": app.events,
     }

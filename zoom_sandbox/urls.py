@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.static import serve
 
-from . import api, control, oauth, pages
+from . import api, control, control_live, oauth, pages
 from .settings import BASE_DIR
 
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("v2/users/<str:user>/settings", api.user_settings),
     path("v2/users/<str:user>/meetings", api.user_meetings),
     path("v2/meetings/<str:meeting_id>", api.meeting_detail),
+    # A UUID may hold "/" (base64): everything between the two fixed parts is the meeting.
+    re_path(r"^v2/past_meetings/(?P<meeting_id>.+)/participants$", api.past_meeting_participants),
     re_path(r"^v2/(?P<rest>.*)$", api.not_found),
     # The Marketplace and Zoom's web pages.
     path("marketplace/app", pages.marketplace_app, name="marketplace_app"),
@@ -71,8 +73,16 @@ urlpatterns = [
     path("_sandbox/meetings/<str:meeting_id>/update", control.update_meeting),
     path("_sandbox/meetings/<str:meeting_id>/delete", control.delete_meeting),
     path("_sandbox/meetings/<str:meeting_id>/status", control.meeting_status),
+    path("_sandbox/meetings/<str:meeting_id>/start", control_live.start),
+    path("_sandbox/meetings/<str:meeting_id>/join", control_live.join),
+    path("_sandbox/meetings/<str:meeting_id>/admit", control_live.admit),
+    path("_sandbox/meetings/<str:meeting_id>/leave", control_live.leave),
+    path("_sandbox/meetings/<str:meeting_id>/end", control_live.end),
+    path("_sandbox/meetings/<str:meeting_id>/participants", control_live.participants),
+    path("_sandbox/accounts/<str:account_id>/plan", control_live.account_plan),
     path("_sandbox/webhooks", control.deliveries),
     path("_sandbox/webhooks/url-validation", control.url_validation),
+    path("_sandbox/webhooks/held/send", control_live.send_held),
     path("_sandbox/webhooks/<int:delivery_id>/redeliver", control.redeliver),
     path("_sandbox/webhooks/<int:delivery_id>/retry", control.retry_delivery),
 ]

@@ -80,11 +80,15 @@ def user_settings(user: ZoomUser) -> dict:
 
 
 def get_or_create_account(
-    account_id: str | None = None, *, name: str = "", requires_preapproval: bool | None = None
+    account_id: str | None = None,
+    *,
+    name: str = "",
+    requires_preapproval: bool | None = None,
+    plan: str = Account.PRO,
 ) -> Account:
     account_id = account_id or identifiers.zoom_id()
     account, _ = Account.objects.get_or_create(
-        account_id=account_id, defaults={"name": name or f"Account {account_id[:6]}"}
+        account_id=account_id, defaults={"name": name or f"Account {account_id[:6]}", "plan": plan}
     )
     if requires_preapproval is not None and account.requires_preapproval != requires_preapproval:
         account.requires_preapproval = requires_preapproval
@@ -105,14 +109,19 @@ def create_user(
     is_admin: bool = False,
     settings: dict | None = None,
     hosting_disabled: bool = False,
+    plan: str | None = None,
 ) -> ZoomUser:
     """Creates a sandbox Zoom user (and its account when new). An existing email is returned as
-    is, so demos and tests can call this repeatedly."""
+    is, so demos and tests can call this repeatedly. A new account's plan is `plan`, else Pro
+    when its first user is Licensed and the free plan when Basic (a Licensed user is a paid
+    seat)."""
     email = email.strip().lower()
     if "@" not in email:
         raise DirectoryError("Enter a valid email address.")
     if user_type not in (ZoomUser.BASIC, ZoomUser.LICENSED):
         raise DirectoryError("type must be 1 (Basic) or 2 (Licensed).")
+    if plan is not None and plan not in dict(Account.PLANS):
+        raise DirectoryError(f"plan must be one of {', '.join(dict(Account.PLANS))}.")
     try:
         ZoneInfo(timezone_name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -131,7 +140,10 @@ def create_user(
             email=f"deleted+{identifiers.zoom_id()}@sandbox"
         )
         account = get_or_create_account(
-            account_id, name=account_name, requires_preapproval=requires_preapproval
+            account_id,
+            name=account_name,
+            requires_preapproval=requires_preapproval,
+            plan=plan or (Account.PRO if user_type == ZoomUser.LICENSED else Account.FREE),
         )
         local = email.split("@")[0]
         return ZoomUser.objects.create(
@@ -221,6 +233,7 @@ def user_as_dict(user: ZoomUser) -> dict:
         "account_id": user.account.account_id,
         "account_name": user.account.name,
         "requires_preapproval": user.account.requires_preapproval,
+        "plan": user.account.plan,
         "type": user.type,
         "timezone": user.timezone,
         "pmi": user.pmi,

@@ -15,7 +15,8 @@ import requests
 from django.db.models import Q
 from django.utils import timezone
 
-from . import knobs, tokens
+from . import activity_events, knobs, tokens
+from .live import Happened
 from .meetings import as_fields, format_time, summary
 from .models import App, Grant, Meeting, WebhookDelivery, ZoomUser
 
@@ -99,21 +100,66 @@ def retries_due(now=None) -> list[WebhookDelivery]:
 
 
 def send_due_retries() -> int:
-    """Sends every retry whose time has come (the server's background loop calls this)."""
+    """Sends every retry and every held event whose time has come (the server's background loop
+    calls this)."""
     now = timezone.now()
     due = retries_due(now)
     for delivery in due:
         retry(delivery, late_by=now - delivery.next_retry_at)
-    return len(due)
+    return len(due) + send_held(until=now)
 
 
-def send(app: App, event: str, payload: dict) -> WebhookDelivery:
+def send(app: App, event: str, payload: dict, *, event_ts: int | None = None) -> WebhookDelivery:
+    return _post(_delivery(app, event, payload, event_ts))
+
+
+def _delivery(app: App, event: str, payload: dict, event_ts: int | None) -> WebhookDelivery:
     body = json.dumps(
-        {"event": event, "payload": payload, "event_ts": int(time.time() * 1000)},
+        {
+            "event": event,
+            "payload": payload,
+            "event_ts": int(time.time() * 1000) if event_ts is None else event_ts,
+        },
         separators=(",", ":"),
     )
-    delivery = WebhookDelivery(app=app, event=event, url=app.webhook_url, body=body)
-    return _post(delivery)
+    return WebhookDelivery(app=app, event=event, url=app.webhook_url, body=body)
+
+
+def send_happenings(happenings: list[Happened]) -> list[WebhookDelivery]:
+    """Sends what a meeting's step made Zoom say, to every app subscribed to each event; the
+    knobs hold some back (late) or drop them (lost). `event_ts` is when it happened."""
+    delay = int(knobs.get("activity_event_delay_seconds"))
+    lost = set(knobs.get("activity_events_lost"))
+    deliveries = []
+    for happened in happenings:
+        payload = activity_events.payload(happened)
+        event_ts = int(happened.at.timestamp() * 1000)
+        for app in _subscribed_apps(happened.instance.host, happened.event):
+            delivery = _delivery(app, happened.event, payload, event_ts)
+            if "*" in lost or happened.event in lost:
+                delivery.lost = True
+                delivery.save()
+            elif delay > 0:
+                delivery.held_until = timezone.now() + timedelta(seconds=delay)
+                delivery.save()
+            else:
+                delivery = _post(delivery)
+            deliveries.append(delivery)
+    return deliveries
+
+
+def send_held(*, until=None, reverse: bool = False) -> int:
+    """Sends held (late) events: those due by `until`, or all of them now; in the order they
+    happened, or the reverse (Zoom promises no order)."""
+    held = WebhookDelivery.objects.filter(held_until__isnull=False).select_related("app")
+    if until is not None:
+        held = held.filter(held_until__lte=until)
+    held = list(held.order_by("-id" if reverse else "id"))
+    for delivery in held:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(held_until=None)
+        delivery.held_until = None
+        _post(delivery)
+    return len(held)
 
 
 def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
@@ -156,15 +202,17 @@ def uninstall(user: ZoomUser, app: App, *, user_data_retention: bool = False) ->
     )
 
 
-def _subscribed_apps(host: ZoomUser) -> list[App]:
+def _subscribed_apps(host: ZoomUser, event: str) -> list[App]:
     """Zoom sends a user's events to the apps that user has authorized, and to the admin-managed
-    apps installed on the user's account (they act for every user of it)."""
+    apps installed on the user's account (they act for every user of it), each only for the
+    events it subscribed to."""
     app_ids = (
         Grant.objects.filter(revoked_at__isnull=True)
         .filter(Q(user=host) | Q(user__account=host.account, app__management=App.ADMIN_MANAGED))
         .values("app_id")
     )
-    return list(App.objects.filter(pk__in=app_ids).exclude(webhook_url=""))
+    apps = App.objects.filter(pk__in=app_ids).exclude(webhook_url="").order_by("id")
+    return [app for app in apps if app.subscribes_to(event)]
 
 
 def _meeting_event(meeting: Meeting, event: str, obj: dict, old: dict | None) -> list:
@@ -179,7 +227,7 @@ def _meeting_event(meeting: Meeting, event: str, obj: dict, old: dict | None) ->
     if old is not None:
         payload["old_object"] = old
         payload["time_stamp"] = int(time.time() * 1000)
-    return [send(app, event, payload) for app in _subscribed_apps(host)]
+    return [send(app, event, payload) for app in _subscribed_apps(host, event)]
 
 
 def meeting_updated(meeting: Meeting, previous: dict) -> list[WebhookDelivery]:
@@ -240,4 +288,6 @@ def as_dict(delivery: WebhookDelivery) -> dict:
         "attempt": delivery.attempt,
         "first_id": delivery.first_id,
         "next_retry_at": delivery.next_retry_at.isoformat() if delivery.next_retry_at else None,
+        "held_until": delivery.held_until.isoformat() if delivery.held_until else None,
+        "lost": delivery.lost,
     }

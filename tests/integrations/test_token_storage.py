@@ -5,8 +5,8 @@ from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from integrations.zoom.fields import UndecryptableValue
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.fields import UndecryptableValue
+from integrations.zoom.connection.models import ZoomConnection
 from tests.integrations.factories import ZoomConnectionFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,7 @@
 """The sandbox's own pages: dashboard, admin approval, knobs, meetings, webhooks, calls."""
 
+import json
+
 import pytest
 import requests
 
@@ -75,3 +77,44 @@ def test_join_links_open_a_sandbox_meeting_page(zoom):
     meeting = zoom.create_meeting(token).json()
     page = requests.get(meeting["join_url"], timeout=10)
     assert f"Joining “{meeting['topic']}”" in page.text
+
+
+def test_the_meeting_page_plays_a_meeting_and_sends_its_events(zoom, browser, webhook_receiver):
+    token = zoom.connect("host@corp.example")["access_token"]
+    meeting = zoom.create_meeting(token).json()
+    url = f"{zoom.sandbox.url}/meetings/{meeting['id']}"
+    _post(browser, url, action="join", name="Pat Prospect", email="")
+    _post(browser, url, action="start")
+    page = browser.get(url, timeout=10).text
+    assert "Pat Prospect" in page and "In the meeting" in page
+    guest = next(p for p in zoom.sandbox.meeting_participants(meeting["id"]) if not p["is_host"])
+    _post(browser, url, action="leave", participant_id=guest["participant_id"])
+    _post(browser, url, action="end")
+    assert [e["event"] for e in map(_json, webhook_receiver.requests)] == [
+        "meeting.participant_jbh_waiting",
+        "meeting.started",
+        "meeting.participant_joined",
+        "meeting.participant_jbh_waiting_left",
+        "meeting.participant_joined",
+        "meeting.participant_left",
+        "meeting.participant_left",
+        "meeting.ended",
+    ]
+    refused = _post(browser, url, action="end")
+    assert "has not started" in refused.text
+
+
+def test_the_knobs_page_makes_activity_events_late_or_lost(zoom, browser):
+    _post(
+        browser,
+        f"{zoom.sandbox.url}/knobs",
+        activity_event_delay_seconds="30",
+        activity_events_lost="meeting.ended meeting.participant_left",
+    )
+    knobs = zoom.sandbox.knobs()
+    assert knobs["activity_event_delay_seconds"] == 30
+    assert knobs["activity_events_lost"] == ["meeting.ended", "meeting.participant_left"]
+
+
+def _json(request):
+    return json.loads(request["body"])

@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from integrations.zoom.models import TOKEN_FIELDS, ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
+from integrations.zoom.connection.token_chain import TOKEN_FIELDS
 
 
 class Command(BaseCommand):
