@@ -8,9 +8,10 @@ import pytest
 
 from integrations.zoom.api import quota
 from integrations.zoom.connection.models import ZoomConnection
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.services.bookings import SlotUnavailable
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from teams.assignment import book_team_meeting
 from teams.availability import team_slots
 from teams.models import AssignmentSkip, Priority, SkipReason
