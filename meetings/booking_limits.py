@@ -13,7 +13,7 @@ from config import rate_limits
 from config.client_address import client_address
 
 from .models import Booking, MeetingType
-from .zoom.gateway import reserve_public_write
+from .zoom.pages import reserve_public_zoom_write
 
 
 @dataclass
@@ -50,10 +50,9 @@ def _check(*limits: tuple[str, str, str, str]) -> None:
 
 
 def _check_zoom_allowance(meeting_type_or_booking, rep_id: int) -> None:
-    if meeting_type_or_booking.is_zoom:
-        retry_after = reserve_public_write(rep_id)
-        if retry_after is not None:
-            raise TooManyRequests(_ZOOM_FULL, retry_after)
+    retry_after = reserve_public_zoom_write(meeting_type_or_booking, rep_id)
+    if retry_after is not None:
+        raise TooManyRequests(_ZOOM_FULL, retry_after)
 
 
 def check_booking(request, meeting_type: MeetingType, guest_email: str) -> None:

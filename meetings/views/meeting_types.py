@@ -14,7 +14,7 @@ from ..services.meeting_types import (
     save_meeting_type,
     set_archived,
 )
-from ..zoom.gateway import zoom_defaults_for, zoom_host_for_page, zoom_is_usable
+from ..zoom.pages import zoom_defaults_for, zoom_host_for_page, zoom_is_usable
 
 
 @login_required
@@ -86,8 +86,8 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
     form = MeetingTypeForm(data, instance=instance, initial=initial, rep=request.user)
     overrides = override_formset(data, instance)
     questions = question_formset(data, instance)
-    connection = zoom_host_for_page(request.user)
-    zoom_usable = connection is not None and connection.is_usable
+    host = zoom_host_for_page(request.user)
+    zoom_usable = host is not None and host.is_usable
     # Both are validated, so every mistake on the page is shown at once.
     rows_valid = all(
         rows is None or not rows.is_bound or rows.is_valid() for rows in (overrides, questions)
@@ -116,7 +116,7 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
             "questions": questions or question_formset(None, instance),
             "created": created,
             "zoom_usable": zoom_usable,
-            "zoom_is_basic": zoom_usable and connection.is_basic,
+            "zoom_is_basic": zoom_usable and host.is_basic,
             "meeting_type": instance,
         },
     )
