@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.pipeline import reps, stack  # noqa: E402
+from benchmarks.pipeline import cpu, reps, stack  # noqa: E402
 from scripts.launchers import serve_command  # noqa: E402
 
 STAGES = ("post", "confirmation", "link", "invites")
@@ -46,6 +46,7 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--profile", choices=STAGES, help="print this stage's profile")
+    parser.add_argument("--queries", action="store_true", help="print each stage's statements")
     parser.add_argument("--database", default="zoomsched_speed_cost")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     args = parser.parse_args()
@@ -58,10 +59,25 @@ def parse_args():
 class QueryCounter:
     def __init__(self):
         self.count = 0
+        self.last: list[str] = []  # the statements since the last `next_call()`
+
+    def next_call(self):
+        self.last = []
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
+        self.last.append(sql)
         return execute(sql, params, many, context)
+
+
+def _backend_cpu() -> tuple[int, float]:
+    """(pid, CPU seconds) of this process's PostgreSQL backend."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return pid, cpu.process_seconds(pid)
 
 
 def post_environ(page: str, start: str, index: int) -> dict:
@@ -119,10 +135,12 @@ def run_round(slots, n: int, *, counting: bool = False) -> dict:
         counter = QueryCounter()
         profiler = cProfile.Profile(time.process_time) if counting else None
         spent = []
+        backend = _backend_cpu()
         with connection.execute_wrapper(counter):
             if profiler:
                 profiler.enable()
             for call in calls():
+                counter.next_call()
                 started = time.process_time()
                 call()
                 spent.append(time.process_time() - started)
@@ -130,7 +148,16 @@ def run_round(slots, n: int, *, counting: bool = False) -> dict:
                 profiler.disable()
         # The median call: other processes' bursts (cache misses, a busy sibling core) inflate
         # some calls, and the median leaves them out where a mean would not.
-        figures[stage] = {"cpu": statistics.median(spent) * 1000, "queries": counter.count / n}
+        backend_after = _backend_cpu()
+        figures[stage] = {
+            "cpu": statistics.median(spent) * 1000,
+            # The PostgreSQL backend's CPU for the stage (None if the session changed).
+            "postgres": (backend_after[1] - backend[1]) / n * 1000
+            if backend[0] == backend_after[0]
+            else None,
+            "queries": counter.count / n,
+            "statements": counter.last,
+        }
         if profiler:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
@@ -216,18 +243,25 @@ def main():
         stack.recreate_database(args.postgres, args.database, drop_only=True)
     print(
         f"\nper booking: the median call's CPU (best of {len(rounds)} rounds of {args.n}), "
-        "queries, Python function calls"
+        "its PostgreSQL backend's CPU (mean, best round), queries, Python function calls"
     )
     total = 0.0
     for stage in ("post", "confirmation", "link", "invites"):
         best = min(r[stage]["cpu"] for r in rounds)
         total += best
         each = ", ".join(f"{r[stage]['cpu']:.2f}" for r in rounds)
+        postgres = [r[stage]["postgres"] for r in rounds if r[stage]["postgres"] is not None]
+        database = f"{min(postgres):5.2f} ms" if postgres else "  n/a   "
         print(
-            f"  {stage:13s} {best:6.2f} ms ({each})  {counted[stage]['queries']:4.1f} queries  "
-            f"{counted[stage]['calls']:7.0f} calls"
+            f"  {stage:13s} {best:6.2f} ms ({each})  PostgreSQL {database}  "
+            f"{counted[stage]['queries']:4.1f} queries  {counted[stage]['calls']:7.0f} calls"
         )
     print(f"  {'total':13s} {total:6.2f} ms")
+    if args.queries:
+        for stage in STAGES:
+            print(f"\n{stage}, the last call's statements:")
+            for sql in counted[stage]["statements"]:
+                print(f"  {sql[:240]}")
     if args.profile:
         print(counted[args.profile]["profile"])
 
