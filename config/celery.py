@@ -10,9 +10,12 @@ from celery import Celery, shared_task, signals
 from celery.beat import PersistentScheduler
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from . import redis_broker
+
 logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+redis_broker.serve_redis_urls()
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")

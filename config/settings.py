@@ -280,9 +280,6 @@ if CELERY_BROKER_URL != "filesystem://":
         # RabbitMQ acknowledges each published message once it holds it, so a publish that
         # returned is one the broker took (Celery's messages are persistent).
         CELERY_BROKER_TRANSPORT_OPTIONS["confirm_publish"] = True
-    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-        # One Redis client per channel instead of one per message (config/redis_broker.py).
-        CELERY_BROKER_TRANSPORT = "config.redis_broker:Transport"
 else:
     _broker_dir = Path(env.str("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker")))
     for _sub in ("queue", "processed", "control"):

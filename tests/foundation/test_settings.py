@@ -113,19 +113,3 @@ def test_api_base_url_loses_its_trailing_slash():
         {**PRODUCTION_ENV, "ZOOM_API_BASE_URL": "http://localhost:9100/v2/"}, "ZOOM_API_BASE_URL"
     )
     assert values["ZOOM_API_BASE_URL"] == "http://localhost:9100/v2"
-
-
-@pytest.mark.parametrize(
-    ("broker", "transport"),
-    [
-        ("redis://cache:6379/3", "config.redis_broker:Transport"),
-        ("rediss://cache:6380/3", "config.redis_broker:Transport"),
-        ("amqp://guest:guest@rabbit:5672/sched", None),
-    ],
-)
-def test_a_redis_broker_uses_one_redis_client_per_channel(broker, transport):
-    values = read_settings(
-        {**PRODUCTION_ENV, "CELERY_BROKER_URL": broker, "ZOOM_PACING_URL": "redis://cache:6379/4"},
-        "CELERY_BROKER_TRANSPORT",
-    )
-    assert values["CELERY_BROKER_TRANSPORT"] == transport

@@ -8,7 +8,8 @@ import threading
 import pytest
 import redis
 from django.conf import settings
-from kombu import Connection
+
+from config.celery import app as celery_app
 
 
 @pytest.fixture
@@ -16,8 +17,20 @@ def broker():
     url = settings.CELERY_BROKER_URL
     if not url.startswith("redis://"):
         pytest.skip("the suite's broker is not Redis")
-    with Connection(url, transport="config.redis_broker:Transport") as connection:
+    with celery_app.connection_for_write(url) as connection:
         yield connection
+
+
+@pytest.mark.parametrize(
+    ("url", "transport"),
+    [
+        ("redis://127.0.0.1:6379/3", "config.redis_broker"),
+        ("rediss://127.0.0.1:6380/3", "config.redis_broker"),
+        ("amqp://guest:guest@127.0.0.1:5672/sched", "kombu.transport.pyamqp"),
+    ],
+)
+def test_the_app_connects_to_a_redis_broker_through_this_transport(url, transport):
+    assert celery_app.connection_for_write(url).get_transport_cls().__module__ == transport
 
 
 def test_a_channel_keeps_one_client(broker):
