@@ -22,6 +22,7 @@ from .errors import (
     ZoomCannotHost,
     ZoomCodeExpired,
     ZoomCodeInvalid,
+    ZoomDailyLimitReached,
     ZoomError,
     ZoomInvalidClient,
     ZoomMeetingEnded,
@@ -301,7 +302,6 @@ class ZoomClient:
             raise ZoomRateLimited(
                 "Zoom calls for this account are queued; trying again shortly.",
                 retry_at=timezone.now() + timedelta(seconds=exc.wait),
-                daily=False,
             ) from exc
 
     @sensitive_variables()
@@ -418,9 +418,8 @@ def _rate_limited(response: requests.Response) -> ZoomRateLimited:
             retry_at = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
         else:
             retry_at = now + timedelta(seconds=1)
-    return ZoomRateLimited(
-        message, retry_at=retry_at, daily=daily, status=429, code=body.get("code")
-    )
+    limited = ZoomDailyLimitReached if daily else ZoomRateLimited
+    return limited(message, retry_at=retry_at, status=429, code=body.get("code"))
 
 
 def _parse_retry_after(value: str | None, now: datetime) -> datetime | None:
