@@ -4,6 +4,7 @@ signal is sent); mail tasks' retries; beat's scheduler."""
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from celery import Celery, shared_task, signals
@@ -150,7 +151,15 @@ class Scheduler(PersistentScheduler):
         publish(record_beat_heartbeat)
 
     def close(self):
-        from django.db import DatabaseError
+        # Beat closes from its SIGTERM handler, which may have interrupted this thread's own
+        # query: the lock is released over a connection of its own, in a thread.
+        releasing = threading.Thread(target=self._release_lock, name="beat-release")
+        releasing.start()
+        releasing.join(timeout=10)
+        super().close()
+
+    def _release_lock(self) -> None:
+        from django.db import DatabaseError, connection
 
         from health import beat
 
@@ -158,4 +167,5 @@ class Scheduler(PersistentScheduler):
             beat.release(self._me)
         except DatabaseError:
             logger.warning("beat: could not release the beat lock", exc_info=True)
-        super().close()
+        finally:
+            connection.close()
