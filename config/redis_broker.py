@@ -12,16 +12,15 @@ connection instead of failing.
   acknowledgement is only logged, and the message comes back after the visibility timeout, to
   run a second time. Here an eleventh thread waits the moment it takes another to finish.
 
-Every redis:// and rediss:// broker URL gets it (`config.celery` registers it when the app is
-made): kombu picks a transport by the URL's scheme, so a URL changed at run time still gets the
-right one.
+Every redis:// and rediss:// broker URL gets it (`config.celery` names it for those schemes):
+kombu picks a transport by the URL's scheme, so a URL changed at run time still gets the right
+one.
 """
 
 from contextlib import contextmanager
 from functools import cached_property
 
 import redis
-from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import redis as kombu_redis
 
 # How long a thread waits for a connection of the channel's pool before giving up (seconds).
@@ -51,9 +50,3 @@ class Channel(kombu_redis.Channel):
 
 class Transport(kombu_redis.Transport):
     Channel = Channel
-
-
-def serve_redis_urls() -> None:
-    """Makes this the transport of redis:// and rediss:// URLs (before any connection is made)."""
-    for scheme in ("redis", "rediss"):
-        TRANSPORT_ALIASES[scheme] = f"{__name__}:Transport"

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import guest_access, ics, placeholders
-from ..models import Booking, InviteDelivery, LinkState
+from ..models import Booking, InviteDelivery
+from ..zoom.state import LinkState
 
 logger = logging.getLogger(__name__)
 

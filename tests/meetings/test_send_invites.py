@@ -7,9 +7,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.models import Booking, InviteDelivery, LinkState
+from meetings.models import Booking, InviteDelivery
 from meetings.placeholders import format_start
 from meetings.services.invites import send_invites
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
