@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from accounts.models import User
-from integrations.zoom.services import revoke_before_delete
+from integrations.zoom.connection.services import revoke_before_delete
 
 # Who may do what in the admin. Only superusers grant rights.
 _PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")

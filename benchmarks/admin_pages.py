@@ -58,7 +58,7 @@ def fill(first: int, reps: int, bookings_per_rep: int) -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from integrations.zoom.models import ZoomConnection
+    from integrations.zoom.connection.models import ZoomConnection
     from meetings.models import Booking, LinkState, LocationKind, MeetingType
 
     now = timezone.now()
@@ -162,7 +162,7 @@ def run(args) -> int:
     from django.test.utils import setup_test_environment
 
     from accounts.models import User
-    from integrations.zoom.models import ZoomConnection
+    from integrations.zoom.connection.models import ZoomConnection
 
     setup_test_environment()
     call_command("collectstatic", interactive=False, verbosity=0)  # the manifest pages link to

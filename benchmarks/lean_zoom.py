@@ -11,7 +11,12 @@ population calls, from memory, after a set latency:
 - Zoom's per-account per-second limit: over `--qps-limit` requests in any second for one account
   answers 429 with `X-RateLimit-Type: QPS` and an ISO `Retry-After`, as Zoom does
   (https://developers.zoom.us/docs/api/rest/rate-limits/).
-- `GET /_stats` → calls, 429s, creates, and this server's own handling time (latency excluded).
+- Answer time: `--latency-ms`, or with `--latency-p99-ms` above it a log-normal delay with that
+  median and 99th percentile (`zoom_sandbox.latency`: a test knob, not Zoom behaviour), drawn from
+  a seeded generator (`--seed`) so runs offer the same tail.
+- `GET /_stats` → calls, 429s, creates, this server's own handling time (latency excluded), and
+  `zoom_seconds`: per meeting id, the time this server made its calls wait, so the benchmark can
+  say how long each booking took beyond Zoom's own answer time.
 
 Access tokens are mapped to Zoom accounts by `--tokens` (a JSON object written by the benchmark
 from the connections the sandbox issued); an unknown token answers 401 with code 124.
@@ -20,19 +25,28 @@ from the connections the sandbox issued); an unknown token answers 401 with code
 import argparse
 import itertools
 import json
+import random
 import re
+import sys
 import threading
 import time
 from collections import defaultdict, deque
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from zoom_sandbox.latency import latency_seconds  # noqa: E402
 
 MEETING_RE = re.compile(r"^/v2/meetings/(\d+)$")
 
 
 class State:
-    def __init__(self, tokens: dict[str, str], latency: float, qps_limit: int):
-        self.tokens, self.latency, self.qps_limit = tokens, latency, qps_limit
+    def __init__(self, tokens: dict[str, str], latency_ms: int, p99_ms: int, qps_limit: int, seed):
+        self.tokens, self.qps_limit = tokens, qps_limit
+        self.latency_ms, self.p99_ms = latency_ms, p99_ms
+        self.rng = random.Random(seed)
+        self.zoom_seconds: dict[str, float] = defaultdict(float)
         self.lock = threading.Lock()
         self.windows: dict[str, deque] = defaultdict(deque)
         self.meetings: dict[str, dict] = {}
@@ -52,6 +66,10 @@ class State:
                 return True
             window.append(now)
             return False
+
+    def delay(self) -> float:
+        with self.lock:
+            return latency_seconds(self.latency_ms, self.p99_ms, self.rng)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -91,8 +109,17 @@ class Handler(BaseHTTPRequestHandler):
             )
         status, answer = self._route(method, body, token)
         self.state.handling.append(time.perf_counter() - started)
-        time.sleep(self.state.latency)
+        delay = self.state.delay()
+        meeting_id = (answer or {}).get("id") or self._meeting_in_path()
+        if meeting_id:
+            with self.state.lock:
+                self.state.zoom_seconds[str(meeting_id)] += delay
+        time.sleep(delay)
         self._answer(status, answer)
+
+    def _meeting_in_path(self) -> str:
+        match = MEETING_RE.match(self.path.split("?", 1)[0])
+        return match.group(1) if match else ""
 
     def _route(self, method: str, body: dict, token: str):
         path = self.path.split("?", 1)[0]
@@ -139,7 +166,12 @@ class Handler(BaseHTTPRequestHandler):
         state = self.state
         with state.lock:
             handling = sorted(state.handling)
-            stats = {"calls": state.calls, "limited": state.limited, "creates": state.creates}
+            stats = {
+                "calls": state.calls,
+                "limited": state.limited,
+                "creates": state.creates,
+                "zoom_seconds": dict(state.zoom_seconds),
+            }
         for pct in (50, 99):
             index = min(len(handling) - 1, round(pct / 100 * (len(handling) - 1)))
             stats[f"handling_p{pct}_ms"] = handling[index] * 1000 if handling else 0.0
@@ -162,12 +194,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--tokens", required=True, help="JSON file: {access token: account id}")
-    parser.add_argument("--latency-ms", type=int, default=300)
+    parser.add_argument("--latency-ms", type=int, default=300, help="median answer time")
+    parser.add_argument(
+        "--latency-p99-ms", type=int, default=0, help="99th percentile (log-normal); 0: fixed"
+    )
+    parser.add_argument("--seed", type=int, default=28)
     parser.add_argument("--qps-limit", type=int, default=0, help="per account; 0 = none")
     args = parser.parse_args()
     with open(args.tokens) as handle:
         tokens = json.load(handle)
-    Handler.state = State(tokens, args.latency_ms / 1000, args.qps_limit)
+    Handler.state = State(tokens, args.latency_ms, args.latency_p99_ms, args.qps_limit, args.seed)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print("ready", flush=True)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from integrations.zoom.fields import StrictEncryptedTextField
+from integrations.zoom.connection.fields import StrictEncryptedTextField
 
 from .signing import new_secret
 

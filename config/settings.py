@@ -103,9 +103,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "integrations.zoom.context_processors.zoom",
+                "integrations.zoom.connection.context_processors.zoom",
                 "accounts.context_processors.product",
             ],
+            # Site-wide tags that belong to no app (the form error summary).
+            "libraries": {"form_errors": "config.form_errors"},
         },
     },
 ]
@@ -375,7 +377,7 @@ ZOOM_HTTP_TIMEOUT = env.float("ZOOM_HTTP_TIMEOUT", default=10.0)
 # A connection with no successful call or new tokens for this long is refreshed and checked by
 # the keep-alive, so an idle rep's authorization neither expires nor breaks unseen.
 ZOOM_KEEPALIVE_IDLE_HOURS = env.int("ZOOM_KEEPALIVE_IDLE_HOURS", default=24)
-# Calls to Zoom are paced per Zoom account, across every worker (integrations/zoom/pacing.py),
+# Calls to Zoom are paced per Zoom account, across every worker (integrations/zoom/api/pacing.py),
 # below Zoom's per-account per-second limit: 20/s for Medium APIs (meeting create/update) on a
 # Pro account, more on larger plans, shared with every other app on the account.
 ZOOM_ACCOUNT_REQUESTS_PER_SECOND = env.float("ZOOM_ACCOUNT_REQUESTS_PER_SECOND", default=18.0)

@@ -1,16 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from integrations.zoom.hosts import company_member_of
-from integrations.zoom.models import BASIC_MEETING_LIMIT_MINUTES
-from integrations.zoom.scopes import (
+from integrations.zoom.api.scopes import (
     CAPABILITIES,
     CLASSIC_SCOPES,
     GRANULAR_SCOPES,
     PERMISSIONS_MANAGE,
     PERMISSIONS_VIEW,
 )
-from integrations.zoom.selectors import (
+from integrations.zoom.connection.hosts import company_member_of
+from integrations.zoom.connection.models import BASIC_MEETING_LIMIT_MINUTES
+from integrations.zoom.connection.selectors import (
     zoom_connection_for,
     zoom_meeting_types_over_basic_limit,
 )

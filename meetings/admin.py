@@ -19,6 +19,16 @@ class MeetingTypeAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "rep__email"]
     list_select_related = ["rep"]
     inlines = [AvailabilityWindowInline]
+    # A rep's types; team types have their own page (teams.admin) with their members.
+    exclude = ["team", "distribution", "distribution_window_days"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(team__isnull=True)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["rep"].required = True
+        return form
 
 
 class InviteDeliveryInline(admin.TabularInline):

@@ -275,7 +275,8 @@ class CancelForm(forms.Form):
 
 
 class TimeZonePickForm(forms.Form):
-    """The booking page's time zone picker; applied only by its button (a GET form)."""
+    """The time zone picker of pages that show times: a GET form, applied at once by
+    static/js/time_zone_picker.js, else by its button."""
 
     tz = TimeZoneChoiceField(label="Your time zone")
 

@@ -183,7 +183,7 @@ def past_bookings_of(rep, now: datetime | None = None) -> QuerySet[Booking]:
 
 def bookings_of(rep) -> QuerySet[Booking]:
     """The rep's bookings with their Meeting Type: another rep's is as missing as a missing one."""
-    return Booking.objects.select_related("meeting_type", "rep").filter(rep=rep)
+    return Booking.objects.select_related("meeting_type", "rep", "booked_by").filter(rep=rep)
 
 
 def booking_by_public_id(public_id: uuid.UUID) -> Booking:

@@ -23,7 +23,7 @@ from launchers import serve_command, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from integrations.zoom.scopes import ACCOUNT_GRANULAR_SCOPES  # noqa: E402 - pure constants
+from integrations.zoom.api.scopes import ACCOUNT_GRANULAR_SCOPES  # noqa: E402 - pure constants
 
 PY = sys.executable
 VAR = Path(os.environ.get("DJANGO_VAR_DIR") or ROOT / "var")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import validate_time_zone
+from meetings.models import MeetingType
 
 
 class Team(models.Model):
@@ -105,6 +106,21 @@ class MeetingTypeMember(models.Model):
             return
         if self.meeting_type.team_id != self.member.team_id:
             raise ValidationError("Only members of the Meeting Type's team can take its bookings.")
+
+
+class TeamMeetingTypeManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(team__isnull=False)
+
+
+class TeamMeetingType(MeetingType):
+    """Team Meeting Types on their own in the admin, with their members."""
+
+    objects = TeamMeetingTypeManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "team Meeting Type"
 
 
 class SkipReason(models.TextChoices):

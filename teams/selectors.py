@@ -83,3 +83,37 @@ def teammates_of(rep) -> QuerySet:
         .exclude(pk=rep.pk)
         .distinct()
     )
+
+
+def bookable_for(rep, pk: int) -> MeetingType:
+    """A Meeting Type the rep may book a prospect into from inside the app: an open type of one of
+    their teams, or of a teammate (DoesNotExist otherwise, another team's included)."""
+    teammates = teammates_of(rep)
+    return (
+        MeetingType.objects.select_related("team", "rep")
+        .prefetch_related(
+            Prefetch("availability_windows", queryset=AvailabilityWindow.objects.order_by())
+        )
+        .filter(Q(team__memberships__rep=rep) | Q(rep__in=teammates))
+        .distinct()
+        .get(pk=pk, is_active=True, is_archived=False)
+    )
+
+
+def teammates_types_of(rep) -> QuerySet[MeetingType]:
+    """The open Meeting Types of the rep's teammates."""
+    return (
+        MeetingType.objects.filter(rep__in=teammates_of(rep), is_active=True, is_archived=False)
+        .select_related("rep")
+        .order_by("rep__first_name", "rep__last_name", "rep__email", "name", "pk")
+    )
+
+
+def bookings_made_by(rep, now: datetime | None = None) -> QuerySet[Booking]:
+    """Upcoming bookings the rep made for others, soonest first."""
+    return (
+        Booking.objects.filter(booked_by=rep, end_at__gte=now or timezone.now())
+        .exclude(rep=rep)
+        .select_related("rep", "meeting_type")
+        .order_by("start_at", "pk")
+    )

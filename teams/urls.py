@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import public
+from .views import members, public
 
 
 def _page(route: str, view):
@@ -10,7 +10,14 @@ def _page(route: str, view):
 
 team_booking_page = [_page("", public.team_book), _page("confirm/", public.team_book_confirm)]
 
+member_pages = [
+    _page("", members.my_teams),
+    _page("book/<int:pk>/", members.book_for),
+    _page("booked/<int:pk>/", members.booked_for),
+]
+
 app_name = "teams"
 urlpatterns = [
+    path("teams/", include(member_pages)),
     path("team/<slug:team>/<slug:meeting_type>/", include(team_booking_page)),
 ]

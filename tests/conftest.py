@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from tests.factories import RepFactory
 
@@ -30,4 +31,13 @@ def rep(db):
 @pytest.fixture
 def rep_client(client, rep):
     client.force_login(rep)
+    return client
+
+
+@pytest.fixture
+def superuser_client(db):
+    """A superuser signed in (as `client.staff`)."""
+    client = Client()
+    client.staff = RepFactory(is_staff=True, is_superuser=True)
+    client.force_login(client.staff)
     return client

@@ -265,6 +265,7 @@ def knobs_page(request):
                 granted = request.POST.get("granted_scopes", "").strip()
                 knobs.update(
                     latency_ms=int(request.POST.get("latency_ms") or 0),
+                    latency_p99_ms=int(request.POST.get("latency_p99_ms") or 0),
                     access_token_lifetime=int(request.POST.get("access_token_lifetime") or 3599),
                     daily_meeting_limit=int(request.POST.get("daily_meeting_limit") or 100),
                     qps_limit=int(request.POST.get("qps_limit") or 30),

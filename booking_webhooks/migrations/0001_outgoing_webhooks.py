@@ -4,7 +4,7 @@ import booking_webhooks.models
 import booking_webhooks.signing
 import django.db.models.deletion
 import django.utils.timezone
-import integrations.zoom.fields
+import integrations.zoom.connection.fields
 import uuid
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('url', models.URLField(max_length=2000, verbose_name='URL')),
                 ('description', models.CharField(blank=True, max_length=200)),
-                ('secret', integrations.zoom.fields.StrictEncryptedTextField(default=booking_webhooks.signing.new_secret)),
+                ('secret', integrations.zoom.connection.fields.StrictEncryptedTextField(default=booking_webhooks.signing.new_secret)),
                 ('event_types', models.JSONField(default=booking_webhooks.models._every_event_type, help_text='The events sent to this URL.')),
                 ('is_active', models.BooleanField(default=True)),
                 ('disabled_reason', models.CharField(blank=True, max_length=300)),

@@ -32,7 +32,7 @@ transaction that erased the account's Zoom data, so receivers erase theirs atomi
 reps now (connected, reconnected, or matched again), after the commit: parked work can resume.
 
 `zoom_account_notice(sender=ZoomAccountConnection, kind: str, detail: dict)`: something the Zoom
-admins must hear about (`account_notices.KINDS`), after the commit. The admin email listens.
+admins must hear about (`company.notices.KINDS`), after the commit. The admin email listens.
 
 `zoom_account_needs_matching(sender=ZoomAccountConnection)`: every rep should be looked up in the
 Zoom account again (it was just connected, or an admin asked), after the commit.

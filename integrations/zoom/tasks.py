@@ -8,10 +8,13 @@ from celery import shared_task
 
 from config.celery import mail_task, publish, publish_on
 
-from . import account, account_keepalive, account_notices, keepalive, notifications
-from .health import Health
+from .company import keepalive as company_keepalive
+from .company import notices as company_notices
+from .company import services as company_services
+from .connection import keepalive, notifications
+from .connection.health import Health
 from .signals import zoom_account_needs_matching, zoom_account_notice, zoom_connection_broke
-from .webhook_events import deliveries_to_reenqueue, process_webhook_event
+from .webhooks.deliveries import deliveries_to_reenqueue, process_webhook_event
 
 # Webhook deliveries ---------------------------------------------------------------------------
 
@@ -83,12 +86,12 @@ publish_on(
 @shared_task(acks_late=True)
 def keep_company_zoom_account_alive() -> Health:
     """Celery beat, hourly: the company's Zoom account refreshed when idle, reps matched again."""
-    return account_keepalive.keep_company_account_alive()
+    return company_keepalive.keep_company_account_alive()
 
 
 @shared_task(acks_late=True)
 def match_company_zoom_reps() -> dict:
-    return account.match_company_reps()
+    return company_services.match_company_reps()
 
 
 # Lost (broker down): the hourly keep-alive matches every rep again.
@@ -99,7 +102,7 @@ publish_on(
 
 @mail_task(retry_backoff=60, max_retries=6)
 def send_zoom_account_notice(kind: str, detail: dict) -> int:
-    return account_notices.send_to_zoom_admins(kind, detail)
+    return company_notices.send_to_zoom_admins(kind, detail)
 
 
 publish_on(

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import account_views, views
+from .company import views as company_views
+from .connection import views
 
 # These URLs are registered in the Zoom Marketplace apps: a contract (README "Zoom URLs").
 app_name = "zoom"
@@ -10,11 +11,11 @@ urlpatterns = [
     path("disconnect/", views.disconnect, name="disconnect"),
     path("webhook/", views.webhook, name="webhook"),
     # The company's Zoom account (the admin-managed app).
-    path("account/", account_views.account_page, name="account"),
-    path("account/connect/", account_views.account_connect, name="account_connect"),
-    path("account/callback/", account_views.account_callback, name="account_callback"),
-    path("account/match/", account_views.account_match, name="account_match"),
-    path("account/reps/<int:rep_id>/map/", account_views.account_map, name="account_map"),
-    path("account/disconnect/", account_views.account_disconnect, name="account_disconnect"),
+    path("account/", company_views.account_page, name="account"),
+    path("account/connect/", company_views.account_connect, name="account_connect"),
+    path("account/callback/", company_views.account_callback, name="account_callback"),
+    path("account/match/", company_views.account_match, name="account_match"),
+    path("account/reps/<int:rep_id>/map/", company_views.account_map, name="account_map"),
+    path("account/disconnect/", company_views.account_disconnect, name="account_disconnect"),
     path("account/webhook/", views.account_webhook, name="account_webhook"),
 ]

@@ -13,7 +13,7 @@ from .. import selectors
 from ..forms import CancelForm, RescheduleForm, TimeZonePickForm
 from ..models import Booking
 from ..services.bookings import BookingError, cancel_booking, reschedule_booking
-from .slots import slot_week
+from .slots import slot_month
 
 
 def zone_query(time_zone: str) -> str:
@@ -76,8 +76,8 @@ def reschedule_page(
             booking.meeting_type, start, end, host=booking.rep, exclude=booking
         )
 
-    week = slot_week(booking.meeting_type, time_zone, request.GET.get("from"), host_slots)
-    return render(request, template, {**context, "form": form, "week": week})
+    slots = slot_month(booking.meeting_type, time_zone, request.GET, host_slots)
+    return render(request, template, {**context, "form": form, "slots": slots})
 
 
 def cancel_page(

@@ -106,7 +106,6 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
         {
             "form": form,
             "overrides": overrides or override_formset(None, instance),
-            "has_errors": bool(form.errors) or not overrides_valid,
             "created": created,
             "zoom_usable": zoom_usable,
             "zoom_is_basic": zoom_usable and connection.is_basic,

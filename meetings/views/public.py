@@ -17,7 +17,7 @@ from ..forms import BookingForm, TimeZonePickForm, parse_slot
 from ..models import Booking, InviteDelivery, MeetingType
 from ..services.bookings import BookingError, book_meeting
 from .changes import cancel_page, reschedule_page, zone_context, zone_query
-from .slots import slot_week, time_zone_from
+from .slots import slot_month, time_zone_from
 
 # The prospect's name and email, kept when their time was taken meanwhile.
 TYPED_DETAILS_KEY = "booking_guest_details"
@@ -80,7 +80,7 @@ def booking_page(
             "meeting_type": meeting_type,
             "host_name": host_name,
             "confirm_url": confirm_url,
-            "week": slot_week(meeting_type, time_zone, request.GET.get("from"), find_slots),
+            "slots": slot_month(meeting_type, time_zone, request.GET, find_slots),
             "time_zone_detected": "tz" in request.GET,
             "tz_form": TimeZonePickForm(time_zone),
         },

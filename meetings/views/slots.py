@@ -1,20 +1,29 @@
-"""The week of free slots a page shows, in the viewer's time zone (shared by booking and
+"""The month of free slots a page shows, in the viewer's time zone (shared by the booking and the
 rescheduling pages)."""
 
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.models import validate_time_zone
 
 from ..availability import Slot, day_bounds, group_by_day
 from ..models import MeetingType
+from ..slot_calendar import (
+    SlotMonth,
+    add_months,
+    first_of_month,
+    last_of_month,
+    month_weeks,
+    parse_day,
+    parse_month,
+    weekday_columns,
+)
 
-DAYS_PER_PAGE = 7
+# Months further out are never offered (and near year 9999 the arithmetic overflows).
 MAX_DAYS_AHEAD = timedelta(days=2 * 366)
 
 
@@ -28,46 +37,46 @@ def time_zone_from(value: str | None, fallback: str) -> str:
     return fallback
 
 
-@dataclass
-class SlotWeek:
-    time_zone: str
-    first_day: date
-    days: list  # [(date, [aware local datetimes])]
-    previous_day: date | None
-    next_day: date | None  # None once the next page is past the booking horizon
-    horizon_days: int
-
-
-def slot_week(
+def slot_month(
     meeting_type: MeetingType,
     time_zone: str,
-    first_day_param: str | None,
+    params,
     find_slots: Callable[[datetime, datetime], list[Slot]],
-) -> SlotWeek:
-    """The week from `first_day_param` (today by default), with `find_slots(start, end)`: a rep's
-    free slots, a team's, or a booking's host's for a reschedule."""
+) -> SlotMonth:
+    """The month and day the viewer asked for (`params`: `month=YYYY-MM`, `day=YYYY-MM-DD`),
+    kept between this month and the booking horizon, with `find_slots(start, end)`: a rep's free
+    slots, a team's, or a booking's host's for a reschedule. Without either, the first month with
+    a free time and its first free day: a prospect arriving on the 31st sees next month's times,
+    not an empty grid."""
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(time_zone)).date()
-    try:
-        first_day = min(
-            max(date.fromisoformat(first_day_param or ""), today),
-            today + timedelta(days=meeting_type.horizon_days),
-        )
-    except ValueError:
-        first_day = today
-    # Weeks further out are never offered (and near year 9999 the week's arithmetic overflows).
-    first_day = min(first_day, today + MAX_DAYS_AHEAD)
-    start, _ = day_bounds(first_day, time_zone)
-    _, end = day_bounds(first_day + timedelta(days=DAYS_PER_PAGE - 1), time_zone)
+    last_day = today + min(timedelta(days=meeting_type.horizon_days), MAX_DAYS_AHEAD)
+    first_month, last_month = first_of_month(today), first_of_month(last_day)
+    day = parse_day(params.get("day"))
+    month = parse_month(params.get("month")) or (first_of_month(day) if day else None)
+    asked = month is not None
+    month = min(max(month or first_month, first_month), last_month)
+    # Without a month asked for, this month and the next are read at once (one query each way),
+    # so an empty rest-of-month moves on without a second round.
+    through = month if asked else min(add_months(month, 1), last_month)
+    start, _ = day_bounds(month, time_zone)
+    _, end = day_bounds(last_of_month(through), time_zone)
     slots = find_slots(start, end)
-    next_day = first_day + timedelta(days=DAYS_PER_PAGE)
-    last_bookable = today + timedelta(days=meeting_type.horizon_days)
-    return SlotWeek(
+    free = dict(group_by_day(slots, time_zone))
+    if not asked and free and min(free) >= add_months(month, 1):
+        month = add_months(month, 1)
+    free_days = sorted(d for d in free if first_of_month(d) == month)
+    if day is None or first_of_month(day) != month:
+        day = free_days[0] if free_days else None
+    first_weekday = int(formats.get_format("FIRST_DAY_OF_WEEK"))
+    return SlotMonth(
         time_zone=time_zone,
-        first_day=first_day,
-        days=group_by_day(slots, time_zone),
-        previous_day=max(first_day - timedelta(days=DAYS_PER_PAGE), today)
-        if first_day > today
-        else None,
-        next_day=next_day if next_day <= last_bookable else None,
+        month=month,
+        weeks=month_weeks(month, free, today=today, selected=day, first_weekday=first_weekday),
+        weekdays=weekday_columns(first_weekday),
+        day=day,
+        times=free.get(day, []) if day else [],
+        previous_month=add_months(month, -1) if month > first_month else None,
+        next_month=add_months(month, 1) if month < last_month else None,
         horizon_days=meeting_type.horizon_days,
+        free_days=free_days,
     )

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from django.utils.crypto import salted_hmac
 
 from config.isotime import parse_iso_datetime
-from integrations.zoom import passcodes
+from integrations.zoom.api import passcodes
 
 from .. import placeholders
 from ..models import AutoRecording, Booking, MeetingType
@@ -29,7 +29,7 @@ _MARKER_SALT = "meetings.zoom-meeting-marker"
 def passcode_fields(passcode_rules: dict) -> dict:
     """A passcode meeting the host's rules as last read from Zoom, or, when they are unknown
     (or no passcode can meet them), Zoom's own: `default_password: true` asks Zoom to generate
-    one that meets the account's rules. See integrations/zoom/passcodes.py."""
+    one that meets the account's rules. See integrations/zoom/api/passcodes.py."""
     code = passcodes.generate(passcode_rules) if passcode_rules else None
     if code is None:
         return {"default_password": True}

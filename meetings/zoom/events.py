@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.signals import (
     zoom_account_removed,
     zoom_connection_restored,

@@ -1,8 +1,8 @@
 """Every Zoom call a booking (or a Meeting Type) makes, over one Zoom session.
 
-The session (`integrations.zoom.session`) refreshes tokens, retries once on 124 and marks a broken
-connection; the client maps Zoom's answers to typed errors. This module knows which calls a
-booking needs and what they mean for it.
+The session (`integrations.zoom.connection.session`) refreshes tokens, retries once on 124 and
+marks a broken connection; the client maps Zoom's answers to typed errors. This module knows which
+calls a booking needs and what they mean for it.
 """
 
 import logging
@@ -11,16 +11,16 @@ from contextlib import contextmanager
 
 # Pages elsewhere in meetings take ZoomError and the rep's Zoom host (without its tokens) from here,
 # so that this package alone imports integrations.zoom.
-from integrations.zoom.errors import (
+from integrations.zoom.api.errors import (
     ZoomError,
     ZoomMeetingNotFound,
     ZoomNotConnected,
     ZoomValidationError,
 )
-from integrations.zoom.hosts import ZoomHost, zoom_host_for
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.quota import reserve_public_write  # noqa: F401 - for booking_limits
-from integrations.zoom.session import ZoomSession
+from integrations.zoom.api.quota import reserve_public_write  # noqa: F401 - for booking_limits
+from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
+from integrations.zoom.connection.models import ZoomConnection
+from integrations.zoom.connection.session import ZoomSession
 
 from ..models import Booking
 from . import bodies, matching

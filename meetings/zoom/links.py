@@ -16,9 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from integrations.zoom.account_lifecycle import rep_left_account
-from integrations.zoom.account_models import ZoomAccountMember
-from integrations.zoom.errors import (
+from integrations.zoom.api.errors import (
     ZoomCannotHost,
     ZoomError,
     ZoomMeetingEnded,
@@ -34,8 +32,10 @@ from integrations.zoom.errors import (
     ZoomUserNotFound,
     ZoomValidationError,
 )
-from integrations.zoom.hosts import ZoomHost
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.company.lifecycle import rep_left_account
+from integrations.zoom.company.models import ZoomAccountMember
+from integrations.zoom.connection.hosts import ZoomHost
+from integrations.zoom.connection.models import ZoomConnection
 
 from .. import signals
 from ..models import Booking, LinkState

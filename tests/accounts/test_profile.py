@@ -18,7 +18,7 @@ def test_profile_page_exists_for_a_signed_in_rep(rep_client, rep):
     assert response.status_code == 200
     body = response.content.decode()
     assert f'value="{rep.booking_slug}"' in body
-    assert "selected>America/New York (UTC" in body
+    assert "selected>New York (UTC" in body
 
 
 def test_profile_saves_name_time_zone_and_handle(rep_client, rep):

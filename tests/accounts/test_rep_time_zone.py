@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 
 
 def test_rep_pages_show_times_in_the_reps_zone(rep_client, rep):

@@ -1,6 +1,12 @@
 from datetime import UTC, datetime
 
-from accounts.time_zones import current_zone_names, time_zone_choices, utc_offset_label
+from accounts.time_zones import (
+    current_zone_names,
+    time_zone_choices,
+    utc_offset_label,
+    zone_city,
+    zone_values,
+)
 
 
 def test_the_picker_offers_area_city_zones_and_utc_only():
@@ -16,6 +22,21 @@ def test_offsets_follow_daylight_saving_time():
 
 
 def test_a_saved_alias_stays_selectable():
-    values = [value for value, _ in time_zone_choices("US/Eastern")]
+    values = zone_values(time_zone_choices("US/Eastern"))
     assert values[0] == "US/Eastern"
-    assert "US/Eastern" not in [value for value, _ in time_zone_choices()]
+    assert "US/Eastern" not in zone_values(time_zone_choices())
+
+
+def test_zones_read_as_their_city_grouped_by_area_and_sorted_by_city():
+    assert zone_city("America/New_York") == "New York"
+    assert zone_city("America/Argentina/Buenos_Aires") == "Buenos Aires"
+    assert zone_city("UTC") == "UTC"
+    choices = dict(time_zone_choices())
+    americas = choices["Americas"]
+    labels = [label for _, label in americas]
+    assert labels == sorted(labels)
+    assert ("America/New_York", labels[[v for v, _ in americas].index("America/New_York")]) in (
+        americas
+    )
+    assert any(label.startswith("New York (UTC−0") for label in labels)
+    assert set(zone_values(time_zone_choices())) == set(current_zone_names())

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from tests.factories import RepFactory
 
 ROSTER_URL = "/admin/integrations/zoomrosterentry/"
@@ -23,14 +23,6 @@ def staff_client(*codenames: str) -> Client:
     client = Client()
     client.force_login(staff)
     client.staff = staff
-    return client
-
-
-@pytest.fixture
-def superuser_client(db):
-    client = Client()
-    client.staff = RepFactory(is_staff=True, is_superuser=True)
-    client.force_login(client.staff)
     return client
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.reasons import ReconnectReason
+from integrations.zoom.api.reasons import ReconnectReason
+from integrations.zoom.connection.models import ZoomConnection
 from meetings.models import LinkState
 from tests.factories import RepFactory
 from tests.integrations.factories import ZoomConnectionFactory

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from integrations.zoom.connect_failures import ConnectProblem
-from integrations.zoom.reasons import ReconnectReason
+from integrations.zoom.api.reasons import ReconnectReason
+from integrations.zoom.connection.connect_failures import ConnectProblem
 from meetings.models import Booking, LinkState
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from tests.admin.conftest import ROSTER_URL, run_action, staff_client
 from tests.factories import RepFactory
 from tests.integrations.factories import ZoomConnectionFactory

@@ -7,11 +7,11 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from integrations.zoom.connect_failures import ConnectProblem
-from integrations.zoom.errors import ZoomNeedsReconnect
-from integrations.zoom.models import ReconnectNotice
-from integrations.zoom.notifications import notify_needs_reconnect
-from integrations.zoom.reasons import ReconnectReason
+from integrations.models import ReconnectNotice
+from integrations.zoom.api.errors import ZoomNeedsReconnect
+from integrations.zoom.api.reasons import ReconnectReason
+from integrations.zoom.connection.connect_failures import ConnectProblem
+from integrations.zoom.connection.notifications import notify_needs_reconnect
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory
 from tests.integrations import steps

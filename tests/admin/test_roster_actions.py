@@ -5,8 +5,9 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import mail
 
-from integrations.zoom.models import ReconnectNotice, ZoomConnection, ZoomRosterEntry
-from integrations.zoom.reasons import ReconnectReason
+from integrations.models import ReconnectNotice, ZoomRosterEntry
+from integrations.zoom.api.reasons import ReconnectReason
+from integrations.zoom.connection.models import ZoomConnection
 from tests.admin.conftest import ACME, messages_of, run_action
 from tests.factories import RepFactory
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.reasons import ReconnectReason
+from integrations.zoom.api.reasons import ReconnectReason
+from integrations.zoom.connection.models import ZoomConnection
 from tests.admin.conftest import ROSTER_URL
 
 pytestmark = pytest.mark.django_db

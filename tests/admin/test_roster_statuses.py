@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from integrations.zoom.admin.roster import RosterStatus
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.reasons import ReconnectReason
+from integrations.zoom.api.reasons import ReconnectReason
+from integrations.zoom.connection.models import ZoomConnection
 from tests.admin.conftest import ROSTER_URL
 from tests.factories import RepFactory
 from tests.integrations.factories import ZoomConnectionFactory

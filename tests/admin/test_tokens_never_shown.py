@@ -9,8 +9,8 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
 
+from integrations.models import ReconnectNotice
 from integrations.zoom.admin.roster import EXPORT_COLUMNS
-from integrations.zoom.models import ReconnectNotice
 from tests.admin.conftest import ROSTER_URL, run_action
 from tests.integrations.factories import ZoomConnectionFactory
 

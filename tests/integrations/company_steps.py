@@ -5,8 +5,8 @@ inline (`tasks_run_inline`) or with real workers: the reps are matched by a task
 from django.contrib.auth.models import Permission
 from django.test import Client, TestCase
 
-from integrations.zoom import account
-from integrations.zoom.account_models import ZoomAccountConnection, ZoomAccountMember
+from integrations.zoom.company import services as company_services
+from integrations.zoom.company.models import ZoomAccountConnection, ZoomAccountMember
 from tests.factories import RepFactory
 from tests.fixtures.celery_worker import wait_until
 
@@ -54,7 +54,7 @@ def connected_company(sandbox, *reps_in_zoom: str) -> ZoomAccountConnection:
     company = ZoomAccountConnection.objects.get()
     assert company.is_usable
     wait_until(
-        lambda: ZoomAccountMember.objects.count() == account.reps().count(),
+        lambda: ZoomAccountMember.objects.count() == company_services.reps().count(),
         message="every rep matched",
     )
     return company

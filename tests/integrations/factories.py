@@ -3,8 +3,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.scopes import GRANULAR_SCOPES
+from integrations.zoom.api.scopes import GRANULAR_SCOPES
+from integrations.zoom.connection.models import ZoomConnection
 from tests.factories import RepFactory
 
 

@@ -5,9 +5,9 @@ from urllib.parse import urlsplit
 
 from django.test import Client
 
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.oauth_session import SESSION_KEY
-from integrations.zoom.session import ZoomSession
+from integrations.zoom.connection.models import ZoomConnection
+from integrations.zoom.connection.oauth_session import SESSION_KEY
+from integrations.zoom.connection.session import ZoomSession
 from tests.factories import RepFactory
 
 CONNECT_URL = "/integrations/zoom/connect/"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from integrations.zoom.reasons import ReconnectReason
+from integrations.zoom.api.reasons import ReconnectReason
 from tests.integrations.factories import ZoomConnectionFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from integrations.zoom import oauth_session
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection import oauth_session
+from integrations.zoom.connection.models import ZoomConnection
 from tests.factories import RepFactory
 
 pytestmark = pytest.mark.django_db

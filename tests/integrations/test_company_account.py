@@ -5,7 +5,7 @@ reps see on My Integrations."""
 import pytest
 from django.test import Client, TestCase
 
-from integrations.zoom.account_models import ZoomAccountConnection, ZoomAccountMember
+from integrations.zoom.company.models import ZoomAccountConnection, ZoomAccountMember
 from tests.factories import RepFactory
 from tests.fixtures.sandbox import SandboxError
 

@@ -5,7 +5,7 @@ var/screenshots/."""
 import pytest
 from playwright.sync_api import expect
 
-from integrations.zoom.account_models import ZoomAccountConnection
+from integrations.zoom.company.models import ZoomAccountConnection
 from tests.factories import RepFactory
 
 from .company_steps import company_zoom_account, zoom_admin

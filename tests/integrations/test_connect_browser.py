@@ -4,7 +4,7 @@ wall then find the Marketplace approval help on My Integrations. Screenshots in 
 import pytest
 from playwright.sync_api import expect
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from tests.factories import RepFactory
 
 pytestmark = pytest.mark.browser

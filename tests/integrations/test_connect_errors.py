@@ -3,7 +3,7 @@ a next step, no secret or trace, and leaves no half-created connection."""
 
 import pytest
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from tests.fixtures.sandbox import PreapprovalRequired
 from tests.integrations import steps
 

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
+from integrations.zoom.api.scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
+from integrations.zoom.connection.models import ZoomConnection
 from tests.factories import RepFactory
 from tests.integrations import steps
 

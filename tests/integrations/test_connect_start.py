@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.oauth_session import SESSION_KEY
+from integrations.zoom.connection.models import ZoomConnection
+from integrations.zoom.connection.oauth_session import SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 URL = "/integrations/zoom/connect/"

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from tests.factories import RepFactory
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 
@@ -38,8 +38,8 @@ def test_disconnecting_revokes_at_zoom_and_forgets_everything(rep_client, sandbo
 
 
 def test_the_revoked_token_no_longer_works_at_zoom(rep_client, sandbox, connected):
-    from integrations.zoom.client import ZoomClient
-    from integrations.zoom.errors import ZoomError
+    from integrations.zoom.api.client import ZoomClient
+    from integrations.zoom.api.errors import ZoomError
 
     token = connected.access_token
     rep_client.post(URL)

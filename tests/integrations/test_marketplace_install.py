@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from integrations.zoom import oauth_session
+from integrations.zoom.connection import oauth_session
 
 pytestmark = pytest.mark.django_db
 URL = "/integrations/zoom/callback/"

@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from integrations.zoom.models import ZoomConnection
-from integrations.zoom.reasons import ReconnectReason
+from integrations.zoom.api.reasons import ReconnectReason
+from integrations.zoom.connection.models import ZoomConnection
 from tests.integrations.factories import ZoomConnectionFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from integrations.zoom.models import passcode_rules_of
-from integrations.zoom.passcodes import SPECIALS, broken_rule, generate
+from integrations.zoom.api.passcodes import SPECIALS, broken_rule, generate
+from integrations.zoom.connection.models import passcode_rules_of
 
 RULES = [
     {"length": 10},

@@ -6,8 +6,8 @@ import re
 import pytest
 import responses
 
-from integrations.zoom.client import ZoomClient
-from integrations.zoom.scopes import (
+from integrations.zoom.api.client import ZoomClient
+from integrations.zoom.api.scopes import (
     CAPABILITIES,
     CLASSIC_SCOPES,
     GRANULAR_SCOPES,

@@ -5,8 +5,8 @@ from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from integrations.zoom.fields import UndecryptableValue
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.fields import UndecryptableValue
+from integrations.zoom.connection.models import ZoomConnection
 from tests.integrations.factories import ZoomConnectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_rotation_refuses_and_changes_nothing_when_a_token_matches_no_key(settin
 
 def test_rotation_covers_every_encrypted_field_not_only_reps_tokens(settings):
     from booking_webhooks.models import WebhookEndpoint
-    from integrations.zoom.account_models import ZoomAccountConnection
+    from integrations.zoom.company.models import ZoomAccountConnection
     from integrations.zoom.management.commands.rotate_zoom_token_key import encrypted_fields
 
     covered = dict(encrypted_fields())

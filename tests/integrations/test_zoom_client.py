@@ -12,8 +12,8 @@ import requests
 import responses
 from django.utils import timezone
 
-from integrations.zoom.client import ZoomClient
-from integrations.zoom.errors import (
+from integrations.zoom.api.client import ZoomClient
+from integrations.zoom.api.errors import (
     ReconnectReason,
     ZoomCannotHost,
     ZoomCodeExpired,

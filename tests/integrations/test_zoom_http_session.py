@@ -3,7 +3,7 @@ and threads never share a session (requests' Session is not thread-safe)."""
 
 import threading
 
-from integrations.zoom.client import ZoomClient
+from integrations.zoom.api.client import ZoomClient
 
 
 def test_clients_in_one_thread_share_its_http_session():

@@ -11,10 +11,10 @@ import responses
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from integrations.zoom import pacing
-from integrations.zoom.client import ZoomClient
-from integrations.zoom.errors import ZoomRateLimited
-from integrations.zoom.pacing import FileStore, Limiter, PacingDelay, RedisStore, store_for
+from integrations.zoom.api import pacing
+from integrations.zoom.api.client import ZoomClient
+from integrations.zoom.api.errors import ZoomRateLimited
+from integrations.zoom.api.pacing import FileStore, Limiter, PacingDelay, RedisStore, store_for
 
 API = "https://api.zoom.test/v2"
 ME_URL = f"{API}/users/me"

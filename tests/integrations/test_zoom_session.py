@@ -9,8 +9,8 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
-from integrations.zoom.errors import ZoomNeedsReconnect, ZoomTokenExpired, ZoomUnavailable
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.api.errors import ZoomNeedsReconnect, ZoomTokenExpired, ZoomUnavailable
+from integrations.zoom.connection.models import ZoomConnection
 from tests.factories import RepFactory
 from tests.integrations import steps
 from tests.integrations.steps import get_me

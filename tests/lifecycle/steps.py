@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from tests.integrations import steps
 
 ACCOUNT = "lifecycle-account"

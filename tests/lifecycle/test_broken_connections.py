@@ -11,9 +11,10 @@ from django.core import mail
 from django.db.models import F
 from django.test import Client
 
-from integrations.zoom.errors import ZoomNeedsReconnect, ZoomNotConnected
-from integrations.zoom.models import ReconnectNotice, ZoomConnection
-from integrations.zoom.reasons import ReconnectReason
+from integrations.models import ReconnectNotice
+from integrations.zoom.api.errors import ZoomNeedsReconnect, ZoomNotConnected
+from integrations.zoom.api.reasons import ReconnectReason
+from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.tasks import keep_zoom_connections_alive
 from tests.factories import RepFactory
 from tests.integrations import steps as connect_steps

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from integrations.zoom.account_keepalive import keep_company_account_alive
-from integrations.zoom.account_models import ZoomAccountConnection, ZoomAccountMember
-from integrations.zoom.keepalive import Health
+from integrations.zoom.company.keepalive import keep_company_account_alive
+from integrations.zoom.company.models import ZoomAccountConnection, ZoomAccountMember
+from integrations.zoom.connection.keepalive import Health
 from tests.factories import RepFactory
 from tests.integrations.company_steps import connected_company, zoom_admin
 

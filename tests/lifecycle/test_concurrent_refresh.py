@@ -9,7 +9,7 @@ and break the rep's connection; the Zoom session serializes refreshes on the con
 import pytest
 from django.utils import timezone
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.tasks import check_zoom_connection
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps as connect_steps

@@ -4,8 +4,8 @@ the work they parked while the rep's Zoom did not work."""
 import pytest
 from django.test import Client
 
-from integrations.zoom.errors import ZoomNeedsReconnect
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.api.errors import ZoomNeedsReconnect
+from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.signals import zoom_connection_restored
 from tests.factories import RepFactory
 from tests.integrations import steps as connect_steps

@@ -8,9 +8,9 @@ from django.core import mail
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from integrations.zoom.health import Health
-from integrations.zoom.keepalive import connections_due_for_keepalive
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.health import Health
+from integrations.zoom.connection.keepalive import connections_due_for_keepalive
+from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.tasks import check_zoom_connection, keep_zoom_connections_alive
 from tests.integrations import steps as connect_steps
 from tests.integrations.factories import ZoomConnectionFactory

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.tasks import keep_zoom_connections_alive
 from tests.factories import RepFactory
 from tests.lifecycle import steps

@@ -28,12 +28,13 @@ def confirm_url(meeting_type):
     return page_url(meeting_type) + "confirm/"
 
 
-def test_the_page_lists_free_slots_in_the_prospects_time_zone(client):
+def test_the_page_lists_a_days_free_slots_in_the_prospects_time_zone(client):
     meeting_type = MeetingTypeFactory()
-    response = client.get(page_url(meeting_type, tz="Asia/Tokyo"))
-    assert response.status_code == 200
-    assert b"Times in Asia/Tokyo" in response.content
     tokyo_day = timezone.now().astimezone(ZoneInfo("Asia/Tokyo")).date() + timedelta(days=2)
+    response = client.get(page_url(meeting_type, tz="Asia/Tokyo", day=tokyo_day.isoformat()))
+    assert response.status_code == 200
+    assert b"Times in Tokyo time" in response.content
+    assert b">Asia/Tokyo" not in response.content and b"(Asia/Tokyo)" not in response.content
     slots = selectors.available_slots(meeting_type, *day_bounds(tokyo_day, "Asia/Tokyo"))
     first = slots[0].start.astimezone(ZoneInfo("Asia/Tokyo"))
     assert f">{first:%H:%M}</a>".encode() in response.content
@@ -42,7 +43,9 @@ def test_the_page_lists_free_slots_in_the_prospects_time_zone(client):
 def test_a_booked_slot_is_not_offered(client):
     meeting_type = MeetingTypeFactory()
     booking = BookingFactory(meeting_type=meeting_type)
-    content = client.get(page_url(meeting_type, tz="UTC")).content.decode()
+    content = client.get(
+        page_url(meeting_type, tz="UTC", day=f"{booking.start_at:%Y-%m-%d}")
+    ).content.decode()
 
     def link(moment):
         return "start=" + quote(moment.strftime("%Y-%m-%dT%H:%M:%S"), safe="")
@@ -54,7 +57,7 @@ def test_a_booked_slot_is_not_offered(client):
 def test_an_unknown_time_zone_falls_back_to_the_reps(client):
     meeting_type = MeetingTypeFactory()
     response = client.get(page_url(meeting_type, tz="Mars/Olympus"))
-    assert b"Times in America/New_York" in response.content
+    assert b"Times in New York time" in response.content
 
 
 @pytest.mark.parametrize("which", ["rep", "type", "hidden"])
@@ -93,7 +96,7 @@ def test_the_details_form_shows_the_chosen_time_in_the_prospects_zone(client):
         confirm_url(meeting_type), {"start": start.isoformat(), "tz": "Asia/Tokyo"}
     )
     local = start.astimezone(ZoneInfo("Asia/Tokyo"))
-    assert f"{local:%H:%M} (Asia/Tokyo)".encode() in response.content
+    assert f"{local:%H:%M} (Tokyo time)".encode() in response.content
 
 
 def post_booking(client, meeting_type, **overrides):
@@ -214,7 +217,9 @@ def test_a_double_booking_refusal_keeps_what_the_prospect_typed(client, db):
     assert 'value="grace@example.org"' in page
 
 
-def test_the_time_zone_picker_offers_offsets_and_applies_only_with_its_button(client, db):
+def test_the_time_zone_picker_offers_cities_with_offsets_and_a_button_for_pages_without_scripts(
+    client, db
+):
     import re
 
     from tests.meetings.factories import MeetingTypeFactory
@@ -222,7 +227,9 @@ def test_the_time_zone_picker_offers_offsets_and_applies_only_with_its_button(cl
     meeting_type = MeetingTypeFactory()
     url = f"/book/{meeting_type.rep.booking_slug}/{meeting_type.slug}/"
     page = client.get(url, {"tz": "Europe/Paris"}).content.decode()
-    assert re.search(r'value="Europe/Paris" selected>Europe/Paris \(UTC\+0[12]:00\)', page)
+    assert re.search(r'value="Europe/Paris" selected>Paris \(UTC\+0[12]:00\)', page)
+    assert '<optgroup label="Europe">' in page
+    assert "data-zone-form" in page  # time_zone_picker.js applies a choice at once
     assert 'value="Etc/GMT+5"' not in page
     assert "Show times in this zone" in page
     assert "onchange" not in page and "onclick" not in page
@@ -241,3 +248,66 @@ def test_a_parked_booking_page_is_honest_and_keeps_polling(client, db):
     assert "in your email" not in page
     assert "We are emailing it to" in page  # nothing was sent yet, and the page says so
     assert 'data-settled="false" data-parked' in page
+
+
+def _today(zone: str):
+    return timezone.now().astimezone(ZoneInfo(zone)).date()
+
+
+def _grid_cell(page: str, day) -> str:
+    import re
+
+    (cell,) = re.findall(rf'<td data-date="{day.isoformat()}"[^>]*>.*?</td>', page, re.S)
+    return cell
+
+
+def test_the_month_marks_days_with_free_times_and_opens_on_the_first_one(client):
+    meeting_type = MeetingTypeFactory(min_notice_minutes=3 * 24 * 60, horizon_days=20)
+    page = client.get(page_url(meeting_type, tz="UTC")).content.decode()
+    assert 'role="grid"' in page
+    now = timezone.now()
+    slots = selectors.available_slots(meeting_type, now, now + timedelta(days=20))
+    first_free = slots[0].start.date()
+    count = len([s for s in slots if s.start.date() == first_free])
+    if first_free.month != _today("UTC").month:
+        # Nothing left this month: the page opens on the next one.
+        assert f'data-month="{first_free:%Y-%m}"' in page
+    free = _grid_cell(page, first_free)
+    assert "data-free" in free and 'aria-selected="true"' in free and "data-day-link" in free
+    assert f"{count} free time" in free
+    if first_free.month == _today("UTC").month:
+        blocked = _grid_cell(page, _today("UTC"))
+        assert 'aria-disabled="true"' in blocked and "<a" not in blocked
+        assert 'aria-current="date"' in blocked
+        assert "no free times" in blocked
+
+
+def test_months_step_within_this_month_and_the_booking_horizon(client):
+    meeting_type = MeetingTypeFactory(horizon_days=10)
+    today = _today("UTC")
+    this_month = f"{today:%Y-%m}"
+    page = client.get(page_url(meeting_type, tz="UTC", month=this_month)).content.decode()
+    assert 'data-month-step="-1"' not in page  # nothing before this month
+    last_day = today + timedelta(days=10)
+    if last_day.month == today.month:
+        assert 'data-month-step="1"' not in page  # the horizon ends this month
+    else:
+        assert 'data-month-step="1"' in page
+    # A month asked for outside the range is brought back into it.
+    page = client.get(page_url(meeting_type, tz="UTC", month="2001-01")).content.decode()
+    assert f'data-month="{this_month}"' in page
+    far = f"{today.year + 3}-01"
+    page = client.get(page_url(meeting_type, tz="UTC", month=far)).content.decode()
+    assert f'data-month="{last_day:%Y-%m}"' in page
+
+
+def test_a_picked_day_lists_its_times_and_a_day_without_any_says_so(client):
+    meeting_type = MeetingTypeFactory()
+    day = _today("UTC") + timedelta(days=2)
+    page = client.get(page_url(meeting_type, tz="UTC", day=day.isoformat())).content.decode()
+    assert f'data-date="{day.isoformat()}" data-free aria-selected="true"' in page
+    assert page.count('href="/book/') >= 16
+    today = _today("UTC")
+    page = client.get(page_url(meeting_type, tz="UTC", day=today.isoformat())).content.decode()
+    if not selectors.available_slots(meeting_type, *day_bounds(today, "UTC")):
+        assert "No free times on this day" in page

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from integrations.zoom.account_models import ZoomAccountMember
+from integrations.zoom.company.models import ZoomAccountMember
 from meetings.models import Booking, LinkState
 from meetings.services.bookings import cancel_booking, reschedule_booking
 from meetings.zoom import links as zoom_links
@@ -80,8 +80,8 @@ def test_a_retry_adopts_the_meeting_a_lost_answer_created(sandbox, ann):
 
 def test_the_daily_limit_is_per_rep_not_per_account(sandbox, ann):
     bob = RepFactory(email="bob@corp.example")
-    from integrations.zoom.account import match_reps
-    from integrations.zoom.account_models import ZoomAccountConnection
+    from integrations.zoom.company.models import ZoomAccountConnection
+    from integrations.zoom.company.services import match_reps
 
     match_reps(ZoomAccountConnection.objects.get())
     sandbox.set_daily_usage("ann@corp.example", 100)
@@ -107,8 +107,8 @@ def test_a_rep_removed_from_the_zoom_account_is_parked_alone_with_the_reason(
     sandbox, ann, django_capture_on_commit_callbacks
 ):
     bob = RepFactory(email="bob@corp.example")
-    from integrations.zoom.account import match_reps
-    from integrations.zoom.account_models import ZoomAccountConnection
+    from integrations.zoom.company.models import ZoomAccountConnection
+    from integrations.zoom.company.services import match_reps
 
     company = ZoomAccountConnection.objects.get()
     match_reps(company)
@@ -134,7 +134,7 @@ def test_a_rep_removed_from_the_zoom_account_is_parked_alone_with_the_reason(
 def test_bookings_wait_when_the_company_account_breaks_and_resume_when_it_serves_again(
     sandbox, ann, django_capture_on_commit_callbacks
 ):
-    from integrations.zoom.account_models import ZoomAccountConnection
+    from integrations.zoom.company.models import ZoomAccountConnection
 
     company = ZoomAccountConnection.objects.get()
     company.mark_needs_reconnect("invalid_grant", "Invalid Token!")

@@ -5,8 +5,8 @@ End to end: the sandbox signs and POSTs the event to the live app."""
 import pytest
 from django.core import mail
 
-from integrations.zoom.account_models import ZoomAccountConnection, ZoomAccountMember
-from integrations.zoom.models import ZoomWebhookEvent
+from integrations.zoom.company.models import ZoomAccountConnection, ZoomAccountMember
+from integrations.zoom.webhooks.models import ZoomWebhookEvent
 from meetings.models import LinkState
 from meetings.zoom import links as zoom_links
 from tests.factories import RepFactory

@@ -96,3 +96,36 @@ def test_messages_are_announced_from_one_status_region_around_the_list(rep_clien
     assert ("div", "messages", "status") in page.roles
     assert not [r for r in page.roles if r[0] in ("ul", "li") and r[2] == "status"]
     assert "The meeting is cancelled" in response.content.decode()
+
+
+def test_the_error_summary_links_every_mistake_to_its_field_in_page_order(rep_client):
+    import re
+
+    data = valid_data(
+        duration_minutes="",
+        location_kind="phone",
+        location_detail="",
+        hours_0="9-5",
+        **override_rows(("2030-12-27", "hours", "14:00", "")),
+    )
+    page = rep_client.post(NEW, data).content.decode()
+    (summary,) = re.findall(r"<div class=\"error-summary.*?</div>", page, re.S)
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary  # form_errors.js focuses it
+    assert "Nothing was saved." in summary
+    anchors = re.findall(r'<a href="#([^"]+)">', summary)
+    assert anchors == [
+        "id_duration_minutes",
+        "id_location_detail",
+        "id_hours_0",
+        "id_overrides-0-end",
+    ]
+    ids = parsed(rep_client.post(NEW, data)).ids
+    assert set(anchors) <= ids  # every link lands on an input that exists
+    assert "js/form_errors.js" in page
+
+
+def test_a_radio_group_mistake_links_to_its_first_choice(rep_client):
+    import re
+
+    page = rep_client.post(NEW, valid_data(location_kind="")).content.decode()
+    assert re.search(r'<a href="#id_location_kind_0">Location: ', page)

@@ -258,12 +258,19 @@ def test_only_an_unused_type_can_be_deleted(rep_client, rep):
     assert list(MeetingType.objects.filter(rep=rep)) == [used]
 
 
-def test_the_booking_page_pager_stops_at_the_horizon(client, rep):
+def test_the_booking_page_months_stop_at_the_horizon(client, rep):
     from tests.meetings.factories import MeetingTypeFactory
 
-    meeting_type = MeetingTypeFactory(rep=rep, horizon_days=10)
+    meeting_type = MeetingTypeFactory(rep=rep, horizon_days=40)
     url = f"/book/{rep.booking_slug}/{meeting_type.slug}/"
-    first = client.get(url, {"tz": "UTC"}).content.decode()
-    assert "Later →" in first
-    second = client.get(url, {"tz": "UTC", "from": client.get(url).context["week"].next_day})
-    assert "Later →" not in second.content.decode()
+    months = []
+    from django.utils import timezone
+
+    page = client.get(url, {"tz": "UTC", "month": f"{timezone.now():%Y-%m}"})
+    while True:
+        months.append(page.context["slots"].month)
+        assert len(months) < 5
+        if 'data-month-step="1"' not in page.content.decode():
+            break
+        page = client.get(url, {"tz": "UTC", "month": f"{page.context['slots'].next_month:%Y-%m}"})
+    assert 2 <= len(months) <= 3  # 40 days from today reach into the next month, or the one after

@@ -98,8 +98,12 @@ def test_a_rep_adds_and_removes_date_overrides_with_date_pickers(
     assert rows.count() == 2
     page.get_by_role("button", name="Save").click()
 
-    # The mistake is shown at its input, and the input points at the message.
+    # The summary takes focus and links to the mistake's input; the input points at the message.
     page.get_by_text("Nothing was saved").wait_for()
+    summary = page.locator("[data-error-summary]")
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    summary.get_by_role("link", name="To: The end must come after the start.").click()
+    assert page.evaluate("document.activeElement.name") == "overrides-1-end"
     end = page.locator("[data-override-row]:visible").nth(1).get_by_label("To", exact=True)
     described_by = end.get_attribute("aria-describedby")
     assert end.get_attribute("aria-invalid") == "true"

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from integrations.zoom.keepalive import keep_connection_alive
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.keepalive import keep_connection_alive
+from integrations.zoom.connection.models import ZoomConnection
 from meetings.models import Booking, LinkState
 from meetings.services.bookings import cancel_booking, reschedule_booking
 from meetings.zoom import links as zoom_links

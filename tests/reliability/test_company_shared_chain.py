@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from integrations.zoom.account_models import ZoomAccountConnection
+from integrations.zoom.company.models import ZoomAccountConnection
 from meetings.models import Booking, LinkState
 from tests.factories import RepFactory
 from tests.fixtures.celery_worker import wait_until

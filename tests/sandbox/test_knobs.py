@@ -1,9 +1,12 @@
 """Knobs and injected failures, set over HTTP per test, and the calls log."""
 
+import random
 import time
 
 import pytest
 import requests
+
+from zoom_sandbox.latency import latency_seconds
 
 
 @pytest.fixture
@@ -64,6 +67,31 @@ def test_latency_slows_zoom_answers(zoom, token):
     started = time.monotonic()
     zoom.api("GET", "/users/me", token)
     assert time.monotonic() - started >= 0.3
+
+
+def test_a_latency_tail_varies_zoom_answers(zoom, token):
+    zoom.sandbox.set_knobs(latency_ms=20, latency_p99_ms=400)
+    took = []
+    for _ in range(6):
+        started = time.monotonic()
+        zoom.api("GET", "/users/me", token)
+        took.append(time.monotonic() - started)
+    # Six draws of a log-normal are never all within a millisecond of each other (σ ≈ 1.3).
+    assert max(took) - min(took) > 0.001
+    assert zoom.sandbox.knobs()["latency_p99_ms"] == 400
+
+
+def test_the_latency_tail_is_log_normal_around_the_median_with_the_asked_p99():
+    rng = random.Random(28)
+    draws = sorted(latency_seconds(300, 1000, rng) for _ in range(20_000))
+    assert draws[len(draws) // 2] == pytest.approx(0.300, rel=0.05)
+    assert draws[int(len(draws) * 0.99)] == pytest.approx(1.000, rel=0.08)
+
+
+def test_without_a_tail_every_answer_waits_the_latency():
+    assert latency_seconds(300) == 0.3
+    assert latency_seconds(300, 200) == 0.3
+    assert latency_seconds(0, 1000) == 0.0
 
 
 def test_unknown_knobs_are_refused(zoom):

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.models import User
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection.models import ZoomConnection
 from tests.admin.conftest import run_action, staff_client
 from tests.factories import RepFactory
 from tests.integrations import steps

@@ -7,10 +7,10 @@ import time
 from django.test import RequestFactory
 from django.views.debug import ExceptionReporter
 
-from integrations.zoom.client import ZoomClient
-from integrations.zoom.errors import ZoomError
-from integrations.zoom.webhook_events import receive_webhook
-from integrations.zoom.webhooks import WebhookRejected
+from integrations.zoom.api.client import ZoomClient
+from integrations.zoom.api.errors import ZoomError
+from integrations.zoom.webhooks.deliveries import receive_webhook
+from integrations.zoom.webhooks.envelope import WebhookRejected
 
 
 def app_frame_locals(call) -> str:

@@ -4,8 +4,8 @@ switch their Zoom account: restarting a Marketplace install takes a POST from ou
 import pytest
 from django.test import Client
 
-from integrations.zoom import oauth_session
-from integrations.zoom.models import ZoomConnection
+from integrations.zoom.connection import oauth_session
+from integrations.zoom.connection.models import ZoomConnection
 from tests.integrations import steps
 
 pytestmark = pytest.mark.django_db

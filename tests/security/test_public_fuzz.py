@@ -14,7 +14,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from integrations.zoom.webhooks import signature_for
+from integrations.zoom.webhooks.envelope import signature_for
 from meetings import guest_access
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 

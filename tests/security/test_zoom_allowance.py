@@ -4,7 +4,7 @@ the rest stays for the rep's own work, and the count is what the admin shows."""
 import pytest
 from django.test import Client
 
-from integrations.zoom import quota
+from integrations.zoom.api import quota
 from meetings.models import Booking, LinkState
 from tests.meetings.factories import MeetingTypeFactory
 from tests.security.booking_steps import book, slot

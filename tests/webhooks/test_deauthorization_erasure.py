@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from integrations.zoom.models import ZoomConnection, ZoomDataErasure, ZoomWebhookEvent
-from integrations.zoom.webhook_events import process_webhook_event
-from integrations.zoom.webhooks import signature_for
+from integrations.zoom.connection.models import ZoomConnection, ZoomDataErasure
+from integrations.zoom.webhooks.deliveries import process_webhook_event
+from integrations.zoom.webhooks.envelope import signature_for
+from integrations.zoom.webhooks.models import ZoomWebhookEvent
 from meetings.models import Booking, LinkState
 from tests.integrations.factories import ZoomConnectionFactory
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory

@@ -6,10 +6,11 @@ import time
 import pytest
 from django.db import connection as db_connection
 
-from integrations.zoom.models import ZoomConnection, ZoomWebhookEvent
+from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.tasks import sweep_zoom_webhooks
-from integrations.zoom.webhook_events import process_webhook_event
-from integrations.zoom.webhooks import signature_for
+from integrations.zoom.webhooks.deliveries import process_webhook_event
+from integrations.zoom.webhooks.envelope import signature_for
+from integrations.zoom.webhooks.models import ZoomWebhookEvent
 from tests.integrations.factories import ZoomConnectionFactory
 
 URL = "/integrations/zoom/webhook/"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from integrations.zoom.webhooks import (
+from integrations.zoom.webhooks.envelope import (
     MAX_AGE_SECONDS,
     WebhookRejected,
     signature_for,

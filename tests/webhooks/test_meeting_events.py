@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from integrations.zoom.models import ZoomWebhookEvent
+from integrations.zoom.webhooks.models import ZoomWebhookEvent
 from meetings.models import Booking, LinkState
 from meetings.zoom import links as zoom_links
 from tests.fixtures.celery_worker import wait_until

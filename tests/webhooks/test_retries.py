@@ -5,8 +5,13 @@ import time
 
 import pytest
 
-from integrations.zoom.models import ZoomWebhookEvent
-from integrations.zoom.webhooks import MAX_AGE_SECONDS, WebhookRejected, signature_for, verify
+from integrations.zoom.webhooks.envelope import (
+    MAX_AGE_SECONDS,
+    WebhookRejected,
+    signature_for,
+    verify,
+)
+from integrations.zoom.webhooks.models import ZoomWebhookEvent
 from tests.integrations.factories import ZoomConnectionFactory
 
 URL = "/integrations/zoom/webhook/"

@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from integrations.zoom.models import ZoomConnection, ZoomWebhookEvent
+from integrations.zoom.connection.models import ZoomConnection
+from integrations.zoom.webhooks.models import ZoomWebhookEvent
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps
 

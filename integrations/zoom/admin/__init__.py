@@ -7,8 +7,8 @@ from django.contrib import admin
 
 from config.admin_views import ViewOnlyAdmin
 
-from ..models import ZoomConnection, ZoomDataErasure
-from ..services import revoke_before_delete
+from ..connection.models import ZoomConnection, ZoomDataErasure
+from ..connection.services import revoke_before_delete
 from . import roster_admin  # noqa: F401 - registers the roster and the reconnect notices
 
 

@@ -12,11 +12,11 @@ echo into the log.
 import smtplib
 from dataclasses import dataclass
 
-from ..health import ConnectionCheck, Health, check_connection, renew_tokens
-from ..models import ZoomConnection
-from ..notifications import notify_needs_reconnect
-from ..reasons import ReconnectReason
-from ..services import disconnect_zoom
+from ..api.reasons import ReconnectReason
+from ..connection.health import ConnectionCheck, Health, check_connection, renew_tokens
+from ..connection.models import ZoomConnection
+from ..connection.notifications import notify_needs_reconnect
+from ..connection.services import disconnect_zoom
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ..models import ZoomConnection
+from ..connection.models import ZoomConnection
 from . import roster
 
 

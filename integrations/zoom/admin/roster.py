@@ -24,10 +24,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from integrations.models import ZoomRosterEntry
 from meetings.models import Booking, LinkState
 
-from ..models import PENDING_CONNECT_WINDOW, TOKEN_FIELDS, ZoomConnection, ZoomRosterEntry
-from ..reasons import ReconnectReason
+from ..api.reasons import ReconnectReason
+from ..connection.models import PENDING_CONNECT_WINDOW, ZoomConnection
+from ..connection.token_chain import TOKEN_FIELDS
 
 _Status = ZoomConnection.Status
 
@@ -41,7 +43,7 @@ class RosterStatus(TextChoices):
     NEEDS_RECONNECT = _Status.NEEDS_RECONNECT.value, _Status.NEEDS_RECONNECT.label
     REMOVED = _Status.REMOVED.value, _Status.REMOVED.label
     # Zoom never sends back a rep it blocks for lack of admin pre-approval, so a Connect click
-    # that never came back is shown as that (see integrations.zoom.models.connect_started_at).
+    # that never came back is shown as that (see `ZoomConnection.connect_started_at`).
     AWAITING_APPROVAL = "awaiting_approval", "Connect never came back"
     NEVER_CONNECTED = "never_connected", "Never connected"
     DISCONNECTED = "disconnected", "Disconnected"

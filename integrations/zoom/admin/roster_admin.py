@@ -18,9 +18,10 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from config.admin_views import ViewOnlyAdmin
+from integrations.models import ReconnectNotice, ZoomRosterEntry
 
-from .. import quota
-from ..models import ReconnectNotice, ZoomConnection, ZoomRosterEntry
+from ..api import quota
+from ..connection.models import ZoomConnection
 from . import actions as roster_actions
 from . import roster
 from .filters import PlanFilter, StatusFilter, ZoomAccountFilter

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import integrations.zoom.fields
+import integrations.zoom.connection.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -38,11 +38,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "access_token",
-                    integrations.zoom.fields.StrictEncryptedTextField(blank=True, default=""),
+                    integrations.zoom.connection.fields.StrictEncryptedTextField(blank=True, default=""),
                 ),
                 (
                     "refresh_token",
-                    integrations.zoom.fields.StrictEncryptedTextField(blank=True, default=""),
+                    integrations.zoom.connection.fields.StrictEncryptedTextField(blank=True, default=""),
                 ),
                 ("access_token_expires_at", models.DateTimeField(blank=True, null=True)),
                 (

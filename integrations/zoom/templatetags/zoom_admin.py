@@ -9,8 +9,8 @@ from django.conf import settings
 
 from ..admin import overview
 from ..admin.roster import RosterStatus
-from ..connect_failures import ConnectProblem
-from ..scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
+from ..api.scopes import CLASSIC_SCOPES, GRANULAR_SCOPES
+from ..connection.connect_failures import ConnectProblem
 
 register = template.Library()
 

@@ -1,0 +1,130 @@
+"""The company's Zoom account, connected once by a Zoom admin, and the reps it serves.
+
+Zoom's account-level integration is a second, admin-managed Marketplace app: an account admin
+authorizes it once with `:admin` scopes, and its one token chain then acts for every user of that
+Zoom account (`POST /users/{userId}/meetings`). Admin-managed and user-managed apps are separate
+apps ("there's no app type that combines both":
+https://developers.zoom.us/docs/build-flow/basic-info/app-mgmt/).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from ..api.scopes import missing_account_capabilities
+from ..connection.token_chain import ZoomTokenChain
+from ..connection.zoom_user import ZoomUser, zoom_user_constraints
+
+COMPANY = "company"
+
+
+class ZoomAccountConnection(ZoomTokenChain):
+    """The one connection to the company's Zoom account (one row at most: `key` is constant).
+
+    Every served rep's Zoom calls spend this row's tokens, so its refresh is the hottest
+    serialized write of the product (one row lock for everyone, see `tokens._refresh`).
+    """
+
+    zoom_app = "account"
+    identity_field = "zoom_account_id"
+
+    key = models.CharField(max_length=20, default=COMPANY, unique=True, editable=False)
+    zoom_account_id = models.CharField(max_length=64, blank=True)
+    # The Zoom admin who authorized the app (Zoom's `GET /users/me` of the account token).
+    admin_zoom_user_id = models.CharField(max_length=64, blank=True)
+    admin_zoom_email = models.EmailField(blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff user who connected the company's Zoom account here.",
+    )
+
+    class Meta:
+        verbose_name = "company Zoom account"
+        permissions = [
+            ("manage_zoom_account", "Can connect the company's Zoom account and map reps to it"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(key=COMPANY), name="one_company_zoom_account"),
+            models.CheckConstraint(
+                condition=~Q(status="connected") | ~Q(zoom_account_id=""),
+                name="zoom_account_connected_has_identity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Company Zoom account: {self.get_status_display()}"
+
+    @property
+    def missing_capabilities(self):
+        return missing_account_capabilities(self.granted_scopes)
+
+    def store_connection(self, grant, profile: dict, staff_user) -> None:
+        self.zoom_account_id = str(profile.get("account_id") or "")
+        self.admin_zoom_user_id = str(profile["id"])
+        self.admin_zoom_email = profile.get("email", "")
+        self.connected_by = staff_user
+        self._store_grant(grant)
+        self._mark_healthy(timezone.now())
+        self.save()
+
+    def _forget_zoom_data(self) -> None:
+        super()._forget_zoom_data()
+        self.zoom_account_id = ""
+        self.admin_zoom_user_id = ""
+        self.admin_zoom_email = ""
+        # The reps' Zoom user ids, emails and types came from Zoom too.
+        self.members.all().delete()
+
+
+class ZoomAccountMember(ZoomUser):
+    """A rep as the company's Zoom account knows them: the Zoom user their meetings are created
+    for, or why there is none."""
+
+    class State(models.TextChoices):
+        SERVED = "served", "Served"
+        NO_ZOOM_USER = "no_zoom_user", "No Zoom user with this email in the company's account"
+        BASIC_USER = "basic_user", "A Basic (free) Zoom user: meetings end after 40 minutes"
+        DEACTIVATED = "deactivated", "The Zoom user is deactivated"
+        LEFT_ACCOUNT = "left_account", "No longer a user of the company's Zoom account"
+
+    account = models.ForeignKey(
+        ZoomAccountConnection, on_delete=models.CASCADE, related_name="members"
+    )
+    rep = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_account_member"
+    )
+    state = models.CharField(max_length=20, choices=State.choices)
+    # What the admin typed when the rep's Zoom email differs from their email here.
+    mapped_by_hand_to = models.CharField(max_length=254, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = zoom_user_constraints(
+            Q(state="served"),
+            one_rep="zoom_account_user_serves_one_rep",
+            known="zoom_account_served_has_user",
+        )
+
+    def __str__(self) -> str:
+        return f"{self.rep_id} on the company's Zoom: {self.get_state_display()}"
+
+    @property
+    def is_served(self) -> bool:
+        return self.state == self.State.SERVED and bool(self.zoom_user_id)
+
+    def mark_left(self) -> bool:
+        """Zoom answered 1001 for this rep's Zoom user: they left the company's Zoom account.
+        Only this rep stops being served. Returns whether this call made the change."""
+        changed = ZoomAccountMember.objects.filter(pk=self.pk, state=self.State.SERVED).update(
+            state=self.State.LEFT_ACCOUNT,
+            zoom_user_id="",
+            zoom_timezone="",
+            checked_at=timezone.now(),
+        )
+        self.refresh_from_db()
+        return bool(changed)

@@ -1,0 +1,228 @@
+"""Connecting the company's Zoom account once (the admin-managed app), matching reps to its
+users, and letting it go. Views and tasks only call these.
+
+Collecting a customer's Server-to-Server OAuth credentials is against Zoom's terms, so the
+company-wide integration is its own Marketplace app that an account admin authorizes with the
+usual authorization-code flow (PKCE and state as for reps); its token then acts for any user of
+the account: `GET /users/{email}` to find a rep's Zoom user, `POST /users/{userId}/meetings` to
+book as them. https://developers.zoom.us/docs/integrations/end-user-auth/
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ..api.client import ZoomClient
+from ..api.errors import ZoomError, ZoomUnavailable, ZoomUserNotFound
+from ..api.scopes import missing_account_capabilities
+from ..connection import oauth_session
+from ..connection.connect_failures import ConnectFailed, ConnectProblem
+from ..connection.models import ZoomConnection
+from ..connection.services import _exchange, _problem_for, _revoke_quietly
+from ..connection.session import ZoomSession
+from ..signals import zoom_account_needs_matching, zoom_reps_served
+from .models import COMPANY, ZoomAccountConnection, ZoomAccountMember
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = "active"
+BASIC = ZoomConnection.UserType.BASIC
+
+
+def account_redirect_uri() -> str:
+    """The account app's OAuth redirect URI (registered on that Marketplace app)."""
+    return settings.SITE_URL + reverse("integrations:zoom:account_callback")
+
+
+def company_zoom_account() -> ZoomAccountConnection | None:
+    return ZoomAccountConnection.objects.filter(key=COMPANY).first()
+
+
+def start_account_connect(staff_user, session) -> str:
+    pending = oauth_session.begin(session, staff_user.pk, key=oauth_session.ACCOUNT_SESSION_KEY)
+    return ZoomClient(app="account").authorize_url(
+        pending.state, pending.code_challenge, account_redirect_uri()
+    )
+
+
+def handle_account_callback(staff_user, session, params) -> ZoomAccountConnection | str:
+    """Zoom's redirect back to the admin. Returns the connection, or a URL to restart at (an
+    install started in the Marketplace, with no state). Raises ConnectFailed."""
+    pending = oauth_session.take(session, key=oauth_session.ACCOUNT_SESSION_KEY)
+    error, state, code = params.get("error"), params.get("state"), params.get("code")
+    if error:
+        if error == "access_denied":
+            raise ConnectFailed(ConnectProblem.DECLINED)
+        raise ConnectFailed(ConnectProblem.ZOOM_REFUSED)
+    if not state:
+        if code and pending is None:
+            # Never accept a code we cannot tie to this session (login CSRF): start over.
+            return start_account_connect(staff_user, session)
+        raise ConnectFailed(ConnectProblem.STATE_MISSING)
+    if pending is None:
+        raise ConnectFailed(ConnectProblem.STATE_MISSING)
+    if not pending.matches(state, staff_user.pk):
+        raise ConnectFailed(ConnectProblem.STATE_FORGED)
+    if pending.expired:
+        raise ConnectFailed(ConnectProblem.STATE_EXPIRED)
+    if not code:
+        raise ConnectFailed(ConnectProblem.ZOOM_REFUSED)
+    return connect_zoom_account(staff_user, code, pending.verifier)
+
+
+def connect_zoom_account(staff_user, code: str, verifier: str) -> ZoomAccountConnection:
+    """Exchange the code, check every `:admin` scope the product calls, store the connection.
+    Either it is stored, or ConnectFailed is raised and the tokens are revoked at Zoom."""
+    client = ZoomClient(app="account")
+    grant = _exchange(client, code, verifier, account_redirect_uri())
+    missing = missing_account_capabilities(grant.scopes)
+    if missing:
+        _revoke_quietly(client, grant.access_token)
+        logger.error("Zoom account app granted %s; missing %s", sorted(grant.scopes), missing)
+        raise ConnectFailed(
+            ConnectProblem.SCOPES_MISSING, missing_scopes=tuple(c.granular for c in missing)
+        )
+    try:
+        profile = client.get_me(grant.access_token)
+    except ZoomError as exc:
+        _revoke_quietly(client, grant.access_token)
+        raise ConnectFailed(_problem_for(exc)) from exc
+    if not profile.get("id") or not profile.get("account_id"):
+        _revoke_quietly(client, grant.access_token)
+        raise ConnectFailed(ConnectProblem.ZOOM_UNAVAILABLE)
+    with transaction.atomic():
+        account, _ = ZoomAccountConnection.objects.select_for_update().get_or_create(key=COMPANY)
+        if account.zoom_account_id not in ("", str(profile["account_id"])):
+            # Another Zoom account: the reps' Zoom users of the old one mean nothing now.
+            account.members.all().delete()
+        account.store_connection(grant, profile, staff_user)
+    return account
+
+
+# Matching reps to Zoom users -----------------------------------------------------------------
+
+
+def reps():
+    """The people bookings are made with: every active, non-staff user."""
+    return get_user_model().objects.filter(is_active=True, is_staff=False).order_by("email")
+
+
+def schedule_matching() -> None:
+    """Look every rep up in a worker once this commits: one `GET /users/{email}` per rep is too
+    slow for a web request in a company of hundreds. A lost enqueue is caught up by the hourly
+    keep-alive, which matches again."""
+    transaction.on_commit(
+        lambda: zoom_account_needs_matching.send_robust(sender=ZoomAccountConnection)
+    )
+
+
+def match_company_reps() -> dict[str, int]:
+    company = company_zoom_account()
+    if company is None or not company.is_usable:
+        return {}
+    return match_reps(company)
+
+
+def match_reps(account: ZoomAccountConnection) -> dict[str, int]:
+    """Looks every rep up in the Zoom account (by email, or by what an admin mapped by hand) and
+    records who is served and why others are not. Returns a count per state."""
+    counts: dict[str, int] = {}
+    served = []
+    for rep in reps():
+        member = match_rep(account, rep)
+        if member is not None:
+            counts[member.state] = counts.get(member.state, 0) + 1
+            if member.is_served:
+                served.append(rep.pk)
+    announce_served(served)
+    return counts
+
+
+def announce_served(rep_ids: list[int]) -> None:
+    """Bookings parked for these reps can go now (sent after the commit, never undoing it)."""
+    if rep_ids:
+        transaction.on_commit(
+            lambda: zoom_reps_served.send_robust(sender=ZoomAccountConnection, rep_ids=rep_ids)
+        )
+
+
+def match_rep(account: ZoomAccountConnection, rep, lookup: str | None = None):
+    """One rep: `GET /users/{email or id}` with the account token. A broken account connection
+    raises (ZoomNeedsReconnect / ZoomNotConnected); Zoom being down leaves the rep as they were."""
+    existing = ZoomAccountMember.objects.filter(rep=rep).first()
+    by_hand = lookup if lookup is not None else (existing.mapped_by_hand_to if existing else "")
+    try:
+        with ZoomSession(account) as zoom:
+            profile = zoom.get_user(by_hand or rep.email)
+
+    except ZoomUserNotFound:
+        profile = None
+    except ZoomUnavailable:
+        logger.info("Zoom did not answer while matching rep %s", rep.pk)
+        return existing
+    values = {
+        "account": account,
+        "mapped_by_hand_to": by_hand,
+        "checked_at": timezone.now(),
+        "zoom_user_id": "",
+        "zoom_email": "",
+        "zoom_user_type": None,
+        "zoom_timezone": "",
+    }
+    if profile is None:
+        values["state"] = ZoomAccountMember.State.NO_ZOOM_USER
+    else:
+        values["zoom_email"] = str(profile.get("email") or "")
+        values["zoom_user_type"] = profile.get("type")
+        if str(profile.get("status") or ACTIVE) != ACTIVE:
+            values["state"] = ZoomAccountMember.State.DEACTIVATED
+        elif profile.get("type") == BASIC:
+            values["state"] = ZoomAccountMember.State.BASIC_USER
+        else:
+            values["state"] = ZoomAccountMember.State.SERVED
+            values["zoom_user_id"] = str(profile["id"])
+            values["zoom_timezone"] = str(profile.get("timezone") or "")
+    try:
+        with transaction.atomic():
+            member, _ = ZoomAccountMember.objects.update_or_create(rep=rep, defaults=values)
+    except IntegrityError as exc:
+        raise ZoomUserTaken(values["zoom_email"]) from exc
+    return member
+
+
+class ZoomUserTaken(Exception):
+    """The Zoom user already serves another rep (one Zoom user hosts for one rep)."""
+
+
+def map_rep_by_hand(account: ZoomAccountConnection, rep, zoom_email_or_id: str):
+    """The admin says which Zoom user is this rep's (their emails differ); empty goes back to
+    matching by the rep's email."""
+    member = match_rep(account, rep, lookup=zoom_email_or_id.strip().lower())
+    if member is not None and member.is_served:
+        announce_served([rep.pk])
+    return member
+
+
+# Letting go ----------------------------------------------------------------------------------
+
+
+def disconnect_zoom_account(account: ZoomAccountConnection) -> bool:
+    """Revoke the app at Zoom, then forget the account's tokens, ids and reps' Zoom users here
+    whatever Zoom said. False when Zoom could not be reached (remove the app in Zoom too)."""
+    revoked = True
+    try:
+        if account.is_usable:
+            with ZoomSession(account) as zoom:
+                zoom.revoke()
+    except ZoomUnavailable:
+        revoked = False
+    except ZoomError as exc:
+        logger.info("Zoom revoke for the company account: %s", type(exc).__name__)
+    with transaction.atomic():
+        locked = ZoomAccountConnection.objects.select_for_update().get(pk=account.pk)
+        locked.mark_disconnected()
+    return revoked

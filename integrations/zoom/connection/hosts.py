@@ -1,0 +1,103 @@
+"""Which Zoom connection serves a rep, with the precedence made explicit: the rep's own working
+connection first, else the company's Zoom account if it has a Zoom user for the rep."""
+
+from dataclasses import dataclass
+
+from ..company.models import ZoomAccountMember
+from .models import ZoomConnection
+from .token_chain import TOKEN_FIELDS, ZoomTokenChain
+
+
+@dataclass(frozen=True)
+class ZoomHost:
+    """Who a rep's meetings are created as (`user`: "me", or the Zoom user id for the company's
+    account token) and whose token chain pays for the calls."""
+
+    chain: ZoomTokenChain
+    user: str
+    zoom_user_id: str
+    zoom_email: str
+    zoom_timezone: str
+    zoom_user_type: int | None = None
+    member: ZoomAccountMember | None = None
+
+    @property
+    def via_company_account(self) -> bool:
+        return self.member is not None
+
+    @property
+    def is_usable(self) -> bool:
+        served = self.member is None or self.member.is_served
+        return self.chain.is_usable and served
+
+    @property
+    def is_basic(self) -> bool:
+        return self.zoom_user_type == ZoomConnection.UserType.BASIC
+
+    @property
+    def status(self) -> str:
+        return self.chain.status
+
+
+def _personal(connection: ZoomConnection) -> ZoomHost:
+    return ZoomHost(
+        chain=connection,
+        user="me",
+        zoom_user_id=connection.zoom_user_id,
+        zoom_email=connection.zoom_email,
+        zoom_timezone=connection.zoom_timezone,
+        zoom_user_type=connection.zoom_user_type,
+    )
+
+
+def _company(member: ZoomAccountMember) -> ZoomHost:
+    return ZoomHost(
+        chain=member.account,
+        user=member.zoom_user_id,
+        zoom_user_id=member.zoom_user_id,
+        zoom_email=member.zoom_email,
+        zoom_timezone=member.zoom_timezone,
+        zoom_user_type=member.zoom_user_type,
+        member=member,
+    )
+
+
+def as_host(connection_or_host) -> ZoomHost:
+    """A ZoomHost as it is; a rep's own ZoomConnection as the host it is ("me"); the company's
+    account connection on its own acts as "me" too (the Zoom admin who authorized it)."""
+    if isinstance(connection_or_host, ZoomHost):
+        return connection_or_host
+    if isinstance(connection_or_host, ZoomConnection):
+        return _personal(connection_or_host)
+    return ZoomHost(
+        chain=connection_or_host,
+        user="me",
+        zoom_user_id=connection_or_host.admin_zoom_user_id,
+        zoom_email=connection_or_host.admin_zoom_email,
+        zoom_timezone="",
+    )
+
+
+def company_member_of(rep, *, with_tokens: bool = False) -> ZoomAccountMember | None:
+    members = ZoomAccountMember.objects.select_related("account")
+    if not with_tokens:
+        members = members.defer(*(f"account__{name}" for name in TOKEN_FIELDS))
+    return members.filter(rep=rep).first()
+
+
+def zoom_host_for(rep, *, with_tokens: bool = True) -> ZoomHost | None:
+    """The rep's own connection when it works (it always wins); else the company's account when it
+    works and serves the rep; else whatever is broken (so its reason can be told), or None.
+    Pages pass `with_tokens=False`: nothing is decrypted for them."""
+    connections = ZoomConnection.objects if with_tokens else ZoomConnection.objects.without_tokens()
+    personal = connections.filter(user=rep).first()
+    if personal is not None and personal.is_usable:
+        return _personal(personal)
+    member = company_member_of(rep, with_tokens=with_tokens)
+    if member is not None and member.is_served and member.account.is_usable:
+        return _company(member)
+    if personal is not None and personal.status != ZoomConnection.Status.DISCONNECTED:
+        return _personal(personal)
+    if member is not None and member.is_served:
+        return _company(member)
+    return _personal(personal) if personal is not None else None

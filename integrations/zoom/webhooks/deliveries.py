@@ -1,0 +1,183 @@
+"""Receiving Zoom's webhook deliveries and applying them.
+
+The endpoint must answer within Zoom's 3 seconds and Zoom retries deliveries, so receiving only
+verifies, records the delivery once, and enqueues; applying happens in a task and is idempotent.
+https://developers.zoom.us/docs/api/webhooks/
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from config.isotime import parse_iso_datetime
+
+from ..company import lifecycle as company_lifecycle
+from ..connection.models import ZoomConnection, ZoomDataErasure
+from ..signals import zoom_data_erasure_due, zoom_meeting_changed
+from .envelope import URL_VALIDATION_EVENT, WebhookRejected, url_validation_answer, verify
+from .models import ZoomWebhookEvent
+
+logger = logging.getLogger(__name__)
+
+APP_DEAUTHORIZED = "app_deauthorized"
+MEETING_EVENTS = {"meeting.updated": "updated", "meeting.deleted": "deleted"}
+HANDLED_EVENTS = {APP_DEAUTHORIZED, *MEETING_EVENTS}
+# A delivery whose task never ran (broker down when it arrived) is enqueued again after this.
+REENQUEUE_AFTER = timedelta(minutes=2)
+
+
+@dataclass
+class WebhookAnswer:
+    status: int
+    body: dict = field(default_factory=dict)
+    # The delivery recorded for a task to apply once the transaction commits (None: nothing to do).
+    delivery_id: int | None = None
+
+
+@sensitive_variables()
+def receive_webhook(
+    *,
+    body: bytes,
+    timestamp: str | None,
+    signature: str | None,
+    secret: str | None = None,
+    client_id: str | None = None,
+) -> WebhookAnswer:
+    """Verifies one delivery and either answers Zoom's URL challenge or records it for a task.
+
+    Raises WebhookRejected (with the HTTP status to answer) for anything not authentic, fresh,
+    well-formed and handled; nothing is stored then.
+    """
+    # Each Marketplace app signs with its own secret token and names its own client_id: the rep's
+    # app by default, the company's admin-managed app on its own endpoint.
+    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN if secret is None else secret
+    client_id = settings.ZOOM_CLIENT_ID if client_id is None else client_id
+    event = verify(secret=secret, body=body, timestamp=timestamp, signature=signature)
+    if event.name == URL_VALIDATION_EVENT:
+        return WebhookAnswer(200, url_validation_answer(secret, event))
+    if event.name not in HANDLED_EVENTS:
+        raise WebhookRejected(422, f"event {event.name!r} is not handled by this app")
+    if event.name == APP_DEAUTHORIZED and event.payload.get("client_id") != client_id:
+        # Another app's deauthorization (or a forged one): never erase our reps' data for it.
+        raise WebhookRejected(403, "app_deauthorized for another client_id")
+
+    try:
+        with transaction.atomic():
+            delivery = ZoomWebhookEvent.objects.create(
+                fingerprint=event.fingerprint, event=event.name, payload=event.payload
+            )
+    except IntegrityError:
+        # Zoom's retry of a delivery we already hold: acknowledge it so Zoom stops retrying.
+        return WebhookAnswer(200, {"status": "duplicate"})
+    return WebhookAnswer(200, {"status": "accepted"}, delivery_id=delivery.pk)
+
+
+def process_webhook_event(event_id: int) -> None:
+    """Applies one recorded delivery; a second run of the same delivery does nothing."""
+    with transaction.atomic():
+        delivery = (
+            ZoomWebhookEvent.objects.select_for_update()
+            .filter(pk=event_id, outcome=ZoomWebhookEvent.Outcome.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return
+        if delivery.event == APP_DEAUTHORIZED:
+            outcome, note = _apply_deauthorization(delivery.payload, delivery.pk)
+        else:
+            outcome, note = _apply_meeting_change(delivery.event, delivery.payload)
+        delivery.mark_processed(outcome, note)
+    logger.info("Zoom webhook %s %s: %s", delivery.event, outcome, note)
+
+
+def deliveries_to_reenqueue() -> list[int]:
+    """Deliveries that have waited too long: their enqueue was lost (broker down)."""
+    cutoff = timezone.now() - REENQUEUE_AFTER
+    return list(
+        ZoomWebhookEvent.objects.filter(
+            outcome=ZoomWebhookEvent.Outcome.PENDING, received_at__lt=cutoff
+        ).values_list("pk", flat=True)[:500]
+    )
+
+
+def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
+    """The Zoom user removed the app. Their tokens and Zoom ids go at once; unless Zoom says
+    `user_data_retention` is true, so does every other value received from Zoom for them
+    (bookings' meeting ids, links, passcodes, dial-in numbers, and stored webhook payloads), and
+    the erasure is recorded. https://developers.zoom.us/docs/distribute/published-apps/data-compliance/
+    """
+    account_app = settings.ZOOM_ACCOUNT_CLIENT_ID
+    if account_app and str(payload.get("client_id") or "") == account_app:
+        return company_lifecycle.apply_account_deauthorization(payload)
+    zoom_user_id = str(payload.get("user_id") or "")
+    if not zoom_user_id:
+        return ZoomWebhookEvent.Outcome.IGNORED, "no user_id in payload"
+    connection = (
+        ZoomConnection.objects.select_for_update().filter(zoom_user_id=zoom_user_id).first()
+    )
+    if connection is None:
+        return ZoomWebhookEvent.Outcome.IGNORED, "no connection for this Zoom user"
+    connection.mark_removed()
+    erasure = ZoomDataErasure(
+        rep=connection.user,
+        deauthorized_at=parse_iso_datetime(payload.get("deauthorization_time"), naive_is_utc=True),
+        retained=_is_true(payload.get("user_data_retention")),
+    )
+    if not erasure.retained:
+        answers = zoom_data_erasure_due.send(sender=ZoomConnection, rep=connection.user)
+        erasure.records_erased = sum(count for _receiver, count in answers if count)
+        erasure.payloads_erased = _erase_stored_payloads(zoom_user_id, delivery_id)
+    erasure.save()
+    if erasure.retained:
+        return ZoomWebhookEvent.Outcome.APPLIED, (
+            f"connection of rep {connection.user_id} removed; Zoom allows keeping its data"
+        )
+    return ZoomWebhookEvent.Outcome.APPLIED, (
+        f"connection of rep {connection.user_id} removed; {erasure.records_erased} records and "
+        f"{erasure.payloads_erased} stored payloads erased"
+    )
+
+
+def _erase_stored_payloads(zoom_user_id: str, delivery_id: int) -> int:
+    """Payloads still waiting to be processed that name the Zoom user (processed ones are cleared
+    already). Their fingerprints stay: they hold nothing of Zoom's and keep replays refused."""
+    waiting = (
+        ZoomWebhookEvent.objects.select_for_update()
+        .filter(outcome=ZoomWebhookEvent.Outcome.PENDING)
+        .exclude(pk=delivery_id)  # the deauthorization itself is cleared once applied
+    )
+    erased = 0
+    for delivery in waiting:
+        payload = delivery.payload or {}
+        meeting = payload.get("object") if isinstance(payload.get("object"), dict) else {}
+        names = {payload.get("user_id"), payload.get("operator_id"), meeting.get("host_id")}
+        if zoom_user_id in names:
+            delivery.mark_processed(ZoomWebhookEvent.Outcome.IGNORED, "erased with its Zoom user")
+            erased += 1
+    return erased
+
+
+def _is_true(value) -> bool:
+    # Zoom sends the string "true"/"false"; a boolean is accepted too.
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _apply_meeting_change(event: str, payload: dict) -> tuple[str, str]:
+    meeting = payload.get("object") or {}
+    meeting_id = str(meeting.get("id") or "")
+    if not meeting_id:
+        return ZoomWebhookEvent.Outcome.IGNORED, "no meeting id in payload"
+    answers = zoom_meeting_changed.send(
+        sender=ZoomWebhookEvent,
+        meeting_id=meeting_id,
+        change=MEETING_EVENTS[event],
+        details=meeting,
+    )
+    if any(matched for _receiver, matched in answers):
+        return ZoomWebhookEvent.Outcome.APPLIED, f"meeting {meeting_id} {MEETING_EVENTS[event]}"
+    return ZoomWebhookEvent.Outcome.IGNORED, f"meeting {meeting_id} is not one of ours"
