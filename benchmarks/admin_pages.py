@@ -108,6 +108,7 @@ def fill(first: int, reps: int, bookings_per_rep: int) -> None:
                 link_state=states[n % len(states)],
                 link_last_error="Zoom refused the meeting." if n % len(states) == 2 else "",
                 zoom_meeting_id=f"8{meeting_type.pk:05d}{n:04d}",
+                zoom_chain="personal",
                 zoom_join_url=f"https://zoom.example/j/8{meeting_type.pk:05d}{n:04d}",
                 public_id=uuid.uuid4(),
             )

@@ -13,6 +13,8 @@ urlpatterns = [
     path("dashboard/", account_views.dashboard, name="dashboard"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
+    # Django's set_language: the guest's language switch (a POST; a cookie).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("integrations/", include("integrations.urls")),
     path("", include("meetings.urls")),
     path("", include("teams.urls")),

@@ -4,7 +4,9 @@ from datetime import UTC, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneChoiceField
 from accounts.models import validate_time_zone
@@ -12,7 +14,8 @@ from config.isotime import parse_iso_datetime
 
 from . import placeholders
 from .availability import Window
-from .models import AvailabilityWindow, LocationKind, MeetingType
+from .models import MAX_ADDITIONAL_GUESTS, AvailabilityWindow, LocationKind, MeetingType
+from .questions import answers_from
 
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})\s*$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,40}$")
@@ -220,22 +223,57 @@ class SlotField(forms.CharField):
     def to_python(self, value):
         moment = parse_slot(super().to_python(value))
         if moment is None and value:
-            raise ValidationError("That time could not be read. Please pick a time again.")
+            raise ValidationError(_("That time could not be read. Please pick a time again."))
         return moment
 
 
 class BookingForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=200)
-    email = forms.EmailField(label="Your email", max_length=254)
-    start = SlotField(error_messages={"required": "Please pick a time first."})
+    """The guest's details for a picked time: name, email, the Meeting Type's own questions (in
+    their order, between the email and the other guests), and up to ten other guests."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    additional_guests = forms.CharField(
+        label=_("Other guests (optional)"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+    )
+    start = SlotField(error_messages={"required": _("Please pick a time first.")})
     time_zone = TimeZoneField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        guests = self.fields.pop("additional_guests")
+        guests.help_text = gettext(
+            "Up to %(count)s email addresses, separated by commas or new lines. "
+            "They get the invite and the join link too."
+        ) % {"count": MAX_ADDITIONAL_GUESTS}
+        for question in self.questions:
+            self.fields[question.field_name] = question.form_field()
+        self.fields["additional_guests"] = guests
+
+    @property
+    def visible_names(self) -> list[str]:
+        return [name for name, field in self.fields.items() if not field.widget.is_hidden]
+
+    @property
+    def answers(self) -> list[dict]:
+        return answers_from(self.questions, self.cleaned_data)
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise ValidationError("Please enter your name.")
+            raise ValidationError(_("Please enter your name."))
         if _has_control_characters(name):
-            raise ValidationError("Please enter your name without special characters.")
+            raise ValidationError(_("Please enter your name without special characters."))
         return name
 
     def clean_email(self):
@@ -243,8 +281,35 @@ class BookingForm(forms.Form):
         # mail servers refuse: every invite of the booking would then fail.
         email = self.cleaned_data["email"]
         if _has_control_characters(email):
-            raise ValidationError("Enter a valid email address.")
+            raise ValidationError(_("Enter a valid email address."))
         return email
+
+    def clean_additional_guests(self) -> list[str]:
+        """The other guests' addresses, each once, without the guest's own."""
+        own = (self.cleaned_data.get("email") or "").lower()
+        guests: list[str] = []
+        for part in _GUEST_SEPARATORS.split(self.cleaned_data["additional_guests"]):
+            address = part.strip()
+            if not address:
+                continue
+            try:
+                validate_email(address)
+            except ValidationError:
+                raise ValidationError(
+                    _("“%(address)s” is not an email address.") % {"address": address[:100]}
+                ) from None
+            if _has_control_characters(address):
+                raise ValidationError(_("Enter a valid email address."))
+            if address.lower() != own and address.lower() not in map(str.lower, guests):
+                guests.append(address)
+        if len(guests) > MAX_ADDITIONAL_GUESTS:
+            raise ValidationError(
+                _("Invite at most %(count)s other guests.") % {"count": MAX_ADDITIONAL_GUESTS}
+            )
+        return guests
+
+
+_GUEST_SEPARATORS = re.compile(r"[,;\s]+")
 
 
 def _has_control_characters(value: str) -> bool:
@@ -263,7 +328,7 @@ class RescheduleForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (optional)",
+        label=_("Reason (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -271,14 +336,16 @@ class CancelForm(forms.Form):
 
     def __init__(self, *args, tell: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].help_text = f"Goes to {tell} in the cancellation email."
+        self.fields["reason"].help_text = gettext("Goes to %(name)s in the cancellation email.") % {
+            "name": tell
+        }
 
 
 class TimeZonePickForm(forms.Form):
     """The time zone picker of pages that show times: a GET form, applied at once by
     static/js/time_zone_picker.js, else by its button."""
 
-    tz = TimeZoneChoiceField(label="Your time zone")
+    tz = TimeZoneChoiceField(label=_("Your time zone"))
 
     def __init__(self, current: str):
         super().__init__(initial={"tz": current})

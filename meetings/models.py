@@ -6,6 +6,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+# Models of their own module, gathered here so Django sees them.
+from .questions import Question  # noqa: F401
+
+# How many people besides the guest a booking may invite (Calendly's limit too).
+MAX_ADDITIONAL_GUESTS = 10
+
 # Zoom accepts longer meetings, but a sales meeting longer than a working day is a typo.
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 8 * 60
@@ -270,6 +276,14 @@ class LinkState(models.TextChoices):
     REMOVED = "removed", "Zoom meeting removed"
 
 
+class ZoomChain(models.TextChoices):
+    """Which Zoom authorization made a booking's meeting: only that one may move or delete it, and
+    removing that app in Zoom erases the meeting's details (and nothing of the other's)."""
+
+    PERSONAL = "personal", "The rep's own Zoom connection"
+    COMPANY = "company", "The company's Zoom account"
+
+
 class BookingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Booking.Status.CONFIRMED)
@@ -318,6 +332,13 @@ class Booking(models.Model):
     guest_name = models.CharField(max_length=200)
     guest_email = models.EmailField()
     guest_time_zone = models.CharField(max_length=64)
+    # The guest's language (settings.LANGUAGES): their pages, emails and invites use it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    # Emails the guest invited along: they get the invite and the join link, not the guest's
+    # own link to reschedule or cancel.
+    additional_guests = models.JSONField(default=list, blank=True)
+    # The Meeting Type's questions as asked at booking time: [{"question": …, "answer": …}].
+    answers = models.JSONField(default=list, blank=True)
     start_at = models.DateTimeField()
     end_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
@@ -346,6 +367,11 @@ class Booking(models.Model):
     # (a 429, a 4xx) means nothing was created and leaves this as it was.
     zoom_create_in_doubt = models.BooleanField(default=False)
     zoom_meeting_id = models.CharField(max_length=32, blank=True)
+    # Set with the meeting, cleared with it: a rep can be served by both chains over a booking's
+    # life, and the one used today for new meetings may not be the one that made this one.
+    zoom_chain = models.CharField(
+        "Zoom meeting made by", max_length=10, choices=ZoomChain.choices, blank=True
+    )
     zoom_join_url = models.URLField(max_length=2000, blank=True)
     zoom_passcode = models.CharField(max_length=32, blank=True)
     # Phone participants key in Zoom's numeric `pstn_password`, never the alphanumeric passcode.
@@ -401,6 +427,10 @@ class Booking(models.Model):
                 condition=Q(status="confirmed") | Q(cancelled_at__isnull=False),
                 name="booking_cancelled_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(zoom_meeting_id="") | Q(zoom_chain__in=ZoomChain.values),
+                name="booking_meeting_has_chain",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -449,6 +479,7 @@ class Booking(models.Model):
         "link_ready_at",
         "zoom_create_in_doubt",
         "zoom_meeting_id",
+        "zoom_chain",
         "zoom_join_url",
         "zoom_passcode",
         "zoom_phone_passcode",
@@ -485,12 +516,14 @@ class Booking(models.Model):
         what it was before the run."""
         self.zoom_create_in_doubt = was_in_doubt
 
-    def mark_link_ready(self, meeting, *, moved: bool = False) -> None:
-        """The meeting is stored. `moved`: the booking was rescheduled while Zoom answered."""
+    def mark_link_ready(self, meeting, chain: ZoomChain, *, moved: bool = False) -> None:
+        """The meeting, made (or found) through `chain`, is stored. `moved`: the booking was
+        rescheduled while Zoom answered."""
         # Zoom matches the booking again, so an earlier change made inside Zoom no longer applies.
         self.zoom_changed_at = None
         self.zoom_change_note = ""
         self.zoom_meeting_id = meeting.id
+        self.zoom_chain = chain
         self.zoom_join_url = meeting.join_url
         self.zoom_passcode = meeting.passcode
         self.zoom_phone_passcode = meeting.phone_passcode
@@ -561,6 +594,7 @@ class Booking(models.Model):
         goes, and the booking waits for a Zoom connection (a cancelled one has nothing to wait
         for: its meeting is gone with the authorization's data)."""
         self.zoom_meeting_id = ""
+        self.zoom_chain = ""
         self.zoom_join_url = ""
         self.zoom_passcode = ""
         self.zoom_dial_in = []
@@ -600,6 +634,7 @@ class Booking(models.Model):
 
     def _forget_zoom_meeting(self) -> None:
         self.zoom_meeting_id = ""
+        self.zoom_chain = ""
         self.zoom_join_url = ""
         self.zoom_passcode = ""
         self.zoom_phone_passcode = ""
@@ -659,6 +694,9 @@ class InviteDelivery(models.Model):
     recipient = models.CharField(max_length=10, choices=Recipient.choices)
     email = models.EmailField()
     location = models.CharField(max_length=2000, blank=True)
+    # The Zoom app whose meeting's join URL `location` is ("" for other places): removing that app
+    # in Zoom erases it here too.
+    zoom_chain = models.CharField(max_length=10, choices=ZoomChain.choices, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

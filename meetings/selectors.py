@@ -16,6 +16,7 @@ from .models import (
     LinkState,
     MeetingType,
 )
+from .questions import Question
 
 # Rows per page of the rep's bookings list.
 BOOKINGS_PAGE_SIZE = 50
@@ -41,6 +42,11 @@ def meeting_types_with_hours_of(rep) -> QuerySet[MeetingType]:
     """The rep's Meeting Types with their weekly hours: another rep's is as missing as a missing
     one."""
     return MeetingType.objects.prefetch_related("availability_windows").filter(rep=rep)
+
+
+def questions_of(meeting_type: MeetingType) -> list[Question]:
+    """The type's own questions for the booking form, in their order (one query)."""
+    return list(Question.objects.filter(meeting_type=meeting_type))
 
 
 def bookable_meeting_type(rep_slug: str, slug: str) -> MeetingType:

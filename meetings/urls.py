@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import bookings, meeting_types, public
+from .views import bookings, guest, meeting_types, public
 
 
 def _page(route: str, view):
@@ -27,11 +27,12 @@ booking_pages = [
 ]
 # The guest's pages: the signed token is the only key.
 guest_pages = [
-    _page("", public.guest_booking),
-    _page("link/", public.guest_link),
-    _page("calendar.ics", public.guest_calendar),
-    _page("reschedule/", public.guest_reschedule),
-    _page("cancel/", public.guest_cancel),
+    _page("", guest.guest_booking),
+    _page("link/", guest.guest_link),
+    _page("calendar.ics", guest.guest_calendar),
+    _page("reschedule/", guest.guest_reschedule),
+    _page("cancel/", guest.guest_cancel),
+    _page("language/", guest.guest_language),
 ]
 booking_page = [_page("", public.book), _page("confirm/", public.book_confirm)]
 

@@ -42,10 +42,12 @@ def book_team_meeting(
     guest_email: str,
     guest_time_zone: str,
     booked_by=None,
+    **details,
 ) -> Booking:
     """Books the slot with the member the type's distribution puts first among those free for it;
     a public booking (no `booked_by`) also spends that member's public limits, and a member they
-    refuse is passed over. Members passed over are recorded with the reason. Raises
+    refuse is passed over. Members passed over are recorded with the reason. `details`: the
+    guest's language, answers and other guests (meetings.services.bookings.place_booking). Raises
     SlotUnavailable when no member can take the slot."""
     members = selectors.members_of(meeting_type)
     reps = {m.member.rep_id: m.member.rep for m in members}
@@ -76,6 +78,7 @@ def book_team_meeting(
                     guest_email=guest_email,
                     guest_time_zone=guest_time_zone,
                     booked_by=booked_by,
+                    **details,
                 )
             except SlotUnavailable:
                 # Booked by a path that bypassed the lock; the database refused the overlap.

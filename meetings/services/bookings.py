@@ -5,10 +5,11 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .. import selectors, signals
 from ..availability import Slot
-from ..models import Booking, LinkState, MeetingType
+from ..models import MAX_ADDITIONAL_GUESTS, Booking, LinkState, MeetingType
 
 # A booking's Zoom work is enqueued at once; if that message is lost the sweeper picks the booking
 # up after this grace period.
@@ -20,7 +21,8 @@ _CONFLICT_SQLSTATES = {"23505", "23P01"}
 
 
 class BookingError(Exception):
-    """A booking request that cannot be honoured; `str()` is safe to show to the person."""
+    """A booking request that cannot be honoured; `str()` is safe to show to the person, in the
+    language active when it is shown."""
 
 
 class SlotUnavailable(BookingError):
@@ -60,7 +62,7 @@ def _offered_slot(
     ):
         if slot.start == start_at:
             return slot
-    raise SlotUnavailable("That time is no longer available. Please pick another one.")
+    raise SlotUnavailable(_("That time is no longer available. Please pick another one."))
 
 
 def _save_slot(booking: Booking) -> None:
@@ -70,7 +72,7 @@ def _save_slot(booking: Booking) -> None:
     except IntegrityError as exc:
         if _is_slot_conflict(exc):
             raise SlotUnavailable(
-                "Someone booked that time a moment ago. Please pick another one."
+                _("Someone booked that time a moment ago. Please pick another one.")
             ) from exc
         raise
 
@@ -83,10 +85,12 @@ def book_meeting(
     guest_email: str,
     guest_time_zone: str,
     booked_by=None,
+    **details,
 ) -> Booking:
     """Books an offered slot of a rep's Meeting Type; Zoom bookings get their meeting in the
     background, others their invites at once. `booked_by`: the signed-in rep who booked it for the
-    guest. Raises SlotUnavailable when the slot is not (or no longer) free."""
+    guest; `details`: the guest's `language`, `answers` and `additional_guests` (place_booking).
+    Raises SlotUnavailable when the slot is not (or no longer) free."""
     with transaction.atomic():
         lock_reps([meeting_type.rep_id])
         slot = _offered_slot(meeting_type, start_at)
@@ -98,6 +102,7 @@ def book_meeting(
             guest_email=guest_email,
             guest_time_zone=guest_time_zone,
             booked_by=booked_by,
+            **details,
         )
 
 
@@ -110,10 +115,18 @@ def place_booking(
     guest_email: str,
     guest_time_zone: str,
     booked_by=None,
+    language: str = "en",
+    answers: list[dict] | None = None,
+    additional_guests: list[str] | None = None,
 ) -> Booking:
     """Inserts the booking of `slot` with `host` and announces its work. Call it inside the
     caller's transaction, with `host` locked and `slot` checked free for them; the database
-    constraints still refuse a double booking (SlotUnavailable)."""
+    constraints still refuse a double booking (SlotUnavailable). `language`: the guest's, for
+    every later email; `answers`: the type's questions as asked ([{"question", "answer"}]);
+    `additional_guests`: other people's emails, invited too."""
+    guests = list(additional_guests or [])
+    if len(guests) > MAX_ADDITIONAL_GUESTS:
+        raise BookingError(f"At most {MAX_ADDITIONAL_GUESTS} other guests can be invited.")
     booking = Booking(
         rep=host,
         meeting_type=meeting_type,
@@ -121,6 +134,9 @@ def place_booking(
         guest_name=guest_name.strip(),
         guest_email=guest_email.strip(),
         guest_time_zone=guest_time_zone,
+        language=language,
+        answers=list(answers or []),
+        additional_guests=guests,
         start_at=slot.start,
         end_at=slot.end,
         location_kind=meeting_type.location_kind,
@@ -174,14 +190,14 @@ def _lock_open_booking(booking: Booking) -> Booking:
         .get(pk=booking.pk)
     )
     if locked.is_cancelled:
-        raise BookingClosed("This meeting was cancelled.")
+        raise BookingClosed(_("This meeting was cancelled."))
     _refuse_if_over(locked)
     return locked
 
 
 def _refuse_if_over(booking: Booking) -> None:
     if booking.end_at <= timezone.now():
-        raise BookingClosed("This meeting is already over.")
+        raise BookingClosed(_("This meeting is already over."))
 
 
 def _after_change(booking: Booking) -> None:

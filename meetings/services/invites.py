@@ -100,6 +100,7 @@ def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
                     if recipient == Recipient.GUEST
                     else booking.rep.email,
                     location=booking.location_text,
+                    zoom_chain=booking.zoom_chain if booking.zoom_join_url else "",
                 )
             )
     return booking, claims

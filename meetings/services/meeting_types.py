@@ -4,13 +4,19 @@ from django.db import transaction
 
 from ..availability import Window
 from ..models import AvailabilityWindow, DateOverride, MeetingType
+from ..questions import Question
 
 
 def save_meeting_type(
-    meeting_type: MeetingType, windows: list[Window], overrides: list[tuple] | None = None
+    meeting_type: MeetingType,
+    windows: list[Window],
+    overrides: list[tuple] | None = None,
+    questions: list[dict] | None = None,
 ) -> MeetingType:
     """Saves the Meeting Type (new or edited, its `rep` set) and replaces its weekly hours and,
-    when given, its date overrides ([(date, start, end)], no times = a day off)."""
+    when given, its date overrides ([(date, start, end)], no times = a day off) and its booking
+    form's questions ([{label, kind, choices, required}], in order). Past bookings keep their
+    answers as they were asked."""
     with transaction.atomic():
         meeting_type.save()
         meeting_type.availability_windows.all().delete()
@@ -25,6 +31,12 @@ def save_meeting_type(
             DateOverride.objects.bulk_create(
                 DateOverride(meeting_type=meeting_type, date=day, start_time=start, end_time=end)
                 for day, start, end in overrides
+            )
+        if questions is not None:
+            meeting_type.questions.all().delete()
+            Question.objects.bulk_create(
+                Question(meeting_type=meeting_type, position=position, **question)
+                for position, question in enumerate(questions)
             )
     return meeting_type
 

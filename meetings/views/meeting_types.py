@@ -7,6 +7,7 @@ from .. import selectors
 from ..forms import MeetingTypeForm
 from ..models import MeetingType
 from ..override_forms import override_formset
+from ..question_forms import question_formset
 from ..services.meeting_types import (
     MeetingTypeInUse,
     delete_meeting_type,
@@ -84,13 +85,19 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
     data = request.POST if request.method == "POST" else None
     form = MeetingTypeForm(data, instance=instance, initial=initial, rep=request.user)
     overrides = override_formset(data, instance)
+    questions = question_formset(data, instance)
     connection = zoom_host_for_page(request.user)
     zoom_usable = connection is not None and connection.is_usable
     # Both are validated, so every mistake on the page is shown at once.
-    overrides_valid = overrides is None or not overrides.is_bound or overrides.is_valid()
-    if data is not None and form.is_valid() and overrides_valid:
+    rows_valid = all(
+        rows is None or not rows.is_bound or rows.is_valid() for rows in (overrides, questions)
+    )
+    if data is not None and form.is_valid() and rows_valid:
         meeting_type = save_meeting_type(
-            form.save(commit=False), form.windows, overrides.rows if overrides else None
+            form.save(commit=False),
+            form.windows,
+            overrides.rows if overrides else None,
+            questions.rows if questions else None,
         )
         messages.success(request, f"“{meeting_type.name}” is saved.")
         if meeting_type.is_zoom and not zoom_usable:
@@ -106,6 +113,7 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
         {
             "form": form,
             "overrides": overrides or override_formset(None, instance),
+            "questions": questions or question_formset(None, instance),
             "created": created,
             "zoom_usable": zoom_usable,
             "zoom_is_basic": zoom_usable and connection.is_basic,

@@ -1,25 +1,26 @@
-"""The prospect's pages: pick a slot, book, and the booking's own page (link, reschedule,
-cancel) reached through a signed link."""
+"""The prospect's booking pages: pick a slot, then give their details and book (the booking's own
+pages, reached through a signed link, are meetings.views.guest)."""
 
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.services import current_booking_slug
 
-from .. import booking_limits, calendar_links, guest_access, ics, selectors
+from .. import booking_limits, guest_access, languages, selectors
 from ..forms import BookingForm, TimeZonePickForm, parse_slot
-from ..models import Booking, InviteDelivery, MeetingType
+from ..models import Booking, MeetingType
 from ..services.bookings import BookingError, book_meeting
-from .changes import cancel_page, reschedule_page, zone_context, zone_query
 from .slots import slot_month, time_zone_from
 
-# The prospect's name and email, kept when their time was taken meanwhile.
+# What the prospect typed (details, answers, other guests), kept when their time was taken
+# meanwhile.
 TYPED_DETAILS_KEY = "booking_guest_details"
 
 
@@ -67,11 +68,18 @@ def book(request, rep: str, meeting_type: str):
     )
 
 
-def booking_page(
+def booking_page(request, meeting_type: MeetingType, **page):
+    """The page where a prospect picks a time, in their language: of a rep's Meeting Type, or of
+    a team's (whose slots are its members' together, and whose host is named once assigned).
+    `page`: host_name, default_time_zone, confirm_url, find_slots."""
+    return languages.render_in(
+        languages.for_request(request), _booking_page, request, meeting_type, **page
+    )
+
+
+def _booking_page(
     request, meeting_type: MeetingType, *, host_name, default_time_zone, confirm_url, find_slots
 ):
-    """The page where a prospect picks a time: of a rep's Meeting Type, or of a team's (whose
-    slots are its members' together, and whose host is named once assigned)."""
     time_zone = time_zone_from(request.GET.get("tz"), default_time_zone)
     return render(
         request,
@@ -101,7 +109,18 @@ def book_confirm(request, rep: str, meeting_type: str):
     )
 
 
-def confirm_page(
+def confirm_page(request, meeting_type: MeetingType, **page):
+    """The prospect's details for the picked time, in their language (which the booking keeps);
+    a valid POST counts the public limits (`limit(email)`, TooManyRequests) and books
+    (`book(start_at=…, guest_name=…, guest_email=…, guest_time_zone=…, language=…, answers=…,
+    additional_guests=…)`, BookingError when the time is gone), then opens the guest's page.
+    `page`: host_name, default_time_zone, book_url, limit, book."""
+    return languages.render_in(
+        languages.for_request(request), _confirm_page, request, meeting_type, **page
+    )
+
+
+def _confirm_page(
     request,
     meeting_type: MeetingType,
     *,
@@ -111,9 +130,6 @@ def confirm_page(
     limit: Callable[[str], None],
     book: Callable[..., Booking],
 ):
-    """The prospect's name and email for the picked time; a valid POST counts the public limits
-    (`limit(email)`, TooManyRequests) and books (`book(start_at=…, guest_name=…, guest_email=…,
-    guest_time_zone=…)`, BookingError when the time is gone), then opens the guest's page."""
     data = request.POST if request.method == "POST" else None
     time_zone = time_zone_from(
         (data or request.GET).get("time_zone") or request.GET.get("tz"), default_time_zone
@@ -121,10 +137,14 @@ def confirm_page(
     start = parse_slot((data or request.GET).get("start", ""))
     back = book_url + f"?tz={time_zone}"
     if start is None:
-        messages.error(request, "Please pick a time first.")
+        messages.error(request, gettext("Please pick a time first."))
         return redirect(back)
     typed = request.session.get(TYPED_DETAILS_KEY, {})
-    form = BookingForm(data, initial={"start": start.isoformat(), "time_zone": time_zone, **typed})
+    form = BookingForm(
+        data,
+        initial={"start": start.isoformat(), "time_zone": time_zone, **typed},
+        questions=selectors.questions_of(meeting_type),
+    )
     if data is not None and form.is_valid():
         try:
             limit(form.cleaned_data["email"])
@@ -136,12 +156,14 @@ def confirm_page(
                 guest_name=form.cleaned_data["name"],
                 guest_email=form.cleaned_data["email"],
                 guest_time_zone=form.cleaned_data["time_zone"],
+                language=translation.get_language(),
+                answers=form.answers,
+                additional_guests=form.cleaned_data["additional_guests"],
             )
         except BookingError as exc:
             # The time is gone, not what they typed: the next time they pick is prefilled.
             request.session[TYPED_DETAILS_KEY] = {
-                "name": form.cleaned_data["name"],
-                "email": form.cleaned_data["email"],
+                name: data.get(name, "") for name in form.visible_names
             }
             messages.error(request, str(exc))
             return redirect(back)
@@ -170,119 +192,3 @@ def too_many_requests(request, refused: booking_limits.TooManyRequests, back: st
     )
     response["Retry-After"] = str(int(refused.retry_after) + 1)
     return response
-
-
-class LinkExpired(Exception):
-    pass
-
-
-def _guest_booking(token: str) -> Booking:
-    public_id = guest_access.public_id_from(token)
-    if public_id is None:
-        raise Http404("This booking link is not valid.")
-    try:
-        booking = selectors.booking_by_public_id(public_id)
-    except Booking.DoesNotExist:
-        raise Http404("This booking does not exist.") from None
-    if guest_access.link_expired(booking):
-        raise LinkExpired
-    return booking
-
-
-def guest_page(view):
-    """A page reached with the guest's link, given the booking it names: never cached (the URL is
-    the key), and gone once the link has expired."""
-
-    @never_cache
-    @wraps(view)
-    def wrapper(request, token: str):
-        try:
-            return view(request, _guest_booking(token), token)
-        except LinkExpired:
-            return render(request, "meetings/public/link_expired.html", status=410)
-
-    return wrapper
-
-
-def _guest_zone(request, booking: Booking) -> str:
-    """The zone the guest picked on these pages (`?tz=`), else the one they booked in."""
-    return time_zone_from(request.GET.get("tz"), booking.guest_time_zone)
-
-
-@guest_page
-def guest_booking(request, booking: Booking, token: str):
-    return render(
-        request,
-        "meetings/public/booking.html",
-        {
-            "booking": booking,
-            "token": token,
-            "guest_emailed": selectors.guest_was_emailed(booking),
-            "google_url": calendar_links.google_url(booking),
-            "outlook_url": calendar_links.outlook_url(booking),
-            **zone_context(_guest_zone(request, booking)),
-        },
-    )
-
-
-def guest_calendar(request, token: str):
-    """The booking as an .ics file, for calendars the guest adds it to by hand."""
-    booking = _guest_booking(token)
-    if booking.is_cancelled:
-        raise Http404("This meeting is cancelled.")
-    response = HttpResponse(
-        ics.build_invite(booking, InviteDelivery.Method.REQUEST), content_type="text/calendar"
-    )
-    response["Content-Disposition"] = f'attachment; filename="meeting-{booking.reference}.ics"'
-    return response
-
-
-@guest_page
-def guest_link(request, booking: Booking, token: str):
-    """The link panel alone, polled by the booking page until the link settles."""
-    return render(
-        request,
-        "meetings/includes/guest_link.html",
-        {"booking": booking, "token": token},
-    )
-
-
-@guest_page
-def guest_reschedule(request, booking: Booking, token: str):
-    time_zone = _guest_zone(request, booking)
-    back_to = guest_access.manage_path(booking) + zone_query(time_zone)
-
-    def limit():
-        try:
-            booking_limits.check_guest_reschedule(request, booking)
-        except booking_limits.TooManyRequests as refused:
-            return too_many_requests(request, refused, back_to)
-        return None
-
-    return reschedule_page(
-        request,
-        booking,
-        template="meetings/public/reschedule.html",
-        confirm_template="meetings/public/reschedule_confirm.html",
-        back_to=back_to,
-        time_zone=time_zone,
-        moved_message="Your meeting is moved. An updated invite is on its way.",
-        context={"token": token},
-        refuse=limit,
-    )
-
-
-@guest_page
-def guest_cancel(request, booking: Booking, token: str):
-    time_zone = _guest_zone(request, booking)
-    return cancel_page(
-        request,
-        booking,
-        by=Booking.Actor.GUEST,
-        template="meetings/public/cancel.html",
-        tell=booking.rep.display_name,
-        back_to=guest_access.manage_path(booking) + zone_query(time_zone),
-        time_zone=time_zone,
-        cancelled_message="Your meeting is cancelled. We let the host know.",
-        context={"token": token},
-    )

@@ -18,11 +18,11 @@ from integrations.zoom.api.errors import (
     ZoomValidationError,
 )
 from integrations.zoom.api.quota import reserve_public_write  # noqa: F401 - for booking_limits
-from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
+from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for, zoom_host_through
 from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.connection.session import ZoomSession
 
-from ..models import Booking
+from ..models import Booking, ZoomChain
 from . import bodies, matching
 from .bodies import ZoomMeeting, meeting_type_defaults, parse_meeting
 
@@ -38,6 +38,11 @@ class MeetingGateway:
     @property
     def host_time_zone(self) -> str:
         return self.zoom.host.zoom_timezone
+
+    @property
+    def chain(self) -> ZoomChain:
+        """The token chain this gateway's meetings are made through (recorded on the booking)."""
+        return ZoomChain(self.zoom.host.chain_name)
 
     def create(self, booking: Booking) -> ZoomMeeting:
         body = bodies.create_body(booking, self.host_time_zone, self._passcode_rules())
@@ -105,10 +110,19 @@ def zoom_host_of(rep) -> ZoomHost | None:
     return zoom_host_for(rep)
 
 
+def making_host(booking: Booking, *, with_tokens: bool = True) -> ZoomHost | None:
+    """The host whose token chain made the booking's meeting (whatever that chain's state now),
+    or None when the booking has no meeting or the rep no longer has that chain. Moving or
+    deleting the meeting goes through this host only."""
+    if not booking.zoom_meeting_id or not booking.zoom_chain:
+        return None
+    return zoom_host_through(booking.rep, booking.zoom_chain, with_tokens=with_tokens)
+
+
 def host_start_url(booking: Booking) -> str:
     """A fresh start link for the host, fetched from Zoom each time and never stored."""
-    host = zoom_host_for(booking.rep)
-    if not booking.zoom_meeting_id or host is None:
+    host = making_host(booking)
+    if host is None:
         raise ZoomNotConnected("This booking has no Zoom meeting to start.")
     with meeting_gateway(host) as zoom:
         return zoom.start_url(booking.zoom_meeting_id)

@@ -38,7 +38,7 @@ from integrations.zoom.connection.hosts import ZoomHost
 from integrations.zoom.connection.models import ZoomConnection
 
 from .. import signals
-from ..models import Booking, LinkState
+from ..models import Booking, LinkState, ZoomChain
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting
 from .gateway import MeetingGateway, meeting_gateway, zoom_host_of
@@ -252,7 +252,7 @@ def _record_meeting(
         # meeting while this one was creating. Theirs is the guest's link; ours goes.
         duplicate = bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
         if not duplicate:
-            _store(current, booking, meeting)
+            _store(current, booking, meeting, zoom.chain)
             if note:
                 current.record_zoom_change(note)
                 current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
@@ -271,10 +271,12 @@ def _record_meeting(
     return LinkRun(current.link_state)
 
 
-def _store(current: Booking, booking: Booking, meeting: ZoomMeeting) -> None:
+def _store(current: Booking, booking: Booking, meeting: ZoomMeeting, chain: ZoomChain) -> None:
     """Under the row lock: `current` is the booking now, `booking` as this run claimed it."""
     current.mark_link_ready(
-        meeting, moved=(current.start_at, current.end_at) != (booking.start_at, booking.end_at)
+        meeting,
+        chain,
+        moved=(current.start_at, current.end_at) != (booking.start_at, booking.end_at),
     )
     current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     if current.link_state == LinkState.READY:

@@ -4,7 +4,14 @@ from datetime import UTC, datetime, time, timedelta
 import factory
 from django.utils import timezone
 
-from meetings.models import AvailabilityWindow, Booking, LinkState, LocationKind, MeetingType
+from meetings.models import (
+    AvailabilityWindow,
+    Booking,
+    LinkState,
+    LocationKind,
+    MeetingType,
+    ZoomChain,
+)
 from tests.factories import RepFactory
 from tests.fixtures.zoom import ZOOM_EMAIL  # noqa: F401 - the Zoom user `zoom_rep` connects
 
@@ -61,4 +68,8 @@ class BookingFactory(factory.django.DjangoModelFactory):
         lambda o: (
             LinkState.PENDING if o.location_kind == LocationKind.ZOOM else LinkState.NOT_NEEDED
         )
+    )
+    # A meeting given to the factory was made by the rep's own connection unless a test says.
+    zoom_chain = factory.LazyAttribute(
+        lambda o: ZoomChain.PERSONAL if getattr(o, "zoom_meeting_id", "") else ""
     )

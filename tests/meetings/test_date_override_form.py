@@ -38,9 +38,13 @@ def test_the_form_offers_a_date_picker_a_day_off_or_hours_and_a_row_template(rep
     assert re.search(r'<input type="time" name="overrides-0-start"', page)
     assert 'name="overrides-TOTAL_FORMS" value="1"' in page
     # The blank row "Add a date" copies, and the button itself, shown by the static script.
-    (template,) = re.findall(r"<template data-override-template>(.*?)</template>", page, re.S)
+    (template,) = [
+        t
+        for t in re.findall(r"<template data-formset-template>(.*?)</template>", page, re.S)
+        if "overrides-__prefix__" in t
+    ]
     assert 'name="overrides-__prefix__-date"' in template
-    assert "data-add-override hidden" in page and "meetings/meeting_type_form.js" in page
+    assert "data-formset-add hidden>Add a date" in page and "js/formset_rows.js" in page
     assert re.findall(r"<script(?![^>]*\bsrc=)", page) == []  # the CSP allows no inline script
 
 

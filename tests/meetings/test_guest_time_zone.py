@@ -85,7 +85,7 @@ def test_the_cancel_step_defaults_to_the_booked_zone(client, booking, token):
 
 def test_an_unknown_zone_falls_back_to_the_booked_zone(client, booking, token):
     page = client.get(f"/bookings/guest/{token}/cancel/", {"tz": "Mars/Olympus"}).content.decode()
-    assert "(Berlin time)" in page and "Mars" not in page
+    assert "(Berlin time)" in page and "Olympus" not in page.replace("tz=Mars%2FOlympus", "")
 
 
 def test_the_reschedule_month_is_in_the_picked_zone_with_a_picker(client, booking, token):

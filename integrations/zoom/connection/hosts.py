@@ -7,6 +7,10 @@ from ..company.models import ZoomAccountMember
 from .models import ZoomConnection
 from .token_chain import TOKEN_FIELDS, ZoomTokenChain
 
+# The two token chains a rep's meetings can be made through, as bookings record them.
+PERSONAL = "personal"
+COMPANY = "company"
+
 
 @dataclass(frozen=True)
 class ZoomHost:
@@ -24,6 +28,11 @@ class ZoomHost:
     @property
     def via_company_account(self) -> bool:
         return self.member is not None
+
+    @property
+    def chain_name(self) -> str:
+        """PERSONAL or COMPANY: which chain this host's meetings are made through."""
+        return COMPANY if self.via_company_account else PERSONAL
 
     @property
     def is_usable(self) -> bool:
@@ -100,4 +109,15 @@ def zoom_host_for(rep, *, with_tokens: bool = True) -> ZoomHost | None:
         return _personal(personal)
     if member is not None and member.is_served:
         return _company(member)
+    return _personal(personal) if personal is not None else None
+
+
+def zoom_host_through(rep, chain_name: str, *, with_tokens: bool = True) -> ZoomHost | None:
+    """The rep's host on one chain, whatever its state (None if the rep has none there): the
+    chain that made a meeting is the only one that may move or delete it."""
+    if chain_name == COMPANY:
+        member = company_member_of(rep, with_tokens=with_tokens)
+        return _company(member) if member is not None else None
+    connections = ZoomConnection.objects if with_tokens else ZoomConnection.objects.without_tokens()
+    personal = connections.filter(user=rep).first()
     return _personal(personal) if personal is not None else None
