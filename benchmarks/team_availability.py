@@ -73,14 +73,8 @@ def fill(members: int, bookings_per_day: int):
 
     from accounts.models import User
     from integrations.zoom.connection.models import ZoomConnection
-    from meetings.models import (
-        AvailabilityWindow,
-        Booking,
-        Distribution,
-        LinkState,
-        LocationKind,
-        MeetingType,
-    )
+    from meetings.models import AvailabilityWindow, Booking, Distribution, LocationKind, MeetingType
+    from meetings.zoom.state import LinkState
     from teams.models import MeetingTypeMember, Team, TeamMember
 
     now = timezone.now()

@@ -134,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A server that accepts connections and never answers must not hang a request for good.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -297,6 +302,10 @@ else:
         "interval_start": 0,
         "interval_step": 0.2,
         "interval_max": 0.2,
+        # A Redis that accepts connections and never answers (a failover, a dead NAT entry)
+        # must not hang a publish, a probe or a ping for good.
+        "socket_timeout": 5,
+        "socket_connect_timeout": 5,
     }
     if CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
         # RabbitMQ acknowledges each published message once it holds it, so a publish that
@@ -353,10 +362,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# Beat ticks at least this often: each tick renews its hold on the one beat lock (health/beat.py),
+# held for CELERY_BEAT_LOCK_SECONDS; a standing-by beat takes over once the lock lapses.
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=5)
+CELERY_BEAT_LOCK_SECONDS = env.int("CELERY_BEAT_LOCK_SECONDS", default=30)
+
 # /healthz: beat's heartbeat task runs this often, and counts as late after this long.
 HEALTHZ_BEAT_INTERVAL_SECONDS = env.int("HEALTHZ_BEAT_INTERVAL_SECONDS", default=60)
 HEALTHZ_BEAT_MAX_AGE_SECONDS = env.int(
     "HEALTHZ_BEAT_MAX_AGE_SECONDS", default=max(300, 3 * HEALTHZ_BEAT_INTERVAL_SECONDS)
+)
+# A beat that took the lock this recently counts as running while its first heartbeat is on its way.
+HEALTHZ_BEAT_GRACE_SECONDS = env.int(
+    "HEALTHZ_BEAT_GRACE_SECONDS", default=2 * HEALTHZ_BEAT_INTERVAL_SECONDS
 )
 CELERY_BEAT_SCHEDULE["health-beat-heartbeat"] = {
     "task": "health.tasks.record_beat_heartbeat",

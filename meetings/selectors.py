@@ -13,10 +13,10 @@ from .models import (
     Booking,
     DateOverride,
     InviteDelivery,
-    LinkState,
     MeetingType,
 )
 from .questions import Question
+from .zoom.state import LinkState
 
 # Rows per page of the rep's bookings list.
 BOOKINGS_PAGE_SIZE = 50

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from meetings import tasks
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from scripts.launchers import WorkerProcess
 from tests.fixtures.celery_worker import wait_until, worker_env
 from tests.reliability.checks import assert_one_meeting_per_booking
