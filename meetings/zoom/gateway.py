@@ -18,7 +18,10 @@ from integrations.zoom.api.errors import (
     ZoomNotConnected,
     ZoomValidationError,
 )
-from integrations.zoom.api.quota import reserve_public_write  # noqa: F401 - for booking_limits
+from integrations.zoom.api.quota import (  # noqa: F401 - for booking_limits
+    public_share_used_up,
+    public_write_limit,
+)
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for, zoom_host_through
 from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.connection.session import ZoomSession
