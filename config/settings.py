@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "integrations.zoom",
     "meetings",
     "teams",
+    "outcomes",
+    "booking_webhooks",
     "health",
 ]
 
@@ -278,6 +280,9 @@ ZOOM_DAILY_MEETING_WRITES = env.int("ZOOM_DAILY_MEETING_WRITES", default=100)
 ZOOM_MEETING_WRITES_RESERVE = env.int("ZOOM_MEETING_WRITES_RESERVE", default=30)
 # A guest's booking link stops working this long after the meeting ends.
 GUEST_LINK_DAYS_AFTER_MEETING = env.int("GUEST_LINK_DAYS_AFTER_MEETING", default=7)
+# Outgoing webhooks' deliveries (they carry guests' names and emails) are kept this long once
+# delivered or failed, for staff to read in the admin.
+BOOKING_WEBHOOK_LOG_DAYS = env.int("BOOKING_WEBHOOK_LOG_DAYS", default=30)
 
 # Celery. The embedded broker keeps the queues in a SQLite file under var/
 # (config/embedded_broker.py), so the demo's worker needs no server; production points it at Redis
@@ -339,6 +344,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Webhook deliveries stored while the broker was unreachable.
     "sweep-zoom-webhooks": {
         "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
+        "schedule": 60,
+    },
+    # Outgoing webhooks whose retry is due or whose enqueue was lost.
+    "booking-webhooks-sweep": {
+        "task": "booking_webhooks.tasks.sweep_webhook_deliveries",
         "schedule": 60,
     },
     # Idle Zoom connections refreshed and checked, reps of broken ones reminded.

@@ -156,6 +156,7 @@ def place_booking(
     booking.start_link(sweep_after=timezone.now() + SWEEP_GRACE)
     _save_slot(booking)
     _after_change(booking)
+    signals.booking_changed.send(sender=Booking, booking=booking, change="created")
     return booking
 
 
@@ -176,6 +177,7 @@ def reschedule_booking(booking: Booking, *, start_at: datetime, admit=None) -> B
         locked.move_to(slot.start, slot.end)
         _save_slot(locked)
         _after_change(locked)
+        signals.booking_changed.send(sender=Booking, booking=locked, change="moved")
     return locked
 
 
@@ -192,6 +194,7 @@ def cancel_booking(booking: Booking, *, by: Booking.Actor, reason: str = "") -> 
         if locked.link_state == LinkState.REMOVING:
             signals.zoom_work_after_commit(locked.pk)
         signals.invites_after_commit(locked.pk)
+        signals.booking_changed.send(sender=Booking, booking=locked, change="cancelled")
     return locked
 
 
