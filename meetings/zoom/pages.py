@@ -1,11 +1,12 @@
 """What the meetings pages ask of the rep's Zoom: whether it works, the host's start link, a new
-Meeting Type's defaults, and the public's share of the host's daily Zoom allowance. Tokens are
-loaded only where a call is made."""
+Meeting Type's defaults, and what a public booking spends of the host's daily Zoom allowance.
+Tokens are loaded only where a call is made."""
 
 import logging
 
+from config import rate_limits
+from integrations.zoom.api import quota
 from integrations.zoom.api.errors import ZoomError, ZoomNotConnected
-from integrations.zoom.api.quota import reserve_public_write
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
 
 from ..models import Booking
@@ -58,10 +59,19 @@ def zoom_host_for_page(rep) -> ZoomHost | None:
     return zoom_host_for(rep, with_tokens=False)
 
 
-def reserve_public_zoom_write(meeting_type_or_booking, rep_id: int) -> float | None:
-    """A public booking or reschedule of a Zoom meeting costs the host one of Zoom's daily
-    meeting writes: reserves it from the public's share of them, or returns the seconds until one
-    is free. Other places cost none."""
-    if not meeting_type_or_booking.is_zoom:
-        return None
-    return reserve_public_write(rep_id)
+class PublicShareSpent(Exception):
+    """The public's share of the host's daily Zoom meeting writes is used up for today."""
+
+    def __init__(self, retry_after: float):
+        super().__init__(f"Try again in {retry_after:.0f} s.")
+        self.retry_after = retry_after
+
+
+def public_zoom_write(rep_id: int) -> rate_limits.Limit:
+    """The counter a public booking (or move) of a Zoom meeting hosted by `rep_id` spends: one of
+    the public's share of the host's daily Zoom meeting writes (the rest is kept for the rep).
+    Raises PublicShareSpent when today's share is used up."""
+    used_up = quota.public_share_used_up(rep_id)
+    if used_up is not None:
+        raise PublicShareSpent(used_up)
+    return quota.public_write_limit(rep_id)
