@@ -9,10 +9,13 @@ from pathlib import Path
 from celery import Celery, shared_task, signals
 from celery.beat import PersistentScheduler
 from kombu.exceptions import OperationalError as BrokerUnavailable
+from kombu.transport import TRANSPORT_ALIASES
 
 logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# The embedded broker's URLs (sqlite:///…) name its transport wherever a connection is made.
+TRANSPORT_ALIASES.setdefault("sqlite", "config.embedded_broker:Transport")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -64,6 +64,14 @@ def used(scope: str, ident: str, rate: Rate, now: float | None = None) -> int:
     return cache.get(_key(scope, ident, rate, start), 0)
 
 
+def used_many(scope: str, idents: list[str], rate: Rate) -> dict[str, int]:
+    """`used` of several idents at once (one round trip to the cache)."""
+    start, _ = _window(rate, time.time())
+    keys = {ident: _key(scope, ident, rate, start) for ident in idents}
+    found = cache.get_many(list(keys.values()))
+    return {ident: found.get(key, 0) for ident, key in keys.items()}
+
+
 # KEYS: the windows' counters; ARGV: amount, then each window's limit, then each one's lifetime.
 # Returns 0 when everything was counted, else the 1-based index of the spent window.
 _CONSUME = """

@@ -273,10 +273,15 @@ ZOOM_MEETING_WRITES_RESERVE = env.int("ZOOM_MEETING_WRITES_RESERVE", default=30)
 # A guest's booking link stops working this long after the meeting ends.
 GUEST_LINK_DAYS_AFTER_MEETING = env.int("GUEST_LINK_DAYS_AFTER_MEETING", default=7)
 
-# Celery. The embedded broker is a file-system broker under var/, so the demo's worker needs no
-# server; production points it at Redis or RabbitMQ (and then nothing is created here).
-CELERY_BROKER_URL = _services.url("CELERY_BROKER_URL", "filesystem://")
-if CELERY_BROKER_URL != "filesystem://":
+# Celery. The embedded broker keeps the queues in a SQLite file under var/
+# (config/embedded_broker.py), so the demo's worker needs no server; production points it at Redis
+# or RabbitMQ.
+CELERY_BROKER_URL = _services.url("CELERY_BROKER_URL", f"sqlite:///{VAR_DIR / 'broker.sqlite3'}")
+CELERY_BROKER_IS_EMBEDDED = CELERY_BROKER_URL.startswith("sqlite:")
+if CELERY_BROKER_IS_EMBEDDED:
+    # Each worker polls its queues this often when they are empty (a read, no lock).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
+else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
         # Publishing gives up after one quick retry instead of kombu's default ~6 s of retries:
@@ -292,19 +297,6 @@ if CELERY_BROKER_URL != "filesystem://":
         # RabbitMQ acknowledges each published message once it holds it, so a publish that
         # returned is one the broker took (Celery's messages are persistent).
         CELERY_BROKER_TRANSPORT_OPTIONS["confirm_publish"] = True
-else:
-    _broker_dir = Path(env.str("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker")))
-    for _sub in ("queue", "processed", "control"):
-        if not _services.unchosen:
-            (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
-CELERY_BROKER_IS_EMBEDDED = CELERY_BROKER_URL == "filesystem://"
 # Invites have their own queue so building and mailing them never holds up a Zoom create: run a
 # worker for each queue (`-Q celery`, `-Q invites`); a worker started without -Q takes both.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")

@@ -92,6 +92,20 @@ def pacing_is_shared(app_configs=None, **kwargs):
     return []
 
 
+@checks.register(TAG)
+def broker_survives_a_killed_process(app_configs=None, **kwargs):
+    if not settings.CELERY_BROKER_URL.startswith("filesystem:"):
+        return []
+    return [
+        checks.Error(
+            "CELERY_BROKER_URL=filesystem:// (kombu's file-system broker) loses messages and can "
+            "stop every worker for good after a process is killed mid-write (kombu issue #1551).",
+            hint="On one machine choose CELERY_BROKER_URL=embedded, which survives it.",
+            id="config.E005",
+        )
+    ]
+
+
 @checks.register(TAG, deploy=True)
 def email_reaches_people(app_configs=None, **kwargs):
     if (

@@ -6,6 +6,7 @@ from config.admin_views import ViewOnlyAdmin
 from .models import Booking, InviteDelivery, MeetingType
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
 from .zoom.links import retry_link
+from .zoom.state import ZoomLink
 
 
 class AvailabilityWindowInline(admin.TabularInline):
@@ -53,6 +54,10 @@ class InviteDeliveryInline(admin.TabularInline):
     readonly_fields = ["sequence", "method", "recipient", "email", "location", "sent_at"]
 
 
+# The booking's Zoom link, shown apart from the booking's own fields.
+ZOOM_LINK_COLUMNS = [f.name for f in ZoomLink._meta.fields]
+
+
 @admin.register(Booking)
 class BookingAdmin(ViewOnlyAdmin):
     list_display = [
@@ -75,6 +80,10 @@ class BookingAdmin(ViewOnlyAdmin):
     # Rendering rows is most of the page's time; 50 a page, as in the roster.
     list_per_page = 50
     readonly_fields = [f.name for f in Booking._meta.fields]
+    fieldsets = [
+        (None, {"fields": [name for name in readonly_fields if name not in ZOOM_LINK_COLUMNS]}),
+        ("Zoom link", {"fields": ZOOM_LINK_COLUMNS}),
+    ]
     inlines = [InviteDeliveryInline]
     # Bookings change through the product's services (reschedule, cancel, retry), never by
     # editing rows here: the admin views them and can put a Zoom link back in line.

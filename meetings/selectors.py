@@ -11,11 +11,11 @@ from .models import (
     MAX_BUFFER_MINUTES,
     Booking,
     InviteDelivery,
-    LinkState,
     MeetingType,
 )
 from .questions import Question
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
+from .zoom.state import LinkState
 
 # Rows per page of the rep's bookings list.
 BOOKINGS_PAGE_SIZE = 50

@@ -1,6 +1,7 @@
 """`make demo`: migrate, seed a demo rep, and run the app, the Zoom sandbox and a worker together.
 
-Needs no PostgreSQL, Redis or internet: SQLite files and a file-system Celery broker under var/.
+Needs no PostgreSQL, Redis or internet: SQLite files (the database, the embedded Celery broker)
+under var/.
 Ports: PORT (the app, 8000) and SANDBOX_PORT (the Zoom sandbox, 9100). The logins are printed once
 every process answers. If one stops, the demo says which and why, stops the others and exits
 non-zero. Ctrl-C stops everything.

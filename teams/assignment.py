@@ -11,16 +11,26 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from meetings import booking_limits
 from meetings.models import Booking, MeetingType
 from meetings.services.bookings import SlotUnavailable, lock_reps, place_booking
+from meetings.zoom import hosting
 
 from . import availability, ranking, selectors
 from .models import AssignmentSkip, SkipReason
 
-JUST_TAKEN = "Someone booked that time a moment ago. Please pick another one."
+# The rep pages' words for a slot gone (guests read them in their language).
+JUST_TAKEN = _("Someone booked that time a moment ago. Please pick another one.")
+NOBODY_CAN_HOST = _("That time is no longer available. Please pick another one.")
 
+# Why a member's Zoom cannot make the meeting (meetings.zoom.hosting).
+_HOSTING_REASONS = {
+    hosting.ZOOM_BROKEN: SkipReason.ZOOM_BROKEN,
+    hosting.NOT_SERVED: SkipReason.ZOOM_NOT_SERVED,
+    hosting.ALLOWANCE_USED: SkipReason.ZOOM_ALLOWANCE,
+}
 # Why a member's public booking limits refused them (meetings.booking_limits).
 _LIMIT_REASONS = {
     booking_limits.REP_LIMIT: SkipReason.BOOKING_LIMIT,
@@ -57,10 +67,16 @@ def book_team_meeting(
         line = ranking.in_line(
             selectors.candidates(meeting_type, members), meeting_type.distribution
         )
+        cannot_host = availability.refusals(meeting_type, list(reps), public=booked_by is None)
         admit = None if booked_by else _public_admission(meeting_type)
         skips: list[Skip] = []
         booking = None
         for candidate in line:
+            if candidate.rep_id in cannot_host:
+                skips.append(
+                    Skip(candidate.rep_id, _HOSTING_REASONS[cannot_host[candidate.rep_id]])
+                )
+                continue
             slot = free.get(candidate.rep_id)
             if slot is None:
                 skips.append(Skip(candidate.rep_id, SkipReason.BUSY))
@@ -87,7 +103,9 @@ def book_team_meeting(
             break
         _record_skips(meeting_type, start_at, skips, booking)
     if booking is None:
-        raise SlotUnavailable(JUST_TAKEN)
+        if any(skip.reason == SkipReason.BUSY for skip in skips):
+            raise SlotUnavailable(JUST_TAKEN)
+        raise SlotUnavailable(NOBODY_CAN_HOST)
     return booking
 
 

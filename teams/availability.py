@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from meetings.availability import Slot
 from meetings.models import MeetingType
 from meetings.selectors import slots_by_host
+from meetings.zoom.hosting import hosting_refusals
 
 from . import selectors
 
@@ -17,10 +18,19 @@ _ONE_SLOT = timedelta(seconds=1)
 
 
 def team_slots(
-    meeting_type: MeetingType, start: datetime, end: datetime, *, now: datetime | None = None
+    meeting_type: MeetingType,
+    start: datetime,
+    end: datetime,
+    *,
+    public: bool = True,
+    now: datetime | None = None,
 ) -> list[Slot]:
-    """The union of the members' free slots within [start, end), in order."""
+    """The union of the free slots within [start, end) of the members who can host now, in order:
+    a member whose Zoom cannot make the meeting (`hosting_refusals`; `public`: a prospect's
+    booking) offers nothing, and a slot no member can host is not offered."""
     reps = [m.member.rep for m in selectors.members_of(meeting_type)]
+    refused = refusals(meeting_type, [rep.pk for rep in reps], public=public)
+    reps = [rep for rep in reps if rep.pk not in refused]
     if not reps:
         return []
     union: dict[datetime, Slot] = {}
@@ -28,6 +38,14 @@ def team_slots(
         for slot in slots:
             union.setdefault(slot.start, slot)
     return sorted(union.values(), key=lambda slot: slot.start)
+
+
+def refusals(meeting_type: MeetingType, rep_ids, *, public: bool) -> dict[int, str]:
+    """The members who cannot host this type's meetings now, with the reason (only Zoom types
+    ask anything of a host)."""
+    if not meeting_type.is_zoom or not rep_ids:
+        return {}
+    return hosting_refusals(rep_ids, public=public)
 
 
 def free_at(meeting_type: MeetingType, reps, start_at: datetime) -> dict[int, Slot]:

@@ -111,7 +111,8 @@ def read_bookings(step: Step, pk_floor: int, zoom_seconds: dict[str, float]) -> 
     above `pk_floor`), created or not."""
     from django.db.models import Max
 
-    from meetings.models import Booking, InviteDelivery, LinkState
+    from meetings.models import Booking, InviteDelivery
+    from meetings.zoom.state import LinkState
 
     step.booked = {o.booking: Booked(due=o.due) for o in step.outcomes if o.kind == "book"}
 
@@ -152,7 +153,8 @@ def undone_count(pk_floor: int, expected: int) -> int:
     done: missing ones count."""
     from django.db.models import F
 
-    from meetings.models import Booking, LinkState
+    from meetings.models import Booking
+    from meetings.zoom.state import LinkState
 
     done = Booking.objects.filter(
         pk__gt=pk_floor,

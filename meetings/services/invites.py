@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .. import guest_access, ics, placeholders
-from ..models import Booking, InviteDelivery, LinkState
+from ..models import Booking, InviteDelivery
+from ..zoom.state import LinkState
 
 logger = logging.getLogger(__name__)
 

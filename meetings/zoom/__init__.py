@@ -1,10 +1,14 @@
-"""A booking's Zoom meeting, in one place: the only meetings code that imports `integrations.zoom`.
+"""A booking's Zoom meeting, in one place: the only meetings code that imports `integrations.zoom`
+(`state` imports nothing of it, so that `meetings.models` can build on it).
 
-Read it in this order:
+Read it top to bottom, as the story goes:
+- `state`: where the link stands (`LinkState`), its fields and every transition (`ZoomLink`, the
+  abstract model the booking inherits);
+- `tasks`: what starts a run (the Celery task, sent when a booking's Zoom work is due, and again
+  by the sweeper);
+- `links`: the run (claim, adopt-or-create / update / remove, record the outcome, back off);
+- `gateway`: every Zoom call a booking makes, over one Zoom session;
 - `bodies`: what we send Zoom for a booking, and what we keep of its answers (pure);
 - `matching`: which meeting found in Zoom is this booking's (pure);
-- `gateway`: every Zoom call a booking makes, over one Zoom session;
-- `links`: the link state machine (claim, adopt-or-create / update / remove, record, back off);
-- `events`: what Zoom tells us about meetings and connections;
-- `tasks`: the Celery task that runs `links`.
+- `events`: what Zoom tells us about meetings and connections.
 """

@@ -28,9 +28,10 @@ from integrations.zoom.signals import (
     zoom_reps_served,
 )
 
-from ..models import Booking, LinkState
+from ..models import Booking
 from .bodies import topic, zoom_time
 from .links import resume_parked_links
+from .state import LinkState
 
 logger = logging.getLogger(__name__)
 

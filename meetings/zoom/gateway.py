@@ -22,9 +22,10 @@ from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for, zoom_hos
 from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.connection.session import ZoomSession
 
-from ..models import Booking, ZoomChain
+from ..models import Booking
 from . import bodies, matching
 from .bodies import ZoomMeeting, meeting_type_defaults, parse_meeting
+from .state import ZoomChain
 
 logger = logging.getLogger(__name__)
 

@@ -38,10 +38,11 @@ from integrations.zoom.connection.hosts import ZoomHost
 from integrations.zoom.connection.models import ZoomConnection
 
 from .. import signals
-from ..models import Booking, LinkState, ZoomChain
+from ..models import Booking
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting
 from .gateway import MeetingGateway, meeting_gateway, zoom_host_of
+from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ def test_rep_pages_show_times_in_the_reps_zone(rep_client, rep):
 
 
 def test_a_bookings_next_try_and_zoom_change_are_in_the_reps_zone(rep_client, rep):
-    from meetings.models import LinkState
+    from meetings.zoom.state import LinkState
     from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 
     rep.time_zone = "America/Chicago"

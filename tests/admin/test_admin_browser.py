@@ -4,7 +4,7 @@ import pytest
 
 from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.connection.models import ZoomConnection
-from meetings.models import LinkState
+from meetings.zoom.state import LinkState
 from tests.factories import RepFactory
 from tests.integrations.factories import ZoomConnectionFactory
 from tests.meetings.factories import BookingFactory

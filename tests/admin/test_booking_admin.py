@@ -2,7 +2,8 @@
 
 from django.contrib.admin.models import LogEntry
 
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.admin.conftest import staff_client
 from tests.meetings.factories import BookingFactory
 

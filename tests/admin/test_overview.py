@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.connection.connect_failures import ConnectProblem
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory
 from tests.fixtures.sandbox import PreapprovalRequired

@@ -112,3 +112,9 @@ def test_email_to_the_console_is_a_deploy_warning_when_chosen():
     )
     assert result.returncode != 0
     assert "consolemail:// writes every email to the log" in result.stderr
+
+
+def test_kombus_file_system_broker_is_refused():
+    result = manage_check({**PRODUCTION_ENV, "CELERY_BROKER_URL": "filesystem://"})
+    assert result.returncode != 0
+    assert "kombu issue #1551" in result.stderr and "CELERY_BROKER_URL=embedded" in result.stderr

@@ -23,7 +23,7 @@ def test_tasks_run_in_the_background_without_a_broker_server(tmp_path):
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-        "CELERY_FILESYSTEM_BROKER_DIR": str(tmp_path / "broker"),
+        "CELERY_BROKER_URL": f"sqlite:///{tmp_path / 'broker.sqlite3'}",
     }
 
     def manage(*args):

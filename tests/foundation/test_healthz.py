@@ -90,7 +90,7 @@ def test_readiness_needs_no_broker_with_the_embedded_default(tmp_path):
     status, body = probe(
         "/healthz/ready",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        CELERY_FILESYSTEM_BROKER_DIR=str(tmp_path / "broker"),
+        CELERY_BROKER_URL=f"sqlite:///{tmp_path / 'broker.sqlite3'}",
     )
     assert (status, body) == (200, {"database": "ok", "broker": "ok"})
 

@@ -4,14 +4,9 @@ from datetime import UTC, datetime, time, timedelta
 import factory
 from django.utils import timezone
 
-from meetings.models import (
-    Booking,
-    LinkState,
-    LocationKind,
-    MeetingType,
-    ZoomChain,
-)
+from meetings.models import Booking, LocationKind, MeetingType
 from meetings.schedules import AvailabilitySchedule, AvailabilityWindow
+from meetings.zoom.state import LinkState, ZoomChain
 from tests.factories import RepFactory
 from tests.fixtures.zoom import ZOOM_EMAIL  # noqa: F401 - the Zoom user `zoom_rep` connects
 

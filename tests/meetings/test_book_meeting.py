@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
-from meetings.models import Booking, LinkState, LocationKind
+from meetings.models import Booking, LocationKind
 from meetings.services.bookings import SlotUnavailable, book_meeting
+from meetings.zoom.state import LinkState
 from tests.factories import RepFactory
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from meetings import guest_access, selectors
 from meetings.availability import day_bounds
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +240,7 @@ def test_the_time_zone_picker_offers_cities_with_offsets_and_a_button_for_pages_
 
 def test_a_parked_booking_page_is_honest_and_keeps_polling(client, db):
     from meetings import guest_access
-    from meetings.models import LinkState
+    from meetings.zoom.state import LinkState
     from tests.meetings.factories import BookingFactory
 
     booking = BookingFactory(link_state=LinkState.WAITING_FOR_RECONNECT)

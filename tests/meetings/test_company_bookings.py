@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 
 from integrations.zoom.company.models import ZoomAccountMember
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.services.bookings import cancel_booking, reschedule_booking
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.factories import RepFactory
 from tests.integrations.company_steps import connected_company, zoom_admin
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot

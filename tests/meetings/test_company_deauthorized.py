@@ -7,8 +7,8 @@ from django.core import mail
 
 from integrations.zoom.company.models import ZoomAccountConnection, ZoomAccountMember
 from integrations.zoom.webhooks.models import ZoomWebhookEvent
-from meetings.models import LinkState
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.factories import RepFactory
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations.company_steps import connected_company, zoom_admin

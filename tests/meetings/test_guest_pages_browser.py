@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from meetings import guest_access
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.browser

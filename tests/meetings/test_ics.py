@@ -4,7 +4,8 @@ import pytest
 from icalendar import Calendar
 
 from meetings import ics
-from meetings.models import InviteDelivery, LinkState
+from meetings.models import InviteDelivery
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.conftest import PASSWORD
 from tests.fixtures.celery_worker import wait_until
 from tests.meetings.mail_files import calendar_mail, invite_of

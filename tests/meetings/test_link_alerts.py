@@ -2,8 +2,9 @@
 
 import pytest
 
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from meetings.models import Booking, InviteDelivery, LinkState
+from meetings.models import Booking, InviteDelivery
 from meetings.services.bookings import book_meeting, cancel_booking, reschedule_booking
 from meetings.zoom import bodies, tasks
+from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.meetings.factories import MeetingTypeFactory, next_slot
 from tests.meetings.mail_files import calendar_mail, invite_of

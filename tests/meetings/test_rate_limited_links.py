@@ -7,9 +7,10 @@ import json
 import pytest
 from django.utils import timezone
 
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.services.bookings import cancel_booking
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.models import Booking, InviteDelivery, LinkState
+from meetings.models import Booking, InviteDelivery
 from meetings.services.invites import send_invites
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.factories import RepFactory
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from meetings.models import LinkState
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import OperationalError, connection
 
-from meetings.models import Booking, InviteDelivery, LinkState
+from meetings.models import Booking, InviteDelivery
 from meetings.placeholders import format_start
 from meetings.services.invites import send_invites
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from meetings import tasks
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db

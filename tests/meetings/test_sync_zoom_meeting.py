@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetings.models import Booking, InviteDelivery, LinkState
+from meetings.models import Booking, InviteDelivery
 from meetings.services.bookings import cancel_booking, reschedule_booking
 from meetings.zoom import bodies
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
 
 pytestmark = pytest.mark.django_db

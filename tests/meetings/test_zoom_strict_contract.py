@@ -7,9 +7,10 @@ import pytest
 
 from integrations.zoom.connection.keepalive import keep_connection_alive
 from integrations.zoom.connection.models import ZoomConnection
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.services.bookings import cancel_booking, reschedule_booking
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.integrations import steps
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
 

@@ -1,7 +1,8 @@
 """What every reliability test asserts at the end, whatever went wrong on the way."""
 
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.zoom import bodies
+from meetings.zoom.state import LinkState
 
 # A booking that is not ready must say why: these states always carry `link_last_error`.
 STATES_WITH_A_REASON = {LinkState.PENDING, LinkState.FAILED, LinkState.WAITING_FOR_RECONNECT}

@@ -3,7 +3,8 @@ below it, so a burst of bookings queues briefly and meets no 429."""
 
 import pytest
 
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps
 from tests.meetings.factories import MeetingTypeFactory

@@ -13,7 +13,8 @@ import pytest
 import redis
 
 from meetings import tasks
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.reliability.checks import assert_one_meeting_per_booking
 from tests.reliability.conftest import book

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from integrations.zoom.company.models import ZoomAccountConnection
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.factories import RepFactory
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps

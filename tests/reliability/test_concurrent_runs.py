@@ -5,8 +5,9 @@ import time
 
 import pytest
 
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.zoom import tasks
+from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.reliability.checks import assert_one_meeting_per_booking, settled
 from tests.reliability.conftest import book

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.reliability.checks import assert_one_meeting_per_booking
 from tests.reliability.conftest import book

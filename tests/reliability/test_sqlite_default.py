@@ -1,5 +1,5 @@
 """The embedded default under real use: SQLite shared by a multi-process web server and a
-multi-process Celery worker (on the file-system broker), with guests booking at once while the
+multi-process Celery worker (on the embedded broker), with guests booking at once while the
 rep's access token has expired.
 
 SQLite has one writer at a time and ignores select_for_update, so without IMMEDIATE transactions
@@ -31,13 +31,12 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @pytest.fixture
 def sqlite_env(sandbox, tmp_path):
-    """The environment of every process of the stack: one SQLite file, the file-system broker."""
+    """The environment of every process of the stack: one SQLite file, the embedded broker."""
     return {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CELERY_BROKER_URL": "",
-        "CELERY_FILESYSTEM_BROKER_DIR": str(tmp_path / "broker"),
+        "CELERY_BROKER_URL": f"sqlite:///{tmp_path / 'broker.sqlite3'}",
         "SITE_URL": settings.SITE_URL,
         # The setup drives the connect flow through Django's test client ("testserver").
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",

@@ -4,7 +4,8 @@ and adopts that meeting instead of creating a second one."""
 import pytest
 from django.db import connection, transaction
 
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.reliability.checks import assert_one_meeting_per_booking
 from tests.reliability.conftest import book

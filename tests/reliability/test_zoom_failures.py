@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from meetings import tasks
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.meetings.factories import MeetingTypeFactory
 from tests.reliability.checks import assert_one_meeting_per_booking, settled

@@ -1,7 +1,5 @@
 import pytest
 
-from tests.admin.conftest import superuser_client  # noqa: F401 - shared fixtures
-
 
 @pytest.fixture(autouse=True)
 def _tasks_inline(tasks_run_inline):

@@ -7,11 +7,12 @@ import pytest
 from django.test import Client
 
 from meetings import guest_access
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.services.bookings import cancel_booking
 from meetings.zoom import bodies
 from meetings.zoom import links as zoom_links
 from meetings.zoom.gateway import meeting_gateway
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db

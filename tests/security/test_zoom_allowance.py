@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 
 from integrations.zoom.api import quota
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.meetings.factories import MeetingTypeFactory
 from tests.security.booking_steps import book, slot
 

@@ -98,5 +98,6 @@ def test_a_week_of_a_big_team_takes_a_fixed_number_of_queries():
     start = next_slot(days=1)
     with CaptureQueriesContext(connection) as queries:
         team_slots(meeting_type, start, start + timedelta(days=7))
-    # Members, the type's overrides, its weekly hours, everyone's bookings.
-    assert len(queries) == 4
+    # Members, their Zoom connections and company-account rows, the type's overrides, its
+    # weekly hours, everyone's bookings.
+    assert len(queries) == 6

@@ -3,7 +3,19 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from meetings.availability import Window, day_bounds, free_slots, group_by_day, weekly_slots
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from meetings.availability import (
+    Busy,
+    Rules,
+    Window,
+    day_bounds,
+    free_slots,
+    group_by_day,
+    weekly_slots,
+)
 
 NY = "America/New_York"
 BERLIN = "Europe/Berlin"
@@ -92,3 +104,127 @@ def test_long_meetings_start_every_half_hour_and_end_inside_the_window():
     slots = slots_on(date(2024, 3, 12), NY, duration=60)
     local = [s.start.astimezone(ZoneInfo(NY)).strftime("%H:%M") for s in slots]
     assert local[:3] == ["09:00", "09:30", "10:00"] and local[-1] == "16:00"
+
+
+# The slot engine against the plain definitions, on random hours, zones, days and meetings: a
+# binary search over merged intervals and wall times stepped by their offset must give exactly
+# what checking every meeting and converting every wall time gives.
+ZONES = [NY, BERLIN, "Australia/Lord_Howe", "America/Santiago", "Asia/Kolkata", "UTC"]
+# Days around DST changes of those zones, and ordinary ones.
+DAYS = [date(2024, 3, 10), date(2024, 3, 31), date(2024, 4, 7), date(2024, 9, 8), date(2024, 10, 6)]
+DAYS += [date(2024, 10, 27), date(2024, 11, 3), date(2024, 6, 12)]
+
+
+def _plain_weekly(windows, rep_tz, duration_minutes, start, end):
+    zone = ZoneInfo(rep_tz)
+    duration = timedelta(minutes=duration_minutes)
+    step = timedelta(minutes=min(duration_minutes, 30))
+    found = []
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    while day <= end.astimezone(zone).date() + timedelta(days=1):
+        for window in (w for w in windows if w.weekday == day.weekday()):
+            wall = datetime.combine(day, window.start)
+            while wall + duration <= datetime.combine(day, window.end):
+                local = wall.replace(tzinfo=zone)
+                instant = local.astimezone(UTC)
+                if instant.astimezone(zone).replace(tzinfo=None) == wall and start <= instant < end:
+                    found.append(instant)
+                wall += step
+        day += timedelta(days=1)
+    return sorted(found)
+
+
+def _plain_clash(slot_start, duration, rules, meeting):
+    slot_end = slot_start + duration
+    return (
+        meeting.start < slot_end + rules.buffer_after
+        and meeting.end > slot_start - rules.buffer_before
+    ) or (
+        meeting.start - meeting.buffer_before < slot_end
+        and meeting.end + meeting.buffer_after > slot_start
+    )
+
+
+# Quarter hours, mostly around midnight and the early morning, where zones change their clocks.
+minutes = st.one_of(st.integers(0, 5 * 4), st.integers(0, 24 * 4 - 1)).map(lambda q: q * 15)
+
+
+@st.composite
+def windows(draw):
+    found = []
+    for weekday in range(7):
+        for _ in range(draw(st.integers(0, 2))):
+            a, b = sorted(draw(st.lists(minutes, min_size=2, max_size=2, unique=True)))
+            found.append(Window(weekday, time(a // 60, a % 60), time(b // 60, b % 60)))
+    return found
+
+
+@pytest.mark.parametrize("zone", ZONES)
+@pytest.mark.parametrize("day", DAYS)
+def test_windows_across_each_zones_changes_give_each_wall_times_instant(zone, day):
+    # Every day's small hours and evening, where the zones above change their clocks.
+    hours = [Window(d, time(0), time(6, 30)) for d in range(7)]
+    hours += [Window(d, time(21), time(23, 59)) for d in range(7)]
+    start, end = day_bounds(day, zone)
+    start, end = start - timedelta(hours=12), end + timedelta(hours=12)
+    for duration in (15, 30, 60):
+        got = [slot.start for slot in weekly_slots(hours, zone, duration, start, end)]
+        assert got == _plain_weekly(hours, zone, duration, start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hours=windows(),
+    zone=st.sampled_from(ZONES),
+    day=st.sampled_from(DAYS),
+    duration=st.sampled_from([15, 25, 30, 45, 60, 90]),
+)
+def test_stepped_wall_times_are_the_instants_each_wall_time_converts_to(hours, zone, day, duration):
+    start, end = day_bounds(day, zone)
+    start -= timedelta(hours=12)
+    end += timedelta(hours=12)
+    got = [slot.start for slot in weekly_slots(hours, zone, duration, start, end)]
+    assert got == _plain_weekly(hours, zone, duration, start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    day=st.sampled_from(DAYS),
+    duration=st.sampled_from([15, 30, 60]),
+    before=st.sampled_from([0, 10, 30]),
+    after=st.sampled_from([0, 15, 45]),
+    meetings=st.lists(
+        # On the quarter hours, so meetings and slots often touch exactly.
+        st.tuples(
+            st.integers(0, 36 * 4).map(lambda q: q * 15),
+            st.sampled_from([15, 30, 60, 90]),
+            st.sampled_from([0, 5, 30]),
+        ),
+        max_size=12,
+    ),
+)
+def test_a_slot_is_free_exactly_when_it_clashes_with_no_meeting(
+    zone, day, duration, before, after, meetings
+):
+    start, end = day_bounds(day, zone)
+    rules = Rules(
+        min_notice=timedelta(0),
+        buffer_before=timedelta(minutes=before),
+        buffer_after=timedelta(minutes=after),
+    )
+    busy = [
+        Busy(
+            start + timedelta(minutes=offset),
+            start + timedelta(minutes=offset + length),
+            timedelta(minutes=own),
+            timedelta(minutes=own),
+        )
+        for offset, length, own in meetings
+    ]
+    now = start - timedelta(days=1)
+    got = free_slots(EVERY_DAY_9_TO_17, zone, duration, busy, start, end, now, rules)
+    every = weekly_slots(EVERY_DAY_9_TO_17, zone, duration, start, end)
+    length = timedelta(minutes=duration)
+    expected = [s for s in every if not any(_plain_clash(s.start, length, rules, m) for m in busy)]
+    assert got == expected

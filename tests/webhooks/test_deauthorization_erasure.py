@@ -12,7 +12,8 @@ from integrations.zoom.connection.models import ZoomConnection, ZoomDataErasure
 from integrations.zoom.webhooks.deliveries import process_webhook_event
 from integrations.zoom.webhooks.envelope import signature_for
 from integrations.zoom.webhooks.models import ZoomWebhookEvent
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 from tests.integrations.factories import ZoomConnectionFactory
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 

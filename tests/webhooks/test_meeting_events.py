@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from integrations.zoom.webhooks.models import ZoomWebhookEvent
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
 from meetings.zoom import links as zoom_links
+from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 
 from . import roster
 

@@ -25,7 +25,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from integrations.models import ZoomRosterEntry
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 
 from ..api.reasons import ReconnectReason
 from ..connection.models import PENDING_CONNECT_WINDOW, ZoomConnection

@@ -78,6 +78,23 @@ def reserve_public_write(user_id: int) -> float | None:
     )
 
 
+def allowance_spent(user_ids, *, public: bool) -> set[int]:
+    """The hosts among `user_ids` who can make no more meeting today: every write of the day used
+    (Zoom would answer 429), or with `public`, the share public traffic may use (what
+    `reserve_public_write` would refuse). Reads only, in one round trip to the cache."""
+    ids = [str(user_id) for user_id in user_ids]
+    writes = rate_limits.used_many("zoom-writes", ids, _writes_rate())
+    if not public:
+        return {int(ident) for ident in ids if writes[ident] >= _limit()}
+    public_rate = rate_limits.Rate(_public_limit(), _DAY)
+    reserved = rate_limits.used_many("zoom-public", ids, public_rate)
+    return {
+        int(ident)
+        for ident in ids
+        if writes[ident] >= _public_limit() or reserved[ident] >= _public_limit()
+    }
+
+
 @dataclass(frozen=True)
 class QuotaUse:
     used: int

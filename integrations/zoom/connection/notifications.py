@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.models import ReconnectNotice
-from meetings.models import Booking, LinkState
+from meetings.models import Booking
+from meetings.zoom.state import LinkState
 
 from ..api.reasons import ReconnectReason
 from .connect_failures import ConnectProblem
