@@ -4,6 +4,7 @@ signal is sent); mail tasks' retries; beat's scheduler."""
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from celery import Celery, shared_task, signals
@@ -16,6 +17,9 @@ logger = logging.getLogger(__name__)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The embedded broker's URLs (sqlite:///…) name its transport wherever a connection is made.
 TRANSPORT_ALIASES.setdefault("sqlite", "config.embedded_broker:Transport")
+# Redis URLs get one Redis client per channel and a pool that waits (config/redis_broker.py).
+for _scheme in ("redis", "rediss"):
+    TRANSPORT_ALIASES[_scheme] = "config.redis_broker:Transport"
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -67,9 +71,13 @@ def refuse_a_wrong_configuration(**kwargs):
     schedules anything. SystemExit, because Celery logs and swallows a handler's exceptions; the
     reason goes to the process's own stderr, since Celery has redirected sys.stderr to its log."""
     import django
+    from django.apps import apps
     from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    if not apps.ready:
+        # Not again once set up: django.setup() configures logging anew, onto the sys.stderr
+        # that Celery has by then redirected into its own log, and every line would be lost.
+        django.setup()
     from health.configuration import refuse_to_start
 
     try:
@@ -102,9 +110,65 @@ def keep_database_connections(**kwargs):
 
 
 class Scheduler(PersistentScheduler):
-    """Celery's file-backed beat scheduler, which makes its file's folder when beat starts:
-    importing the settings creates nothing (read-only images); the schedule is all beat writes."""
+    """Celery's file-backed beat scheduler, which makes its file's folder when beat starts
+    (importing the settings creates nothing: read-only images), and sends only while it holds the
+    one beat lock (health/beat.py): a second beat stands by."""
 
     def setup_schedule(self):
         Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
         super().setup_schedule()
+        from django.utils import timezone
+
+        from health import beat
+
+        self._me = beat.identity()
+        self._started_at = timezone.now()
+        self._sends = False
+
+    def tick(self, *args, **kwargs):
+        from django.db import DatabaseError, close_old_connections
+
+        from health import beat
+
+        close_old_connections()
+        try:
+            holds = beat.hold(self._me)
+            beat.seen(self._me, started_at=self._started_at, sends=holds)
+        except DatabaseError:
+            # Without the database no beat can know it is the only one: none sends.
+            logger.warning("beat: the database does not answer; sending nothing", exc_info=True)
+            holds = False
+        if holds and not self._sends:
+            logger.info("beat: holding the beat lock (%s); sending periodic tasks", self._me)
+            self._send_heartbeat()
+        elif self._sends and not holds:
+            logger.warning("beat: another beat holds the lock; standing by")
+        self._sends = holds
+        if not holds:
+            return self.max_interval
+        return super().tick(*args, **kwargs)
+
+    def _send_heartbeat(self) -> None:
+        from health.tasks import record_beat_heartbeat
+
+        publish(record_beat_heartbeat)
+
+    def close(self):
+        # Beat closes from its SIGTERM handler, which may have interrupted this thread's own
+        # query: the lock is released over a connection of its own, in a thread.
+        releasing = threading.Thread(target=self._release_lock, name="beat-release")
+        releasing.start()
+        releasing.join(timeout=10)
+        super().close()
+
+    def _release_lock(self) -> None:
+        from django.db import DatabaseError, connection
+
+        from health import beat
+
+        try:
+            beat.release(self._me)
+        except DatabaseError:
+            logger.warning("beat: could not release the beat lock", exc_info=True)
+        finally:
+            connection.close()

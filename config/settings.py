@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "integrations.zoom",
     "meetings",
     "teams",
+    "outcomes",
+    "booking_webhooks",
     "health",
 ]
 
@@ -88,6 +90,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.SecretsHiddenReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "config.error_reports.SecretsHiddenExceptionReporter"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -132,6 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A server that accepts connections and never answers must not hang a request for good.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -272,6 +280,9 @@ ZOOM_DAILY_MEETING_WRITES = env.int("ZOOM_DAILY_MEETING_WRITES", default=100)
 ZOOM_MEETING_WRITES_RESERVE = env.int("ZOOM_MEETING_WRITES_RESERVE", default=30)
 # A guest's booking link stops working this long after the meeting ends.
 GUEST_LINK_DAYS_AFTER_MEETING = env.int("GUEST_LINK_DAYS_AFTER_MEETING", default=7)
+# Outgoing webhooks' deliveries (they carry guests' names and emails) are kept this long once
+# delivered or failed, for staff to read in the admin.
+BOOKING_WEBHOOK_LOG_DAYS = env.int("BOOKING_WEBHOOK_LOG_DAYS", default=30)
 
 # Celery. The embedded broker keeps the queues in a SQLite file under var/
 # (config/embedded_broker.py), so the demo's worker needs no server; production points it at Redis
@@ -292,6 +303,10 @@ else:
         "interval_start": 0,
         "interval_step": 0.2,
         "interval_max": 0.2,
+        # A Redis that accepts connections and never answers (a failover, a dead NAT entry)
+        # must not hang a publish, a probe or a ping for good.
+        "socket_timeout": 5,
+        "socket_connect_timeout": 5,
     }
     if CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
         # RabbitMQ acknowledges each published message once it holds it, so a publish that
@@ -331,6 +346,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
         "schedule": 60,
     },
+    # Outgoing webhooks whose retry is due or whose enqueue was lost.
+    "booking-webhooks-sweep": {
+        "task": "booking_webhooks.tasks.sweep_webhook_deliveries",
+        "schedule": 60,
+    },
     # Idle Zoom connections refreshed and checked, reps of broken ones reminded.
     "zoom-keep-connections-alive": {
         "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
@@ -343,10 +363,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# Beat ticks at least this often: each tick renews its hold on the one beat lock (health/beat.py),
+# held for CELERY_BEAT_LOCK_SECONDS; a standing-by beat takes over once the lock lapses.
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=5)
+CELERY_BEAT_LOCK_SECONDS = env.int("CELERY_BEAT_LOCK_SECONDS", default=30)
+
 # /healthz: beat's heartbeat task runs this often, and counts as late after this long.
 HEALTHZ_BEAT_INTERVAL_SECONDS = env.int("HEALTHZ_BEAT_INTERVAL_SECONDS", default=60)
 HEALTHZ_BEAT_MAX_AGE_SECONDS = env.int(
     "HEALTHZ_BEAT_MAX_AGE_SECONDS", default=max(300, 3 * HEALTHZ_BEAT_INTERVAL_SECONDS)
+)
+# A beat that took the lock this recently counts as running while its first heartbeat is on its way.
+HEALTHZ_BEAT_GRACE_SECONDS = env.int(
+    "HEALTHZ_BEAT_GRACE_SECONDS", default=2 * HEALTHZ_BEAT_INTERVAL_SECONDS
 )
 CELERY_BEAT_SCHEDULE["health-beat-heartbeat"] = {
     "task": "health.tasks.record_beat_heartbeat",

@@ -7,6 +7,10 @@ if the broker is down the work stays due in the booking's own state and the swee
 
 Services announce through the `…_after_commit` functions: a worker that started before the commit
 would not see the booking, hence `on_commit`.
+
+`booking_changed(sender=Booking, booking: Booking, change: "created" | "moved" | "cancelled")`
+is sent inside the change's transaction instead: a listener's writes (an outgoing webhook's
+delivery) commit or roll back with the change itself.
 """
 
 from django.db import transaction
@@ -16,6 +20,7 @@ from .models import Booking
 
 zoom_work_due = Signal()
 invites_due = Signal()
+booking_changed = Signal()
 
 
 def zoom_work_after_commit(booking_id: int) -> None:

@@ -7,17 +7,21 @@ calls a booking needs and what they mean for it.
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 # Pages elsewhere in meetings take ZoomError and the rep's Zoom host (without its tokens) from here,
 # so that this package alone imports integrations.zoom.
+from integrations.zoom.api.client import ZoomClient
 from integrations.zoom.api.errors import (
     ZoomError,
     ZoomMeetingNotFound,
     ZoomNotConnected,
     ZoomValidationError,
 )
-from integrations.zoom.api.quota import reserve_public_write  # noqa: F401 - for booking_limits
+from integrations.zoom.api.quota import (  # noqa: F401 - for booking_limits
+    public_share_used_up,
+    public_write_limit,
+)
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for, zoom_host_through
 from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.connection.session import ZoomSession
@@ -48,16 +52,16 @@ class MeetingGateway:
     def create(self, booking: Booking) -> ZoomMeeting:
         body = bodies.create_body(booking, self.host_time_zone, self._passcode_rules())
         try:
-            return parse_meeting(self.zoom.create_meeting(body))
+            return parse_meeting(self.zoom.call(ZoomClient.create_meeting, body))
         except ZoomValidationError as exc:
             own = isinstance(self.zoom.connection, ZoomConnection)
             if not own or "password" not in body or not bodies.refused_passcode(exc.errors):
                 raise
         # The host's passcode rules changed since we last read them (an admin tightened them):
         # read them again and try once more with a passcode that meets the new ones.
-        self.zoom.connection.store_passcode_rules(self.zoom.get_user_settings())
+        self.zoom.connection.store_passcode_rules(self.zoom.call(ZoomClient.get_user_settings))
         body = bodies.create_body(booking, self.host_time_zone, self._passcode_rules())
-        return parse_meeting(self.zoom.create_meeting(body))
+        return parse_meeting(self.zoom.call(ZoomClient.create_meeting, body))
 
     def _passcode_rules(self) -> dict:
         """The rules read for a rep's own connection; a company account's are not kept, so Zoom
@@ -70,20 +74,24 @@ class MeetingGateway:
         current time and wording, then GET it again (the PATCH answers 204 with no body). Raises
         ZoomMeetingNotFound when Zoom no longer has it."""
         meeting_id = meeting_id or booking.zoom_meeting_id
-        self.zoom.update_meeting(meeting_id, bodies.schedule_body(booking, self.host_time_zone))
-        return parse_meeting(self.zoom.get_meeting(meeting_id))
+        body = bodies.schedule_body(booking, self.host_time_zone)
+        self.zoom.call(ZoomClient.update_meeting, meeting_id, body)
+        return parse_meeting(self.zoom.call(ZoomClient.get_meeting, meeting_id))
 
     def delete(self, meeting_id: str) -> None:
         """Delete the meeting; one that is already gone counts as deleted."""
-        self.zoom.delete_meeting(meeting_id)
+        with suppress(ZoomMeetingNotFound):
+            self.zoom.call(ZoomClient.delete_meeting, meeting_id)
 
     def find(self, booking: Booking, *, exclude=frozenset()) -> list[dict]:
         """Full Zoom meeting objects whose agenda carries this booking's reference, oldest
         first (see `matching`)."""
         found = []
-        for item in matching.meetings_to_read(self.zoom.list_meetings(), booking, exclude=exclude):
+        for item in matching.meetings_to_read(
+            self.zoom.call(ZoomClient.list_meetings), booking, exclude=exclude
+        ):
             try:
-                meeting = self.zoom.get_meeting(item["id"])
+                meeting = self.zoom.call(ZoomClient.get_meeting, item["id"])
             except ZoomMeetingNotFound:
                 continue  # deleted since it was listed
             if matching.carries_reference(meeting, booking):
@@ -92,10 +100,11 @@ class MeetingGateway:
 
     def start_url(self, meeting_id: str) -> str:
         """A fresh host link (it expires after about two hours and is never stored)."""
-        return str(self.zoom.get_meeting(meeting_id).get("start_url") or "")
+        meeting = self.zoom.call(ZoomClient.get_meeting, meeting_id)
+        return str(meeting.get("start_url") or "")
 
     def meeting_type_defaults(self) -> dict:
-        return meeting_type_defaults(self.zoom.get_user_settings())
+        return meeting_type_defaults(self.zoom.call(ZoomClient.get_user_settings))
 
 
 @contextmanager

@@ -17,20 +17,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from integrations.zoom.api.errors import (
-    ZoomCannotHost,
+    Outcome,
+    Park,
+    Rule,
+    Wait,
     ZoomError,
     ZoomMeetingEnded,
-    ZoomMeetingInProgress,
-    ZoomMeetingLocked,
     ZoomMeetingNotFound,
-    ZoomNeedsReconnect,
-    ZoomNotConnected,
     ZoomNotMeetingHost,
-    ZoomRateLimited,
-    ZoomTokenExpired,
-    ZoomUnavailable,
-    ZoomUserNotFound,
-    ZoomValidationError,
+    rule_for,
 )
 from integrations.zoom.company.lifecycle import rep_left_account
 from integrations.zoom.company.models import ZoomAccountMember
@@ -55,8 +50,6 @@ BACKOFF_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 8
 
 RECONNECT_MESSAGE = "Zoom is not connected: reconnect Zoom and the link is created automatically."
-# Zoom refuses to change or delete a meeting while it runs (3002); we look again this much later.
-IN_PROGRESS_RETRY = timedelta(minutes=15)
 NOT_HOST_NOTE = (
     "The earlier Zoom meeting belongs to another Zoom user than the one connected now, so Zoom "
     "refused to {action} it (error 3003). {outcome} Remove the old meeting in that Zoom account."
@@ -64,10 +57,6 @@ NOT_HOST_NOTE = (
 COMPANY_RECONNECT_MESSAGE = (
     "Your company's Zoom account is not connected: the link is created automatically once a "
     "Zoom admin reconnects it, or once you connect Zoom yourself."
-)
-LEFT_ACCOUNT_MESSAGE = (
-    "Your Zoom user is no longer in your company's Zoom account: connect Zoom yourself, or ask "
-    "your Zoom admin to map you again, and the link is created automatically."
 )
 
 
@@ -289,72 +278,54 @@ def _store(current: Booking, booking: Booking, meeting: ZoomMeeting, chain: Zoom
 def _record_failure(
     booking: Booking, exc: ZoomError, in_doubt: bool, host: ZoomHost | None = None
 ) -> LinkRun:
-    def record(transition, retry_at: datetime | None = None) -> LinkRun:
-        if isinstance(exc, ZoomUnavailable):
-            return _record(booking, transition, retry_at)  # the answer was lost: doubt stays
+    """Records what the error's rule says (`integrations.zoom.api.errors.RULES`)."""
+    rule = rule_for(exc, via_company=host is not None and host.via_company_account)
+    says = rule.says.format(exc=exc)
+    retry_at = None
+    if rule.outcome == Outcome.PARK:
+        if rule.park == Park.LEFT_COMPANY_ACCOUNT:
+            rep_left_account(host.member)
 
-        # Zoom refused (a 429 too: it means nothing was created), or nothing was sent: this run
-        # made no meeting, so the next one looks first only if it had to.
-        def refused(current: Booking) -> None:
-            transition(current)
-            current.record_zoom_refusal(in_doubt)
+        def transition(b: Booking) -> None:
+            b.mark_link_waiting_for_reconnect(says)
 
-        return _record(booking, refused, retry_at)
+    elif rule.outcome == Outcome.RETRY and not _out_of_attempts(rule, booking):
+        retry_at = _retry_at(rule, exc, booking)
 
-    company = host is not None and host.via_company_account
-    if isinstance(exc, ZoomNeedsReconnect | ZoomNotConnected):
-        if company:
-            reason = f"The company's Zoom account needs reconnecting by a Zoom admin: {exc}"
-        else:
-            reason = f"Zoom needs reconnecting: {exc}"
-        return record(lambda b: b.mark_link_waiting_for_reconnect(reason))
-    if company and isinstance(exc, ZoomUserNotFound):
-        # 1001 for the rep's Zoom user: they left the company's Zoom account. Only this rep is
-        # parked; the account keeps serving everyone else.
-        rep_left_account(host.member)
-        return record(lambda b: b.mark_link_waiting_for_reconnect(LEFT_ACCOUNT_MESSAGE))
-    if isinstance(exc, ZoomRateLimited):
-        if exc.daily:
-            error = (
-                "Zoom's daily limit of meeting creates and updates for this host is reached; "
-                f"trying again at {exc.retry_at:%Y-%m-%d %H:%M} UTC."
-            )
-            retry_at = exc.retry_at
-        else:
-            # The account is over its per-second limit: the pacing holds every worker back until
-            # Zoom's Retry-After, and the jitter keeps these retries from arriving together.
-            error = "Zoom asked us to slow down; trying again shortly."
-            retry_at = exc.retry_at + timedelta(seconds=random.uniform(0, QPS_RETRY_JITTER))
-        return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
-    if isinstance(exc, ZoomMeetingInProgress):
-        # Not a failure: Zoom will take the change (or the deletion) once the meeting ends.
-        retry_at = timezone.now() + IN_PROGRESS_RETRY
-        error = (
-            "The Zoom meeting is in progress, so Zoom will not change or delete it now; "
-            "trying again after it ends."
-        )
-        return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
-    if isinstance(exc, ZoomUnavailable | ZoomTokenExpired):
-        if booking.link_attempts >= MAX_ATTEMPTS:
-            reason = f"Zoom kept failing after {booking.link_attempts} attempts: {exc}"
-            return record(lambda b: b.mark_link_failed(reason))
-        retry_at = timezone.now() + backoff(booking.link_attempts)
-        error = f"Zoom did not answer usefully ({exc}); trying again."
-        return record(lambda b: b.mark_link_retry(error, retry_at), retry_at)
-    # Validation errors, a user who may not host, and any refusal we cannot map will not heal by
-    # retrying: the booking shows the reason and the rep (or an admin) decides.
-    if isinstance(exc, ZoomValidationError):
-        details = "; ".join(
-            f"{e.get('field')}: {e.get('message')}" for e in exc.errors if isinstance(e, dict)
-        )
-        reason = f"Zoom refused the meeting: {exc}" + (f" ({details})" if details else "")
-    elif isinstance(exc, ZoomCannotHost):
-        reason = "This Zoom user may not host meetings (Zoom error 3161)."
-    elif isinstance(exc, ZoomMeetingLocked):
-        reason = f"Zoom refused to change the meeting in its current state: {exc}"
+        def transition(b: Booking) -> None:
+            b.mark_link_retry(says, retry_at)
+
     else:
-        reason = f"Zoom refused the request: {exc}"
-    return record(lambda b: b.mark_link_failed(reason))
+        if rule.outcome == Outcome.RETRY:
+            says = f"Zoom kept failing after {booking.link_attempts} attempts: {exc}"
+
+        def transition(b: Booking) -> None:
+            b.mark_link_failed(says)
+
+    if rule.answer_lost:
+        return _record(booking, transition, retry_at)  # Zoom may have acted: the doubt stays
+
+    # Zoom refused (a 429 too: it means nothing was created), or nothing was sent: this run made
+    # no meeting, so the next one looks first only if it had to.
+    def refused(current: Booking) -> None:
+        transition(current)
+        current.record_zoom_refusal(in_doubt)
+
+    return _record(booking, refused, retry_at)
+
+
+def _out_of_attempts(rule: Rule, booking: Booking) -> bool:
+    return rule.wait == Wait.BACKOFF and booking.link_attempts >= MAX_ATTEMPTS
+
+
+def _retry_at(rule: Rule, exc: ZoomError, booking: Booking) -> datetime:
+    if rule.wait == Wait.BACKOFF:
+        return timezone.now() + backoff(booking.link_attempts)
+    if rule.wait == Wait.RETRY_AT:
+        return exc.retry_at
+    if rule.wait == Wait.RETRY_AT_SPREAD:
+        return exc.retry_at + timedelta(seconds=random.uniform(0, QPS_RETRY_JITTER))
+    return timezone.now() + rule.wait
 
 
 def _record(booking: Booking, transition, retry_at: datetime | None = None) -> LinkRun:

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.test import Client
 
+from integrations.zoom.api.client import ZoomClient
 from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.connection.oauth_session import SESSION_KEY
 from integrations.zoom.connection.session import ZoomSession
@@ -67,4 +68,4 @@ def connect_rep(sandbox, zoom_email: str, *, rep=None, **zoom_user) -> ZoomConne
 def get_me(connection: ZoomConnection) -> dict:
     """`GET /users/me` for the connection, as one unit of work of a Zoom session."""
     with ZoomSession(connection) as zoom:
-        return zoom.get_me()
+        return zoom.call(ZoomClient.get_me)

@@ -74,3 +74,29 @@ def test_rotation_refuses_and_changes_nothing_when_a_token_matches_no_key(settin
         call_command("rotate_zoom_token_key")
 
     assert raw_row(zoom.pk) == before
+
+
+def test_rotation_covers_every_encrypted_field_not_only_reps_tokens(settings):
+    from booking_webhooks.models import WebhookEndpoint
+    from integrations.zoom.company.models import ZoomAccountConnection
+    from integrations.zoom.management.commands.rotate_zoom_token_key import encrypted_fields
+
+    covered = dict(encrypted_fields())
+    assert covered[ZoomConnection] == ("access_token", "refresh_token")
+    assert covered[ZoomAccountConnection] == ("access_token", "refresh_token")
+    assert covered[WebhookEndpoint] == ("secret",)
+
+    endpoint = WebhookEndpoint.objects.create(url="https://crm.example.com/hooks")
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEY = [new_key, *settings.FIELD_ENCRYPTION_KEY]
+    with pytest.raises(CommandError, match="not yet encrypted with the first key"):
+        call_command("rotate_zoom_token_key", "--check")
+    call_command("rotate_zoom_token_key")
+    call_command("rotate_zoom_token_key", "--check")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT secret FROM {WebhookEndpoint._meta.db_table} WHERE id = %s",  # noqa: S608
+            [endpoint.pk],
+        )
+        (secret,) = cursor.fetchone()
+    assert Fernet(new_key).decrypt(secret.encode()).decode() == endpoint.secret

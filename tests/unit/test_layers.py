@@ -81,6 +81,8 @@ def test_services_announce_work_and_never_import_a_tasks_module():
         ROOT / "integrations" / "zoom" / "connection" / "lifecycle.py",
         ROOT / "integrations" / "zoom" / "connection" / "keepalive.py",
         ROOT / "integrations" / "zoom" / "webhooks" / "deliveries.py",
+        ROOT / "outcomes" / "services.py",
+        ROOT / "booking_webhooks" / "deliveries.py",
     ]
     offenders = {
         str(p.relative_to(ROOT))
@@ -94,6 +96,8 @@ def test_task_names_stay_what_queued_messages_were_sent_under():
     celery_app.loader.import_default_modules()
     assert {name for name in celery_app.tasks if not name.startswith("celery.")} == {
         "accounts.tasks.clear_expired_sessions",
+        "booking_webhooks.tasks.deliver_webhook",
+        "booking_webhooks.tasks.sweep_webhook_deliveries",
         "health.tasks.record_beat_heartbeat",
         "integrations.zoom.tasks.check_zoom_connection",
         "integrations.zoom.tasks.keep_company_zoom_account_alive",

@@ -5,6 +5,7 @@ from accounts.models import User
 from meetings.models import LocationKind, MeetingType
 from meetings.services.meeting_types import save_meeting_type
 from meetings.services.schedules import ensure_a_schedule
+from teams.demo import seed_demo_team
 
 DEMO_EMAIL = "rep@example.com"
 DEMO_PASSWORD = "demo-password-123"
@@ -45,10 +46,12 @@ class Command(BaseCommand):
         )
         admin.set_password(DEMO_PASSWORD)
         admin.save()
+        team = seed_demo_team(rep, DEMO_PASSWORD)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo rep:   {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
                 f"Demo admin: {ADMIN_EMAIL} / {DEMO_PASSWORD}  (Django admin at /admin/)\n"
-                f"Booking page (after connecting Zoom): /book/{rep.booking_slug}/intro-call/"
+                f"Booking page (after connecting Zoom): /book/{rep.booking_slug}/intro-call/\n"
+                f"{team}"
             )
         )

@@ -5,6 +5,7 @@ annotated, so the roster runs the same number of queries for 10 reps as for 10,0
 deferred: the roster never loads (or decrypts) them.
 """
 
+import re
 from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -246,13 +247,15 @@ def export_row(entry) -> dict:
     }
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): a rep's
-# name or Zoom's error text is written with a leading apostrophe instead, shown as typed.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). A file read
+# with `;` or tab as the separator (the European default) splits a value at them, so a piece after
+# one of those, or after a comma, must not start with one either: each such start gets a leading
+# apostrophe, shown as typed; every cell is quoted besides.
+_FORMULA_START = re.compile(r"(^|[;,\t])(\s*)(?=[=+\-@\t\r])")
 
 
 def spreadsheet_safe(row: dict) -> dict:
     return {
-        key: "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+        key: _FORMULA_START.sub(r"\1\2'", value) if isinstance(value, str) else value
         for key, value in row.items()
     }

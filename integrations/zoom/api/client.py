@@ -22,6 +22,7 @@ from .errors import (
     ZoomCannotHost,
     ZoomCodeExpired,
     ZoomCodeInvalid,
+    ZoomDailyLimitReached,
     ZoomError,
     ZoomInvalidClient,
     ZoomMeetingEnded,
@@ -104,6 +105,13 @@ class TokenGrant:
     scopes: frozenset[str]
 
 
+def _meeting_write(endpoint):
+    """Marks the calls Zoom counts against a host's daily allowance of meeting creates and updates
+    (100 a day, `quota.py`): whoever runs them for a rep counts them (`ZoomSession.call`)."""
+    endpoint.counts_as_meeting_write = True
+    return endpoint
+
+
 _local = threading.local()
 
 
@@ -131,6 +139,7 @@ class ZoomClient:
         session: requests.Session | None = None,
         app: str = "user",
         account_id: str = "",
+        user: str = "me",
     ):
         # Two Marketplace apps: "user" (each rep connects it) and "account" (admin-managed, one
         # authorization for the company's whole Zoom account).
@@ -146,6 +155,9 @@ class ZoomClient:
         self.timeout = (min(5.0, read_timeout), read_timeout)
         self.session = session or _thread_session()
         self.account_id = account_id
+        # Whom the user-level calls act as: "me" (the token's own user), or with the company's
+        # account token the served rep's Zoom user id.
+        self.user = user
 
     # OAuth ------------------------------------------------------------------------------------
 
@@ -232,15 +244,19 @@ class ZoomClient:
         (`active`, `inactive` when deactivated); 1001 when no such user is in the account."""
         return self._api("GET", f"/users/{quote(user, safe='@')}", token)
 
-    def get_user_settings(self, token: str, user: str = "me") -> dict:
-        return self._api("GET", f"/users/{user}/settings", token)
+    def get_user_settings(self, token: str, user: str | None = None) -> dict:
+        return self._api("GET", f"/users/{user or self.user}/settings", token)
 
-    def create_meeting(self, token: str, body: dict, user: str = "me") -> dict:
-        return self._api("POST", f"/users/{user}/meetings", token, json=body)
+    @_meeting_write
+    def create_meeting(self, token: str, body: dict, user: str | None = None) -> dict:
+        """`POST /users/{userId}/meetings` as the host
+        (https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings)."""
+        return self._api("POST", f"/users/{user or self.user}/meetings", token, json=body)
 
     def get_meeting(self, token: str, meeting_id: int | str) -> dict:
         return self._api("GET", f"/meetings/{meeting_id}", token, meeting=True)
 
+    @_meeting_write
     def update_meeting(self, token: str, meeting_id: int | str, body: dict) -> None:
         """`PATCH /meetings/{id}` answers 204 with no body: call `get_meeting` for fresh links."""
         self._api("PATCH", f"/meetings/{meeting_id}", token, json=body, meeting=True)
@@ -261,12 +277,14 @@ class ZoomClient:
             params["cancel_meeting_reminder"] = str(cancel_meeting_reminder).lower()
         self._api("DELETE", f"/meetings/{meeting_id}", token, params=params, meeting=True)
 
-    def list_meetings(self, token: str, type: str = "upcoming", user: str = "me") -> list[dict]:
+    def list_meetings(
+        self, token: str, type: str = "upcoming", user: str | None = None
+    ) -> list[dict]:
         """Every page of `GET /users/{user}/meetings`, following `next_page_token`."""
         meetings: list[dict] = []
         params = {"type": type, "page_size": 300}
         while True:
-            page = self._api("GET", f"/users/{user}/meetings", token, params=params)
+            page = self._api("GET", f"/users/{user or self.user}/meetings", token, params=params)
             meetings.extend(page.get("meetings", []))
             next_page = page.get("next_page_token")
             if not next_page:
@@ -301,7 +319,6 @@ class ZoomClient:
             raise ZoomRateLimited(
                 "Zoom calls for this account are queued; trying again shortly.",
                 retry_at=timezone.now() + timedelta(seconds=exc.wait),
-                daily=False,
             ) from exc
 
     @sensitive_variables()
@@ -418,9 +435,8 @@ def _rate_limited(response: requests.Response) -> ZoomRateLimited:
             retry_at = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
         else:
             retry_at = now + timedelta(seconds=1)
-    return ZoomRateLimited(
-        message, retry_at=retry_at, daily=daily, status=429, code=body.get("code")
-    )
+    limited = ZoomDailyLimitReached if daily else ZoomRateLimited
+    return limited(message, retry_at=retry_at, status=429, code=body.get("code"))
 
 
 def _parse_retry_after(value: str | None, now: datetime) -> datetime | None:

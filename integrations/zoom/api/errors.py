@@ -1,12 +1,15 @@
-"""Typed errors for everything that can go wrong talking to Zoom.
+"""Typed errors for everything that can go wrong talking to Zoom, and what each one leads to.
 
 `client.py` is the only module that maps Zoom's HTTP statuses and error codes to these;
-everything else branches on the types. Zoom's codes:
+everything else branches on the types, and a booking's Zoom work follows each error's rule
+(`RULES`, at the end). Zoom's codes:
 https://developers.zoom.us/docs/api/rest/error-definitions/ and (the OAuth 47xx codes)
 https://developers.zoom.us/docs/integrations/oauth/
 """
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from .reasons import ReconnectReason
 
@@ -46,12 +49,19 @@ class ZoomMissingScopes(ZoomNeedsReconnect):
 
 
 class ZoomRateLimited(ZoomError):
-    """429. `retry_at` is when to try again; `daily` when the per-host daily quota is spent."""
+    """429 (or our own pacing holding the call back). `retry_at` is when to try again."""
 
-    def __init__(self, message: str = "", *, retry_at: datetime, daily: bool, **kwargs):
+    daily = False
+
+    def __init__(self, message: str = "", *, retry_at: datetime, **kwargs):
         super().__init__(message, **kwargs)
         self.retry_at = retry_at
-        self.daily = daily
+
+
+class ZoomDailyLimitReached(ZoomRateLimited):
+    """429 for the host's daily allowance of meeting creates and updates (reset at `retry_at`)."""
+
+    daily = True
 
 
 class ZoomMeetingNotFound(ZoomError):
@@ -68,6 +78,14 @@ class ZoomValidationError(ZoomError):
     def __init__(self, message: str = "", *, errors: list[dict] | None = None, **kwargs):
         super().__init__(message, **kwargs)
         self.errors = errors or []
+
+    @property
+    def with_field_errors(self) -> str:
+        """The message with the fields Zoom named, if it named any."""
+        details = "; ".join(
+            f"{e.get('field')}: {e.get('message')}" for e in self.errors if isinstance(e, dict)
+        )
+        return f"{self}" + (f" ({details})" if details else "")
 
 
 class ZoomCannotHost(ZoomError):
@@ -117,3 +135,110 @@ class ZoomInvalidClient(ZoomAppMisconfigured):
 
 class ZoomNotConnected(ZoomError):
     """Raised by a Zoom session, not by Zoom: the connection is not usable (see its status)."""
+
+
+# What each error leads to ---------------------------------------------------------------------
+#
+# A booking's Zoom work that meets an error RETRIES it at a time, PARKS until someone acts, or
+# FAILS with the reason shown to the rep (who, or an admin, can try again). The session has acted
+# on two of them before anyone sees them: a 124 is refreshed and retried once, and an
+# authorization that is gone marks the connection "needs reconnect" (the rep is emailed). An error
+# follows the row of its nearest class in the table; `via_company` is the rule when the host is
+# the company's Zoom account and it differs. `says` is what the rep reads, with the error as `exc`.
+
+
+class Outcome(StrEnum):
+    RETRY = "retry"
+    PARK = "park"
+    FAIL = "fail"
+
+
+class Wait(StrEnum):
+    """When a retry runs."""
+
+    BACKOFF = "backoff"  # exponential with jitter; FAIL once the attempts run out
+    RETRY_AT = "retry_at"  # at the error's `retry_at`
+    RETRY_AT_SPREAD = "retry_at_spread"  # the same plus jitter, so retries do not arrive together
+
+
+class Park(StrEnum):
+    """Why work waits for a person."""
+
+    RECONNECT = "reconnect"  # the rep's Zoom, or the company's, must be connected again
+    LEFT_COMPANY_ACCOUNT = "left_company_account"  # the rep's Zoom user left the company's account
+
+
+@dataclass(frozen=True)
+class Rule:
+    outcome: Outcome
+    says: str
+    wait: Wait | timedelta | None = None
+    park: Park | None = None
+    # Zoom may have acted on a request whose answer was lost: the next run looks before creating.
+    # Any other error means nothing was made.
+    answer_lost: bool = False
+    via_company: "Rule | None" = None
+
+
+_RETRY_LATER = "Zoom did not answer usefully ({exc}); trying again."
+_RECONNECT = Rule(
+    Outcome.PARK,
+    "Zoom needs reconnecting: {exc}",
+    park=Park.RECONNECT,
+    via_company=Rule(
+        Outcome.PARK,
+        "The company's Zoom account needs reconnecting by a Zoom admin: {exc}",
+        park=Park.RECONNECT,
+    ),
+)
+
+RULES: dict[type[ZoomError], Rule] = {
+    ZoomUnavailable: Rule(Outcome.RETRY, _RETRY_LATER, wait=Wait.BACKOFF, answer_lost=True),
+    # Still 124 after the session's refresh: Zoom's token service is having trouble.
+    ZoomTokenExpired: Rule(Outcome.RETRY, _RETRY_LATER, wait=Wait.BACKOFF),
+    # The account is over its per-second limit: the pacing holds every worker back until then.
+    ZoomRateLimited: Rule(
+        Outcome.RETRY,
+        "Zoom asked us to slow down; trying again shortly.",
+        wait=Wait.RETRY_AT_SPREAD,
+    ),
+    ZoomDailyLimitReached: Rule(
+        Outcome.RETRY,
+        "Zoom's daily limit of meeting creates and updates for this host is reached; "
+        "trying again at {exc.retry_at:%Y-%m-%d %H:%M} UTC.",
+        wait=Wait.RETRY_AT,
+    ),
+    # Not a failure: Zoom takes the change (or the deletion) once the meeting ends.
+    ZoomMeetingInProgress: Rule(
+        Outcome.RETRY,
+        "The Zoom meeting is in progress, so Zoom will not change or delete it now; "
+        "trying again after it ends.",
+        wait=timedelta(minutes=15),
+    ),
+    ZoomNeedsReconnect: _RECONNECT,
+    ZoomNotConnected: _RECONNECT,
+    # 1001 for a rep the company's account serves: they left that Zoom account. Only this rep is
+    # parked; the account keeps serving everyone else.
+    ZoomUserNotFound: Rule(
+        Outcome.FAIL,
+        "Zoom refused the request: {exc}",
+        via_company=Rule(
+            Outcome.PARK,
+            "Your Zoom user is no longer in your company's Zoom account: connect Zoom yourself, "
+            "or ask your Zoom admin to map you again, and the link is created automatically.",
+            park=Park.LEFT_COMPANY_ACCOUNT,
+        ),
+    ),
+    # These will not heal by retrying: the rep sees the reason and decides.
+    ZoomValidationError: Rule(Outcome.FAIL, "Zoom refused the meeting: {exc.with_field_errors}"),
+    ZoomCannotHost: Rule(Outcome.FAIL, "This Zoom user may not host meetings (Zoom error 3161)."),
+    ZoomMeetingLocked: Rule(
+        Outcome.FAIL, "Zoom refused to change the meeting in its current state: {exc}"
+    ),
+    ZoomError: Rule(Outcome.FAIL, "Zoom refused the request: {exc}"),
+}
+
+
+def rule_for(exc: ZoomError, *, via_company: bool = False) -> Rule:
+    rule = next(RULES[cls] for cls in type(exc).__mro__ if cls in RULES)
+    return (rule.via_company or rule) if via_company else rule

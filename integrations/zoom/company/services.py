@@ -157,7 +157,7 @@ def match_rep(account: ZoomAccountConnection, rep, lookup: str | None = None):
     by_hand = lookup if lookup is not None else (existing.mapped_by_hand_to if existing else "")
     try:
         with ZoomSession(account) as zoom:
-            profile = zoom.get_user(by_hand or rep.email)
+            profile = zoom.call(ZoomClient.get_user, by_hand or rep.email)
 
     except ZoomUserNotFound:
         profile = None
@@ -217,7 +217,7 @@ def disconnect_zoom_account(account: ZoomAccountConnection) -> bool:
     try:
         if account.is_usable:
             with ZoomSession(account) as zoom:
-                zoom.revoke()
+                zoom.call(ZoomClient.revoke)
     except ZoomUnavailable:
         revoked = False
     except ZoomError as exc:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..api.client import ZoomClient
 from ..api.errors import ZoomError, ZoomNeedsReconnect, ZoomNotConnected
 from .models import ZoomConnection
 from .session import ZoomSession
@@ -51,9 +52,9 @@ def check_connection(
     def ask(zoom: ZoomSession) -> str:
         if renew_tokens:
             zoom.refresh()
-        email = str(zoom.get_me().get("email") or "")
+        email = str(zoom.call(ZoomClient.get_me).get("email") or "")
         if read_passcode_rules:
-            connection.store_passcode_rules(zoom.get_user_settings())
+            connection.store_passcode_rules(zoom.call(ZoomClient.get_user_settings))
         return email
 
     return _checked(connection, by, ask)

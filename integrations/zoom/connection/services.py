@@ -222,7 +222,7 @@ def disconnect_zoom(connection: ZoomConnection) -> bool:
         if connection.is_usable:
             # Through a session so an expired access token is refreshed before revoking it.
             with ZoomSession(connection) as zoom:
-                zoom.revoke()
+                zoom.call(ZoomClient.revoke)
         elif connection.access_token:
             ZoomClient().revoke(connection.access_token)
     except ZoomUnavailable:

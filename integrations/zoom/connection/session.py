@@ -1,8 +1,10 @@
-"""A unit of work against one rep's Zoom (or the company's): open a session, call its methods,
-close it.
+"""A unit of work against one rep's Zoom (or the company's): open a session, call the client's
+endpoints through it, close it.
 
-    with ZoomSession(connection) as zoom:
-        meeting = zoom.create_meeting(body)
+    with ZoomSession(host) as zoom:
+        meeting = zoom.call(ZoomClient.create_meeting, body)
+
+The endpoints are written once, in the client; the session supplies the token and the host.
 
 Every call goes out with a valid access token. Zoom rotates refresh tokens: each refresh returns a
 new one and kills the old one
@@ -55,7 +57,9 @@ class ZoomSession:
         self.connection = self.host.chain
         self.user = self.host.user
         self.client = client or ZoomClient(
-            app=self.connection.zoom_app, account_id=self.connection.zoom_account_id
+            app=self.connection.zoom_app,
+            account_id=self.connection.zoom_account_id,
+            user=self.user,
         )
         self._answered = False
 
@@ -75,49 +79,6 @@ class ZoomSession:
             self.connection.record_success()
             self._answered = False
 
-    # Zoom's REST API --------------------------------------------------------------------------
-
-    def get_me(self) -> dict:
-        return self._call(lambda client, token: client.get_me(token))
-
-    def get_user(self, user: str) -> dict:
-        """Another user of the account, by id or email (the company's account token)."""
-        return self._call(lambda client, token: client.get_user(token, user))
-
-    def get_user_settings(self) -> dict:
-        return self._call(lambda client, token: client.get_user_settings(token, user=self.user))
-
-    def create_meeting(self, body: dict) -> dict:
-        """`POST /users/{userId}/meetings` as the host: "me", or the served rep's Zoom user id
-        (https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings)."""
-        with quota.counted_write(self._rep_id):
-            return self._call(
-                lambda client, token: client.create_meeting(token, body, user=self.user)
-            )
-
-    def get_meeting(self, meeting_id: str) -> dict:
-        return self._call(lambda client, token: client.get_meeting(token, meeting_id))
-
-    def update_meeting(self, meeting_id: str, body: dict) -> None:
-        with quota.counted_write(self._rep_id):
-            self._call(lambda client, token: client.update_meeting(token, meeting_id, body))
-
-    def delete_meeting(self, meeting_id: str) -> bool:
-        """Deletes the meeting; False when Zoom no longer had it (which counts as deleted)."""
-        try:
-            self._call(lambda client, token: client.delete_meeting(token, meeting_id))
-        except ZoomMeetingNotFound:
-            self._answered = True  # Zoom accepted the token and answered
-            return False
-        return True
-
-    def list_meetings(self) -> list[dict]:
-        return self._call(lambda client, token: client.list_meetings(token, user=self.user))
-
-    def revoke(self) -> None:
-        """Revokes the app's access at Zoom (an expired access token is refreshed first)."""
-        self._call(lambda client, token: client.revoke(token))
-
     def refresh(self) -> None:
         """Refreshes the tokens now, whatever their expiry (the keep-alive and the admin do)."""
         self._require_usable()
@@ -129,8 +90,17 @@ class ZoomSession:
         if not self.connection.is_usable:
             raise ZoomNotConnected(f"Zoom connection is {self.connection.status}.")
 
+    def call(self, endpoint: Callable[..., T], *args, **kwargs) -> T:
+        """`endpoint(client, token, *args, **kwargs)`: a ZoomClient method (`ZoomClient.get_me`)
+        run with this session's client and a valid token. A meeting create or update counts once
+        against the host's daily allowance, however often the token is refreshed for it."""
+        if getattr(endpoint, "counts_as_meeting_write", False):
+            with quota.counted_write(self._rep_id):
+                return self._call(endpoint, *args, **kwargs)
+        return self._call(endpoint, *args, **kwargs)
+
     @sensitive_variables()
-    def _call(self, call: Callable[[ZoomClient, str], T]) -> T:
+    def _call(self, endpoint: Callable[..., T], *args, **kwargs) -> T:
         connection, client = self.connection, self.client
         self._require_usable()
         if connection.access_token_expires_within(REFRESH_MARGIN):
@@ -138,11 +108,14 @@ class ZoomSession:
         generation = connection.token_generation
         try:
             try:
-                result = call(client, connection.access_token)
+                result = endpoint(client, connection.access_token, *args, **kwargs)
             except ZoomTokenExpired:
                 _refresh(connection, client, stale_generation=generation)
                 generation = connection.token_generation
-                result = call(client, connection.access_token)
+                result = endpoint(client, connection.access_token, *args, **kwargs)
+        except ZoomMeetingNotFound:
+            self._answered = True  # Zoom accepted the token and answered
+            raise
         except ZoomNeedsReconnect as exc:
             # Only the worker that made the transition tells the rep; the others saw it happen.
             if connection.mark_needs_reconnect(exc.reason, exc.message, generation=generation):
