@@ -153,7 +153,9 @@ def test_a_rep_types_weekly_hours_with_time_inputs_several_ranges_a_day(
     page.get_by_role("link", name="Edit Working hours").click()
     monday = page.get_by_role("group", name="Monday")
     saturday = page.get_by_role("group", name="Saturday")
-    # One range a day to start with; the blank rows for pages without scripts are hidden.
+    # One range a day to start with; the blank rows for pages without scripts are hidden (by the
+    # script that also shows the "Add hours" buttons).
+    monday.get_by_role("button", name="Add hours on Monday").wait_for()
     assert ranges(monday).count() == 1
     assert saturday.get_by_text("Unavailable").is_visible()
     assert ranges(monday).first.get_by_label("From").get_attribute("type") == "time"
