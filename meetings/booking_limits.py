@@ -19,7 +19,7 @@ from config import rate_limits
 from config.client_address import client_address
 
 from .models import Booking, MeetingType
-from .zoom.gateway import public_share_used_up, public_write_limit
+from .zoom.pages import PublicShareSpent, public_zoom_write
 
 # What refused a public booking (TooManyRequests.reason): a team passes over a member refused for
 # their own limit or allowance, and refuses the guest for the guest's.
@@ -58,10 +58,10 @@ def _spend(limits: list[tuple[str, str, str, str, str]], zoom_host: int | None):
     One round trip to the cache. Returns what was counted."""
     counted = [_limit(*limit[:3]) for limit in limits]
     if zoom_host is not None:
-        used_up = public_share_used_up(zoom_host)
-        if used_up is not None:
-            raise TooManyRequests(_ZOOM_FULL, used_up, ZOOM_ALLOWANCE)
-        counted.append(public_write_limit(zoom_host))
+        try:
+            counted.append(public_zoom_write(zoom_host))
+        except PublicShareSpent as spent:
+            raise TooManyRequests(_ZOOM_FULL, spent.retry_after, ZOOM_ALLOWANCE) from None
     refused = rate_limits.consume_all(counted)
     if refused is not None:
         index, retry_after = refused

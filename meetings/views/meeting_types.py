@@ -14,7 +14,7 @@ from ..services.meeting_types import (
     set_archived,
 )
 from ..services.schedules import ensure_a_schedule
-from ..zoom.gateway import zoom_defaults_for, zoom_host_for_page, zoom_is_usable
+from ..zoom.pages import zoom_defaults_for, zoom_host_for_page, zoom_is_usable
 
 
 @login_required
@@ -90,8 +90,8 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
         data["schedule"] = str(instance.schedule_id)
     form = MeetingTypeForm(data, instance=instance, initial=initial, rep=request.user)
     questions = question_formset(data, instance)
-    connection = zoom_host_for_page(request.user)
-    zoom_usable = connection is not None and connection.is_usable
+    host = zoom_host_for_page(request.user)
+    zoom_usable = host is not None and host.is_usable
     # Both are validated, so every mistake on the page is shown at once.
     questions_valid = questions is None or not questions.is_bound or questions.is_valid()
     if data is not None and form.is_valid() and questions_valid:
@@ -114,7 +114,7 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
             "questions": questions or question_formset(None, instance),
             "created": created,
             "zoom_usable": zoom_usable,
-            "zoom_is_basic": zoom_usable and connection.is_basic,
+            "zoom_is_basic": zoom_usable and host.is_basic,
             "meeting_type": instance,
         },
     )

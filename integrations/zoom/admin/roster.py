@@ -123,10 +123,10 @@ def roster_entries(now: datetime | None = None) -> QuerySet[ZoomRosterEntry]:
     `bookings_at_risk` annotated and the connection (without tokens) joined, worst first."""
     now = now or timezone.now()
     return (
-        ZoomRosterEntry.objects.select_related("zoom_connection", "zoom_account_member__account")
+        ZoomRosterEntry.objects.select_related("zoom_connection", "zoom_company_member__account")
         .defer(
             *(f"zoom_connection__{name}" for name in TOKEN_FIELDS),
-            *(f"zoom_account_member__account__{name}" for name in TOKEN_FIELDS),
+            *(f"zoom_company_member__account__{name}" for name in TOKEN_FIELDS),
         )
         .annotate(
             roster_status=roster_status_expression(now),
@@ -153,7 +153,7 @@ def served_by(entry) -> str:
     if connection is not None and connection.is_usable:
         return f"Own Zoom connection ({connection.zoom_email})"
     try:
-        member = entry.zoom_account_member
+        member = entry.zoom_company_member
     except ObjectDoesNotExist:
         member = None
     if member is not None and member.is_served and member.account.is_usable:
