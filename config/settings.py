@@ -189,7 +189,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 LANGUAGE_CODE = "en-us"
 # The guest's pages, emails and invites come in these (the rep's pages are in English). The
-# catalogues are committed compiled (meetings/locale/*/LC_MESSAGES/django.mo): `make messages`.
+# catalogues are committed compiled (locale/*/LC_MESSAGES/django.mo, rebuilt by `make messages`),
+# so an install needs no gettext tools.
 LANGUAGES = [
     ("en", "English"),
     ("de", "Deutsch"),
@@ -197,6 +198,7 @@ LANGUAGES = [
     ("es", "Español"),
     ("pt", "Português"),
 ]
+LOCALE_PATHS = [SITE_FILES_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

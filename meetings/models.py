@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # Models of their own modules, gathered here so Django sees them: import them from their home.
 from .questions import Question  # noqa: F401
@@ -21,8 +23,10 @@ MAX_BUFFER_MINUTES = 4 * 60
 MAX_NOTICE_MINUTES = 30 * 24 * 60
 MAX_HORIZON_DAYS = 365
 
-DEFAULT_TITLE_TEMPLATE = "{{ meeting.name }}: {{ guest.name }} and {{ rep.name }}"
-DEFAULT_DESCRIPTION_TEMPLATE = (
+# Marked for translation: a type that keeps them gets them in each guest's language
+# (placeholders.in_language); a rep's own wording is used as written.
+DEFAULT_TITLE_TEMPLATE = gettext_noop("{{ meeting.name }}: {{ guest.name }} and {{ rep.name }}")
+DEFAULT_DESCRIPTION_TEMPLATE = gettext_noop(
     "{{ meeting.name }} with {{ rep.name }} ({{ meeting.duration }} minutes).\n"
     "\n"
     "Join Zoom: {{ zoom.join_url }}\n"
@@ -34,10 +38,11 @@ DEFAULT_DESCRIPTION_TEMPLATE = (
 
 
 class LocationKind(models.TextChoices):
-    ZOOM = "zoom", "Zoom"
-    PHONE = "phone", "Phone call"
-    IN_PERSON = "in_person", "In person"
-    CUSTOM_LINK = "custom_link", "Custom link"
+    # Guests read these in their language (booking page, emails).
+    ZOOM = "zoom", _("Zoom")
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")
+    CUSTOM_LINK = "custom_link", _("Custom link")
 
 
 class AutoRecording(models.TextChoices):
@@ -384,6 +389,8 @@ class InviteDelivery(models.Model):
     class Recipient(models.TextChoices):
         GUEST = "guest", "Guest"
         REP = "rep", "Rep"
+        # Someone the guest invited along (Booking.additional_guests): invites, no manage link.
+        OTHER_GUEST = "other", "Other guest"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="invite_deliveries")
     sequence = models.PositiveIntegerField()
@@ -401,7 +408,7 @@ class InviteDelivery(models.Model):
         verbose_name_plural = "invite deliveries"
         constraints = [
             models.UniqueConstraint(
-                fields=["booking", "sequence", "method", "recipient"],
+                fields=["booking", "sequence", "method", "recipient", "email"],
                 name="invite_sent_once_per_version",
             ),
         ]
