@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 
 # Models of their own modules, gathered here so Django sees them: import them from their home.
 from .questions import Question  # noqa: F401
+from .reminders import ReminderDelivery, default_reminders, next_due  # noqa: F401
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride  # noqa: F401
 from .zoom.state import LinkState, ZoomChain, ZoomLink, ZoomLinkQuerySet
 
@@ -166,6 +167,9 @@ class MeetingType(models.Model):
     invite_description_template = models.TextField(
         "invite description", max_length=4000, default=DEFAULT_DESCRIPTION_TEMPLATE
     )
+    # Minutes before the start (meetings.reminders.CHOICES) the guest, their other guests and the
+    # rep are reminded.
+    reminder_minutes = models.JSONField("reminders", default=default_reminders, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -286,6 +290,10 @@ class Booking(ZoomLink):
     # The last version whose invites (or cancellation) went out; behind `invite_sequence` = due.
     invites_sent_sequence = models.PositiveIntegerField(null=True, blank=True)
 
+    # Reminders (meetings.reminders): the next one is due then; none due before `reminders_from`.
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
+    reminders_from = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -298,6 +306,11 @@ class Booking(ZoomLink):
             models.Index(fields=["rep", "start_at"], name="booking_rep_start"),
             # The admin's list order: the first page without sorting every booking.
             models.Index(fields=["start_at", "id"], name="booking_start"),
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(next_reminder_at__isnull=False),
+                name="booking_reminder_due",
+            ),
         ]
         constraints = [
             *ZoomLink.Meta.constraints,
@@ -371,6 +384,17 @@ class Booking(ZoomLink):
         self.invite_sequence += 1
         if self.is_zoom:
             self.cancel_link()
+        self.next_reminder_at = None
+
+    def plan_reminders(self, now) -> None:
+        """Reminders for the current start: the type's offsets still ahead of `now` (a time booked
+        or moved 3 hours ahead gets its 1-hour reminder, never a late 24-hour one)."""
+        self.reminders_from = now
+        self.next_reminder_at = (
+            None
+            if self.is_cancelled
+            else next_due(self.start_at, self.meeting_type.reminder_minutes, now)
+        )
 
 
 class InviteDelivery(models.Model):

@@ -112,7 +112,7 @@ def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
             )
         )
         claims = []
-        for recipient, email in _recipients(booking):
+        for recipient, email in recipients_of(booking):
             method = invite_method(booking)
             if method is None:
                 if not _confirmation_due(booking, recipient):
@@ -140,7 +140,7 @@ def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
     return booking, claims
 
 
-def _recipients(booking: Booking) -> list[tuple[str, str]]:
+def recipients_of(booking: Booking) -> list[tuple[str, str]]:
     """Who the booking's messages go to: the guest, the rep, then each other guest."""
     return [
         (Recipient.GUEST, booking.guest_email),
