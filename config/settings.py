@@ -193,7 +193,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 LANGUAGE_CODE = "en-us"
 # The guest's pages, emails and invites come in these (the rep's pages are in English). The
-# catalogues are committed compiled (meetings/locale/*/LC_MESSAGES/django.mo): `make messages`.
+# catalogues are committed compiled (locale/*/LC_MESSAGES/django.mo, rebuilt by `make messages`),
+# so an install needs no gettext tools.
 LANGUAGES = [
     ("en", "English"),
     ("de", "Deutsch"),
@@ -201,6 +202,7 @@ LANGUAGES = [
     ("es", "Español"),
     ("pt", "Português"),
 ]
+LOCALE_PATHS = [SITE_FILES_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -321,7 +323,10 @@ else:
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
 MEETINGS_INVITES_QUEUE = env.str("MEETINGS_INVITES_QUEUE", default="invites")
 CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(MEETINGS_INVITES_QUEUE))
-CELERY_TASK_ROUTES = {"meetings.tasks.send_booking_invites": {"queue": MEETINGS_INVITES_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "meetings.tasks.send_booking_invites": {"queue": MEETINGS_INVITES_QUEUE},
+    "meetings.tasks.send_booking_reminder": {"queue": MEETINGS_INVITES_QUEUE},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -343,6 +348,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Zoom links whose enqueue was lost, whose worker died, or whose wait ran out.
     "meetings-sweep-due-work": {
         "task": "meetings.tasks.sweep_due_work",
+        "schedule": 60,
+    },
+    # Reminders before meetings (each booking's next one, per its Meeting Type).
+    "meetings-sweep-due-reminders": {
+        "task": "meetings.tasks.sweep_due_reminders",
         "schedule": 60,
     },
     # Webhook deliveries stored while the broker was unreachable.
