@@ -144,6 +144,11 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
         )
+        # Behind PgBouncer in transaction pooling, a server-side cursor may outlive the
+        # transaction that opened it on a server connection the next transaction does not get.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+            "DATABASE_PGBOUNCER", default=False
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
