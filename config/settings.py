@@ -73,8 +73,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Probes over plain HTTP with any Host: answered before the HTTPS redirect and host checks.
+    # Every line a request logs carries its id (X-Request-ID).
+    "config.log_context.RequestIdMiddleware",
+    # Probes and Prometheus's scrape over plain HTTP with any Host: answered before the HTTPS
+    # redirect and host checks.
     "health.middleware.HealthProbeMiddleware",
+    "health.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,6 +143,11 @@ else:
         # A server that accepts connections and never answers must not hang a request for good.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        )
+        # Behind PgBouncer in transaction pooling, a server-side cursor may outlive the
+        # transaction that opened it on a server connection the next transaction does not get.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+            "DATABASE_PGBOUNCER", default=False
         )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -435,27 +444,34 @@ MEETINGS_ZOOM_LEASE_SECONDS = env.int("MEETINGS_ZOOM_LEASE_SECONDS", default=120
 # First wait after a transient Zoom failure (5xx, timeout); it doubles per attempt, with jitter.
 MEETINGS_ZOOM_BACKOFF_BASE_SECONDS = env.float("MEETINGS_ZOOM_BACKOFF_BASE_SECONDS", default=15.0)
 
+# LOG_FORMAT=json: one JSON object per line (config.logging.JsonFormatter); plain: one text line.
+# Either way each line carries the request id and the booking id it belongs to (config/log_context).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
+        "log_context": {"()": "config.log_context.LogContextFilter"},
         "redact_secrets": {"()": "config.logging.RedactSecretsFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(log_context)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
+            "formatter": LOG_FORMAT,
+            "filters": ["log_context", "redact_secrets"],
         },
         # Errors (a 500, a failed task, a logged exception) mailed to ADMINS, redacted.
         "mail_admins": {
             "class": "config.logging.RedactedAdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false", "redact_secrets"],
+            "filters": ["require_debug_false", "log_context", "redact_secrets"],
         },
     },
     "root": {
@@ -476,6 +492,12 @@ LOGGING = {
 # Services left unchosen with debug off, and those chosen as `embedded` (config/services.py).
 UNCHOSEN_SERVICES = _services.unchosen
 EMBEDDED_SERVICES = _services.embedded
+
+# Prometheus (config/metrics.py): /metrics on the web, and METRICS_PORT on a Celery worker, answer
+# only to `Authorization: Bearer <METRICS_TOKEN>`; without a token there is no metrics page.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_PORT = env.int("METRICS_PORT", default=0)
+METRICS_ADDRESS = env.str("METRICS_ADDRESS", default="0.0.0.0")  # noqa: S104 - behind the token
 
 # Where errors go besides the log (config/error_reporting.py).
 ADMINS = parse_admins(env.str("DJANGO_ADMINS", default=""))

@@ -32,7 +32,7 @@ from integrations.zoom.company.models import ZoomCompanyMember
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
 from integrations.zoom.connection.models import ZoomConnection
 
-from .. import signals
+from .. import observability, signals
 from ..models import Booking
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting
@@ -270,6 +270,9 @@ def _store(current: Booking, booking: Booking, meeting: ZoomMeeting, chain: Zoom
     )
     current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     if current.link_state == LinkState.READY:
+        if not booking.zoom_meeting_id:
+            observability.link_ready(current)
+            logger.info("Booking %s has its Zoom link (meeting %s)", current.pk, meeting.id)
         signals.invites_after_commit(current.pk)
     else:
         signals.zoom_work_after_commit(current.pk)
