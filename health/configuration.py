@@ -106,6 +106,30 @@ def broker_survives_a_killed_process(app_configs=None, **kwargs):
     ]
 
 
+@checks.register(TAG)
+def metrics_are_private(app_configs=None, **kwargs):
+    """Metrics name the deployment's reps' volumes and failures: never served without a token."""
+    if settings.METRICS_PORT and not settings.METRICS_TOKEN:
+        return [
+            checks.Error(
+                "METRICS_PORT is set but METRICS_TOKEN is not: the worker's metrics would be "
+                "public.",
+                hint="Set METRICS_TOKEN to a long random value; Prometheus sends it as a bearer "
+                "token.",
+                id="config.E006",
+            )
+        ]
+    if settings.METRICS_TOKEN and len(settings.METRICS_TOKEN) < 32:
+        return [
+            checks.Error(
+                "METRICS_TOKEN is shorter than 32 characters.",
+                hint="Generate one: python -c 'import secrets; print(secrets.token_urlsafe(32))'",
+                id="config.E007",
+            )
+        ]
+    return []
+
+
 @checks.register(TAG, deploy=True)
 def email_reaches_people(app_configs=None, **kwargs):
     if (

@@ -160,6 +160,7 @@ def place_booking(
         location_detail=meeting_type.location_detail,
     )
     booking.start_link(sweep_after=timezone.now() + SWEEP_GRACE)
+    booking.plan_reminders(timezone.now())
     _save_slot(booking, savepoint=savepoint)
     _after_change(booking)
     signals.booking_changed.send(sender=Booking, booking=booking, change="created")
@@ -181,6 +182,7 @@ def reschedule_booking(booking: Booking, *, start_at: datetime, admit=None) -> B
         if admit is not None:
             admit(locked)
         locked.move_to(slot.start, slot.end)
+        locked.plan_reminders(timezone.now())
         _save_slot(locked)
         _after_change(locked)
         signals.booking_changed.send(sender=Booking, booking=locked, change="moved")

@@ -1,9 +1,10 @@
 """Bringing a booking's Zoom meeting in line with the booking: create, update (reschedule), delete.
 
-Each run claims the booking with a short lease in its own transaction, talks to Zoom outside any
-transaction (a token refresh inside the Zoom session must commit whatever happens here), then
-records the outcome under the row lock. A second run while the lease is held does nothing; a run
-that died leaves a lease that expires, and the sweeper starts it again.
+Each run claims the booking with a short lease (a compare-and-swap: one UPDATE that lands only if
+the link is as the run read it), talks to Zoom outside any transaction (a token refresh inside the
+Zoom session must commit whatever happens here), then records the outcome: by one UPDATE when the
+booking is still as claimed, else under the row lock. A second run while the lease is held does
+nothing; a run that died leaves a lease that expires, and the sweeper starts it again.
 """
 
 import copy
@@ -33,7 +34,7 @@ from integrations.zoom.company.models import ZoomCompanyMember
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
 from integrations.zoom.connection.models import ZoomConnection
 
-from .. import signals
+from .. import observability, signals
 from ..models import Booking
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting
@@ -298,7 +299,7 @@ def _store_if_as_claimed(
     values = {name: getattr(ready, name) for name in Booking.ZOOM_LINK_FIELDS}
     if not Booking.objects.filter(as_claimed).update(**values):
         return None
-    _announce(ready)
+    _announce(ready, meeting, first_link=not booking.zoom_meeting_id)
     return ready
 
 
@@ -310,13 +311,16 @@ def _store(current: Booking, booking: Booking, meeting: ZoomMeeting, chain: Zoom
         moved=(current.start_at, current.end_at) != (booking.start_at, booking.end_at),
     )
     current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
-    _announce(current)
+    _announce(current, meeting, first_link=not booking.zoom_meeting_id)
 
 
-def _announce(stored: Booking) -> None:
-    """A ready link's invites go out; a booking that moved or was cancelled meanwhile goes round
-    again."""
+def _announce(stored: Booking, meeting: ZoomMeeting, *, first_link: bool) -> None:
+    """A ready link's invites go out (a booking's first link is counted and logged); a booking
+    that moved or was cancelled meanwhile goes round again."""
     if stored.link_state == LinkState.READY:
+        if first_link:
+            observability.link_ready(stored)
+            logger.info("Booking %s has its Zoom link (meeting %s)", stored.pk, meeting.id)
         signals.invites_after_commit(stored.pk)
     else:
         signals.zoom_work_after_commit(stored.pk)

@@ -108,6 +108,8 @@ def test_task_names_stay_what_queued_messages_were_sent_under():
         "integrations.zoom.tasks.send_zoom_reconnect_notice",
         "integrations.zoom.tasks.sweep_zoom_webhooks",
         "meetings.tasks.send_booking_invites",
+        "meetings.tasks.send_booking_reminder",
+        "meetings.tasks.sweep_due_reminders",
         "meetings.tasks.sweep_due_work",
         "meetings.tasks.sync_zoom_meeting",
     }
