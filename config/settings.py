@@ -5,6 +5,7 @@ With DJANGO_DEBUG off the settings refuse to start without real secrets, and not
 the database, broker, cache and email are each chosen (config/services.py); see README "Settings".
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -143,6 +144,11 @@ else:
         # A server that accepts connections and never answers must not hang a request for good.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        )
+        # Behind PgBouncer in transaction pooling, a server-side cursor may outlive the
+        # transaction that opened it on a server connection the next transaction does not get.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+            "DATABASE_PGBOUNCER", default=False
         )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -298,6 +304,10 @@ BOOKING_WEBHOOK_LOG_DAYS = env.int("BOOKING_WEBHOOK_LOG_DAYS", default=30)
 # or RabbitMQ.
 CELERY_BROKER_URL = _services.url("CELERY_BROKER_URL", f"sqlite:///{VAR_DIR / 'broker.sqlite3'}")
 CELERY_BROKER_IS_EMBEDDED = CELERY_BROKER_URL.startswith("sqlite:")
+if os.environ.get("CELERY_BROKER_URL", CELERY_BROKER_URL) != CELERY_BROKER_URL:
+    # Celery reads CELERY_BROKER_URL from the environment before its settings: the word `embedded`
+    # must reach it as the URL it stands for.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 if CELERY_BROKER_IS_EMBEDDED:
     # Each worker polls its queues this often when they are empty (a read, no lock).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
