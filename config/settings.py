@@ -275,6 +275,9 @@ TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 CACHES = {
     "default": env.cache_url_config(_services.url("CACHE_URL", f"filecache://{VAR_DIR / 'cache'}"))
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # One Redis client per connection pool instead of one per operation (config/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "config.redis_cache.RedisCache"
 
 # Public booking limits, each "count/period" (s, m, h, d), comma-separated; see README "Security".
 RATE_LIMIT_BOOKINGS_PER_ADDRESS = env.str("RATE_LIMIT_BOOKINGS_PER_ADDRESS", default="5/m,30/d")
