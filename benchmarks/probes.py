@@ -14,7 +14,6 @@ import argparse
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.launchers import stop_process  # noqa: E402
+from scripts.launchers import WebProcess  # noqa: E402
 
 READY_TARGET = 0.5
 
@@ -36,8 +35,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(database_url: str, workdir: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def serve(database_url: str, workdir: Path) -> WebProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -47,32 +45,9 @@ def serve(database_url: str, workdir: Path) -> tuple[subprocess.Popen, str]:
         "CELERY_BROKER_URL": "embedded",
         "LOG_LEVEL": "ERROR",
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"{url}/healthz/live", timeout=2)
-            return process, url
-        except requests.RequestException:
-            time.sleep(0.2)
-    stop_process(process)
-    raise SystemExit("gunicorn did not start")
+    web = WebProcess(env, free_port(), workers=1)
+    web.wait_ready()
+    return web
 
 
 def timings(url: str, path: str, count: int) -> list[float]:
@@ -108,7 +83,8 @@ def main() -> int:
     failures = []
     for label, database in (("healthy database", healthy), ("silent database", hung)):
         with tempfile.TemporaryDirectory() as workdir:
-            process, url = serve(database, Path(workdir))
+            web = serve(database, Path(workdir))
+            url = web.url
             try:
                 for path in ("/healthz/ready", "/healthz"):
                     taken = sorted(timings(url, path, args.requests))
@@ -121,7 +97,7 @@ def main() -> int:
                     if path == "/healthz/ready" and taken[-1] > READY_TARGET:
                         failures.append(f"{path} with a {label}: {taken[-1]:.2f} s > 0.5 s")
             finally:
-                stop_process(process)
+                web.stop()
     silent.close()
     for failure in failures:
         print("MISSED:", failure)

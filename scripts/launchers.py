@@ -1,12 +1,13 @@
-"""Starting and stopping the processes that run beside the app outside production: the Zoom sandbox
-and Celery workers. The test fixtures, the demo and the benchmark launch them the same way, from
-here."""
+"""Starting and stopping the processes that run beside the app outside production: the Zoom sandbox,
+Celery workers and beat, and the web as gunicorn. The test fixtures, the demo and the benchmarks
+launch them the same way, from here."""
 
 import os
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from pathlib import Path
 
@@ -104,3 +105,45 @@ class WorkerProcess:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def beat_command(schedule) -> list[str]:
+    return [
+        sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+        "--schedule", str(schedule),
+    ]  # fmt: skip
+
+
+class WebProcess:
+    """gunicorn serving the app on 127.0.0.1:`port`, as the Procfile's web runs it (it reads
+    gunicorn.conf.py); `wait_ready()` returns once /healthz/live answers."""
+
+    def __init__(
+        self, env: dict, port: int, *, workers: int = 2, log=subprocess.DEVNULL, options=()
+    ):
+        self.url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+        command += ["--workers", str(workers), "--timeout", "120", "--access-logfile", "-"]
+        self.process = subprocess.Popen(
+            [*command, *options],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        import requests
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if requests.get(f"{self.url}/healthz/live", timeout=5).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start (exit code {self.process.returncode})")
+
+    def stop(self) -> None:
+        stop_process(self.process, timeout=30)

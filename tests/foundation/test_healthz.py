@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from health.models import Heartbeat
+from scripts.launchers import beat_command
 from tests.fixtures.celery_worker import database_url, wait_until, worker_env
 from tests.foundation.test_settings import PRODUCTION_ENV
 
@@ -112,18 +113,7 @@ def test_beat_counts_as_down_once_its_heartbeat_is_late(client, transactional_db
 @pytest.mark.celery_worker
 def test_health_is_ok_once_a_worker_answers_and_beat_has_run(client, celery_worker, tmp_path):
     beat = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "beat",
-            "--loglevel",
-            "INFO",
-            "--schedule",
-            str(tmp_path / "schedule" / "celerybeat-schedule"),
-        ],  # fmt: skip
+        beat_command(tmp_path / "schedule" / "celerybeat-schedule"),
         cwd=ROOT,
         env=worker_env(HEALTHZ_BEAT_INTERVAL_SECONDS=1),
         stdout=subprocess.DEVNULL,

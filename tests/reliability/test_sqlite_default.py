@@ -19,6 +19,7 @@ import pytest
 import requests
 from django.conf import settings
 
+from scripts.launchers import WebProcess
 from tests.fixtures.celery_worker import WorkerProcess, wait_until
 from tests.fixtures.sandbox import _free_port
 from tests.meetings.factories import next_slot
@@ -60,44 +61,16 @@ def run(env, *args) -> str:
 @pytest.fixture
 def web_server(sqlite_env, tmp_path):
     """gunicorn with two processes of four threads each, on the SQLite file."""
-    port = _free_port()
-    log = (tmp_path / "web.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--timeout",
-            "120",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=sqlite_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def answers():
+    with (tmp_path / "web.log").open("w") as log:
+        web = WebProcess(sqlite_env, _free_port(), workers=2, log=log, options=["--threads", "4"])
         try:
-            return requests.get(f"{url}/healthz/live", timeout=5).ok
-        except requests.RequestException:
-            return process.poll() is not None  # died: stop waiting, the assert below says so
-
-    try:
-        wait_until(answers, timeout=60, message="the web server")
-        assert process.poll() is None, (tmp_path / "web.log").read_text()
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+            web.wait_ready()
+        except RuntimeError:
+            pytest.fail((tmp_path / "web.log").read_text())
+        try:
+            yield web.url
+        finally:
+            web.stop()
 
 
 def book_at_once(url: str, rep: str, meeting_type: str) -> list[requests.Response]:
