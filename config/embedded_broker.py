@@ -237,8 +237,10 @@ class Channel(virtual.Channel):
         )
 
     def _put_fanout(self, exchange, message, routing_key, **kwargs):
-        for _routing_key, _pattern, queue in self.get_table(exchange):
-            self._put(queue, message, **kwargs)
+        # Every bound queue gets the broadcast, or (killed meanwhile) none does.
+        with _Transaction(self._db()):
+            for _routing_key, _pattern, queue in self.get_table(exchange):
+                self._put(queue, message, **kwargs)
 
     def _get(self, queue, timeout=None):
         self._reclaim_from_the_gone()
