@@ -345,6 +345,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
         "schedule": 60,
     },
+    # Meetings that are over and unsettled checked with Zoom; hosts alerted to waiting guests.
+    "outcomes-sweep": {
+        "task": "outcomes.tasks.sweep_outcomes",
+        "schedule": 60,
+    },
     # Outgoing webhooks whose retry is due or whose enqueue was lost.
     "booking-webhooks-sweep": {
         "task": "booking_webhooks.tasks.sweep_webhook_deliveries",
