@@ -316,7 +316,16 @@ else:
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
 MEETINGS_INVITES_QUEUE = env.str("MEETINGS_INVITES_QUEUE", default="invites")
 CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(MEETINGS_INVITES_QUEUE))
-CELERY_TASK_ROUTES = {"meetings.tasks.send_booking_invites": {"queue": MEETINGS_INVITES_QUEUE}}
+# Email goes on the invites queue: a backlog of Zoom work never holds up a guest's invite or a
+# rep's "your guest is waiting" alert.
+CELERY_TASK_ROUTES = {
+    name: {"queue": MEETINGS_INVITES_QUEUE}
+    for name in (
+        "meetings.tasks.send_booking_invites",
+        "outcomes.tasks.send_no_show_email",
+        "outcomes.tasks.alert_host_absent",
+    )
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
