@@ -80,7 +80,8 @@ def alert_host_absent(booking_id: int) -> bool:
     """Emails the rep that a guest has waited in the Zoom meeting for the Meeting Type's minutes
     without them; once per booking. False when it is not (or no longer) due."""
     booking = Booking.objects.select_related("meeting_type", "rep").filter(pk=booking_id).first()
-    if booking is None or booking.is_cancelled:
+    # A late event about a meeting whose time is over alerts nobody: it is too late to join.
+    if booking is None or booking.is_cancelled or booking.end_at <= timezone.now():
         return False
     wait = timedelta(minutes=booking.meeting_type.host_absent_alert_minutes)
     record = MeetingOutcome.objects.filter(booking_id=booking_id).first()

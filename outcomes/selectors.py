@@ -71,7 +71,7 @@ def guests_waiting_for(rep, now: datetime | None = None) -> list[Booking]:
         .filter(
             rep=rep,
             start_at__lte=now + timedelta(minutes=30),
-            end_at__gte=now - timedelta(hours=2),
+            end_at__gt=now,
             outcome__guest_waiting_since__isnull=False,
             outcome__meeting_ended_at__isnull=True,
         )

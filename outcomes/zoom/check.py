@@ -24,6 +24,11 @@ from integrations.zoom.api.errors import (
     ZoomRateLimited,
     ZoomUnavailable,
 )
+from integrations.zoom.api.scopes import (
+    ACCOUNT_PAST_PARTICIPANTS,
+    PAST_PARTICIPANTS,
+    scope_to_add,
+)
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
 from integrations.zoom.connection.session import ZoomSession
 from meetings.models import Booking
@@ -35,11 +40,6 @@ from ..services import locked_outcome as _locked
 from .activity import participant_key
 
 logger = logging.getLogger(__name__)
-
-# The scopes that allow the list, per family and app (Zoom's OpenAPI spec: "Scopes:
-# meeting:read:admin, meeting:read"; the granular scope is the endpoint's own).
-PERSONAL_SCOPES = ("meeting:read:list_past_participants", "meeting:read")
-COMPANY_SCOPES = ("meeting:read:list_past_participants:admin", "meeting:read:admin")
 
 
 @dataclass(frozen=True)
@@ -116,14 +116,10 @@ def read_participant_list(booking: Booking, reference: str) -> ParticipantList:
 
 
 def _missing_scope(host: ZoomHost) -> str:
-    """The scope to add for the list, in the family the grant is in (empty: it is granted)."""
-    granted = host.chain.granted_scopes
-    wanted = COMPANY_SCOPES if host.via_company_account else PERSONAL_SCOPES
-    if granted & set(wanted):
-        return ""
-    # Classic scopes have two parts (`meeting:read`), granular ones three.
-    classic = any(len(scope.removesuffix(":admin").split(":")) == 2 for scope in granted)
-    return wanted[1] if classic else wanted[0]
+    """The scope to add for the list (empty: it is granted): the company's app needs the
+    account-level form."""
+    capability = ACCOUNT_PAST_PARTICIPANTS if host.via_company_account else PAST_PARTICIPANTS
+    return scope_to_add(capability, host.chain.granted_scopes)
 
 
 def _summarize(records: list[dict], host: ZoomHost, reference: str) -> ParticipantList:

@@ -95,3 +95,28 @@ def test_the_admin_shows_held_and_no_show_rates_per_rep_and_meeting_type(db):
     assert "75 %" in page and "25 %" in page
     older = staff.get("/admin/outcomes/meetingoutcome/?days=365").content.decode()
     assert 'aria-current="page">365 days' in older
+
+
+@pytest.mark.parametrize("outcome", Outcome.values)
+def test_the_rep_marks_each_outcome_and_the_past_bookings_show_it(rep_client, rep, outcome):
+    booking = _past(rep)
+    response = rep_client.post(f"/bookings/{booking.pk}/outcome/", {"outcome": outcome})
+    assert response.status_code == 302
+    record = MeetingOutcome.objects.get(booking=booking)
+    assert (record.outcome, record.source, record.corrected_by) == (outcome, Source.REP, rep)
+    page = rep_client.get("/bookings/past/").content.decode()
+    assert f">{Outcome(outcome).label}<".replace("'", "&#x27;") in page
+    assert "marked by you" in page
+
+
+def test_a_meeting_type_keeps_its_follow_up_settings(rep_client, rep):
+    from tests.meetings.test_meeting_type_views import NEW, valid_data
+
+    rep_client.post(NEW, valid_data(no_show_email="on", host_absent_alert_minutes="5"))
+    saved = rep.meeting_types.get()
+    assert (saved.no_show_email, saved.host_absent_alert_minutes) == (True, 5)
+    rep_client.post(NEW, valid_data(slug="other", name="Other"))
+    default = rep.meeting_types.get(slug="other")
+    assert (default.no_show_email, default.host_absent_alert_minutes) == (False, 3)
+    refused = rep_client.post(NEW, valid_data(slug="third", host_absent_alert_minutes="0"))
+    assert "Ensure this value is greater than or equal to 1." in refused.content.decode()
