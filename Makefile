@@ -3,10 +3,20 @@
 PYTHON ?= $(shell scripts/find_python.sh 2>/dev/null)
 VENV ?= .venv
 BIN := $(VENV)/bin
-# Exact versions the suite last passed with (`make lock` rewrites it).
+# Exact versions the suite last passed with, each with the hashes of every file pip may download for
+# it (any platform, Python 3.11–3.13): the app's (LOCK) and the app's with the test tools
+# (DEV_LOCK). `make lock` writes both from pyproject.toml.
 LOCK := requirements.lock
-# Not quiet: on a first run its "Collecting …" lines are the progress.
-PIP_INSTALL := $(BIN)/python -m pip install --constraint $(LOCK)
+DEV_LOCK := requirements-dev.lock
+PIP := $(BIN)/python -m pip
+# Every package from a lock file, checked against its hashes (not quiet: on a first run its
+# "Collecting …" lines are the progress); then the app itself, built with the locked setuptools
+# (nothing else is downloaded), and a check that what is installed fits together.
+define install_locked
+	$(PIP) install --require-hashes -r $(1)
+	$(PIP) install --no-deps --no-build-isolation --quiet -e .
+	$(PIP) check
+endef
 
 .PHONY: demo test test-fast lint migrations-check format install install-dev lock venv clean
 
@@ -16,12 +26,12 @@ venv:
 
 $(VENV)/.installed: pyproject.toml $(LOCK) | venv
 	@echo "Installing the app's packages into $(VENV) (the first time takes a minute or two)…"
-	$(PIP_INSTALL) -e .
+	$(call install_locked,$(LOCK))
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(LOCK) | venv
+$(VENV)/.installed-dev: pyproject.toml $(DEV_LOCK) | venv
 	@echo "Installing the app's and the test tools' packages into $(VENV) (the first time takes a few minutes)…"
-	$(PIP_INSTALL) -e '.[dev]'
+	$(call install_locked,$(DEV_LOCK))
 	@touch $(VENV)/.installed $@
 
 ## axe-core, injected into pages by the browser tests (pinned by tests/browser_deps/package-lock.json).
@@ -34,7 +44,7 @@ $(AXE): tests/browser_deps/package-lock.json
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## The demo: SQLite, the Zoom sandbox, a background worker on a file-system broker.
+## The demo: SQLite, the Zoom sandbox, a background worker on the embedded broker.
 ## Ports: make demo PORT=8001 SANDBOX_PORT=9101
 demo: $(VENV)/.installed
 	$(BIN)/python scripts/demo.py
@@ -61,15 +71,19 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Rewrites requirements.lock with the newest versions pyproject.toml allows (then run the suite).
+## Writes both lock files from pyproject.toml, keeping the versions they pin and adding what is new
+## (`make lock UPGRADE=1`: the newest versions pyproject.toml allows; then run the suite). Compiled on
+## the oldest Python the project supports, whose needs include the newer ones'.
+LOCK_PYTHON ?= $(shell scripts/find_python.sh --oldest 2>/dev/null)
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --build-deps-for wheel --no-emit-index-url \
+	--no-emit-find-links $(if $(UPGRADE),--upgrade)
 lock:
 	rm -rf .venv-lock
-	"$(PYTHON)" -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet --upgrade pip
-	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
-	{ echo "# Exact versions the test suite passed with; make install uses them as constraints."; \
-	  echo "# Rewritten by make lock."; \
-	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > $(LOCK)
+	"$(LOCK_PYTHON)" -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip 'pip-tools>=7.4,<8'
+	$(PIP_COMPILE) -o $(LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra dev -o $(DEV_LOCK) pyproject.toml
 	rm -rf .venv-lock
 
 clean:

@@ -25,6 +25,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -33,10 +34,10 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.pipeline import reps, stack  # noqa: E402
+from benchmarks.pipeline import cpu, reps, stack  # noqa: E402
 from scripts.launchers import serve_command  # noqa: E402
 
-STAGES = ("post", "link", "invites")
+STAGES = ("post", "confirmation", "link", "invites")
 
 
 def parse_args():
@@ -44,7 +45,8 @@ def parse_args():
     parser.add_argument("-n", type=int, default=200, help="bookings per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--profile", choices=STAGES)
+    parser.add_argument("--profile", choices=STAGES, help="print this stage's profile")
+    parser.add_argument("--queries", action="store_true", help="print each stage's statements")
     parser.add_argument("--database", default="zoomsched_speed_cost")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     args = parser.parse_args()
@@ -57,10 +59,25 @@ def parse_args():
 class QueryCounter:
     def __init__(self):
         self.count = 0
+        self.last: list[str] = []  # the statements since the last `next_call()`
+
+    def next_call(self):
+        self.last = []
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
+        self.last.append(sql)
         return execute(sql, params, many, context)
+
+
+def _backend_cpu() -> tuple[int, float]:
+    """(pid, CPU seconds) of this process's PostgreSQL backend."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return pid, cpu.process_seconds(pid)
 
 
 def post_environ(page: str, start: str, index: int) -> dict:
@@ -98,7 +115,9 @@ def post_environ(page: str, start: str, index: int) -> dict:
     }
 
 
-def run_round(slots, n: int, profile: str | None, first_round: bool) -> dict:
+def run_round(slots, n: int, *, counting: bool = False) -> dict:
+    """One round: each stage's median CPU per call and queries per call; `counting`: under
+    cProfile instead, for each stage's Python function calls per call and its profile."""
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
 
@@ -114,25 +133,38 @@ def run_round(slots, n: int, profile: str | None, first_round: bool) -> dict:
 
     def measure(stage, calls):
         counter = QueryCounter()
-        profiler = (
-            cProfile.Profile(time.process_time) if profile == stage and not first_round else None
-        )
+        profiler = cProfile.Profile(time.process_time) if counting else None
+        spent = []
+        backend = _backend_cpu()
         with connection.execute_wrapper(counter):
-            started = time.process_time()
             if profiler:
                 profiler.enable()
             for call in calls():
+                counter.next_call()
+                started = time.process_time()
                 call()
+                spent.append(time.process_time() - started)
             if profiler:
                 profiler.disable()
-            spent = time.process_time() - started
-        figures[stage] = (spent / n * 1000, counter.count / n)
+        # The median call: other processes' bursts (cache misses, a busy sibling core) inflate
+        # some calls, and the median leaves them out where a mean would not.
+        backend_after = _backend_cpu()
+        figures[stage] = {
+            "cpu": statistics.median(spent) * 1000,
+            # The PostgreSQL backend's CPU for the stage (None if the session changed).
+            "postgres": (backend_after[1] - backend[1]) / n * 1000
+            if backend[0] == backend_after[0]
+            else None,
+            "queries": counter.count / n,
+            "statements": counter.last,
+        }
         if profiler:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
+            figures[stage]["calls"] = stats.total_calls / n
             stats.sort_stats("tottime").print_stats(30)
             stats.sort_stats("cumulative").print_stats(70)
-            figures["profile"] = out.getvalue()
+            figures[stage]["profile"] = out.getvalue()
 
     def posts():
         for index, (page, start) in enumerate(plan, start=first):
@@ -199,7 +231,9 @@ def main():
         children.append(lean)
         settings.ZOOM_API_BASE_URL = f"{zoom_url}/v2"
         slots = reps.Slots(pages)
-        rounds = [run_round(slots, args.n, args.profile, i == 0) for i in range(args.rounds + 1)]
+        run_round(slots, args.n)  # pays for imports, caches and connections
+        rounds = [run_round(slots, args.n) for _ in range(args.rounds)]
+        counted = run_round(slots, args.n, counting=True)
     finally:
         for child in reversed(children):
             child.stop()
@@ -207,17 +241,29 @@ def main():
 
         connections.close_all()
         stack.recreate_database(args.postgres, args.database, drop_only=True)
-    measured = rounds[1:]  # the first round pays for imports, caches and connections
-    print(f"\nper booking, best of {len(measured)} rounds of {args.n} (CPU ms, queries):")
+    print(
+        f"\nper booking: the median call's CPU (best of {len(rounds)} rounds of {args.n}), "
+        "its PostgreSQL backend's CPU (mean, best round), queries, Python function calls"
+    )
     total = 0.0
     for stage in ("post", "confirmation", "link", "invites"):
-        best = min(r[stage][0] for r in measured)
+        best = min(r[stage]["cpu"] for r in rounds)
         total += best
-        spread = ", ".join(f"{r[stage][0]:.2f}" for r in measured)
-        print(f"  {stage:13s} {best:6.2f} ms  ({spread})   {measured[0][stage][1]:.1f} queries")
+        each = ", ".join(f"{r[stage]['cpu']:.2f}" for r in rounds)
+        postgres = [r[stage]["postgres"] for r in rounds if r[stage]["postgres"] is not None]
+        database = f"{min(postgres):5.2f} ms" if postgres else "  n/a   "
+        print(
+            f"  {stage:13s} {best:6.2f} ms ({each})  PostgreSQL {database}  "
+            f"{counted[stage]['queries']:4.1f} queries  {counted[stage]['calls']:7.0f} calls"
+        )
     print(f"  {'total':13s} {total:6.2f} ms")
+    if args.queries:
+        for stage in STAGES:
+            print(f"\n{stage}, the last call's statements:")
+            for sql in counted[stage]["statements"]:
+                print(f"  {sql[:240]}")
     if args.profile:
-        print(measured[-1]["profile"])
+        print(counted[args.profile]["profile"])
 
 
 if __name__ == "__main__":

@@ -73,7 +73,8 @@ def fill(members: int, bookings_per_day: int):
 
     from accounts.models import User
     from integrations.zoom.connection.models import ZoomConnection
-    from meetings.models import AvailabilityWindow, Booking, Distribution, LocationKind, MeetingType
+    from meetings.models import Booking, Distribution, LocationKind, MeetingType
+    from meetings.schedules import AvailabilitySchedule, AvailabilityWindow
     from meetings.zoom.state import LinkState
     from teams.models import MeetingTypeMember, Team, TeamMember
 
@@ -125,8 +126,13 @@ def fill(members: int, bookings_per_day: int):
         for rep in reps
     )
     weekdays = [(day, wall(9), wall(17)) for day in range(5)]
+    for meeting_type in [team_type, *own_types]:
+        meeting_type.schedule = AvailabilitySchedule.objects.create(
+            rep=meeting_type.rep, team=meeting_type.team, name="Working hours"
+        )
+    MeetingType.objects.bulk_update([team_type, *own_types], ["schedule"])
     AvailabilityWindow.objects.bulk_create(
-        AvailabilityWindow(meeting_type=mt, weekday=d, start_time=s, end_time=e)
+        AvailabilityWindow(schedule=mt.schedule, weekday=d, start_time=s, end_time=e)
         for mt in [team_type, *own_types]
         for d, s, e in weekdays
     )

@@ -17,6 +17,9 @@ logger = logging.getLogger(__name__)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The embedded broker's URLs (sqlite:///…) name its transport wherever a connection is made.
 TRANSPORT_ALIASES.setdefault("sqlite", "config.embedded_broker:Transport")
+# Redis URLs get one Redis client per channel and a pool that waits (config/redis_broker.py).
+for _scheme in ("redis", "rediss"):
+    TRANSPORT_ALIASES[_scheme] = "config.redis_broker:Transport"
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,4 +1,5 @@
-"""A log filter that keeps Zoom tokens, our own secrets and bearer URLs out of every log line."""
+"""A log filter that keeps Zoom tokens, our own secrets, passwords inside service URLs and bearer
+URLs (guest links, allauth's reset and confirmation keys) out of every log line."""
 
 import logging
 import re
@@ -34,6 +35,11 @@ _PATTERNS = [
     # booking link, whose token is the only key to the guest's booking.
     re.compile(r"(?P<key>[?&](?:code|state)=)(?P<value>[^&\s\"']+)"),
     re.compile(r"(?P<key>/bookings/guest/)(?P<value>[^/\s\"'?]+)"),
+    # allauth's password-reset and email-confirmation keys: each opens the rep's account.
+    re.compile(r"(?P<key>/password/reset/key/)(?P<value>[^/\s\"'?]+)"),
+    re.compile(r"(?P<key>/confirm-email/)(?P<value>[^/\s\"'?]+)"),
+    # A password inside a service URL (redis://default:secret@host, postgres://user:pw@host).
+    re.compile(r"(?P<key>\b[a-z][a-z0-9+.-]*://[^:/@\s\"']*:)(?P<value>[^@/\s\"']+)(?=@)", re.I),
 ]
 
 

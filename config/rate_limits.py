@@ -161,6 +161,12 @@ def consume_all(limits: list[Limit], amount: int = 1) -> tuple[int, float] | Non
     return None
 
 
+def give_back(limits: list[Limit], amount: int = 1) -> None:
+    """Uncounts what `consume_all` counted for work that did not happen after all."""
+    for limit in limits:
+        add(limit.scope, limit.ident, limit.rates, amount=-amount)
+
+
 def add(scope: str, ident: str, rates: list[Rate], amount: int = 1) -> int:
     """Counts unconditionally (work that happened anyway); returns the first rate's new count."""
     now = time.time()

@@ -90,6 +90,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.SecretsHiddenReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "config.error_reports.SecretsHiddenExceptionReporter"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

@@ -2,7 +2,6 @@
 the roster's actions) and the reconnect emails sent. They belong to this app, whose label their
 tables, admin URLs and permission names ("integrations.check_zoom_connection", …) carry."""
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,22 +10,21 @@ from django.utils import timezone
 from accounts.models import User
 from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.connection.models import ZoomConnection
+from meetings.models import MeetingType
 
 
 class RosterManager(models.Manager):
     """Reps only: staff who never connected Zoom nor made a Meeting Type are admins, not reps, and
-    would otherwise swell "never connected". (MeetingType is looked up by name: the Zoom core does
-    not import the meetings app.)"""
+    would otherwise swell "never connected"."""
 
     def get_queryset(self):
-        meeting_type = apps.get_model("meetings", "MeetingType")
         return (
             super()
             .get_queryset()
             .filter(
                 Q(is_staff=False)
                 | models.Exists(ZoomConnection.objects.filter(user=models.OuterRef("pk")))
-                | models.Exists(meeting_type.objects.filter(rep=models.OuterRef("pk")))
+                | models.Exists(MeetingType.objects.filter(rep=models.OuterRef("pk")))
             )
         )
 

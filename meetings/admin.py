@@ -3,7 +3,8 @@ from django.utils import timezone
 
 from config.admin_views import ViewOnlyAdmin
 
-from .models import AvailabilityWindow, Booking, InviteDelivery, MeetingType
+from .models import Booking, InviteDelivery, MeetingType
+from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
 from .zoom.links import retry_link
 from .zoom.state import ZoomLink
 
@@ -13,13 +14,27 @@ class AvailabilityWindowInline(admin.TabularInline):
     extra = 0
 
 
+class DateOverrideInline(admin.TabularInline):
+    model = DateOverride
+    extra = 0
+
+
+@admin.register(AvailabilitySchedule)
+class AvailabilityScheduleAdmin(admin.ModelAdmin):
+    list_display = ["name", "rep", "team", "is_default"]
+    search_fields = ["name", "rep__email", "team__name"]
+    list_select_related = ["rep", "team"]
+    autocomplete_fields = ["rep"]
+    inlines = [AvailabilityWindowInline, DateOverrideInline]
+
+
 @admin.register(MeetingType)
 class MeetingTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "rep", "slug", "duration_minutes", "location_kind", "is_active"]
     list_filter = ["location_kind", "is_active"]
     search_fields = ["name", "slug", "rep__email"]
     list_select_related = ["rep"]
-    inlines = [AvailabilityWindowInline]
+    autocomplete_fields = ["schedule"]
     # A rep's types; team types have their own page (teams.admin) with their members.
     exclude = ["team", "distribution", "distribution_window_days"]
 

@@ -3,8 +3,14 @@ and within the share of the rep's Zoom daily allowance that public traffic may u
 
 One prospect books once or twice; a script books hundreds, each costing a Zoom create on the rep's
 account and an invite to an address it chose. The limits are settings (README "Security").
+
+Only a booking (or a move) that can be made spends them: they are counted once its slot is known to
+be offered, under the host's lock, inside the transaction that writes it (`PublicAdmission`), so
+posts for a slot that was never offered, or was just taken, close no rep's page and use none of
+the rep's Zoom allowance.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,7 +19,13 @@ from config import rate_limits
 from config.client_address import client_address
 
 from .models import Booking, MeetingType
-from .zoom.gateway import reserve_public_write
+from .zoom.pages import PublicShareSpent, public_zoom_write
+
+# What refused a public booking (TooManyRequests.reason): a team passes over a member refused for
+# their own limit or allowance, and refuses the guest for the guest's.
+GUEST_LIMIT = "guest_limit"
+REP_LIMIT = "rep_limit"
+ZOOM_ALLOWANCE = "zoom_allowance"
 
 
 @dataclass
@@ -22,6 +34,7 @@ class TooManyRequests(Exception):
 
     message: str
     retry_after: float
+    reason: str = GUEST_LIMIT
 
 
 _FROM_ADDRESS = "Too many bookings were made from your network. Please try again later."
@@ -35,78 +48,93 @@ _MOVES = "This meeting was moved several times already. Please try again later."
 _MOVES_FROM_ADDRESS = "Too many meetings were moved from your network. Please try again later."
 
 
-def _check(*limits: tuple[str, str, str, str]) -> None:
-    """(scope, ident, setting, message) each; all are counted, or none and the first spent one
-    is refused. One round trip to the cache however many limits."""
-    refused = rate_limits.consume_all(
-        [
-            rate_limits.Limit(scope, ident, rate_limits.parse_rates(getattr(settings, setting)))
-            for scope, ident, setting, _message in limits
-        ]
-    )
+def _limit(scope: str, ident: str, setting: str) -> rate_limits.Limit:
+    return rate_limits.Limit(scope, ident, rate_limits.parse_rates(getattr(settings, setting)))
+
+
+def _spend(limits: list[tuple[str, str, str, str, str]], zoom_host: int | None):
+    """Counts `limits` ((scope, ident, setting, message, reason) each) and, for a Zoom meeting of
+    host `zoom_host`, one public write: all, or none and TooManyRequests for the first spent one.
+    One round trip to the cache. Returns what was counted."""
+    counted = [_limit(*limit[:3]) for limit in limits]
+    if zoom_host is not None:
+        try:
+            counted.append(public_zoom_write(zoom_host))
+        except PublicShareSpent as spent:
+            raise TooManyRequests(_ZOOM_FULL, spent.retry_after, ZOOM_ALLOWANCE) from None
+    refused = rate_limits.consume_all(counted)
     if refused is not None:
         index, retry_after = refused
-        raise TooManyRequests(limits[index][3], retry_after)
+        if index < len(limits):
+            raise TooManyRequests(limits[index][3], retry_after, limits[index][4])
+        raise TooManyRequests(_ZOOM_FULL, retry_after, ZOOM_ALLOWANCE)
+    return counted
 
 
-def _check_zoom_allowance(meeting_type_or_booking, rep_id: int) -> None:
-    if meeting_type_or_booking.is_zoom:
-        retry_after = reserve_public_write(rep_id)
-        if retry_after is not None:
-            raise TooManyRequests(_ZOOM_FULL, retry_after)
+class PublicAdmission:
+    """What one public booking spends, counted by the booking service once its slot is offered and
+    its host locked (`admit`), all or nothing: the client's and the guest's limits (when made from
+    a request), the host rep's, and for a Zoom meeting the host's public share of Zoom's daily
+    allowance. Should the booking still fail after that, `give_back` uncounts it."""
+
+    def __init__(self, request=None, guest_email: str = ""):
+        self._guest = []
+        if request is not None:
+            self._guest = [
+                (
+                    "book-address",
+                    client_address(request),
+                    "RATE_LIMIT_BOOKINGS_PER_ADDRESS",
+                    _FROM_ADDRESS,
+                    GUEST_LIMIT,
+                ),
+                (
+                    "book-email",
+                    guest_email.strip().lower(),
+                    "RATE_LIMIT_BOOKINGS_PER_EMAIL",
+                    _FOR_EMAIL,
+                    GUEST_LIMIT,
+                ),
+            ]
+        self._spent: list[rate_limits.Limit] = []
+
+    def admit(self, meeting_type: MeetingType, rep_id: int) -> None:
+        """Counts the booking for host `rep_id`, or raises TooManyRequests (counting nothing)
+        whose `reason` says whose limit refused it."""
+        rep = ("book-rep", str(rep_id), "RATE_LIMIT_BOOKINGS_PER_REP", _FOR_REP, REP_LIMIT)
+        self._spent = _spend(
+            [*self._guest, rep], zoom_host=rep_id if meeting_type.is_zoom else None
+        )
+
+    def give_back(self) -> None:
+        rate_limits.give_back(self._spent)
+        self._spent = []
 
 
-def check_booking(request, meeting_type: MeetingType, guest_email: str) -> None:
-    """Counts a prospect's booking, or raises TooManyRequests (the limits that refused it and the
-    ones before count nothing)."""
-    _check(
-        *_guest_limits(request, guest_email),
-        ("book-rep", str(meeting_type.rep_id), "RATE_LIMIT_BOOKINGS_PER_REP", _FOR_REP),
-    )
-    _check_zoom_allowance(meeting_type, meeting_type.rep_id)
+def guest_reschedule_admission(request) -> Callable[[Booking], None]:
+    """What a guest's move spends, counted by the reschedule service once the new slot is offered
+    (all or nothing): the client's and the booking's move limits and, for a Zoom meeting, one of
+    the host's public writes."""
 
+    def admit(booking: Booking) -> None:
+        _spend(
+            [
+                (
+                    "move-address",
+                    client_address(request),
+                    "RATE_LIMIT_RESCHEDULES_PER_ADDRESS",
+                    _MOVES_FROM_ADDRESS,
+                    GUEST_LIMIT,
+                ),
+                (
+                    "move-booking",
+                    str(booking.pk),
+                    "RATE_LIMIT_RESCHEDULES_PER_BOOKING",
+                    _MOVES,
+                    GUEST_LIMIT,
+                ),
+            ],
+            zoom_host=booking.rep_id if booking.is_zoom else None,
+        )
 
-def check_team_booking(request, guest_email: str) -> None:
-    """`check_booking` for a team Meeting Type, before its host is known: the limits on the client
-    and the guest. Each member's own limits are spent on assignment (`admit_public_booking`)."""
-    _check(*_guest_limits(request, guest_email))
-
-
-# What refused a team member a public booking (`admit_public_booking`).
-REP_LIMIT = "rep_limit"
-ZOOM_ALLOWANCE = "zoom_allowance"
-
-
-def admit_public_booking(meeting_type: MeetingType, rep_id: int) -> str | None:
-    """Counts a public booking of a team type for the member it is about to go to; None when
-    admitted, else what refused it: REP_LIMIT (the member's booking limit) or ZOOM_ALLOWANCE
-    (their public share of Zoom's daily allowance)."""
-    try:
-        _check(("book-rep", str(rep_id), "RATE_LIMIT_BOOKINGS_PER_REP", _FOR_REP))
-    except TooManyRequests:
-        return REP_LIMIT
-    try:
-        _check_zoom_allowance(meeting_type, rep_id)
-    except TooManyRequests:
-        return ZOOM_ALLOWANCE
-    return None
-
-
-def _guest_limits(request, guest_email: str) -> list[tuple[str, str, str, str]]:
-    return [
-        ("book-address", client_address(request), "RATE_LIMIT_BOOKINGS_PER_ADDRESS", _FROM_ADDRESS),
-        ("book-email", guest_email.strip().lower(), "RATE_LIMIT_BOOKINGS_PER_EMAIL", _FOR_EMAIL),
-    ]
-
-
-def check_guest_reschedule(request, booking: Booking) -> None:
-    _check(
-        (
-            "move-address",
-            client_address(request),
-            "RATE_LIMIT_RESCHEDULES_PER_ADDRESS",
-            _MOVES_FROM_ADDRESS,
-        ),
-        ("move-booking", str(booking.pk), "RATE_LIMIT_RESCHEDULES_PER_BOOKING", _MOVES),
-    )
-    _check_zoom_allowance(booking, booking.rep_id)
+    return admit

@@ -1,6 +1,6 @@
 import re
 import unicodedata
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,44 +13,11 @@ from accounts.models import validate_time_zone
 from config.isotime import parse_iso_datetime
 
 from . import placeholders
-from .availability import Window
-from .models import MAX_ADDITIONAL_GUESTS, AvailabilityWindow, LocationKind, MeetingType
+from .models import MAX_ADDITIONAL_GUESTS, LocationKind, MeetingType
 from .questions import answers_from
+from .schedules import AvailabilitySchedule
 
-_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})\s*$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,40}$")
-
-
-def _parse_time(hours: str, minutes: str, *, end: bool) -> time:
-    h, m = int(hours), int(minutes)
-    if end and (h, m) == (24, 0):
-        return time(23, 59)
-    if h > 23 or m > 59:
-        raise ValidationError(f"{hours}:{minutes} is not a time of day.")
-    return time(h, m)
-
-
-def parse_hours(value: str, weekday: int) -> list[Window]:
-    """'09:00-12:00, 13:00-17:00' → windows; raises ValidationError with a message for people."""
-    windows: list[Window] = []
-    for part in filter(None, (p.strip() for p in (value or "").split(","))):
-        match = _RANGE.match(part)
-        if not match:
-            raise ValidationError(f"“{part}” is not a range like 09:00-17:00.")
-        start = _parse_time(match[1], match[2], end=False)
-        end = _parse_time(match[3], match[4], end=True)
-        if end <= start:
-            raise ValidationError(f"In “{part}” the end must come after the start.")
-        windows.append(Window(weekday, start, end))
-    windows.sort(key=lambda w: w.start)
-    for earlier, later in zip(windows, windows[1:], strict=False):
-        if later.start < earlier.end:
-            raise ValidationError("Two of these ranges overlap.")
-    return windows
-
-
-def format_hours(windows) -> str:
-    return ", ".join(f"{w.start_time:%H:%M}-{w.end_time:%H:%M}" for w in windows)
 
 
 RULE_FIELDS = (
@@ -62,7 +29,7 @@ RULE_FIELDS = (
 
 
 class MeetingTypeForm(forms.ModelForm):
-    """A rep's Meeting Type with its weekly hours (one text field per weekday)."""
+    """A rep's Meeting Type; its hours are one of the rep's availability schedules."""
 
     class Meta:
         model = MeetingType
@@ -74,6 +41,7 @@ class MeetingTypeForm(forms.ModelForm):
             "location_kind",
             "location_detail",
             "is_active",
+            "schedule",
             "buffer_before_minutes",
             "buffer_after_minutes",
             "min_notice_minutes",
@@ -95,22 +63,12 @@ class MeetingTypeForm(forms.ModelForm):
     def __init__(self, *args, rep, **kwargs):
         super().__init__(*args, **kwargs)
         self.rep = rep
-        self.day_fields = []
-        windows_by_day: dict[int, list] = {}
-        if self.instance.pk:
-            for window in self.instance.availability_windows.all():
-                windows_by_day.setdefault(window.weekday, []).append(window)
-        for weekday, label in AvailabilityWindow.Weekday.choices:
-            name = f"hours_{weekday}"
-            self.fields[name] = forms.CharField(
-                label=label,
-                required=False,
-                max_length=200,
-                initial=format_hours(windows_by_day.get(weekday, []))
-                if self.instance.pk
-                else ("09:00-17:00" if weekday < 5 else ""),
-            )
-            self.day_fields.append(name)
+        schedule = self.fields["schedule"]
+        schedule.queryset = AvailabilitySchedule.objects.filter(rep=rep)
+        schedule.required = True
+        schedule.empty_label = None
+        schedule.help_text = "Its weekly hours and date overrides, shared with your other types."
+        schedule.error_messages["required"] = "Choose when this type can be booked."
         for name in (*RULE_FIELDS, "host_absent_alert_minutes"):
             # Left empty, a rule keeps its default (no buffer, an hour's notice, eight weeks,
             # an alert after three minutes).
@@ -118,7 +76,6 @@ class MeetingTypeForm(forms.ModelForm):
         known = ", ".join(f"{{{{ {name} }}}}" for name in placeholders.FIELDS)
         self.fields["invite_description_template"].help_text = f"Placeholders: {known}."
         self.fields["invite_title_template"].help_text = "The same placeholders work here."
-        self.windows: list[Window] = []
 
     def _clean_rule(self, name: str):
         value = self.cleaned_data.get(name)
@@ -184,14 +141,13 @@ class MeetingTypeForm(forms.ModelForm):
                 "Turn one of them off.",
             )
 
-        self.windows = []
-        for weekday, name in enumerate(self.day_fields):
-            try:
-                self.windows.extend(parse_hours(cleaned.get(name, ""), weekday))
-            except ValidationError as exc:
-                self.add_error(name, exc)
-        if cleaned.get("is_active") and not self.windows and not self.errors:
-            raise ValidationError("Add hours to at least one day, or untick “bookable”.")
+        schedule = cleaned.get("schedule")
+        if cleaned.get("is_active") and schedule is not None and not schedule.windows.exists():
+            self.add_error(
+                "schedule",
+                f"“{schedule.name}” has no weekly hours yet: add some on the Availability page, "
+                "or untick “bookable”.",
+            )
         return cleaned
 
 

@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-# Models of their own module, gathered here so Django sees them.
+# Models of their own modules, gathered here so Django sees them: import them from their home.
 from .questions import Question  # noqa: F401
+from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride  # noqa: F401
 from .zoom.state import LinkState, ZoomChain, ZoomLink, ZoomLinkQuerySet
 
 # How many people besides the guest a booking may invite (Calendly's limit too).
@@ -114,6 +115,16 @@ class MeetingType(models.Model):
     is_active = models.BooleanField(
         "bookable", default=True, help_text="Untick to hide the booking page."
     )
+    # When it can be booked: weekly hours and date overrides, shared with other types. None: no
+    # hours yet (never bookable).
+    schedule = models.ForeignKey(
+        "meetings.AvailabilitySchedule",
+        on_delete=models.PROTECT,
+        related_name="meeting_types",
+        null=True,
+        blank=True,
+        verbose_name="availability",
+    )
     # Archived types leave the rep's list and take no new bookings; existing ones keep working.
     is_archived = models.BooleanField("archived", default=False)
 
@@ -211,71 +222,6 @@ class MeetingType(models.Model):
     @property
     def is_team_type(self) -> bool:
         return self.team_id is not None
-
-
-class DateOverride(models.Model):
-    """Hours that replace a Meeting Type's weekly hours on one date (in the rep's zone): a range
-    of extra or different hours, or, with no times, a day off."""
-
-    meeting_type = models.ForeignKey(
-        MeetingType, on_delete=models.CASCADE, related_name="date_overrides"
-    )
-    date = models.DateField()
-    start_time = models.TimeField(null=True, blank=True)
-    end_time = models.TimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["date", "start_time"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True))
-                | Q(end_time__gt=F("start_time")),
-                name="date_override_day_off_or_range",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        if self.start_time is None:
-            return f"{self.date}: off"
-        return f"{self.date}: {self.start_time:%H:%M}–{self.end_time:%H:%M}"
-
-
-class AvailabilityWindow(models.Model):
-    """One weekly stretch of bookable time, as wall-clock times in the rep's time zone."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
-
-    meeting_type = models.ForeignKey(
-        MeetingType, on_delete=models.CASCADE, related_name="availability_windows"
-    )
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    start_time = models.TimeField()
-    end_time = models.TimeField()
-
-    class Meta:
-        ordering = ["weekday", "start_time"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_time__gt=F("start_time")), name="availability_window_not_empty"
-            ),
-            models.CheckConstraint(
-                condition=Q(weekday__gte=0) & Q(weekday__lte=6), name="availability_weekday_valid"
-            ),
-            models.UniqueConstraint(
-                fields=["meeting_type", "weekday", "start_time"],
-                name="availability_window_unique_start",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
 class BookingQuerySet(ZoomLinkQuerySet):

@@ -1,8 +1,8 @@
-"""The Meeting Type form's date overrides: one row per date (a calendar picker), either a day off
-or hours that replace the weekly hours that day. A date may have several rows of hours (10:00–12:00
-and 14:00–16:00); each row is one DateOverride. Rows are added and removed by
-meetings/static/meetings/meeting_type_form.js, and without scripts by a blank row and a "Remove"
-box per row (a Django formset)."""
+"""A schedule's date overrides: one row per date (a calendar picker), either a day off or hours
+that replace the weekly hours that day. A date may have several rows of hours (10:00–12:00 and
+14:00–16:00); each row is one DateOverride. Rows are added and removed by
+static/js/formset_rows.js, and without scripts by a blank row and a "Remove" box per row (a
+Django formset)."""
 
 from datetime import date, time
 
@@ -114,8 +114,8 @@ DateOverrideFormSet = forms.formset_factory(
 )
 
 
-def override_formset(data, meeting_type) -> BaseDateOverrideFormSet | None:
-    """The rows of `meeting_type`'s overrides, bound to `data` when given. None for a POST that
+def override_formset(data, schedule) -> BaseDateOverrideFormSet | None:
+    """The rows of `schedule`'s overrides, bound to `data` when given. None for a POST that
     carries no rows at all (a client that never showed them): its overrides stay as they are."""
     if data is not None and f"{PREFIX}-TOTAL_FORMS" not in data:
         return None
@@ -126,6 +126,6 @@ def override_formset(data, meeting_type) -> BaseDateOverrideFormSet | None:
             "start": row.start_time,
             "end": row.end_time,
         }
-        for row in (meeting_type.date_overrides.all() if meeting_type.pk else ())
+        for row in (schedule.overrides.all() if schedule.pk else ())
     ]
     return DateOverrideFormSet(data, initial=initial, prefix=PREFIX)

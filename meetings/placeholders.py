@@ -9,6 +9,7 @@ line whose placeholders all came out empty is left out, so "Passcode: " never da
 import re
 import zoneinfo
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")
@@ -111,14 +112,29 @@ def booking_values(booking) -> dict[str, str]:
     }
 
 
-def render_title(booking) -> str:
-    title = render(booking.meeting_type.invite_title_template, booking_values(booking))
+def render_title(booking, values: Mapping[str, str] | None = None) -> str:
+    title = render(booking.meeting_type.invite_title_template, values or booking_values(booking))
     return " ".join(title.split()) or booking.meeting_type.name
 
 
-def render_description(booking) -> str:
+def render_description(booking, values: Mapping[str, str] | None = None) -> str:
     return render(
         booking.meeting_type.invite_description_template,
-        booking_values(booking),
+        values or booking_values(booking),
         drop_empty_lines=True,
     )
+
+
+@dataclass(frozen=True)
+class InviteTexts:
+    """A booking version's invite title and description, as the rep's templates render them."""
+
+    title: str
+    description: str
+
+
+def invite_texts(booking) -> InviteTexts:
+    """The title and description from one reading of the booking's values: what every message
+    and calendar file of one change shares."""
+    values = booking_values(booking)
+    return InviteTexts(render_title(booking, values), render_description(booking, values))

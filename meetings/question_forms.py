@@ -48,6 +48,8 @@ class BaseQuestionFormSet(forms.BaseFormSet):
             form.fields["DELETE"].label = "Remove this question"
 
     def clean(self):
+        if any(form.errors for form in self.forms if not self._should_delete_form(form)):
+            return
         if len(self.rows) > MAX_QUESTIONS:
             raise ValidationError(f"A booking form can ask at most {MAX_QUESTIONS} questions.")
 

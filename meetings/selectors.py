@@ -9,13 +9,12 @@ from django.utils import timezone
 from .availability import Busy, Rules, Slot, Window, free_slots
 from .models import (
     MAX_BUFFER_MINUTES,
-    AvailabilityWindow,
     Booking,
-    DateOverride,
     InviteDelivery,
     MeetingType,
 )
 from .questions import Question
+from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
 from .zoom.state import LinkState
 
 # Rows per page of the rep's bookings list.
@@ -24,10 +23,18 @@ BOOKINGS_PAGE_SIZE = 50
 INVITE_GRACE = timedelta(minutes=5)
 
 
+def with_hours(meeting_types: QuerySet[MeetingType]) -> QuerySet[MeetingType]:
+    """Meeting Types with their schedule and its weekly hours loaded (two queries in all), for
+    `windows_of`."""
+    return meeting_types.select_related("schedule").prefetch_related(
+        Prefetch("schedule__windows", queryset=AvailabilityWindow.objects.order_by())
+    )
+
+
 def meeting_types_of(rep) -> QuerySet[MeetingType]:
     return (
         MeetingType.objects.filter(rep=rep)
-        .prefetch_related("availability_windows")
+        .select_related("schedule")
         .annotate(
             upcoming_count=Count(
                 "bookings",
@@ -41,7 +48,7 @@ def meeting_types_of(rep) -> QuerySet[MeetingType]:
 def meeting_types_with_hours_of(rep) -> QuerySet[MeetingType]:
     """The rep's Meeting Types with their weekly hours: another rep's is as missing as a missing
     one."""
-    return MeetingType.objects.prefetch_related("availability_windows").filter(rep=rep)
+    return with_hours(MeetingType.objects.filter(rep=rep))
 
 
 def questions_of(meeting_type: MeetingType) -> list[Question]:
@@ -50,25 +57,22 @@ def questions_of(meeting_type: MeetingType) -> list[Question]:
 
 
 def bookable_meeting_type(rep_slug: str, slug: str) -> MeetingType:
-    return (
-        MeetingType.objects.select_related("rep")
-        .prefetch_related(
-            Prefetch("availability_windows", queryset=AvailabilityWindow.objects.order_by())
-        )
-        .get(
-            rep__booking_slug=rep_slug,
-            slug=slug,
-            is_active=True,
-            is_archived=False,
-            rep__is_active=True,
-        )
+    return with_hours(MeetingType.objects.select_related("rep")).get(
+        rep__booking_slug=rep_slug,
+        slug=slug,
+        is_active=True,
+        is_archived=False,
+        rep__is_active=True,
     )
 
 
 def windows_of(meeting_type: MeetingType) -> list[Window]:
-    """Uses the prefetched windows when the caller loaded them."""
+    """The weekly hours of the type's schedule (none without one). Uses the windows `with_hours`
+    loaded."""
+    if meeting_type.schedule_id is None:
+        return []
     return [
-        Window(w.weekday, w.start_time, w.end_time) for w in meeting_type.availability_windows.all()
+        Window(w.weekday, w.start_time, w.end_time) for w in meeting_type.schedule.windows.all()
     ]
 
 
@@ -101,9 +105,9 @@ def busy_times_of(
 
 
 def rules_of(meeting_type: MeetingType) -> Rules:
-    """The type's booking rules, its date overrides included (one query)."""
+    """The type's booking rules, its schedule's date overrides included (one query)."""
     overrides: dict = {}
-    for row in DateOverride.objects.filter(meeting_type=meeting_type).order_by():
+    for row in DateOverride.objects.filter(schedule_id=meeting_type.schedule_id).order_by():
         hours = overrides.setdefault(row.date, [])
         if row.start_time is not None:
             hours.append((row.start_time, row.end_time))
@@ -238,3 +242,18 @@ def link_problems_of(rep, now: datetime | None = None) -> dict[str, int]:
 def guest_was_emailed(booking: Booking) -> bool:
     """Whether any message about this booking (confirmation or invite) went to the guest."""
     return booking.invite_deliveries.filter(recipient=InviteDelivery.Recipient.GUEST).exists()
+
+
+def schedules_of(rep) -> QuerySet[AvailabilitySchedule]:
+    """The rep's availability schedules, the default first, each with how many of the rep's
+    Meeting Types use it and its weekly hours (two queries)."""
+    return (
+        AvailabilitySchedule.objects.filter(rep=rep)
+        .annotate(used_by=Count("meeting_types", distinct=True))
+        .prefetch_related(Prefetch("windows", queryset=AvailabilityWindow.objects.order_by()))
+    )
+
+
+def default_schedule_of(rep) -> AvailabilitySchedule | None:
+    """What a new Meeting Type of the rep starts with: their default schedule, else their first."""
+    return AvailabilitySchedule.objects.filter(rep=rep).order_by("-is_default", "pk").first()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import bookings, guest, meeting_types, public
+from .views import bookings, guest, meeting_types, public, schedules
 
 
 def _page(route: str, view):
@@ -14,6 +14,12 @@ meeting_type_pages = [
     _page("<int:pk>/edit/", meeting_types.meeting_type_edit),
     _page("<int:pk>/archive/", meeting_types.meeting_type_archive),
     _page("<int:pk>/delete/", meeting_types.meeting_type_delete),
+]
+schedule_pages = [
+    _page("", schedules.schedule_list),
+    _page("new/", schedules.schedule_create),
+    _page("<int:pk>/edit/", schedules.schedule_edit),
+    _page("<int:pk>/delete/", schedules.schedule_delete),
 ]
 booking_pages = [
     _page("", bookings.booking_list),
@@ -39,6 +45,7 @@ booking_page = [_page("", public.book), _page("confirm/", public.book_confirm)]
 app_name = "meetings"
 urlpatterns = [
     path("meeting-types/", include(meeting_type_pages)),
+    path("availability/", include(schedule_pages)),
     path("bookings/guest/<str:token>/", include(guest_pages)),
     path("bookings/", include(booking_pages)),
     path("book/<slug:rep>/<slug:meeting_type>/", include(booking_page)),

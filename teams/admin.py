@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.admin_views import ViewOnlyAdmin
-from meetings.models import AvailabilityWindow
+from meetings.schedules import AvailabilitySchedule
 
 from .forms import ReportPeriodForm
 from .models import AssignmentSkip, MeetingTypeMember, Team, TeamMeetingType, TeamMember
@@ -74,11 +74,6 @@ class TeamAdmin(admin.ModelAdmin):
         )
 
 
-class AvailabilityWindowInline(admin.TabularInline):
-    model = AvailabilityWindow
-    extra = 0
-
-
 class MeetingTypeMembersFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
@@ -107,20 +102,38 @@ class MeetingTypeMemberInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class TeamMeetingTypeForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        schedule, team = cleaned.get("schedule"), cleaned.get("team")
+        if schedule is not None and team is not None and schedule.team_id != team.pk:
+            self.add_error("schedule", "Choose one of this team's schedules.")
+        return cleaned
+
+
 @admin.register(TeamMeetingType)
 class TeamMeetingTypeAdmin(admin.ModelAdmin):
+    form = TeamMeetingTypeForm
     list_display = ["name", "team", "slug", "distribution", "duration_minutes", "is_active"]
     list_filter = ["team", "distribution", "is_active"]
     search_fields = ["name", "slug", "team__name"]
     list_select_related = ["team"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [MeetingTypeMemberInline, AvailabilityWindowInline]
+    inlines = [MeetingTypeMemberInline]
     fieldsets = [
         (None, {"fields": ["team", "name", "slug", "description", "is_active", "is_archived"]}),
         ("Who takes a booking", {"fields": ["distribution", "distribution_window_days"]}),
         (
             "Meeting",
             {"fields": ["duration_minutes", "location_kind", "location_detail"]},
+        ),
+        (
+            "Availability",
+            {
+                "fields": ["schedule"],
+                "description": "The team's weekly hours and date overrides (Meeting Types › "
+                "Availability schedules), read in each member's own time zone.",
+            },
         ),
         (
             "Booking rules",
@@ -144,6 +157,9 @@ class TeamMeetingTypeAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.base_fields["team"].required = True
         form.base_fields["distribution"].required = True
+        form.base_fields["schedule"].queryset = AvailabilitySchedule.objects.filter(
+            team__isnull=False
+        ).select_related("team")
         return form
 
 

@@ -6,7 +6,6 @@ member, or a clear "just taken" once none is left, and a member booked on their 
 same moment is never booked twice.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,13 +51,16 @@ def book_team_meeting(
     guest_email: str,
     guest_time_zone: str,
     booked_by=None,
+    admission=None,
     **details,
 ) -> Booking:
     """Books the slot with the member the type's distribution puts first among those free for it;
-    a public booking (no `booked_by`) also spends that member's public limits, and a member they
-    refuse is passed over. Members passed over are recorded with the reason. `details`: the
-    guest's language, answers and other guests (meetings.services.bookings.place_booking). Raises
-    SlotUnavailable when no member can take the slot."""
+    a public booking (no `booked_by`) also spends that member's public limits (with `admission`'s
+    limits of the guest, booking_limits.PublicAdmission; TooManyRequests when those refuse), and
+    a member their own limits refuse is passed over. Members passed over are recorded with the
+    reason. `details`: the guest's language, answers and other guests
+    (meetings.services.bookings.place_booking). Raises SlotUnavailable when no member can take
+    the slot."""
     members = selectors.members_of(meeting_type)
     reps = {m.member.rep_id: m.member.rep for m in members}
     with transaction.atomic():
@@ -68,7 +70,8 @@ def book_team_meeting(
             selectors.candidates(meeting_type, members), meeting_type.distribution
         )
         cannot_host = availability.refusals(meeting_type, list(reps), public=booked_by is None)
-        admit = None if booked_by else _public_admission(meeting_type)
+        if booked_by is None and admission is None:
+            admission = booking_limits.PublicAdmission()
         skips: list[Skip] = []
         booking = None
         for candidate in line:
@@ -81,7 +84,9 @@ def book_team_meeting(
             if slot is None:
                 skips.append(Skip(candidate.rep_id, SkipReason.BUSY))
                 continue
-            refused = admit(candidate.rep_id) if admit else None
+            refused = (
+                _admit(admission, meeting_type, candidate.rep_id) if booked_by is None else None
+            )
             if refused:
                 skips.append(Skip(candidate.rep_id, refused))
                 continue
@@ -98,6 +103,8 @@ def book_team_meeting(
                 )
             except SlotUnavailable:
                 # Booked by a path that bypassed the lock; the database refused the overlap.
+                if booked_by is None:
+                    admission.give_back()
                 skips.append(Skip(candidate.rep_id, SkipReason.BUSY))
                 continue
             break
@@ -109,12 +116,16 @@ def book_team_meeting(
     return booking
 
 
-def _public_admission(meeting_type: MeetingType) -> Callable[[int], str | None]:
-    def admit(rep_id: int) -> str | None:
-        refused = booking_limits.admit_public_booking(meeting_type, rep_id)
-        return _LIMIT_REASONS[refused] if refused else None
-
-    return admit
+def _admit(admission, meeting_type: MeetingType, rep_id: int) -> str | None:
+    """Spends the public booking's limits for member `rep_id`; the skip reason when the member's
+    own limit or allowance refuses. The guest's own limits refusing refuses the booking."""
+    try:
+        admission.admit(meeting_type, rep_id)
+    except booking_limits.TooManyRequests as refused:
+        if refused.reason == booking_limits.GUEST_LIMIT:
+            raise
+        return _LIMIT_REASONS[refused.reason]
+    return None
 
 
 def _record_skips(

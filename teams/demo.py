@@ -10,7 +10,9 @@ from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.connection.models import ZoomConnection
 from meetings.availability import Window
 from meetings.models import Distribution, LocationKind, MeetingType
+from meetings.schedules import AvailabilitySchedule
 from meetings.services.meeting_types import save_meeting_type
+from meetings.services.schedules import save_schedule
 
 from .models import MeetingTypeMember, Priority, Team, TeamMember
 
@@ -56,8 +58,12 @@ def seed_demo_team(host: User, password: str) -> str:
                 duration_minutes=30,
                 description="A 30-minute demo with whoever of our sales team is free.",
                 location_kind=LocationKind.ZOOM,
-            ),
-            [Window(weekday=day, start=time(9), end=time(17)) for day in range(5)],
+                # The team's hours, read in each member's own zone.
+                schedule=save_schedule(
+                    AvailabilitySchedule(team=team, name="Sales hours"),
+                    [Window(weekday=day, start=time(9), end=time(17)) for day in range(5)],
+                ),
+            )
         )
     # Bo is first in line on every booking, and passed over while Bo's Zoom needs a reconnect.
     for rep, priority in ((bo, Priority.HIGHEST), (host, Priority.MEDIUM)):

@@ -3,10 +3,11 @@
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from meetings.models import AvailabilityWindow, Booking, MeetingType
+from meetings.models import Booking, MeetingType
+from meetings.selectors import with_hours
 
 from .models import MeetingTypeMember, Team
 from .ranking import Candidate
@@ -14,12 +15,8 @@ from .ranking import Candidate
 
 def bookable_team_type(team_slug: str, slug: str) -> MeetingType:
     """A team's Meeting Type open for booking, with its team and weekly hours."""
-    return (
-        MeetingType.objects.select_related("team")
-        .prefetch_related(
-            Prefetch("availability_windows", queryset=AvailabilityWindow.objects.order_by())
-        )
-        .get(team__slug=team_slug, slug=slug, is_active=True, is_archived=False)
+    return with_hours(MeetingType.objects.select_related("team")).get(
+        team__slug=team_slug, slug=slug, is_active=True, is_archived=False
     )
 
 
@@ -90,10 +87,7 @@ def bookable_for(rep, pk: int) -> MeetingType:
     their teams, or of a teammate (DoesNotExist otherwise, another team's included)."""
     teammates = teammates_of(rep)
     return (
-        MeetingType.objects.select_related("team", "rep")
-        .prefetch_related(
-            Prefetch("availability_windows", queryset=AvailabilityWindow.objects.order_by())
-        )
+        with_hours(MeetingType.objects.select_related("team", "rep"))
         .filter(Q(team__memberships__rep=rep) | Q(rep__in=teammates))
         .distinct()
         .get(pk=pk, is_active=True, is_archived=False)

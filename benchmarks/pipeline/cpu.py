@@ -35,6 +35,12 @@ def _stat(pid: int) -> tuple[float, float, int] | None:
     return cpu, int(fields[19]) / _TICK, int(fields[1])
 
 
+def process_seconds(pid: int) -> float:
+    """The process's CPU seconds so far (0 once it is gone)."""
+    stat = _stat(pid)
+    return stat[0] if stat else 0.0
+
+
 def peak_rss_mib(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

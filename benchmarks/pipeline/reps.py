@@ -76,10 +76,10 @@ def _served_by_company_account(args, sandbox) -> list[Page]:
 
     from integrations.zoom.api.scopes import ACCOUNT_GRANULAR_SCOPES
     from integrations.zoom.company import services as company_services
-    from integrations.zoom.company.models import ZoomAccountConnection
+    from integrations.zoom.company.models import ZoomCompanyAccount
     from tests.factories import RepFactory
     from tests.fixtures.sandbox import ACCOUNT_CALLBACK_PATH
-    from tests.integrations.company_steps import company_zoom_account, connect_company
+    from tests.integrations.company_steps import company_account, connect_company
     from tests.meetings.factories import MeetingTypeFactory
 
     sandbox.register_app(
@@ -89,7 +89,7 @@ def _served_by_company_account(args, sandbox) -> list[Page]:
         scopes=" ".join(ACCOUNT_GRANULAR_SCOPES),
         management="admin",
     )
-    admin = company_zoom_account(sandbox, account_id=SHARED_ACCOUNT)
+    admin = company_account(sandbox, account_id=SHARED_ACCOUNT)
     print(f"Serving {args.reps} reps from one company Zoom account…", flush=True)
     pages = []
     for index in range(args.reps):
@@ -99,7 +99,7 @@ def _served_by_company_account(args, sandbox) -> list[Page]:
         pages.append(_page(rep, MeetingTypeFactory(rep=rep)))
     response, _ = connect_company(sandbox)
     assert response.status_code == 302, response
-    counts = company_services.match_reps(ZoomAccountConnection.objects.get())
+    counts = company_services.match_reps(ZoomCompanyAccount.objects.get())
     assert counts == {"served": args.reps}, counts
     return pages
 

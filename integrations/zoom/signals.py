@@ -30,17 +30,17 @@ delivery is processed again.
 
 The company's Zoom account (the admin-managed app):
 
-`zoom_account_removed(sender=ZoomAccountConnection, rep_ids: list[int])`: the app was removed in
-Zoom; the reps it served (`rep_ids`) have no Zoom until someone reconnects. Sent inside the
+`zoom_company_account_removed(sender=ZoomCompanyAccount, rep_ids: list[int])`: the app was removed
+in Zoom; the reps it served (`rep_ids`) have no Zoom until someone reconnects. Sent inside the
 transaction that erased the account's Zoom data, so receivers erase theirs atomically with it.
 
-`zoom_reps_served(sender=ZoomAccountConnection, rep_ids: list[int])`: the account serves these
+`zoom_reps_served(sender=ZoomCompanyAccount, rep_ids: list[int])`: the account serves these
 reps now (connected, reconnected, or matched again), after the commit: parked work can resume.
 
-`zoom_account_notice(sender=ZoomAccountConnection, kind: str, detail: dict)`: something the Zoom
-admins must hear about (`company.notices.KINDS`), after the commit. The admin email listens.
+`zoom_company_account_notice(sender=ZoomCompanyAccount, kind: str, detail: dict)`: something the
+Zoom admins must hear about (`company.notices.KINDS`), after the commit. The admin email listens.
 
-`zoom_account_needs_matching(sender=ZoomAccountConnection)`: every rep should be looked up in the
+`zoom_company_needs_matching(sender=ZoomCompanyAccount)`: every rep should be looked up in the
 Zoom account again (it was just connected, or an admin asked), after the commit.
 """
 
@@ -51,7 +51,7 @@ zoom_meeting_activity = Signal()
 zoom_connection_restored = Signal()
 zoom_connection_broke = Signal()
 zoom_data_erasure_due = Signal()
-zoom_account_removed = Signal()
+zoom_company_account_removed = Signal()
 zoom_reps_served = Signal()
-zoom_account_notice = Signal()
-zoom_account_needs_matching = Signal()
+zoom_company_account_notice = Signal()
+zoom_company_needs_matching = Signal()

@@ -13,7 +13,7 @@ from .company import notices as company_notices
 from .company import services as company_services
 from .connection import keepalive, notifications
 from .connection.health import Health
-from .signals import zoom_account_needs_matching, zoom_account_notice, zoom_connection_broke
+from .signals import zoom_company_account_notice, zoom_company_needs_matching, zoom_connection_broke
 from .webhooks.deliveries import deliveries_to_reenqueue, process_webhook_event
 
 # Webhook deliveries ---------------------------------------------------------------------------
@@ -96,7 +96,7 @@ def match_company_zoom_reps() -> dict:
 
 # Lost (broker down): the hourly keep-alive matches every rep again.
 publish_on(
-    zoom_account_needs_matching, match_company_zoom_reps, dispatch_uid="zoom.match_company_reps"
+    zoom_company_needs_matching, match_company_zoom_reps, dispatch_uid="zoom.match_company_reps"
 )
 
 
@@ -106,7 +106,7 @@ def send_zoom_account_notice(kind: str, detail: dict) -> int:
 
 
 publish_on(
-    zoom_account_notice,
+    zoom_company_account_notice,
     send_zoom_account_notice,
     "kind",
     "detail",

@@ -11,11 +11,11 @@ urlpatterns = [
     path("disconnect/", views.disconnect, name="disconnect"),
     path("webhook/", views.webhook, name="webhook"),
     # The company's Zoom account (the admin-managed app).
-    path("account/", company_views.account_page, name="account"),
-    path("account/connect/", company_views.account_connect, name="account_connect"),
-    path("account/callback/", company_views.account_callback, name="account_callback"),
-    path("account/match/", company_views.account_match, name="account_match"),
-    path("account/reps/<int:rep_id>/map/", company_views.account_map, name="account_map"),
-    path("account/disconnect/", company_views.account_disconnect, name="account_disconnect"),
-    path("account/webhook/", views.account_webhook, name="account_webhook"),
+    path("account/", company_views.company_page, name="account"),
+    path("account/connect/", company_views.company_connect, name="account_connect"),
+    path("account/callback/", company_views.company_callback, name="account_callback"),
+    path("account/match/", company_views.company_match, name="account_match"),
+    path("account/reps/<int:rep_id>/map/", company_views.company_map, name="account_map"),
+    path("account/disconnect/", company_views.company_disconnect, name="account_disconnect"),
+    path("account/webhook/", views.company_webhook, name="account_webhook"),
 ]

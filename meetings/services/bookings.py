@@ -86,25 +86,35 @@ def book_meeting(
     guest_email: str,
     guest_time_zone: str,
     booked_by=None,
+    admission=None,
     **details,
 ) -> Booking:
     """Books an offered slot of a rep's Meeting Type; Zoom bookings get their meeting in the
     background, others their invites at once. `booked_by`: the signed-in rep who booked it for the
-    guest; `details`: the guest's `language`, `answers` and `additional_guests` (place_booking).
-    Raises SlotUnavailable when the slot is not (or no longer) free."""
+    guest; `admission`: a public booking's limits (booking_limits.PublicAdmission), spent only
+    once the slot is known to be free, or refusing with TooManyRequests; `details`: the guest's
+    `language`, `answers` and `additional_guests` (place_booking). Raises SlotUnavailable when the
+    slot is not (or no longer) free."""
     with transaction.atomic():
         lock_reps([meeting_type.rep_id])
         slot = _offered_slot(meeting_type, start_at)
-        return place_booking(
-            meeting_type,
-            meeting_type.rep,
-            slot,
-            guest_name=guest_name,
-            guest_email=guest_email,
-            guest_time_zone=guest_time_zone,
-            booked_by=booked_by,
-            **details,
-        )
+        if admission is not None:
+            admission.admit(meeting_type, meeting_type.rep_id)
+        try:
+            return place_booking(
+                meeting_type,
+                meeting_type.rep,
+                slot,
+                guest_name=guest_name,
+                guest_email=guest_email,
+                guest_time_zone=guest_time_zone,
+                booked_by=booked_by,
+                **details,
+            )
+        except BaseException:
+            if admission is not None:
+                admission.give_back()
+            raise
 
 
 def place_booking(
@@ -150,9 +160,11 @@ def place_booking(
     return booking
 
 
-def reschedule_booking(booking: Booking, *, start_at: datetime) -> Booking:
+def reschedule_booking(booking: Booking, *, start_at: datetime, admit=None) -> Booking:
     """Moves a booking to another offered slot of its Meeting Type (its own time counts as free);
-    the Zoom meeting follows in the background and everyone gets an updated invite."""
+    the Zoom meeting follows in the background and everyone gets an updated invite. `admit`: a
+    guest's move limits (booking_limits.guest_reschedule_admission), spent only once the new slot
+    is known to be free, or refusing with TooManyRequests."""
     with transaction.atomic():
         lock_reps([booking.rep_id])
         locked = _lock_open_booking(booking)
@@ -160,6 +172,8 @@ def reschedule_booking(booking: Booking, *, start_at: datetime) -> Booking:
         slot = _offered_slot(locked.meeting_type, start_at, host=locked.rep, exclude=locked)
         if slot.start == locked.start_at:
             return locked
+        if admit is not None:
+            admit(locked)
         locked.move_to(slot.start, slot.end)
         _save_slot(locked)
         _after_change(locked)

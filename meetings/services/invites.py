@@ -5,10 +5,11 @@ import smtplib
 from email.mime.text import MIMEText
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from .. import guest_access, ics, placeholders
 from ..models import Booking, InviteDelivery
@@ -37,31 +38,61 @@ def send_invites(booking_id: int) -> int:
 
     Each message is recorded (committed) before it is sent, and the record is dropped only if
     sending fails: a run that fails or is retried after a message left never sends it again.
+    What the messages share (title and description, the calendar file, each role's body) is
+    rendered once per run, and they leave over one connection to the mail server.
     """
     booking, claims = _claim(booking_id)
-    undeliverable = 0
-    for index, delivery in enumerate(claims):
-        email = _message(booking, delivery.method, delivery.recipient)
-        try:
-            email.send()
-        except (smtplib.SMTPException, ValueError) as exc:
-            reason = undeliverable_reason(exc)
-            if reason is None:
-                InviteDelivery.objects.filter(pk__in=[d.pk for d in claims[index:]]).delete()
-                raise  # worth retrying: the task backs off, then the sweeper
-            # Refused for good: recorded for the rep, and the version counts as done (never
-            # retried by the sweeper).
-            logger.warning("Invite for booking %s not deliverable: %s", booking.pk, reason)
-            booking.mark_invite_undeliverable(Recipient(delivery.recipient).label.lower(), reason)
-            Booking.objects.filter(pk=booking.pk).update(invite_error=booking.invite_error)
-            delivery.delete()
-            undeliverable += 1
-        except Exception:
-            # Not sent (nor the ones after it), so the next run may try them again.
-            InviteDelivery.objects.filter(pk__in=[d.pk for d in claims[index:]]).delete()
-            raise
-    _mark_sent(booking_id)
+    if claims:
+        messages = InviteMessages(booking)
+        undeliverable = _deliver(booking, claims, messages)
+    else:
+        undeliverable = 0
+    if invite_method(booking) is not None:
+        _mark_sent(booking)
     return len(claims) - undeliverable
+
+
+def _deliver(booking: Booking, claims: list[InviteDelivery], messages: "InviteMessages") -> int:
+    """Sends each claimed message over one connection; returns how many were refused for good."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError:
+        _forget(claims)
+        raise  # the mail server is down: the task backs off, then the sweeper
+    undeliverable = 0
+    try:
+        for index, delivery in enumerate(claims):
+            email = messages.for_delivery(delivery)
+            email.connection = connection
+            try:
+                email.send()
+            except (smtplib.SMTPException, ValueError) as exc:
+                reason = undeliverable_reason(exc)
+                if reason is None:
+                    _forget(claims[index:])
+                    raise  # worth retrying: the task backs off, then the sweeper
+                _refused_for_good(booking, delivery, reason)
+                undeliverable += 1
+            except Exception:
+                # Not sent (nor the ones after it), so the next run may try them again.
+                _forget(claims[index:])
+                raise
+    finally:
+        connection.close()
+    return undeliverable
+
+
+def _refused_for_good(booking: Booking, delivery: InviteDelivery, reason: str) -> None:
+    """Recorded for the rep, and the version counts as done (never retried by the sweeper)."""
+    logger.warning("Invite for booking %s not deliverable: %s", booking.pk, reason)
+    booking.mark_invite_undeliverable(Recipient(delivery.recipient).label.lower(), reason)
+    Booking.objects.filter(pk=booking.pk).update(invite_error=booking.invite_error)
+    delivery.delete()
+
+
+def _forget(claims: list[InviteDelivery]) -> None:
+    InviteDelivery.objects.filter(pk__in=[d.pk for d in claims]).delete()
 
 
 def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
@@ -92,7 +123,7 @@ def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
             ):
                 continue  # never told of it, so nothing to cancel for them
             claims.append(
-                InviteDelivery.objects.create(
+                InviteDelivery(
                     booking=booking,
                     sequence=booking.invite_sequence,
                     method=method,
@@ -104,6 +135,7 @@ def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
                     zoom_chain=booking.zoom_chain if booking.zoom_join_url else "",
                 )
             )
+        InviteDelivery.objects.bulk_create(claims)
     return booking, claims
 
 
@@ -118,13 +150,13 @@ def _confirmation_due(booking: Booking, recipient: str) -> bool:
     )
 
 
-def _mark_sent(booking_id: int) -> None:
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking_id)
-        if invite_method(booking) is None:
-            return
-        booking.invites_sent_sequence = booking.invite_sequence
-        booking.save(update_fields=["invites_sent_sequence", "updated_at"])
+def _mark_sent(booking: Booking) -> None:
+    """The version this run claimed has had its messages: the sweeper may stop looking, unless a
+    newer version came meanwhile (its own run marks it). One conditional UPDATE: no lock."""
+    sequence = booking.invite_sequence
+    Booking.objects.filter(pk=booking.pk, invite_sequence=sequence).exclude(
+        invites_sent_sequence__gte=sequence
+    ).update(invites_sent_sequence=sequence, updated_at=timezone.now())
 
 
 def undeliverable_reason(exc: Exception) -> str | None:
@@ -142,55 +174,83 @@ def undeliverable_reason(exc: Exception) -> str | None:
     return None
 
 
-def _message(booking: Booking, method: str, recipient: str) -> EmailMessage:
-    is_guest = recipient == Recipient.GUEST
-    time_zone = booking.guest_time_zone if is_guest else booking.rep.time_zone
-    title = placeholders.render_title(booking)
-    description = placeholders.render_description(booking)
-    context = {
-        "booking": booking,
-        "title": title,
-        "cancelled": method == Method.CANCEL,
-        "confirmation": method == Method.CONFIRMATION,
-        "updated": booking.invite_sequence > 0,
-        "is_guest": is_guest,
-        "product_name": settings.PRODUCT_NAME,
-        "cancelled_by_other": booking.cancelled_by
-        != (Booking.Actor.GUEST if is_guest else Booking.Actor.REP),
-        "when": placeholders.format_start(booking.start_at, time_zone),
-        "previous_when": placeholders.format_start(booking.previous_start_at, time_zone)
-        if booking.previous_start_at and booking.invite_sequence
-        else "",
-        "time_zone": time_zone,
-        "dial_in": placeholders.format_dial_in(booking.zoom_dial_in),
-        "description": description,
-        # The rep's description usually carries the Zoom details already: show them once.
-        "zoom_in_description": bool(booking.zoom_join_url) and booking.zoom_join_url in description,
-        "manage_url": guest_access.manage_url(booking) if is_guest else "",
-        "rep_url": settings.SITE_URL + booking_path(booking) if not is_guest else "",
-    }
-    if method == Method.CONFIRMATION:
-        subject = f"Booked: {title}"
-    elif method == Method.CANCEL:
-        subject = f"Cancelled: {title}"
-    elif booking.invite_sequence:
-        subject = f"Updated invitation: {title}"
-    else:
-        subject = f"Invitation: {title}"
-    message = EmailMessage(
-        subject=subject,
-        body=render_to_string("meetings/email/invite.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[booking.guest_email if is_guest else booking.rep.email],
-    )
-    if method == Method.CONFIRMATION:
-        return message  # the calendar invite comes with the Zoom details
-    # text/calendar with the iTIP method is what mail clients look for to offer Accept/Decline.
-    part = MIMEText(ics.build_invite(booking, method).decode(), "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
-    message.attach(part)
-    return message
+class InviteMessages:
+    """The messages of one run: each part rendered once, whoever it goes to. The title and
+    description once, the calendar file once per method, the body once per (method, role)."""
+
+    def __init__(self, booking: Booking):
+        self.booking = booking
+        self.texts = placeholders.invite_texts(booking)
+        self._calendars: dict[str, bytes] = {}
+        self._bodies: dict[tuple[str, str], str] = {}
+
+    def for_delivery(self, delivery: InviteDelivery) -> EmailMessage:
+        method, recipient = delivery.method, delivery.recipient
+        message = EmailMessage(
+            subject=self.subject(method),
+            body=self.body(method, recipient),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[delivery.email],
+        )
+        if method == Method.CONFIRMATION:
+            return message  # the calendar invite comes with the Zoom details
+        # text/calendar with the iTIP method is what mail clients look for to offer Accept/Decline.
+        part = MIMEText(self.calendar(method).decode(), "calendar", "utf-8")
+        part.set_param("method", method)
+        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        message.attach(part)
+        return message
+
+    def subject(self, method: str) -> str:
+        title = self.texts.title
+        if method == Method.CONFIRMATION:
+            return f"Booked: {title}"
+        if method == Method.CANCEL:
+            return f"Cancelled: {title}"
+        if self.booking.invite_sequence:
+            return f"Updated invitation: {title}"
+        return f"Invitation: {title}"
+
+    def calendar(self, method: str) -> bytes:
+        if method not in self._calendars:
+            self._calendars[method] = ics.build_invite(self.booking, method, texts=self.texts)
+        return self._calendars[method]
+
+    def body(self, method: str, recipient: str) -> str:
+        key = (method, recipient)
+        if key not in self._bodies:
+            self._bodies[key] = render_to_string(
+                "meetings/email/invite.txt", self._context(method, recipient)
+            )
+        return self._bodies[key]
+
+    def _context(self, method: str, recipient: str) -> dict:
+        booking, description = self.booking, self.texts.description
+        is_guest = recipient == Recipient.GUEST
+        time_zone = booking.guest_time_zone if is_guest else booking.rep.time_zone
+        return {
+            "booking": booking,
+            "title": self.texts.title,
+            "cancelled": method == Method.CANCEL,
+            "confirmation": method == Method.CONFIRMATION,
+            "updated": booking.invite_sequence > 0,
+            "is_guest": is_guest,
+            "product_name": settings.PRODUCT_NAME,
+            "cancelled_by_other": booking.cancelled_by
+            != (Booking.Actor.GUEST if is_guest else Booking.Actor.REP),
+            "when": placeholders.format_start(booking.start_at, time_zone),
+            "previous_when": placeholders.format_start(booking.previous_start_at, time_zone)
+            if booking.previous_start_at and booking.invite_sequence
+            else "",
+            "time_zone": time_zone,
+            "dial_in": placeholders.format_dial_in(booking.zoom_dial_in),
+            "description": description,
+            # The rep's description usually carries the Zoom details already: show them once.
+            "zoom_in_description": bool(booking.zoom_join_url)
+            and booking.zoom_join_url in description,
+            "manage_url": guest_access.manage_url(booking) if is_guest else "",
+            "rep_url": settings.SITE_URL + booking_path(booking) if not is_guest else "",
+        }
 
 
 def booking_path(booking: Booking) -> str:

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..models import Booking
-from ..zoom.gateway import ZoomError, host_start_url
 from ..zoom.links import retry_link
+from ..zoom.pages import StartLinkUnavailable, host_start_url
 from .changes import cancel_page, reschedule_page
 from .slots import time_zone_from
 
@@ -95,7 +95,7 @@ def booking_start(request, pk: int):
     booking = _own_booking(request, pk)
     try:
         url = host_start_url(booking)
-    except ZoomError as exc:
+    except StartLinkUnavailable as exc:
         messages.error(request, f"Zoom could not give a start link right now: {exc}")
         return redirect("meetings:booking_detail", pk=pk)
     if not url:

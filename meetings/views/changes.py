@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from .. import selectors
+from ..booking_limits import TooManyRequests
 from ..forms import CancelForm, RescheduleForm, TimeZonePickForm
 from ..models import Booking
 from ..services.bookings import BookingError, cancel_booking, reschedule_booking
@@ -40,12 +41,14 @@ def reschedule_page(
     time_zone: str,
     moved_message: str,
     context: dict | None = None,
-    refuse: Callable[[], HttpResponse | None] | None = None,
+    admit: Callable[[Booking], None] | None = None,
+    refused: Callable[[TooManyRequests], HttpResponse] | None = None,
 ):
     """Shows the free slots in `time_zone`; a picked slot (a POST, or a GET with `start` when the
     viewer changes the time zone on that step) shows the change (old → new) on
     `confirm_template`, and only its confirmation, a POST, moves the booking, then goes `back_to`
-    it. `refuse` may answer a confirmed move instead (a rate limit)."""
+    it. `admit` spends a move's limits once its new slot is known to be free (reschedule_booking);
+    what they refuse is answered by `refused`."""
     if booking.is_cancelled:
         messages.error(request, "This meeting was cancelled, so it cannot be moved.")
         return redirect(back_to)
@@ -59,11 +62,10 @@ def reschedule_page(
             return render(
                 request, confirm_template, {**context, "new_start": form.cleaned_data["start"]}
             )
-        refusal = refuse() if refuse else None
-        if refusal is not None:
-            return refusal
         try:
-            reschedule_booking(booking, start_at=form.cleaned_data["start"])
+            reschedule_booking(booking, start_at=form.cleaned_data["start"], admit=admit)
+        except TooManyRequests as exc:
+            return refused(exc)
         except BookingError as exc:
             messages.error(request, str(exc))
         else:

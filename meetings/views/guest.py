@@ -102,13 +102,6 @@ def guest_reschedule(request, booking: Booking, token: str):
     time_zone = _guest_zone(request, booking)
     back_to = guest_access.manage_path(booking) + zone_query(time_zone)
 
-    def limit():
-        try:
-            booking_limits.check_guest_reschedule(request, booking)
-        except booking_limits.TooManyRequests as refused:
-            return too_many_requests(request, refused, back_to)
-        return None
-
     return reschedule_page(
         request,
         booking,
@@ -118,7 +111,8 @@ def guest_reschedule(request, booking: Booking, token: str):
         time_zone=time_zone,
         moved_message=gettext("Your meeting is moved. An updated invite is on its way."),
         context={"token": token},
-        refuse=limit,
+        admit=booking_limits.guest_reschedule_admission(request),
+        refused=lambda refused: too_many_requests(request, refused, back_to),
     )
 
 

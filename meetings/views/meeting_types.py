@@ -6,7 +6,6 @@ from django.views.decorators.http import require_POST
 from .. import selectors
 from ..forms import MeetingTypeForm
 from ..models import MeetingType
-from ..override_forms import override_formset
 from ..question_forms import question_formset
 from ..services.meeting_types import (
     MeetingTypeInUse,
@@ -14,7 +13,8 @@ from ..services.meeting_types import (
     save_meeting_type,
     set_archived,
 )
-from ..zoom.gateway import zoom_defaults_for, zoom_host_for_page, zoom_is_usable
+from ..services.schedules import ensure_a_schedule
+from ..zoom.pages import zoom_defaults_for, zoom_host_for_page, zoom_is_usable
 
 
 @login_required
@@ -71,7 +71,8 @@ def meeting_type_delete(request, pk: int):
 
 @login_required
 def meeting_type_create(request):
-    instance = MeetingType(rep=request.user)
+    # A new type starts with the rep's default schedule (made for a rep who has none yet).
+    instance = MeetingType(rep=request.user, schedule=ensure_a_schedule(request.user))
     initial = {} if request.method == "POST" else zoom_defaults_for(request.user)
     return _edit(request, instance, initial=initial, created=True)
 
@@ -83,21 +84,19 @@ def meeting_type_edit(request, pk: int):
 
 def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
     data = request.POST if request.method == "POST" else None
+    if data is not None and "schedule" not in data and instance.schedule_id:
+        # A client that never showed the choice keeps the schedule the type has (or starts with).
+        data = data.copy()
+        data["schedule"] = str(instance.schedule_id)
     form = MeetingTypeForm(data, instance=instance, initial=initial, rep=request.user)
-    overrides = override_formset(data, instance)
     questions = question_formset(data, instance)
-    connection = zoom_host_for_page(request.user)
-    zoom_usable = connection is not None and connection.is_usable
+    host = zoom_host_for_page(request.user)
+    zoom_usable = host is not None and host.is_usable
     # Both are validated, so every mistake on the page is shown at once.
-    rows_valid = all(
-        rows is None or not rows.is_bound or rows.is_valid() for rows in (overrides, questions)
-    )
-    if data is not None and form.is_valid() and rows_valid:
+    questions_valid = questions is None or not questions.is_bound or questions.is_valid()
+    if data is not None and form.is_valid() and questions_valid:
         meeting_type = save_meeting_type(
-            form.save(commit=False),
-            form.windows,
-            overrides.rows if overrides else None,
-            questions.rows if questions else None,
+            form.save(commit=False), questions.rows if questions else None
         )
         messages.success(request, f"“{meeting_type.name}” is saved.")
         if meeting_type.is_zoom and not zoom_usable:
@@ -112,11 +111,10 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
         "meetings/meeting_types/form.html",
         {
             "form": form,
-            "overrides": overrides or override_formset(None, instance),
             "questions": questions or question_formset(None, instance),
             "created": created,
             "zoom_usable": zoom_usable,
-            "zoom_is_basic": zoom_usable and connection.is_basic,
+            "zoom_is_basic": zoom_usable and host.is_basic,
             "meeting_type": instance,
         },
     )

@@ -104,17 +104,20 @@ def book_confirm(request, rep: str, meeting_type: str):
         host_name=meeting_type.rep.display_name,
         default_time_zone=meeting_type.rep.time_zone,
         book_url=reverse("meetings:book", args=[rep, meeting_type.slug]),
-        limit=lambda email: booking_limits.check_booking(request, meeting_type, email),
-        book=lambda **details: book_meeting(meeting_type, **details),
+        book=lambda **details: book_meeting(
+            meeting_type,
+            admission=booking_limits.PublicAdmission(request, details["guest_email"]),
+            **details,
+        ),
     )
 
 
 def confirm_page(request, meeting_type: MeetingType, **page):
     """The prospect's details for the picked time, in their language (which the booking keeps);
-    a valid POST counts the public limits (`limit(email)`, TooManyRequests) and books
-    (`book(start_at=…, guest_name=…, guest_email=…, guest_time_zone=…, language=…, answers=…,
-    additional_guests=…)`, BookingError when the time is gone), then opens the guest's page.
-    `page`: host_name, default_time_zone, book_url, limit, book."""
+    a valid POST books (`book(start_at=…, guest_name=…, guest_email=…, guest_time_zone=…,
+    language=…, answers=…, additional_guests=…)`: BookingError when the time is gone,
+    TooManyRequests when the public limits it spends refuse), then opens the guest's page.
+    `page`: host_name, default_time_zone, book_url, book."""
     return languages.render_in(
         languages.for_request(request), _confirm_page, request, meeting_type, **page
     )
@@ -127,7 +130,6 @@ def _confirm_page(
     host_name: str,
     default_time_zone: str,
     book_url: str,
-    limit: Callable[[str], None],
     book: Callable[..., Booking],
 ):
     data = request.POST if request.method == "POST" else None
@@ -147,10 +149,6 @@ def _confirm_page(
     )
     if data is not None and form.is_valid():
         try:
-            limit(form.cleaned_data["email"])
-        except booking_limits.TooManyRequests as refused:
-            return too_many_requests(request, refused, back)
-        try:
             booking = book(
                 start_at=form.cleaned_data["start"],
                 guest_name=form.cleaned_data["name"],
@@ -160,6 +158,8 @@ def _confirm_page(
                 answers=form.answers,
                 additional_guests=form.cleaned_data["additional_guests"],
             )
+        except booking_limits.TooManyRequests as refused:
+            return too_many_requests(request, refused, back)
         except BookingError as exc:
             # The time is gone, not what they typed: the next time they pick is prefilled.
             request.session[TYPED_DETAILS_KEY] = {

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.signals import (
-    zoom_account_removed,
+    zoom_company_account_removed,
     zoom_connection_restored,
     zoom_data_erasure_due,
     zoom_meeting_changed,
@@ -41,8 +41,10 @@ COMPANY_REMOVED_MESSAGE = (
 )
 
 
-@receiver(zoom_meeting_changed, dispatch_uid="meetings.record_zoom_change")
-def record_zoom_change(sender, *, meeting_id: str, change: str, details: dict, **kwargs) -> bool:
+@receiver(zoom_meeting_changed, dispatch_uid="meetings.record_change_made_in_zoom")
+def record_change_made_in_zoom(
+    sender, *, meeting_id: str, change: str, details: dict, **kwargs
+) -> bool:
     """Returns True when the meeting belongs to one of our bookings."""
     with transaction.atomic():
         booking = (
@@ -67,7 +69,7 @@ def record_zoom_change(sender, *, meeting_id: str, change: str, details: dict, *
     return True
 
 
-@receiver(zoom_account_removed, dispatch_uid="meetings.park_company_served_links")
+@receiver(zoom_company_account_removed, dispatch_uid="meetings.park_company_served_links")
 def park_after_company_account_removed(sender, *, rep_ids, **kwargs) -> int:
     """The company's Zoom account app was removed in Zoom: its meetings' ids, links, passcodes
     and dial-in numbers are Zoom data we must not keep, and those reps' upcoming bookings wait
@@ -117,8 +119,8 @@ ERASED_MESSAGE = (
 )
 
 
-@receiver(zoom_data_erasure_due, dispatch_uid="meetings.erase_zoom_data")
-def erase_zoom_data(sender, *, rep, **kwargs) -> int:
+@receiver(zoom_data_erasure_due, dispatch_uid="meetings.erase_zoom_data_of_rep")
+def erase_zoom_data_of_rep(sender, *, rep, **kwargs) -> int:
     """Erases every Zoom value of the rep's bookings; returns how many bookings held some."""
     erased = 0
     holding = (

@@ -9,17 +9,12 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-# Pages elsewhere in meetings take ZoomError and the rep's Zoom host (without its tokens) from here,
-# so that this package alone imports integrations.zoom.
 from integrations.zoom.api.client import ZoomClient
 from integrations.zoom.api.errors import (
-    ZoomError,
     ZoomMeetingNotFound,
-    ZoomNotConnected,
     ZoomValidationError,
 )
-from integrations.zoom.api.quota import reserve_public_write  # noqa: F401 - for booking_limits
-from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for, zoom_host_through
+from integrations.zoom.connection.hosts import ZoomHost, zoom_host_through
 from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.connection.session import ZoomSession
 
@@ -111,12 +106,6 @@ def meeting_gateway(host: ZoomHost) -> Iterator[MeetingGateway]:
         yield MeetingGateway(zoom)
 
 
-def zoom_host_of(rep) -> ZoomHost | None:
-    """Who the rep's meetings are created as (any state): their own working connection, else the
-    company's Zoom account serving them, else what is broken; None if nothing."""
-    return zoom_host_for(rep)
-
-
 def making_host(booking: Booking, *, with_tokens: bool = True) -> ZoomHost | None:
     """The host whose token chain made the booking's meeting (whatever that chain's state now),
     or None when the booking has no meeting or the rep no longer has that chain. Moving or
@@ -124,40 +113,3 @@ def making_host(booking: Booking, *, with_tokens: bool = True) -> ZoomHost | Non
     if not booking.zoom_meeting_id or not booking.zoom_chain:
         return None
     return zoom_host_through(booking.rep, booking.zoom_chain, with_tokens=with_tokens)
-
-
-def host_start_url(booking: Booking) -> str:
-    """A fresh start link for the host, fetched from Zoom each time and never stored."""
-    host = making_host(booking)
-    if host is None:
-        raise ZoomNotConnected("This booking has no Zoom meeting to start.")
-    with meeting_gateway(host) as zoom:
-        return zoom.start_url(booking.zoom_meeting_id)
-
-
-def zoom_defaults_for(rep) -> dict:
-    """Initial Zoom options for a new Meeting Type, taken from the rep's own Zoom settings.
-
-    Empty when Zoom is not connected or does not answer: the form then starts from our defaults,
-    which is better than refusing to show it.
-    """
-    host = zoom_host_for(rep)
-    if host is None or not host.is_usable:
-        return {}
-    try:
-        with meeting_gateway(host) as zoom:
-            return zoom.meeting_type_defaults()
-    except ZoomError as exc:
-        logger.info("Zoom settings unavailable for rep %s: %s", rep.pk, type(exc).__name__)
-        return {}
-
-
-def zoom_is_usable(rep) -> bool:
-    """For pages: whether the rep's Zoom works, their own or the company's (tokens not loaded)."""
-    host = zoom_host_for(rep, with_tokens=False)
-    return host is not None and host.is_usable
-
-
-def zoom_host_for_page(rep) -> ZoomHost | None:
-    """For pages: the rep's Zoom host without its tokens."""
-    return zoom_host_for(rep, with_tokens=False)

@@ -27,16 +27,16 @@ from integrations.zoom.api.errors import (
     ZoomNotMeetingHost,
     rule_for,
 )
-from integrations.zoom.company.lifecycle import rep_left_account
-from integrations.zoom.company.models import ZoomAccountMember
-from integrations.zoom.connection.hosts import ZoomHost
+from integrations.zoom.company.lifecycle import rep_left_company_account
+from integrations.zoom.company.models import ZoomCompanyMember
+from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
 from integrations.zoom.connection.models import ZoomConnection
 
 from .. import signals
 from ..models import Booking
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting
-from .gateway import MeetingGateway, meeting_gateway, zoom_host_of
+from .gateway import MeetingGateway, meeting_gateway
 from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def _claim(booking_id: int) -> tuple[Booking, bool] | None:
 
 
 def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
-    host = zoom_host_of(booking.rep)
+    host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
         message = _not_usable_message(host)
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
@@ -197,7 +197,7 @@ def _adopt(booking: Booking, zoom: MeetingGateway, found: list[dict]) -> ZoomMee
 
 
 def _remove(booking: Booking, in_doubt: bool) -> LinkRun:
-    host = zoom_host_of(booking.rep)
+    host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
         if booking.zoom_meeting_id:
             message = _not_usable_message(host)
@@ -284,7 +284,7 @@ def _record_failure(
     retry_at = None
     if rule.outcome == Outcome.PARK:
         if rule.park == Park.LEFT_COMPANY_ACCOUNT:
-            rep_left_account(host.member)
+            rep_left_company_account(host.member)
 
         def transition(b: Booking) -> None:
             b.mark_link_waiting_for_reconnect(says)
@@ -375,8 +375,8 @@ def bookings_waiting_for_reconnected_zoom(rep=None) -> QuerySet[Booking]:
         rep__zoom_connection__zoom_user_id=""
     )
     company_serves = Q(
-        rep__zoom_account_member__state=ZoomAccountMember.State.SERVED,
-        rep__zoom_account_member__account__status=connected,
+        rep__zoom_company_member__state=ZoomCompanyMember.State.SERVED,
+        rep__zoom_company_member__account__status=connected,
     )
     bookings = Booking.objects.filter(own_works | company_serves).filter(
         link_state=LinkState.WAITING_FOR_RECONNECT

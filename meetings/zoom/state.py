@@ -223,11 +223,7 @@ class ZoomLink(models.Model):
         """The Zoom authorization that made the meeting is gone (removed in Zoom): every Zoom value
         goes, and the booking waits for a Zoom connection (a cancelled one has nothing to wait
         for: its meeting is gone with the authorization's data)."""
-        self.zoom_meeting_id = ""
-        self.zoom_chain = ""
-        self.zoom_join_url = ""
-        self.zoom_passcode = ""
-        self.zoom_dial_in = []
+        self._forget_zoom_meeting()
         self.zoom_changed_at = None
         self.zoom_change_note = ""
         if self.is_cancelled:

@@ -4,7 +4,7 @@ booking's evidence; a removed app takes its participant data with it."""
 from django.dispatch import receiver
 
 from integrations.zoom.signals import (
-    zoom_account_removed,
+    zoom_company_account_removed,
     zoom_data_erasure_due,
     zoom_meeting_activity,
 )
@@ -22,6 +22,6 @@ def erase_participant_data(sender, *, rep, **kwargs) -> int:
     return erasure.erase_for_reps([rep.pk])
 
 
-@receiver(zoom_account_removed, dispatch_uid="outcomes.erase_company_participant_data")
+@receiver(zoom_company_account_removed, dispatch_uid="outcomes.erase_company_participant_data")
 def erase_company_participant_data(sender, *, rep_ids, **kwargs) -> int:
     return erasure.erase_for_reps(rep_ids)

@@ -39,6 +39,9 @@ def team_book_confirm(request, team: str, meeting_type: str):
         host_name=meeting_type.team.name,
         default_time_zone=meeting_type.team.time_zone,
         book_url=reverse("teams:team_book", args=[team, meeting_type.slug]),
-        limit=lambda email: booking_limits.check_team_booking(request, email),
-        book=lambda **details: book_team_meeting(meeting_type, **details),
+        book=lambda **details: book_team_meeting(
+            meeting_type,
+            admission=booking_limits.PublicAdmission(request, details["guest_email"]),
+            **details,
+        ),
     )

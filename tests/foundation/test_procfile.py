@@ -16,6 +16,9 @@ from tests.fixtures.sandbox import _free_port
 from tests.foundation.test_settings import PRODUCTION_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
+SECRET_KEY_PART = "9f1e2d3c4b5a6978"
+RESET_KEY_PATH = f"/accounts/password/reset/key/4-c1x2y3-{SECRET_KEY_PART}/"
+CONFIRM_KEY_PATH = f"/accounts/confirm-email/MTI:1tXqAb:{SECRET_KEY_PART}/"
 PROCFILE = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines())
 
 
@@ -82,6 +85,18 @@ def test_every_procfile_process_starts_and_does_its_job(platform_env, tmp_path):
                 return False
 
         wait_until(web_ready, timeout=60, message="web to answer /healthz/ready")
+        # gunicorn's access log goes through the log filter: allauth's keys never reach it.
+        base = f"http://127.0.0.1:{platform_env['PORT']}"
+        for path in (RESET_KEY_PATH, CONFIRM_KEY_PATH):
+            requests.get(base + path, timeout=5, allow_redirects=False)
+        wait_until(
+            lambda: "/accounts/confirm-email/[redacted]/" in logs["web"].read_text(),
+            timeout=30,
+            message="the access log line",
+        )
+        access_log = logs["web"].read_text()
+        assert "/accounts/password/reset/key/[redacted]/" in access_log
+        assert SECRET_KEY_PART not in access_log
         wait_until(lambda: " ready." in logs["worker"].read_text(), timeout=60, message="worker")
         wait_until(lambda: "beat: Starting" in logs["beat"].read_text(), timeout=60, message="beat")
         assert (tmp_path / "beat").is_dir()

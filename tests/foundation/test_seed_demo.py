@@ -26,7 +26,7 @@ def test_seed_demo_creates_a_rep_who_can_log_in_with_a_bookable_zoom_meeting_typ
     assert rep is not None and not rep.is_staff
     meeting_type = MeetingType.objects.get(rep=rep)
     assert meeting_type.is_zoom
-    assert meeting_type.availability_windows.count() == 5
+    assert meeting_type.schedule.windows.count() == 5
 
 
 def test_seed_demo_can_run_again_without_duplicating_anything(db):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client, TestCase
 
 from integrations.zoom.company import services as company_services
-from integrations.zoom.company.models import ZoomAccountConnection, ZoomAccountMember
+from integrations.zoom.company.models import ZoomCompanyAccount, ZoomCompanyMember
 from tests.factories import RepFactory
 from tests.fixtures.celery_worker import wait_until
 
@@ -23,7 +23,7 @@ def zoom_admin():
     return staff
 
 
-def company_zoom_account(sandbox, admin_email="admin@corp.example", **zoom_user) -> dict:
+def company_account(sandbox, admin_email="admin@corp.example", **zoom_user) -> dict:
     """The company's Zoom account with an admin: the sandbox user dict of the admin."""
     zoom_user.setdefault("account_name", "Corp")
     return sandbox.create_user(admin_email, is_admin=True, **zoom_user)
@@ -44,17 +44,17 @@ def connect_company(sandbox, admin_email="admin@corp.example", *, browser=None):
     return response, browser
 
 
-def connected_company(sandbox, *reps_in_zoom: str) -> ZoomAccountConnection:
+def connected_company(sandbox, *reps_in_zoom: str) -> ZoomCompanyAccount:
     """A connected company account whose Zoom account holds `reps_in_zoom` (emails) as users."""
-    admin = company_zoom_account(sandbox)
+    admin = company_account(sandbox)
     for email in reps_in_zoom:
         sandbox.create_user(email, account_id=admin["account_id"])
     response, _ = connect_company(sandbox)
     assert response.status_code == 302, response
-    company = ZoomAccountConnection.objects.get()
+    company = ZoomCompanyAccount.objects.get()
     assert company.is_usable
     wait_until(
-        lambda: ZoomAccountMember.objects.count() == company_services.reps().count(),
+        lambda: ZoomCompanyMember.objects.count() == company_services.reps().count(),
         message="every rep matched",
     )
     return company

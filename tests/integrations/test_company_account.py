@@ -5,13 +5,13 @@ reps see on My Integrations."""
 import pytest
 from django.test import Client, TestCase
 
-from integrations.zoom.company.models import ZoomAccountConnection, ZoomAccountMember
+from integrations.zoom.company.models import ZoomCompanyAccount, ZoomCompanyMember
 from tests.factories import RepFactory
 from tests.fixtures.sandbox import SandboxError
 
 from .company_steps import (
     ACCOUNT_PAGE,
-    company_zoom_account,
+    company_account,
     connect_company,
     connected_company,
     zoom_admin,
@@ -26,11 +26,11 @@ def _tasks_inline(tasks_run_inline):
     """The reps are matched by a task after the connect commits: inline here."""
 
 
-State = ZoomAccountMember.State
+State = ZoomCompanyMember.State
 
 
 def test_the_zoom_admin_connects_the_company_and_sees_whom_it_serves_and_why_not(sandbox):
-    admin = company_zoom_account(sandbox)
+    admin = company_account(sandbox)
     account_id = admin["account_id"]
     for email, extra in [
         ("ann@corp.example", {}),
@@ -45,9 +45,9 @@ def test_the_zoom_admin_connects_the_company_and_sees_whom_it_serves_and_why_not
     response, browser = connect_company(sandbox)
 
     assert response.status_code == 302 and response["Location"] == ACCOUNT_PAGE
-    company = ZoomAccountConnection.objects.get()
+    company = ZoomCompanyAccount.objects.get()
     assert (company.zoom_account_id, company.admin_zoom_email) == (account_id, "admin@corp.example")
-    states = {m.rep.email: m.state for m in ZoomAccountMember.objects.select_related("rep")}
+    states = {m.rep.email: m.state for m in ZoomCompanyMember.objects.select_related("rep")}
     assert states == {
         "ann@corp.example": State.SERVED,
         "basic@corp.example": State.BASIC_USER,
@@ -60,7 +60,7 @@ def test_the_zoom_admin_connects_the_company_and_sees_whom_it_serves_and_why_not
 
 
 def test_the_connect_uses_pkce_and_state_with_the_company_app(sandbox, settings):
-    company_zoom_account(sandbox)
+    company_account(sandbox)
     browser = Client()
     browser.force_login(zoom_admin())
     location = browser.post("/integrations/zoom/account/connect/")["Location"]
@@ -76,35 +76,35 @@ def test_staff_without_the_permission_cannot_reach_the_page(client):
 
 
 def test_a_forged_state_is_refused_and_nothing_is_stored(sandbox):
-    company_zoom_account(sandbox)
+    company_account(sandbox)
     browser = Client()
     browser.force_login(zoom_admin())
     browser.post("/integrations/zoom/account/connect/")
     response = browser.get("/integrations/zoom/account/callback/?code=abc&state=forged")
     assert response.status_code == 400
-    assert not ZoomAccountConnection.objects.exists()
+    assert not ZoomCompanyAccount.objects.exists()
 
 
 def test_missing_admin_scopes_are_named_and_nothing_is_stored(sandbox):
-    company_zoom_account(sandbox)
+    company_account(sandbox)
     sandbox.set_knobs(granted_scopes="user:read:user:admin meeting:write:meeting:admin")
     response, _ = connect_company(sandbox)
     page = response.content.decode()
     assert "meeting:update:meeting:admin" in page and "meeting:read:list_meetings:admin" in page
-    assert not ZoomAccountConnection.objects.filter(status="connected").exists()
+    assert not ZoomCompanyAccount.objects.filter(status="connected").exists()
     assert sandbox.token_stats("admin@corp.example")["active_families"] == 0
 
 
 def test_the_classic_admin_scopes_are_accepted_too(sandbox):
-    company_zoom_account(sandbox)
+    company_account(sandbox)
     sandbox.set_knobs(granted_scopes="user:read:admin meeting:write:admin meeting:read:admin")
     response, _ = connect_company(sandbox)
     assert response.status_code == 302
-    assert ZoomAccountConnection.objects.get().is_usable
+    assert ZoomCompanyAccount.objects.get().is_usable
 
 
 def test_a_zoom_member_who_is_not_an_admin_cannot_connect_the_company(sandbox):
-    admin = company_zoom_account(sandbox)
+    admin = company_account(sandbox)
     sandbox.create_user("member@corp.example", account_id=admin["account_id"])
     with pytest.raises(SandboxError, match="Only an account admin"):
         connect_company(sandbox, "member@corp.example")
@@ -113,20 +113,20 @@ def test_a_zoom_member_who_is_not_an_admin_cannot_connect_the_company(sandbox):
 def test_a_rep_whose_zoom_email_differs_is_mapped_by_hand(sandbox):
     rep = RepFactory(email="bob@corp.example")
     company = connected_company(sandbox, "robert.smith@corp.example")
-    assert ZoomAccountMember.objects.get(rep=rep).state == State.NO_ZOOM_USER
+    assert ZoomCompanyMember.objects.get(rep=rep).state == State.NO_ZOOM_USER
     browser = Client()
     browser.force_login(zoom_admin())
     browser.post(
         f"/integrations/zoom/account/reps/{rep.pk}/map/",
         {"zoom_user": "Robert.Smith@corp.example"},
     )
-    member = ZoomAccountMember.objects.get(rep=rep)
+    member = ZoomCompanyMember.objects.get(rep=rep)
     assert member.state == State.SERVED and member.zoom_email == "robert.smith@corp.example"
     assert member.mapped_by_hand_to == "robert.smith@corp.example"
     # The mapping survives checking every rep again.
     with TestCase.captureOnCommitCallbacks(execute=True):
         browser.post("/integrations/zoom/account/match/")
-    assert ZoomAccountMember.objects.get(rep=rep).is_served
+    assert ZoomCompanyMember.objects.get(rep=rep).is_served
     assert company.members.count() == 1
 
 
@@ -142,7 +142,7 @@ def test_one_zoom_user_serves_one_rep(sandbox):
         follow=True,
     )
     assert "already serves another rep" in response.content.decode()
-    assert not ZoomAccountMember.objects.get(rep=other).is_served
+    assert not ZoomCompanyMember.objects.get(rep=other).is_served
 
 
 def test_disconnecting_revokes_at_zoom_and_forgets_the_accounts_zoom_data(sandbox):
@@ -151,10 +151,10 @@ def test_disconnecting_revokes_at_zoom_and_forgets_the_accounts_zoom_data(sandbo
     browser = Client()
     browser.force_login(zoom_admin())
     browser.post("/integrations/zoom/account/disconnect/")
-    company = ZoomAccountConnection.objects.get()
+    company = ZoomCompanyAccount.objects.get()
     assert company.status == company.Status.DISCONNECTED
     assert (company.access_token, company.zoom_account_id) == ("", "")
-    assert not ZoomAccountMember.objects.exists()
+    assert not ZoomCompanyMember.objects.exists()
     assert sandbox.token_stats("admin@corp.example")["active_families"] == 0
 
 

@@ -5,10 +5,10 @@ var/screenshots/."""
 import pytest
 from playwright.sync_api import expect
 
-from integrations.zoom.company.models import ZoomAccountConnection
+from integrations.zoom.company.models import ZoomCompanyAccount
 from tests.factories import RepFactory
 
-from .company_steps import company_zoom_account, zoom_admin
+from .company_steps import company_account, zoom_admin
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def test_the_zoom_admin_connects_the_company_and_a_rep_is_served_without_connecting(
     live_server, live_sandbox, page, screenshot, login, tasks_run_inline
 ):
-    admin = company_zoom_account(live_sandbox)
+    admin = company_account(live_sandbox)
     rep = RepFactory(email="ann@corp.example")
     RepFactory(email="outsider@corp.example")
     live_sandbox.create_user("ann@corp.example", account_id=admin["account_id"])
@@ -39,7 +39,7 @@ def test_the_zoom_admin_connects_the_company_and_a_rep_is_served_without_connect
         "No Zoom user with this email"
     )
     screenshot(page, "company-connected")
-    assert ZoomAccountConnection.objects.get().is_usable
+    assert ZoomCompanyAccount.objects.get().is_usable
 
     page.context.clear_cookies()
     login(page, rep, RepFactory.PASSWORD)

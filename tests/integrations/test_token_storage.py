@@ -78,12 +78,12 @@ def test_rotation_refuses_and_changes_nothing_when_a_token_matches_no_key(settin
 
 def test_rotation_covers_every_encrypted_field_not_only_reps_tokens(settings):
     from booking_webhooks.models import WebhookEndpoint
-    from integrations.zoom.company.models import ZoomAccountConnection
+    from integrations.zoom.company.models import ZoomCompanyAccount
     from integrations.zoom.management.commands.rotate_zoom_token_key import encrypted_fields
 
     covered = dict(encrypted_fields())
     assert covered[ZoomConnection] == ("access_token", "refresh_token")
-    assert covered[ZoomAccountConnection] == ("access_token", "refresh_token")
+    assert covered[ZoomCompanyAccount] == ("access_token", "refresh_token")
     assert covered[WebhookEndpoint] == ("secret",)
 
     endpoint = WebhookEndpoint.objects.create(url="https://crm.example.com/hooks")

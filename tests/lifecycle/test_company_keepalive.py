@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from integrations.zoom.company.keepalive import keep_company_account_alive
-from integrations.zoom.company.models import ZoomAccountConnection, ZoomAccountMember
+from integrations.zoom.company.models import ZoomCompanyAccount, ZoomCompanyMember
 from integrations.zoom.connection.keepalive import Health
 from tests.factories import RepFactory
 from tests.integrations.company_steps import connected_company, zoom_admin
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def age(company, hours=48):
     old = timezone.now() - timedelta(hours=hours)
-    ZoomAccountConnection.objects.filter(pk=company.pk).update(
+    ZoomCompanyAccount.objects.filter(pk=company.pk).update(
         connected_at=old, last_refreshed_at=old, last_success_at=old
     )
 
@@ -34,7 +34,7 @@ def test_an_idle_company_chain_is_refreshed_and_new_zoom_users_are_served(sandbo
     assert sandbox.token_stats("admin@corp.example")["refresh_count"] == 1
     company.refresh_from_db()
     assert company.is_usable and company.last_refreshed_at > timezone.now() - timedelta(minutes=1)
-    assert ZoomAccountMember.objects.get(rep=late).is_served
+    assert ZoomCompanyMember.objects.get(rep=late).is_served
 
 
 def test_a_company_chain_zoom_refuses_is_marked_and_the_zoom_admins_told(

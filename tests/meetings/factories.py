@@ -4,15 +4,16 @@ from datetime import UTC, datetime, time, timedelta
 import factory
 from django.utils import timezone
 
-from meetings.models import AvailabilityWindow, Booking, LocationKind, MeetingType
+from meetings.models import Booking, LocationKind, MeetingType
+from meetings.schedules import AvailabilitySchedule, AvailabilityWindow
 from meetings.zoom.state import LinkState, ZoomChain
 from tests.factories import RepFactory
 from tests.fixtures.zoom import ZOOM_EMAIL  # noqa: F401 - the Zoom user `zoom_rep` connects
 
 
 class MeetingTypeFactory(factory.django.DjangoModelFactory):
-    """A Zoom Meeting Type bookable every day 09:00–17:00 in the rep's zone (pass
-    `hours=[(weekday, start, end), …]` for other hours)."""
+    """A Zoom Meeting Type bookable every day 09:00–17:00 in the rep's zone, by a schedule of its
+    own (pass `hours=[(weekday, start, end), …]` for other hours, or `schedule=` to share one)."""
 
     class Meta:
         model = MeetingType
@@ -26,15 +27,30 @@ class MeetingTypeFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def hours(obj, create, extracted, **kwargs):
-        if not create:
+        if not create or (obj.schedule_id is not None and extracted is None):
             return
         windows = (
             extracted if extracted is not None else [(day, time(9), time(17)) for day in range(7)]
         )
+        if obj.schedule_id is None:
+            obj.schedule = ScheduleFactory(rep=obj.rep, team=obj.team, name=f"{obj.name} hours")
+            obj.save(update_fields=["schedule"])
         AvailabilityWindow.objects.bulk_create(
-            AvailabilityWindow(meeting_type=obj, weekday=d, start_time=s, end_time=e)
+            AvailabilityWindow(schedule=obj.schedule, weekday=d, start_time=s, end_time=e)
             for d, s, e in windows
         )
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """An availability schedule with no hours (a rep's; pass `team=` and `rep=None` for a
+    team's)."""
+
+    class Meta:
+        model = AvailabilitySchedule
+
+    rep = factory.SubFactory(RepFactory)
+    team = None
+    name = factory.Sequence(lambda n: f"Hours {n}")
 
 
 def next_slot(days: int = 2, hour: int = 10, tz: str = "America/New_York"):

@@ -185,3 +185,10 @@ def test_a_time_taken_meanwhile_keeps_everything_typed(client, meeting_type):
     assert re.search(rf'name="{second.field_name}" value="11–50"[^>]*checked', page)
     assert "grace@example.org, Charles@Example.org\nada@example.org</textarea>" in page
     assert Booking.objects.count() == 1
+
+
+def test_more_than_ten_questions_are_refused(rep_client):
+    rows = [(f"Question {n}", "short", "", False) for n in range(11)]
+    page = rep_client.post(NEW, valid_data(**question_rows(*rows))).content.decode()
+    assert "A booking form can ask at most 10 questions." in page
+    assert not Question.objects.exists()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from integrations.zoom.company.models import ZoomAccountMember
+from integrations.zoom.company.models import ZoomCompanyMember
 from meetings.models import Booking
 from meetings.services.bookings import cancel_booking, reschedule_booking
 from meetings.zoom import links as zoom_links
@@ -81,10 +81,10 @@ def test_a_retry_adopts_the_meeting_a_lost_answer_created(sandbox, ann):
 
 def test_the_daily_limit_is_per_rep_not_per_account(sandbox, ann):
     bob = RepFactory(email="bob@corp.example")
-    from integrations.zoom.company.models import ZoomAccountConnection
+    from integrations.zoom.company.models import ZoomCompanyAccount
     from integrations.zoom.company.services import match_reps
 
-    match_reps(ZoomAccountConnection.objects.get())
+    match_reps(ZoomCompanyAccount.objects.get())
     sandbox.set_daily_usage("ann@corp.example", 100)
     anns, bobs = book(ann), book(bob)
 
@@ -108,10 +108,10 @@ def test_a_rep_removed_from_the_zoom_account_is_parked_alone_with_the_reason(
     sandbox, ann, django_capture_on_commit_callbacks
 ):
     bob = RepFactory(email="bob@corp.example")
-    from integrations.zoom.company.models import ZoomAccountConnection
+    from integrations.zoom.company.models import ZoomCompanyAccount
     from integrations.zoom.company.services import match_reps
 
-    company = ZoomAccountConnection.objects.get()
+    company = ZoomCompanyAccount.objects.get()
     match_reps(company)
     sandbox.delete_user("ann@corp.example")
     anns, bobs = book(ann), book(bob)
@@ -125,8 +125,8 @@ def test_a_rep_removed_from_the_zoom_account_is_parked_alone_with_the_reason(
         "no longer in your company's Zoom account"
         in Booking.objects.get(pk=anns.pk).link_last_error
     )
-    member = ZoomAccountMember.objects.get(rep=ann)
-    assert member.state == ZoomAccountMember.State.LEFT_ACCOUNT and member.zoom_user_id == ""
+    member = ZoomCompanyMember.objects.get(rep=ann)
+    assert member.state == ZoomCompanyMember.State.LEFT_ACCOUNT and member.zoom_user_id == ""
     company.refresh_from_db()
     assert company.is_usable
     assert any("ann@corp.example is no longer" in m.subject for m in mail.outbox)
@@ -135,9 +135,9 @@ def test_a_rep_removed_from_the_zoom_account_is_parked_alone_with_the_reason(
 def test_bookings_wait_when_the_company_account_breaks_and_resume_when_it_serves_again(
     sandbox, ann, django_capture_on_commit_callbacks
 ):
-    from integrations.zoom.company.models import ZoomAccountConnection
+    from integrations.zoom.company.models import ZoomCompanyAccount
 
-    company = ZoomAccountConnection.objects.get()
+    company = ZoomCompanyAccount.objects.get()
     company.mark_needs_reconnect("invalid_grant", "Invalid Token!")
     booking = book(ann)
     assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.WAITING_FOR_RECONNECT

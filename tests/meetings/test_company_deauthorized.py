@@ -4,11 +4,14 @@ End to end: the sandbox signs and POSTs the event to the live app."""
 
 import pytest
 from django.core import mail
+from django.db import transaction
 
-from integrations.zoom.company.models import ZoomAccountConnection, ZoomAccountMember
+from integrations.zoom.company.models import ZoomCompanyAccount, ZoomCompanyMember
 from integrations.zoom.webhooks.models import ZoomWebhookEvent
+from meetings.models import Booking
+from meetings.zoom import events as zoom_events
 from meetings.zoom import links as zoom_links
-from meetings.zoom.state import LinkState
+from meetings.zoom.state import LinkState, ZoomChain
 from tests.factories import RepFactory
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations.company_steps import connected_company, zoom_admin
@@ -39,10 +42,10 @@ def test_removing_the_company_app_in_zoom_erases_its_data_and_parks_its_bookings
         lambda: ZoomWebhookEvent.objects.filter(outcome=ZoomWebhookEvent.Outcome.APPLIED).exists(),
         message="app_deauthorized to be applied",
     )
-    company = ZoomAccountConnection.objects.get()
+    company = ZoomCompanyAccount.objects.get()
     assert company.status == company.Status.REMOVED
     assert (company.access_token, company.refresh_token, company.zoom_account_id) == ("", "", "")
-    assert not ZoomAccountMember.objects.exists()
+    assert not ZoomCompanyMember.objects.exists()
     booking.refresh_from_db()
     assert booking.link_state == LinkState.WAITING_FOR_RECONNECT
     assert (booking.zoom_meeting_id, booking.zoom_join_url, booking.zoom_passcode) == ("", "", "")
@@ -56,10 +59,45 @@ def test_a_removal_for_another_zoom_account_changes_nothing(live_sandbox, settin
     RepFactory(email="ann@corp.example")
     connected_company(live_sandbox, "ann@corp.example")
     other = live_sandbox.create_user("boss@other.example", is_admin=True)
-    assert other["account_id"] != ZoomAccountConnection.objects.get().zoom_account_id
+    assert other["account_id"] != ZoomCompanyAccount.objects.get().zoom_account_id
     live_sandbox.uninstall("boss@other.example", client_id=settings.ZOOM_ACCOUNT_CLIENT_ID)
     wait_until(
         lambda: ZoomWebhookEvent.objects.filter(outcome=ZoomWebhookEvent.Outcome.IGNORED).exists(),
         message="app_deauthorized to be ignored",
     )
-    assert ZoomAccountConnection.objects.get().is_usable
+    assert ZoomCompanyAccount.objects.get().is_usable
+
+
+def test_a_parked_booking_keeps_no_zoom_value_the_phone_passcode_included():
+    ann = RepFactory(email="ann@corp.example")
+    start = next_slot(days=3)
+    booking = BookingFactory(
+        meeting_type=MeetingTypeFactory(rep=ann),
+        start_at=start,
+        end_at=start.replace(minute=30),
+        link_state=LinkState.READY,
+        zoom_meeting_id="85746065432",
+        zoom_chain=ZoomChain.COMPANY,
+        zoom_join_url="https://zoom.us/j/85746065432",
+        zoom_passcode="a1B2c3",
+        zoom_phone_passcode="123456",
+        zoom_dial_in=[{"number": "+1 646 558 8656", "country": "US"}],
+    )
+
+    # Sent inside the transaction that erases the account's own Zoom data.
+    with transaction.atomic():
+        parked = zoom_events.park_after_company_account_removed(None, rep_ids=[ann.pk])
+
+    assert parked == 1
+
+    booking = Booking.objects.get(pk=booking.pk)
+    assert booking.link_state == LinkState.WAITING_FOR_RECONNECT
+    zoom_values = (
+        booking.zoom_meeting_id,
+        booking.zoom_chain,
+        booking.zoom_join_url,
+        booking.zoom_passcode,
+        booking.zoom_phone_passcode,
+    )
+    assert zoom_values == ("", "", "", "", "")
+    assert booking.zoom_dial_in == []

@@ -1,5 +1,5 @@
-"""The Meeting Type form's date overrides: rows with a date picker, a day off or hours, added and
-removed as a formset, with each mistake shown at its own input."""
+"""A schedule's date overrides: rows with a date picker, a day off or hours, added and removed as
+a formset, with each mistake shown at its own input."""
 
 import re
 from datetime import UTC, date, datetime, time
@@ -8,9 +8,10 @@ import pytest
 
 from meetings import selectors
 from meetings.availability import day_bounds
-from meetings.models import DateOverride, MeetingType
-from tests.meetings.factories import MeetingTypeFactory
-from tests.meetings.test_meeting_type_views import NEW, override_rows, valid_data
+from meetings.schedules import AvailabilitySchedule, DateOverride
+from tests.meetings.factories import MeetingTypeFactory, ScheduleFactory
+from tests.meetings.schedule_data import NEW_SCHEDULE as NEW
+from tests.meetings.schedule_data import override_rows, schedule_data
 
 pytestmark = pytest.mark.django_db
 
@@ -49,16 +50,16 @@ def test_the_form_offers_a_date_picker_a_day_off_or_hours_and_a_row_template(rep
 
 
 def test_hours_that_end_before_they_start_are_refused_at_the_end_input(rep_client):
-    data = valid_data(**override_rows(("2030-12-27", "hours", "14:00", "10:00")))
+    data = schedule_data(overrides=override_rows(("2030-12-27", "hours", "14:00", "10:00")))
     page = rep_client.post(NEW, data).content.decode()
     assert field_error_is_linked(page, "id_overrides-0-end", "The end must come after the start.")
     assert "Nothing was saved" in page
-    assert not MeetingType.objects.exists()
+    assert not AvailabilitySchedule.objects.exists()
 
 
 def test_hours_without_times_are_refused_at_each_empty_input(rep_client):
     page = rep_client.post(
-        NEW, valid_data(**override_rows(("2030-12-27", "hours", "", "")))
+        NEW, schedule_data(overrides=override_rows(("2030-12-27", "hours", "", "")))
     ).content.decode()
     assert field_error_is_linked(page, "id_overrides-0-start", "Enter when the hours start.")
     assert field_error_is_linked(page, "id_overrides-0-end", "Enter when the hours end.")
@@ -66,23 +67,25 @@ def test_hours_without_times_are_refused_at_each_empty_input(rep_client):
 
 def test_a_row_without_a_date_is_refused_at_the_date_input(rep_client):
     page = rep_client.post(
-        NEW, valid_data(**override_rows(("", "hours", "10:00", "12:00")))
+        NEW, schedule_data(overrides=override_rows(("", "hours", "10:00", "12:00")))
     ).content.decode()
     assert field_error_is_linked(page, "id_overrides-0-date", "Pick the date.")
 
 
 def test_a_day_off_cannot_also_have_hours(rep_client):
-    data = valid_data(
-        **override_rows(("2030-12-25", "off", "", ""), ("2030-12-25", "hours", "10:00", "12:00"))
+    data = schedule_data(
+        overrides=override_rows(
+            ("2030-12-25", "off", "", ""), ("2030-12-25", "hours", "10:00", "12:00")
+        )
     )
     page = rep_client.post(NEW, data).content.decode()
     assert field_error_is_linked(page, "id_overrides-1-date", "a day off cannot also have hours")
-    assert not MeetingType.objects.exists()
+    assert not AvailabilitySchedule.objects.exists()
 
 
 def test_overlapping_hours_on_one_date_are_refused(rep_client):
-    data = valid_data(
-        **override_rows(
+    data = schedule_data(
+        overrides=override_rows(
             ("2030-12-27", "hours", "13:00", "15:00"), ("2030-12-27", "hours", "10:00", "14:00")
         )
     )
@@ -91,25 +94,30 @@ def test_overlapping_hours_on_one_date_are_refused(rep_client):
 
 
 def test_times_typed_before_choosing_a_day_off_are_dropped(rep_client, rep):
-    data = valid_data(**override_rows(("2030-12-25", "off", "10:00", "12:00")))
+    data = schedule_data(overrides=override_rows(("2030-12-25", "off", "10:00", "12:00")))
     assert rep_client.post(NEW, data).status_code == 302
     (row,) = DateOverride.objects.all()
     assert (row.date, row.start_time, row.end_time) == (date(2030, 12, 25), None, None)
 
 
 def test_a_blank_row_saves_nothing(rep_client):
-    assert rep_client.post(NEW, valid_data(**override_rows(("", "off", "", "")))).status_code == 302
+    assert (
+        rep_client.post(
+            NEW, schedule_data(overrides=override_rows(("", "off", "", "")))
+        ).status_code
+        == 302
+    )
     assert not DateOverride.objects.exists()
 
 
 def test_a_removed_row_is_dropped_and_the_others_kept(rep_client, rep):
-    meeting_type = MeetingTypeFactory(rep=rep, slug="intro")
-    DateOverride.objects.create(meeting_type=meeting_type, date=date(2030, 12, 25))
+    schedule = ScheduleFactory(rep=rep, name="Working hours")
+    DateOverride.objects.create(schedule=schedule, date=date(2030, 12, 25))
     DateOverride.objects.create(
-        meeting_type=meeting_type, date=date(2030, 12, 26), start_time=time(9), end_time=time(12)
+        schedule=schedule, date=date(2030, 12, 26), start_time=time(9), end_time=time(12)
     )
-    data = valid_data(
-        **override_rows(
+    data = schedule_data(
+        overrides=override_rows(
             ("2030-12-25", "off", "", ""),
             ("2030-12-26", "hours", "09:00", "12:00"),
             ("2031-01-01", "off", "", ""),
@@ -117,16 +125,16 @@ def test_a_removed_row_is_dropped_and_the_others_kept(rep_client, rep):
         )
     )
     data["overrides-0-DELETE"] = "on"
-    assert rep_client.post(f"/meeting-types/{meeting_type.pk}/edit/", data).status_code == 302
-    assert [str(o) for o in meeting_type.date_overrides.all()] == [
+    assert rep_client.post(f"/availability/{schedule.pk}/edit/", data).status_code == 302
+    assert [str(o) for o in schedule.overrides.all()] == [
         "2030-12-26: 09:00–12:00",
         "2031-01-01: off",
     ]
 
 
 def test_a_removed_row_may_hold_anything(rep_client):
-    data = valid_data(
-        **override_rows(("2030-12-25", "off", "", ""), ("nonsense", "hours", "25:00", ""))
+    data = schedule_data(
+        overrides=override_rows(("2030-12-25", "off", "", ""), ("nonsense", "hours", "25:00", ""))
     )
     data["overrides-1-DELETE"] = "on"
     assert rep_client.post(NEW, data).status_code == 302
@@ -134,32 +142,32 @@ def test_a_removed_row_may_hold_anything(rep_client):
 
 
 def test_a_post_without_override_rows_leaves_the_overrides_alone(rep_client, rep):
-    meeting_type = MeetingTypeFactory(rep=rep, slug="intro")
-    DateOverride.objects.create(meeting_type=meeting_type, date=date(2030, 12, 25))
-    response = rep_client.post(f"/meeting-types/{meeting_type.pk}/edit/", valid_data())
+    schedule = ScheduleFactory(rep=rep, name="Working hours")
+    DateOverride.objects.create(schedule=schedule, date=date(2030, 12, 25))
+    data = {k: v for k, v in schedule_data().items() if not k.startswith("overrides-")}
+    response = rep_client.post(f"/availability/{schedule.pk}/edit/", data)
     assert response.status_code == 302
-    assert meeting_type.date_overrides.count() == 1
+    assert schedule.overrides.count() == 1
 
 
 def test_too_many_rows_are_refused(rep_client):
     rows = [(f"2030-01-{day:02d}", "off", "", "") for day in range(1, 29)] * 8  # 224 rows
-    response = rep_client.post(NEW, valid_data(**override_rows(*rows)))
+    response = rep_client.post(NEW, schedule_data(overrides=override_rows(*rows)))
     assert response.status_code == 200
     assert "Please submit at most 200 forms." in response.content.decode()
-    assert not MeetingType.objects.exists()
+    assert not AvailabilitySchedule.objects.exists()
 
 
 def test_saved_overrides_change_the_offered_slots(rep_client, rep):
-    data = valid_data(
-        hours_0="09:00-17:00",
-        hours_1="09:00-17:00",
-        **override_rows(
+    data = schedule_data(
+        overrides=override_rows(
             ("2030-12-23", "off", "", ""),  # a Monday
             ("2030-12-24", "hours", "10:00", "11:00"),  # a Tuesday
         ),
     )
     assert rep_client.post(NEW, data).status_code == 302
-    meeting_type = MeetingType.objects.get(rep=rep)
+    schedule = AvailabilitySchedule.objects.get(rep=rep)
+    meeting_type = MeetingTypeFactory(rep=rep, schedule=schedule)
     now = datetime(2030, 12, 1, tzinfo=UTC)
 
     def starts(day):

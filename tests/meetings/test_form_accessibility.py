@@ -8,7 +8,9 @@ import pytest
 
 from meetings import guest_access
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
-from tests.meetings.test_meeting_type_views import NEW, override_rows, valid_data
+from tests.meetings.schedule_data import NEW_SCHEDULE, override_rows, schedule_data
+from tests.meetings.test_booking_form import question_rows
+from tests.meetings.test_meeting_type_views import NEW, valid_data
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +52,20 @@ def invalid_fields(page: _Ids) -> set[str]:
 
 def test_the_meeting_type_form_links_help_and_every_error(rep_client):
     assert_links_resolve(parsed(rep_client.get(NEW)))
-    data = valid_data(
-        duration_minutes="", hours_0="9-5", **override_rows(("2030-12-27", "hours", "14:00", ""))
-    )
+    data = valid_data(duration_minutes="", **question_rows(("Budget", "choice", "Only", False)))
     page = parsed(rep_client.post(NEW, data))
     assert_links_resolve(page)
-    assert {"duration_minutes", "hours_0", "overrides-0-end"} <= invalid_fields(page)
+    assert {"duration_minutes", "questions-0-choices"} <= invalid_fields(page)
+
+
+def test_the_schedule_form_links_help_and_every_error(rep_client):
+    assert_links_resolve(parsed(rep_client.get(NEW_SCHEDULE)))
+    data = schedule_data(
+        (0, "17:00", "09:00"), overrides=override_rows(("2030-12-27", "hours", "14:00", ""))
+    )
+    page = parsed(rep_client.post(NEW_SCHEDULE, data))
+    assert_links_resolve(page)
+    assert {"hours-0-end", "overrides-0-end"} <= invalid_fields(page)
 
 
 def test_the_profile_and_sign_up_forms_link_help_and_errors(rep_client, client):
@@ -105,8 +115,7 @@ def test_the_error_summary_links_every_mistake_to_its_field_in_page_order(rep_cl
         duration_minutes="",
         location_kind="phone",
         location_detail="",
-        hours_0="9-5",
-        **override_rows(("2030-12-27", "hours", "14:00", "")),
+        **question_rows(("", "choice", "Yes\nNo", False)),
     )
     page = rep_client.post(NEW, data).content.decode()
     (summary,) = re.findall(r"<div class=\"error-summary.*?</div>", page, re.S)
@@ -116,8 +125,7 @@ def test_the_error_summary_links_every_mistake_to_its_field_in_page_order(rep_cl
     assert anchors == [
         "id_duration_minutes",
         "id_location_detail",
-        "id_hours_0",
-        "id_overrides-0-end",
+        "id_questions-0-label",
     ]
     ids = parsed(rep_client.post(NEW, data)).ids
     assert set(anchors) <= ids  # every link lands on an input that exists

@@ -64,3 +64,42 @@ def test_a_phone_meeting_has_its_number_as_location():
     _, event = parse(ics.build_invite(booking, InviteDelivery.Method.REQUEST))
     assert str(event["LOCATION"]) == "+1 415 555 0100"
     assert "URL" not in event
+
+
+def test_long_and_multilingual_lines_fold_at_75_octets_without_splitting_a_character():
+    meeting_type = MeetingTypeFactory(
+        invite_title_template="Démo «produit» — 日本語のデモ " * 4 + "{{ guest.name }}",
+        invite_description_template="Ligne; avec, des\\caractères\nÀ suivre " * 6,
+    )
+    booking = ready_booking(meeting_type=meeting_type, guest_name='Zoë "Z" Ünal, PhD')
+    data = ics.build_invite(booking, InviteDelivery.Method.REQUEST)
+
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode()  # each physical line is whole UTF-8
+    _, event = parse(data)
+    assert str(event["SUMMARY"]).startswith("Démo «produit» — 日本語のデモ")
+    assert str(event["DESCRIPTION"]).startswith("Ligne; avec, des\\caractères\nÀ suivre")
+    assert event["ATTENDEE"].params["CN"] == 'Zoë "Z" Ünal, PhD'  # RFC 6868 round trip
+
+
+def test_control_characters_a_rep_pasted_are_left_out():
+    meeting_type = MeetingTypeFactory(invite_description_template="Agenda\x07\x1b:\tintro")
+    _, event = parse(ics.build_invite(ready_booking(meeting_type=meeting_type), "REQUEST"))
+    assert str(event["DESCRIPTION"]) == "Agenda:\tintro"
+
+
+def test_every_attendee_given_is_invited_beside_the_host():
+    booking = ready_booking()
+    attendees = [
+        ics.Attendee(booking.guest_email, booking.guest_name),
+        ics.Attendee("colleague@example.org"),
+    ]
+    calendar, _ = parse(ics.build_invite(booking, "REQUEST", attendees=attendees))
+    (event,) = calendar.walk("VEVENT")
+    assert [str(a) for a in event["ATTENDEE"]] == [
+        f"mailto:{booking.guest_email}",
+        "mailto:colleague@example.org",
+    ]
+    assert str(event["ORGANIZER"]) == f"mailto:{booking.rep.email}"

@@ -1,12 +1,13 @@
 """The rep's Meeting Type pages: create, edit, validation, access, Zoom defaults."""
 
-from datetime import date, time
+from datetime import time
 
 import pytest
 
-from meetings.models import AvailabilityWindow, MeetingType
+from meetings.models import MeetingType
+from meetings.schedules import AvailabilitySchedule, AvailabilityWindow
 from tests.factories import RepFactory
-from tests.meetings.factories import MeetingTypeFactory
+from tests.meetings.factories import MeetingTypeFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db
 NEW = "/meeting-types/new/"
@@ -18,22 +19,6 @@ ZOOM_SETTINGS = {
     "meeting_security": {"waiting_room": True},
     "recording": {"auto_recording": "local"},
 }
-
-
-def override_rows(*rows, initial: int = 0) -> dict:
-    """The date override formset's fields for rows of (date, "off" | "hours", start, end)."""
-    data = {
-        "overrides-TOTAL_FORMS": str(len(rows)),
-        "overrides-INITIAL_FORMS": str(initial),
-    }
-    for index, (day, kind, start, end) in enumerate(rows):
-        data |= {
-            f"overrides-{index}-date": day,
-            f"overrides-{index}-kind": kind,
-            f"overrides-{index}-start": start,
-            f"overrides-{index}-end": end,
-        }
-    return data
 
 
 def valid_data(**overrides) -> dict:
@@ -48,22 +33,40 @@ def valid_data(**overrides) -> dict:
         "zoom_auto_recording": "none",
         "invite_title_template": "{{ meeting.name }} with {{ guest.name }}",
         "invite_description_template": "Join: {{ zoom.join_url }}",
-        "hours_0": "09:00-12:00, 13:00-17:00",
-        "hours_1": "09:00-17:00",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_a_rep_creates_a_zoom_meeting_type_with_weekly_hours(rep_client, rep):
-    response = rep_client.post(NEW, valid_data())
+def test_a_new_reps_first_type_uses_working_hours_made_for_them(rep_client, rep):
+    page = rep_client.get(NEW).content.decode()
+    (schedule,) = AvailabilitySchedule.objects.filter(rep=rep)
+    assert (schedule.name, schedule.is_default) == ("Working hours", True)
+    assert f'<option value="{schedule.pk}" selected>Working hours</option>' in page
+    response = rep_client.post(NEW, valid_data(schedule=schedule.pk))
     assert response.status_code == 302
     meeting_type = MeetingType.objects.get(rep=rep)
     assert meeting_type.slug == "intro" and meeting_type.is_zoom
-    windows = [
-        (w.weekday, w.start_time, w.end_time) for w in meeting_type.availability_windows.all()
-    ]
-    assert windows == [(0, time(9), time(12)), (0, time(13), time(17)), (1, time(9), time(17))]
+    assert meeting_type.schedule == schedule
+    windows = [(w.weekday, w.start_time, w.end_time) for w in schedule.windows.all()]
+    assert windows == [(day, time(9), time(17)) for day in range(5)]
+
+
+def test_a_type_takes_another_of_the_reps_schedules_never_someone_elses(rep_client, rep):
+    meeting_type = MeetingTypeFactory(rep=rep, slug="intro")
+    evenings = ScheduleFactory(rep=rep, name="Evenings")
+    theirs = ScheduleFactory(name="Theirs")
+    url = f"/meeting-types/{meeting_type.pk}/edit/"
+    page = rep_client.get(url).content.decode()
+    assert "Evenings" in page and "Theirs" not in page
+    response = rep_client.post(url, valid_data(schedule=theirs.pk))
+    assert "Select a valid choice" in str(response.context["form"].errors["schedule"])
+    AvailabilityWindow.objects.create(
+        schedule=evenings, weekday=0, start_time=time(18), end_time=time(21)
+    )
+    assert rep_client.post(url, valid_data(schedule=evenings.pk)).status_code == 302
+    meeting_type.refresh_from_db()
+    assert meeting_type.schedule == evenings
 
 
 def test_saving_a_zoom_type_without_zoom_connected_offers_to_connect(rep_client):
@@ -125,10 +128,6 @@ def test_zoom_settings_that_fail_to_load_leave_our_defaults(rep_client, rep, con
             "invite_description_template",
             "Unknown placeholder {{ guest.phone }}",
         ),
-        ({"hours_0": "9-5"}, "hours_0", "is not a range like 09:00-17:00"),
-        ({"hours_0": "17:00-09:00"}, "hours_0", "the end must come after the start"),
-        ({"hours_0": "09:00-12:00, 11:00-13:00"}, "hours_0", "Two of these ranges overlap."),
-        ({"hours_0": "25:00-26:00"}, "hours_0", "is not a time of day"),
     ],
 )
 def test_bad_input_shows_a_clear_message_and_saves_nothing(rep_client, overrides, field, message):
@@ -138,13 +137,16 @@ def test_bad_input_shows_a_clear_message_and_saves_nothing(rep_client, overrides
     assert message in errors, response.context["form"].errors
     assert b"Nothing was saved" in response.content
     assert not MeetingType.objects.exists()
-    assert not AvailabilityWindow.objects.exists()
 
 
-def test_a_bookable_type_without_any_hours_is_refused(rep_client):
-    response = rep_client.post(NEW, valid_data(hours_0="", hours_1=""))
-    assert "Add hours to at least one day" in str(response.context["form"].non_field_errors())
+def test_a_bookable_type_with_a_schedule_without_hours_is_refused(rep_client, rep):
+    empty = ScheduleFactory(rep=rep, name="Someday")
+    response = rep_client.post(NEW, valid_data(schedule=empty.pk))
+    assert "“Someday” has no weekly hours yet" in str(response.context["form"].errors["schedule"])
     assert not MeetingType.objects.exists()
+    hidden = valid_data(schedule=empty.pk)
+    del hidden["is_active"]
+    assert rep_client.post(NEW, hidden).status_code == 302  # not bookable: no hours needed
 
 
 def test_a_rep_cannot_reuse_their_own_slug(rep_client, rep):
@@ -157,15 +159,6 @@ def test_a_rep_cannot_reuse_their_own_slug(rep_client, rep):
 def test_two_reps_may_use_the_same_slug(rep_client):
     MeetingTypeFactory(slug="intro")
     assert rep_client.post(NEW, valid_data()).status_code == 302
-
-
-def test_editing_replaces_the_weekly_hours(rep_client, rep):
-    meeting_type = MeetingTypeFactory(rep=rep, slug="intro")
-    response = rep_client.post(
-        f"/meeting-types/{meeting_type.pk}/edit/", valid_data(hours_0="", hours_1="10:00-11:00")
-    )
-    assert response.status_code == 302
-    assert [str(w) for w in meeting_type.availability_windows.all()] == ["Tuesday 10:00–11:00"]
 
 
 def test_a_rep_sees_only_their_own_meeting_types(rep_client, rep):
@@ -191,42 +184,18 @@ def test_a_basic_zoom_user_is_told_about_the_40_minute_limit(rep_client, rep, co
     assert b"Zoom ends its meetings after 40 minutes" in response.content
 
 
-def test_rules_and_date_overrides_are_saved_and_shown_again(rep_client, rep):
+def test_rules_are_saved_and_shown_again(rep_client, rep):
     data = valid_data(
         buffer_before_minutes="10",
         buffer_after_minutes="15",
         min_notice_minutes="240",
         horizon_days="14",
-        **override_rows(
-            ("2030-12-25", "off", "", ""),
-            ("2030-12-27", "hours", "10:00", "12:00"),
-            ("2030-12-27", "hours", "13:00", "14:00"),
-        ),
     )
     assert rep_client.post(NEW, data).status_code == 302
     meeting_type = MeetingType.objects.get(rep=rep)
     assert (meeting_type.buffer_before_minutes, meeting_type.horizon_days) == (10, 14)
-    assert [str(o) for o in meeting_type.date_overrides.all()] == [
-        "2030-12-25: off",
-        "2030-12-27: 10:00–12:00",
-        "2030-12-27: 13:00–14:00",
-    ]
-    overrides = rep_client.get(f"/meeting-types/{meeting_type.pk}/edit/").context["overrides"]
-    assert [
-        (f["date"].value(), f["kind"].value(), f["start"].value(), f["end"].value())
-        for f in overrides.initial_forms
-    ] == [
-        (date(2030, 12, 25), "off", None, None),
-        (date(2030, 12, 27), "hours", time(10), time(12)),
-        (date(2030, 12, 27), "hours", time(13), time(14)),
-    ]
-
-
-def test_a_bad_override_row_is_refused_with_its_field_and_nothing_is_saved(rep_client, rep):
-    response = rep_client.post(NEW, valid_data(**override_rows(("Christmas", "off", "", ""))))
-    assert response.status_code == 200
-    assert "Enter a date like 2026-12-25." in response.content.decode()
-    assert not MeetingType.objects.exists()
+    page = rep_client.get(f"/meeting-types/{meeting_type.pk}/edit/").content.decode()
+    assert 'name="buffer_after_minutes" value="15"' in page
 
 
 def test_an_archived_type_closes_its_page_and_keeps_its_bookings(rep_client, rep, client):

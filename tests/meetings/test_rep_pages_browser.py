@@ -25,12 +25,22 @@ def test_a_rep_creates_a_type_copies_its_link_and_cancels_a_booking_after_confir
     page.get_by_label("Duration (minutes)").fill("30")
     page.get_by_label("Phone call").check()
     page.get_by_label("Location detail").fill("+1 415 555 0100")
-    page.locator("[data-override-row]").first.get_by_label("Date", exact=True).fill("2030-12-25")
+    assert page.get_by_label("Availability").input_value() == str(rep.schedules.get().pk)
+    # A question of its own on the booking form: a list, whose choices show only for lists.
+    page.get_by_role("button", name="Add a question").click()
+    question = page.locator("#questions [data-formset-row]:visible").last
+    question.get_by_label("Question", exact=True).fill("Team size")
+    assert not question.get_by_label("Choices, one per line").is_visible()
+    question.get_by_label("Answer", exact=True).select_option("choice")
+    question.get_by_label("Choices, one per line").fill("1–10\n11–50\nMore")
     screenshot(page, "02-new-meeting-type")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"{live_server.url}/meeting-types/")
     meeting_type = MeetingType.objects.get(rep=rep)
     assert meeting_type.slug == "pricing-walk-through"
+    assert [(q.label, q.choice_list) for q in meeting_type.questions.all()] == [
+        ("Team size", ["1–10", "11–50", "More"])
+    ]
 
     page.get_by_role("button", name="Copy the booking link of Pricing walk-through").click()
     page.get_by_text("Copied.").wait_for()
@@ -70,9 +80,9 @@ def test_a_rep_creates_a_type_copies_its_link_and_cancels_a_booking_after_confir
 def test_a_rep_adds_and_removes_date_overrides_with_date_pickers(
     live_server, page, login, screenshot, rep
 ):
-    meeting_type = MeetingTypeFactory(rep=rep, name="Demo", slug="demo")
+    schedule = MeetingTypeFactory(rep=rep, name="Demo", slug="demo").schedule
     login(page, rep, PASSWORD)
-    page.goto(f"{live_server.url}/meeting-types/{meeting_type.pk}/edit/")
+    page.goto(f"{live_server.url}/availability/{schedule.pk}/edit/")
     rows = page.locator("[data-override-row]:visible")
     assert rows.count() == 1  # one blank row to start with
 
@@ -113,17 +123,81 @@ def test_a_rep_adds_and_removes_date_overrides_with_date_pickers(
     end.fill("16:00")
     screenshot(page, "02-overrides")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url(f"{live_server.url}/meeting-types/")
-    assert [str(o) for o in meeting_type.date_overrides.all()] == [
+    page.wait_for_url(f"{live_server.url}/availability/")
+    assert [str(o) for o in schedule.overrides.all()] == [
         "2030-12-25: off",
         "2030-12-27: 14:00–16:00",
     ]
 
     # Editing again shows the saved rows; removing one drops it.
-    page.goto(f"{live_server.url}/meeting-types/{meeting_type.pk}/edit/")
+    page.goto(f"{live_server.url}/availability/{schedule.pk}/edit/")
     assert rows.count() == 3  # the two saved rows and a blank one
     assert rows.nth(1).get_by_label("From", exact=True).input_value() == "14:00"
     rows.nth(0).get_by_role("button", name="Remove this date").click()
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url(f"{live_server.url}/meeting-types/")
-    assert [str(o) for o in meeting_type.date_overrides.all()] == ["2030-12-27: 14:00–16:00"]
+    page.wait_for_url(f"{live_server.url}/availability/")
+    assert [str(o) for o in schedule.overrides.all()] == ["2030-12-27: 14:00–16:00"]
+
+
+def ranges(day):
+    """The ranges of hours a weekday shows (hidden blank rows and removed ones left out)."""
+    return day.locator("[data-formset-row]:visible")
+
+
+def test_a_rep_types_weekly_hours_with_time_inputs_several_ranges_a_day(
+    live_server, page, login, screenshot, rep
+):
+    login(page, rep, PASSWORD)
+    page.goto(f"{live_server.url}/availability/")
+    screenshot(page, "01-availability")
+    page.get_by_role("link", name="Edit Working hours").click()
+    monday = page.get_by_role("group", name="Monday")
+    saturday = page.get_by_role("group", name="Saturday")
+    # One range a day to start with; the blank rows for pages without scripts are hidden (by the
+    # script that also shows the "Add hours" buttons).
+    monday.get_by_role("button", name="Add hours on Monday").wait_for()
+    assert ranges(monday).count() == 1
+    assert saturday.get_by_text("Unavailable").is_visible()
+    assert ranges(monday).first.get_by_label("From").get_attribute("type") == "time"
+
+    # A lunch break on Monday: the first range ends at noon, a second one starts at one.
+    ranges(monday).first.get_by_label("To").fill("12:00")
+    monday.get_by_role("button", name="Add hours on Monday").click()
+    second = ranges(monday).nth(1)
+    assert page.evaluate("document.activeElement.type") == "time"  # focus is in the new row
+    second.get_by_label("From").fill("13:00")
+    second.get_by_label("To").fill("17:00")
+    # Saturday morning, and Friday off.
+    saturday.get_by_role("button", name="Add hours on Saturday").click()
+    assert not saturday.get_by_text("Unavailable").is_visible()
+    ranges(saturday).first.get_by_label("From").fill("10:00")
+    ranges(saturday).first.get_by_label("To").fill("12:00")
+    friday = page.get_by_role("group", name="Friday")
+    ranges(friday).first.get_by_role("button", name="Remove these hours").click()
+    assert friday.get_by_text("Unavailable").is_visible()
+    screenshot(page, "02-hours-editor")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{live_server.url}/availability/")
+    schedule = rep.schedules.get()
+    assert [str(w) for w in schedule.windows.all()] == [
+        "Monday 09:00–12:00",
+        "Monday 13:00–17:00",
+        "Tuesday 09:00–17:00",
+        "Wednesday 09:00–17:00",
+        "Thursday 09:00–17:00",
+        "Saturday 10:00–12:00",
+    ]
+    page.get_by_text("Tue–Thu 09:00–17:00").wait_for()
+
+    # An overlap is refused: the summary takes focus and leads to the range at fault.
+    page.get_by_role("link", name="Edit Working hours").click()
+    tuesday = page.get_by_role("group", name="Tuesday")
+    tuesday.get_by_role("button", name="Add hours on Tuesday").click()
+    ranges(tuesday).nth(1).get_by_label("From").fill("16:00")
+    ranges(tuesday).nth(1).get_by_label("To").fill("18:00")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Nothing was saved").wait_for()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    page.get_by_role("link", name="From: These hours overlap other hours on Tuesday.").click()
+    assert page.evaluate("document.activeElement.value") == "16:00"
+    screenshot(page, "03-hours-overlap")

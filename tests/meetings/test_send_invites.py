@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Booking, InviteDelivery
 from meetings.placeholders import format_start
@@ -96,6 +97,9 @@ def test_an_update_shows_the_old_and_the_new_time(mailoutbox):
     assert f"Now: {format_start(booking.start_at, 'UTC')}" in guest.body
 
 
+# Outside a test transaction, as a worker runs it: marking the version sent is one statement in
+# autocommit, so the database failing there leaves nothing half done to roll back.
+@pytest.mark.django_db(transaction=True)
 def test_a_cancellation_retried_after_a_database_error_is_not_sent_twice(mailoutbox):
     booking = ready()
     send_invites(booking.pk)
@@ -135,3 +139,45 @@ class RefusingBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("mail server down")
+
+
+class CountingBackend(BaseEmailBackend):
+    """A mail server that counts the connections made to it (the network edge)."""
+
+    connections = 0
+    sent: list = []
+
+    def open(self):
+        CountingBackend.connections += 1
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, email_messages):
+        CountingBackend.sent.extend(email_messages)
+        return len(email_messages)
+
+
+def test_a_change_sends_everyone_the_same_calendar_file_over_one_connection(settings):
+    booking = ready()
+    settings.EMAIL_BACKEND = "tests.meetings.test_send_invites.CountingBackend"
+    CountingBackend.connections, CountingBackend.sent = 0, []
+
+    with CaptureQueriesContext(connection) as queries:
+        assert send_invites(booking.pk) == 2
+
+    assert CountingBackend.connections == 1
+    guest, rep = CountingBackend.sent
+    calendars = [m.attachments[0].get_payload(decode=True) for m in (guest, rep)]
+    assert calendars[0] == calendars[1]
+    # Lock and read the booking, read what was sent, record both messages, mark the version.
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 4, statements
+
+
+def test_a_confirmation_marks_nothing_sent(mailoutbox):
+    booking = BookingFactory(link_state=LinkState.PENDING)
+    with CaptureQueriesContext(connection) as queries:
+        assert send_invites(booking.pk) == 1
+    assert not any(q["sql"].startswith("UPDATE") for q in queries)

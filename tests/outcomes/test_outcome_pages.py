@@ -39,7 +39,13 @@ def test_past_bookings_show_each_outcome_state(rep_client, rep):
     MeetingOutcome.objects.create(
         booking=missing, unavailable_reason="Zoom's list of who joined needs the scope X."
     )
-    _past(rep, guest_name="Fresh Guest", hours_ago=5, zoom_meeting_id="81234567890")
+    _past(
+        rep,
+        guest_name="Fresh Guest",
+        hours_ago=5,
+        zoom_meeting_id="81234567890",
+        zoom_chain="personal",
+    )
     _past(rep, guest_name="Phone Guest", hours_ago=6, location_kind="phone")
     page = rep_client.get("/bookings/past/").content.decode()
     assert "<th>Outcome</th>" in page

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from integrations.zoom.company.models import ZoomAccountConnection
+from integrations.zoom.company.models import ZoomCompanyAccount
 from meetings.models import Booking
 from meetings.zoom.state import LinkState
 from tests.factories import RepFactory
@@ -46,7 +46,7 @@ def test_many_workers_and_reps_share_one_chain_refreshed_one_at_a_time(sandbox, 
 
     bookings = []
     for round_ in range(ROUNDS):
-        ZoomAccountConnection.objects.filter(pk=company.pk).update(
+        ZoomCompanyAccount.objects.filter(pk=company.pk).update(
             access_token_expires_at=timezone.now()
         )
         batch = [book(meeting_type, round_) for meeting_type in types]

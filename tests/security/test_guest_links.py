@@ -19,7 +19,7 @@ def phone_type():
 
 def pages(booking) -> list[str]:
     base = guest_access.manage_path(booking)
-    return [base, base + "link/", base + "reschedule/"]
+    return [base, base + "link/", base + "calendar.ics", base + "reschedule/"]
 
 
 def test_every_guest_page_says_no_store(client, phone_type):
@@ -49,7 +49,7 @@ def test_the_link_works_until_the_set_days_after_the_meeting_then_is_gone(
     for url in pages(old):
         response = client.get(url)
         assert response.status_code == 410, url
-        assert b"This link has expired" in response.content
+        assert b"This link has expired" in response.content, url
         assert old.guest_email.encode() not in response.content
         assert "no-store" in response["Cache-Control"]
     cancel = client.post(guest_access.manage_path(old) + "cancel/")

@@ -1,12 +1,10 @@
-from datetime import time
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from meetings.availability import Window
 from meetings.models import LocationKind, MeetingType
 from meetings.services.meeting_types import save_meeting_type
+from meetings.services.schedules import ensure_a_schedule
 from teams.demo import seed_demo_team
 
 DEMO_EMAIL = "rep@example.com"
@@ -39,9 +37,10 @@ class Command(BaseCommand):
                 description="A first 30-minute conversation about your team's scheduling.",
                 location_kind=LocationKind.ZOOM,
                 zoom_waiting_room=True,
+                # "Working hours": Monday to Friday, 09:00–17:00.
+                schedule=ensure_a_schedule(rep),
             )
-            weekdays = [Window(weekday=day, start=time(9), end=time(17)) for day in range(5)]
-            save_meeting_type(intro, weekdays)
+            save_meeting_type(intro)
         admin, _ = User.objects.get_or_create(
             email=ADMIN_EMAIL, defaults={"is_staff": True, "is_superuser": True}
         )

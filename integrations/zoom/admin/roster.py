@@ -5,6 +5,7 @@ annotated, so the roster runs the same number of queries for 10 reps as for 10,0
 deferred: the roster never loads (or decrypts) them.
 """
 
+import re
 from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -122,10 +123,10 @@ def roster_entries(now: datetime | None = None) -> QuerySet[ZoomRosterEntry]:
     `bookings_at_risk` annotated and the connection (without tokens) joined, worst first."""
     now = now or timezone.now()
     return (
-        ZoomRosterEntry.objects.select_related("zoom_connection", "zoom_account_member__account")
+        ZoomRosterEntry.objects.select_related("zoom_connection", "zoom_company_member__account")
         .defer(
             *(f"zoom_connection__{name}" for name in TOKEN_FIELDS),
-            *(f"zoom_account_member__account__{name}" for name in TOKEN_FIELDS),
+            *(f"zoom_company_member__account__{name}" for name in TOKEN_FIELDS),
         )
         .annotate(
             roster_status=roster_status_expression(now),
@@ -152,7 +153,7 @@ def served_by(entry) -> str:
     if connection is not None and connection.is_usable:
         return f"Own Zoom connection ({connection.zoom_email})"
     try:
-        member = entry.zoom_account_member
+        member = entry.zoom_company_member
     except ObjectDoesNotExist:
         member = None
     if member is not None and member.is_served and member.account.is_usable:
@@ -246,13 +247,15 @@ def export_row(entry) -> dict:
     }
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): a rep's
-# name or Zoom's error text is written with a leading apostrophe instead, shown as typed.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). A file read
+# with `;` or tab as the separator (the European default) splits a value at them, so a piece after
+# one of those, or after a comma, must not start with one either: each such start gets a leading
+# apostrophe, shown as typed; every cell is quoted besides.
+_FORMULA_START = re.compile(r"(^|[;,\t])(\s*)(?=[=+\-@\t\r])")
 
 
 def spreadsheet_safe(row: dict) -> dict:
     return {
-        key: "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+        key: _FORMULA_START.sub(r"\1\2'", value) if isinstance(value, str) else value
         for key, value in row.items()
     }

@@ -332,7 +332,7 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="zoom-roster.csv"'
-        writer = csv.DictWriter(response, fieldnames=roster.EXPORT_COLUMNS)
+        writer = csv.DictWriter(response, fieldnames=roster.EXPORT_COLUMNS, quoting=csv.QUOTE_ALL)
         writer.writeheader()
         count = 0
         for entry in queryset:

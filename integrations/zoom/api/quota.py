@@ -68,20 +68,25 @@ def writes_today(user_id: int) -> int:
     return rate_limits.used("zoom-writes", str(user_id), _writes_rate())
 
 
-def reserve_public_write(user_id: int) -> float | None:
-    """Reserves one write for public traffic; None when granted, else seconds until 00:00 UTC."""
+def public_share_used_up(user_id: int) -> float | None:
+    """Seconds until 00:00 UTC when the rep's own work (or retries) already used the public share
+    of the day's writes, else None."""
     if writes_today(user_id) >= _public_limit():
-        # The rep's own work (or retries) already used the public share.
         return _DAY - time.time() % _DAY
-    return rate_limits.consume(
-        "zoom-public", str(user_id), [rate_limits.Rate(_public_limit(), _DAY)]
-    )
+    return None
+
+
+def public_write_limit(user_id: int) -> rate_limits.Limit:
+    """What a public booking or move reserves of the host's day, counted together with that
+    booking's other limits (`rate_limits.consume_all`: all or none), after checking
+    `public_share_used_up`. It stops at the public share: the rep keeps the reserve."""
+    return rate_limits.Limit("zoom-public", str(user_id), [rate_limits.Rate(_public_limit(), _DAY)])
 
 
 def allowance_spent(user_ids, *, public: bool) -> set[int]:
     """The hosts among `user_ids` who can make no more meeting today: every write of the day used
-    (Zoom would answer 429), or with `public`, the share public traffic may use (what
-    `reserve_public_write` would refuse). Reads only, in one round trip to the cache."""
+    (Zoom would answer 429), or with `public`, the share public traffic may use (a public write
+    would be refused). Reads only, in one round trip to the cache."""
     ids = [str(user_id) for user_id in user_ids]
     writes = rate_limits.used_many("zoom-writes", ids, _writes_rate())
     if not public:

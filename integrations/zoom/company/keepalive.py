@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def keep_company_account_alive() -> Health:
-    company = services.company_zoom_account()
+    company = services.company_account()
     if company is None or not company.is_usable:
         return Health.NOT_CONNECTED
     issued_at = company.last_refreshed_at or company.connected_at

@@ -19,11 +19,11 @@ from ..connection.zoom_user import ZoomUser, zoom_user_constraints
 COMPANY = "company"
 
 
-class ZoomAccountConnection(ZoomTokenChain):
+class ZoomCompanyAccount(ZoomTokenChain):
     """The one connection to the company's Zoom account (one row at most: `key` is constant).
 
     Every served rep's Zoom calls spend this row's tokens, so its refresh is the hottest
-    serialized write of the product (one row lock for everyone, see `tokens._refresh`).
+    serialized write of the product (one row lock for everyone, see `connection.session._refresh`).
     """
 
     zoom_app = "account"
@@ -44,6 +44,8 @@ class ZoomAccountConnection(ZoomTokenChain):
     )
 
     class Meta:
+        # The table keeps the name it was created under (the model was ZoomCompanyAccount).
+        db_table = "zoom_zoomaccountconnection"
         verbose_name = "company Zoom account"
         permissions = [
             ("manage_zoom_account", "Can connect the company's Zoom account and map reps to it"),
@@ -81,7 +83,7 @@ class ZoomAccountConnection(ZoomTokenChain):
         self.members.all().delete()
 
 
-class ZoomAccountMember(ZoomUser):
+class ZoomCompanyMember(ZoomUser):
     """A rep as the company's Zoom account knows them: the Zoom user their meetings are created
     for, or why there is none."""
 
@@ -93,10 +95,10 @@ class ZoomAccountMember(ZoomUser):
         LEFT_ACCOUNT = "left_account", "No longer a user of the company's Zoom account"
 
     account = models.ForeignKey(
-        ZoomAccountConnection, on_delete=models.CASCADE, related_name="members"
+        ZoomCompanyAccount, on_delete=models.CASCADE, related_name="members"
     )
     rep = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_account_member"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_company_member"
     )
     state = models.CharField(max_length=20, choices=State.choices)
     # What the admin typed when the rep's Zoom email differs from their email here.
@@ -104,6 +106,8 @@ class ZoomAccountMember(ZoomUser):
     checked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        # The table keeps the name it was created under (the model was ZoomCompanyMember).
+        db_table = "zoom_zoomaccountmember"
         constraints = zoom_user_constraints(
             Q(state="served"),
             one_rep="zoom_account_user_serves_one_rep",
@@ -120,7 +124,7 @@ class ZoomAccountMember(ZoomUser):
     def mark_left(self) -> bool:
         """Zoom answered 1001 for this rep's Zoom user: they left the company's Zoom account.
         Only this rep stops being served. Returns whether this call made the change."""
-        changed = ZoomAccountMember.objects.filter(pk=self.pk, state=self.State.SERVED).update(
+        changed = ZoomCompanyMember.objects.filter(pk=self.pk, state=self.State.SERVED).update(
             state=self.State.LEFT_ACCOUNT,
             zoom_user_id="",
             zoom_timezone="",

@@ -24,8 +24,8 @@ from ..connection.connect_failures import ConnectFailed, ConnectProblem
 from ..connection.models import ZoomConnection
 from ..connection.services import _exchange, _problem_for, _revoke_quietly
 from ..connection.session import ZoomSession
-from ..signals import zoom_account_needs_matching, zoom_reps_served
-from .models import COMPANY, ZoomAccountConnection, ZoomAccountMember
+from ..signals import zoom_company_needs_matching, zoom_reps_served
+from .models import COMPANY, ZoomCompanyAccount, ZoomCompanyMember
 
 logger = logging.getLogger(__name__)
 
@@ -33,23 +33,23 @@ ACTIVE = "active"
 BASIC = ZoomConnection.UserType.BASIC
 
 
-def account_redirect_uri() -> str:
+def company_redirect_uri() -> str:
     """The account app's OAuth redirect URI (registered on that Marketplace app)."""
     return settings.SITE_URL + reverse("integrations:zoom:account_callback")
 
 
-def company_zoom_account() -> ZoomAccountConnection | None:
-    return ZoomAccountConnection.objects.filter(key=COMPANY).first()
+def company_account() -> ZoomCompanyAccount | None:
+    return ZoomCompanyAccount.objects.filter(key=COMPANY).first()
 
 
-def start_account_connect(staff_user, session) -> str:
+def start_company_connect(staff_user, session) -> str:
     pending = oauth_session.begin(session, staff_user.pk, key=oauth_session.ACCOUNT_SESSION_KEY)
     return ZoomClient(app="account").authorize_url(
-        pending.state, pending.code_challenge, account_redirect_uri()
+        pending.state, pending.code_challenge, company_redirect_uri()
     )
 
 
-def handle_account_callback(staff_user, session, params) -> ZoomAccountConnection | str:
+def handle_company_callback(staff_user, session, params) -> ZoomCompanyAccount | str:
     """Zoom's redirect back to the admin. Returns the connection, or a URL to restart at (an
     install started in the Marketplace, with no state). Raises ConnectFailed."""
     pending = oauth_session.take(session, key=oauth_session.ACCOUNT_SESSION_KEY)
@@ -61,7 +61,7 @@ def handle_account_callback(staff_user, session, params) -> ZoomAccountConnectio
     if not state:
         if code and pending is None:
             # Never accept a code we cannot tie to this session (login CSRF): start over.
-            return start_account_connect(staff_user, session)
+            return start_company_connect(staff_user, session)
         raise ConnectFailed(ConnectProblem.STATE_MISSING)
     if pending is None:
         raise ConnectFailed(ConnectProblem.STATE_MISSING)
@@ -71,14 +71,14 @@ def handle_account_callback(staff_user, session, params) -> ZoomAccountConnectio
         raise ConnectFailed(ConnectProblem.STATE_EXPIRED)
     if not code:
         raise ConnectFailed(ConnectProblem.ZOOM_REFUSED)
-    return connect_zoom_account(staff_user, code, pending.verifier)
+    return connect_company_account(staff_user, code, pending.verifier)
 
 
-def connect_zoom_account(staff_user, code: str, verifier: str) -> ZoomAccountConnection:
+def connect_company_account(staff_user, code: str, verifier: str) -> ZoomCompanyAccount:
     """Exchange the code, check every `:admin` scope the product calls, store the connection.
     Either it is stored, or ConnectFailed is raised and the tokens are revoked at Zoom."""
     client = ZoomClient(app="account")
-    grant = _exchange(client, code, verifier, account_redirect_uri())
+    grant = _exchange(client, code, verifier, company_redirect_uri())
     missing = missing_account_capabilities(grant.scopes)
     if missing:
         _revoke_quietly(client, grant.access_token)
@@ -95,7 +95,7 @@ def connect_zoom_account(staff_user, code: str, verifier: str) -> ZoomAccountCon
         _revoke_quietly(client, grant.access_token)
         raise ConnectFailed(ConnectProblem.ZOOM_UNAVAILABLE)
     with transaction.atomic():
-        account, _ = ZoomAccountConnection.objects.select_for_update().get_or_create(key=COMPANY)
+        account, _ = ZoomCompanyAccount.objects.select_for_update().get_or_create(key=COMPANY)
         if account.zoom_account_id not in ("", str(profile["account_id"])):
             # Another Zoom account: the reps' Zoom users of the old one mean nothing now.
             account.members.all().delete()
@@ -116,18 +116,18 @@ def schedule_matching() -> None:
     slow for a web request in a company of hundreds. A lost enqueue is caught up by the hourly
     keep-alive, which matches again."""
     transaction.on_commit(
-        lambda: zoom_account_needs_matching.send_robust(sender=ZoomAccountConnection)
+        lambda: zoom_company_needs_matching.send_robust(sender=ZoomCompanyAccount)
     )
 
 
 def match_company_reps() -> dict[str, int]:
-    company = company_zoom_account()
+    company = company_account()
     if company is None or not company.is_usable:
         return {}
     return match_reps(company)
 
 
-def match_reps(account: ZoomAccountConnection) -> dict[str, int]:
+def match_reps(account: ZoomCompanyAccount) -> dict[str, int]:
     """Looks every rep up in the Zoom account (by email, or by what an admin mapped by hand) and
     records who is served and why others are not. Returns a count per state."""
     counts: dict[str, int] = {}
@@ -146,14 +146,14 @@ def announce_served(rep_ids: list[int]) -> None:
     """Bookings parked for these reps can go now (sent after the commit, never undoing it)."""
     if rep_ids:
         transaction.on_commit(
-            lambda: zoom_reps_served.send_robust(sender=ZoomAccountConnection, rep_ids=rep_ids)
+            lambda: zoom_reps_served.send_robust(sender=ZoomCompanyAccount, rep_ids=rep_ids)
         )
 
 
-def match_rep(account: ZoomAccountConnection, rep, lookup: str | None = None):
+def match_rep(account: ZoomCompanyAccount, rep, lookup: str | None = None):
     """One rep: `GET /users/{email or id}` with the account token. A broken account connection
     raises (ZoomNeedsReconnect / ZoomNotConnected); Zoom being down leaves the rep as they were."""
-    existing = ZoomAccountMember.objects.filter(rep=rep).first()
+    existing = ZoomCompanyMember.objects.filter(rep=rep).first()
     by_hand = lookup if lookup is not None else (existing.mapped_by_hand_to if existing else "")
     try:
         with ZoomSession(account) as zoom:
@@ -174,21 +174,21 @@ def match_rep(account: ZoomAccountConnection, rep, lookup: str | None = None):
         "zoom_timezone": "",
     }
     if profile is None:
-        values["state"] = ZoomAccountMember.State.NO_ZOOM_USER
+        values["state"] = ZoomCompanyMember.State.NO_ZOOM_USER
     else:
         values["zoom_email"] = str(profile.get("email") or "")
         values["zoom_user_type"] = profile.get("type")
         if str(profile.get("status") or ACTIVE) != ACTIVE:
-            values["state"] = ZoomAccountMember.State.DEACTIVATED
+            values["state"] = ZoomCompanyMember.State.DEACTIVATED
         elif profile.get("type") == BASIC:
-            values["state"] = ZoomAccountMember.State.BASIC_USER
+            values["state"] = ZoomCompanyMember.State.BASIC_USER
         else:
-            values["state"] = ZoomAccountMember.State.SERVED
+            values["state"] = ZoomCompanyMember.State.SERVED
             values["zoom_user_id"] = str(profile["id"])
             values["zoom_timezone"] = str(profile.get("timezone") or "")
     try:
         with transaction.atomic():
-            member, _ = ZoomAccountMember.objects.update_or_create(rep=rep, defaults=values)
+            member, _ = ZoomCompanyMember.objects.update_or_create(rep=rep, defaults=values)
     except IntegrityError as exc:
         raise ZoomUserTaken(values["zoom_email"]) from exc
     return member
@@ -198,7 +198,7 @@ class ZoomUserTaken(Exception):
     """The Zoom user already serves another rep (one Zoom user hosts for one rep)."""
 
 
-def map_rep_by_hand(account: ZoomAccountConnection, rep, zoom_email_or_id: str):
+def map_rep_by_hand(account: ZoomCompanyAccount, rep, zoom_email_or_id: str):
     """The admin says which Zoom user is this rep's (their emails differ); empty goes back to
     matching by the rep's email."""
     member = match_rep(account, rep, lookup=zoom_email_or_id.strip().lower())
@@ -210,7 +210,7 @@ def map_rep_by_hand(account: ZoomAccountConnection, rep, zoom_email_or_id: str):
 # Letting go ----------------------------------------------------------------------------------
 
 
-def disconnect_zoom_account(account: ZoomAccountConnection) -> bool:
+def disconnect_company_account(account: ZoomCompanyAccount) -> bool:
     """Revoke the app at Zoom, then forget the account's tokens, ids and reps' Zoom users here
     whatever Zoom said. False when Zoom could not be reached (remove the app in Zoom too)."""
     revoked = True
@@ -223,6 +223,6 @@ def disconnect_zoom_account(account: ZoomAccountConnection) -> bool:
     except ZoomError as exc:
         logger.info("Zoom revoke for the company account: %s", type(exc).__name__)
     with transaction.atomic():
-        locked = ZoomAccountConnection.objects.select_for_update().get(pk=account.pk)
+        locked = ZoomCompanyAccount.objects.select_for_update().get(pk=account.pk)
         locked.mark_disconnected()
     return revoked

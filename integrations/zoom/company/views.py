@@ -12,7 +12,7 @@ from ..api.scopes import ACCOUNT_CAPABILITIES, ACCOUNT_CLASSIC_SCOPES, ACCOUNT_G
 from ..connection.connect_failures import ConnectFailed
 from ..connection.views import ADDED_APPS, connect_problem_page, tell_disconnected
 from . import services
-from .models import ZoomAccountMember
+from .models import ZoomCompanyMember
 
 MANAGE = "zoom.manage_zoom_account"
 
@@ -23,9 +23,9 @@ def _admin_only(view):
 
 @require_GET
 @_admin_only
-def account_page(request):
-    company = services.company_zoom_account()
-    members = {m.rep_id: m for m in ZoomAccountMember.objects.all()} if company else {}
+def company_page(request):
+    company = services.company_account()
+    members = {m.rep_id: m for m in ZoomCompanyMember.objects.all()} if company else {}
     rows = [(rep, members.get(rep.pk)) for rep in services.reps()]
     return render(
         request,
@@ -43,16 +43,16 @@ def account_page(request):
 
 @require_POST
 @_admin_only
-def account_connect(request):
-    return redirect(services.start_account_connect(request.user, request.session))
+def company_connect(request):
+    return redirect(services.start_company_connect(request.user, request.session))
 
 
 @require_GET
 @never_cache
 @_admin_only
-def account_callback(request):
+def company_callback(request):
     try:
-        outcome = services.handle_account_callback(request.user, request.session, request.GET)
+        outcome = services.handle_company_callback(request.user, request.session, request.GET)
     except ConnectFailed as failure:
         return connect_problem_page(request, failure, ACCOUNT_CAPABILITIES)
     if isinstance(outcome, str):
@@ -68,8 +68,8 @@ def account_callback(request):
 
 @require_POST
 @_admin_only
-def account_match(request):
-    company = services.company_zoom_account()
+def company_match(request):
+    company = services.company_account()
     if company is not None and company.is_usable:
         services.schedule_matching()
         messages.info(request, "Each rep is being looked up again: reload in a moment.")
@@ -78,9 +78,9 @@ def account_match(request):
 
 @require_POST
 @_admin_only
-def account_map(request, rep_id):
+def company_map(request, rep_id):
     rep = get_object_or_404(get_user_model(), pk=rep_id)
-    company = services.company_zoom_account()
+    company = services.company_account()
     if company is None or not company.is_usable:
         messages.error(request, "Connect the company's Zoom account first.")
         return redirect("integrations:zoom:account")
@@ -97,12 +97,12 @@ def account_map(request, rep_id):
 
 @require_POST
 @_admin_only
-def account_disconnect(request):
-    company = services.company_zoom_account()
+def company_disconnect(request):
+    company = services.company_account()
     if company is not None and company.status != company.Status.DISCONNECTED:
         tell_disconnected(
             request,
-            services.disconnect_zoom_account(company),
+            services.disconnect_company_account(company),
             "The company's Zoom account is disconnected.",
             "Disconnected here, but Zoom did not answer: remove the app in Zoom too "
             f"({ADDED_APPS}).",

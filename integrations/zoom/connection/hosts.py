@@ -4,7 +4,7 @@ connection first, else the company's Zoom account if it has a Zoom user for the 
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..company.models import ZoomAccountMember
+from ..company.models import ZoomCompanyMember
 from .models import ZoomConnection
 from .token_chain import TOKEN_FIELDS, ZoomTokenChain
 
@@ -24,7 +24,7 @@ class ZoomHost:
     zoom_email: str
     zoom_timezone: str
     zoom_user_type: int | None = None
-    member: ZoomAccountMember | None = None
+    member: ZoomCompanyMember | None = None
 
     @property
     def via_company_account(self) -> bool:
@@ -60,7 +60,7 @@ def _personal(connection: ZoomConnection) -> ZoomHost:
     )
 
 
-def _company(member: ZoomAccountMember) -> ZoomHost:
+def _company(member: ZoomCompanyMember) -> ZoomHost:
     return ZoomHost(
         chain=member.account,
         user=member.zoom_user_id,
@@ -88,12 +88,12 @@ def as_host(connection_or_host) -> ZoomHost:
     )
 
 
-def company_member_of(rep, *, with_tokens: bool = False) -> ZoomAccountMember | None:
+def company_member_of(rep, *, with_tokens: bool = False) -> ZoomCompanyMember | None:
     return _company_members(with_tokens).filter(rep=rep).first()
 
 
 def _company_members(with_tokens: bool):
-    members = ZoomAccountMember.objects.select_related("account")
+    members = ZoomCompanyMember.objects.select_related("account")
     if not with_tokens:
         members = members.defer(*(f"account__{name}" for name in TOKEN_FIELDS))
     return members
@@ -130,7 +130,7 @@ class HostLookup(NamedTuple):
     """A rep's host (`zoom_host_for`) and their row in the company's account, if any."""
 
     host: ZoomHost | None
-    member: ZoomAccountMember | None
+    member: ZoomCompanyMember | None
 
 
 def zoom_hosts_for(rep_ids, *, with_tokens: bool = False) -> dict[int, HostLookup]:

@@ -16,7 +16,7 @@ import logging
 from django.db import transaction
 
 from ..company import lifecycle as company_lifecycle
-from ..company.models import ZoomAccountConnection
+from ..company.models import ZoomCompanyAccount
 from ..signals import zoom_connection_broke, zoom_connection_restored
 from .models import ZoomConnection
 
@@ -27,8 +27,8 @@ def connection_broke(connection: ZoomConnection) -> None:
     """The connection has just stopped working ("needs reconnect", or "removed" in Zoom): tell the
     rep once the change commits. Call it once, from the code that made the transition. The
     company's account connection has no rep of its own: its Zoom admins are told instead."""
-    if isinstance(connection, ZoomAccountConnection):
-        company_lifecycle.account_broke(connection)
+    if isinstance(connection, ZoomCompanyAccount):
+        company_lifecycle.company_account_broke(connection)
         return
     logger.warning(
         "Zoom connection %s of rep %s stopped working: %s %s",

@@ -1,6 +1,6 @@
 """The token chain: a Zoom authorization's encrypted tokens and health, shared by the rep's own
 connection (`connection.models.ZoomConnection`) and the company's account connection
-(`company.models.ZoomAccountConnection`)."""
+(`company.models.ZoomCompanyAccount`)."""
 
 from datetime import timedelta
 

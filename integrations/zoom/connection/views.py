@@ -114,7 +114,7 @@ def webhook(request):
 
 @csrf_exempt
 @require_POST
-def account_webhook(request):
+def company_webhook(request):
     """Events of the company's admin-managed app, signed with that app's own secret token."""
     return _receive(
         request, settings.ZOOM_ACCOUNT_WEBHOOK_SECRET_TOKEN, settings.ZOOM_ACCOUNT_CLIENT_ID

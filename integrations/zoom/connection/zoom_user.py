@@ -1,6 +1,6 @@
 """A Zoom user as the product records them: whom a rep's meetings are created for, through the
 rep's own connection (`connection.models.ZoomConnection`) or the company's account
-(`company.models.ZoomAccountMember`). The values are Zoom's `GET /users/{userId}` answer:
+(`company.models.ZoomCompanyMember`). The values are Zoom's `GET /users/{userId}` answer:
 https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}
 """
 

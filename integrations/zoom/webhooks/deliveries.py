@@ -131,7 +131,7 @@ def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
     """
     account_app = settings.ZOOM_ACCOUNT_CLIENT_ID
     if account_app and str(payload.get("client_id") or "") == account_app:
-        return company_lifecycle.apply_account_deauthorization(payload)
+        return company_lifecycle.apply_company_deauthorization(payload)
     zoom_user_id = str(payload.get("user_id") or "")
     if not zoom_user_id:
         return ZoomWebhookEvent.Outcome.IGNORED, "no user_id in payload"

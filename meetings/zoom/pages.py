@@ -1,0 +1,77 @@
+"""What the meetings pages ask of the rep's Zoom: whether it works, the host's start link, a new
+Meeting Type's defaults, and what a public booking spends of the host's daily Zoom allowance.
+Tokens are loaded only where a call is made."""
+
+import logging
+
+from config import rate_limits
+from integrations.zoom.api import quota
+from integrations.zoom.api.errors import ZoomError, ZoomNotConnected
+from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
+
+from ..models import Booking
+from .gateway import making_host, meeting_gateway
+
+logger = logging.getLogger(__name__)
+
+
+class StartLinkUnavailable(Exception):
+    """Zoom could not give the host a start link now; the message says why."""
+
+
+def host_start_url(booking: Booking) -> str:
+    """A fresh start link for the host, fetched from Zoom each time and never stored."""
+    host = making_host(booking)
+    try:
+        if host is None:
+            raise ZoomNotConnected("This booking has no Zoom meeting to start.")
+        with meeting_gateway(host) as zoom:
+            return zoom.start_url(booking.zoom_meeting_id)
+    except ZoomError as exc:
+        raise StartLinkUnavailable(str(exc)) from exc
+
+
+def zoom_defaults_for(rep) -> dict:
+    """Initial Zoom options for a new Meeting Type, taken from the rep's own Zoom settings.
+
+    Empty when Zoom is not connected or does not answer: the form then starts from our defaults,
+    which is better than refusing to show it.
+    """
+    host = zoom_host_for(rep)
+    if host is None or not host.is_usable:
+        return {}
+    try:
+        with meeting_gateway(host) as zoom:
+            return zoom.meeting_type_defaults()
+    except ZoomError as exc:
+        logger.info("Zoom settings unavailable for rep %s: %s", rep.pk, type(exc).__name__)
+        return {}
+
+
+def zoom_is_usable(rep) -> bool:
+    """For pages: whether the rep's Zoom works, their own or the company's (tokens not loaded)."""
+    host = zoom_host_for(rep, with_tokens=False)
+    return host is not None and host.is_usable
+
+
+def zoom_host_for_page(rep) -> ZoomHost | None:
+    """For pages: the rep's Zoom host without its tokens."""
+    return zoom_host_for(rep, with_tokens=False)
+
+
+class PublicShareSpent(Exception):
+    """The public's share of the host's daily Zoom meeting writes is used up for today."""
+
+    def __init__(self, retry_after: float):
+        super().__init__(f"Try again in {retry_after:.0f} s.")
+        self.retry_after = retry_after
+
+
+def public_zoom_write(rep_id: int) -> rate_limits.Limit:
+    """The counter a public booking (or move) of a Zoom meeting hosted by `rep_id` spends: one of
+    the public's share of the host's daily Zoom meeting writes (the rest is kept for the rep).
+    Raises PublicShareSpent when today's share is used up."""
+    used_up = quota.public_share_used_up(rep_id)
+    if used_up is not None:
+        raise PublicShareSpent(used_up)
+    return quota.public_write_limit(rep_id)
