@@ -18,7 +18,7 @@ define install_locked
 	$(PIP) check
 endef
 
-.PHONY: demo test test-fast lint migrations-check format install install-dev lock venv clean
+.PHONY: demo test test-fast lint migrations-check format install install-dev lock venv clean messages
 
 venv:
 	@test -n "$(PYTHON)" || scripts/find_python.sh >/dev/null
@@ -70,6 +70,17 @@ migrations-check: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## The guest's languages (settings.LANGUAGES): collects the strings marked for translation into
+## locale/<language>/LC_MESSAGES/django.po (translate the new ones there), then compiles the .mo
+## files the app reads. Both are committed, so installing the app needs no gettext tools.
+MESSAGES_IGNORE := --ignore='.venv*' --ignore=tests --ignore=zoom_sandbox --ignore=benchmarks \
+	--ignore=scripts --ignore=build --ignore=var --ignore=staticfiles --ignore=node_modules
+messages: $(VENV)/.installed-dev
+	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l de -l fr -l es -l pt --no-location \
+		--no-obsolete --extension html,txt,py $(MESSAGES_IGNORE)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 
 ## Writes both lock files from pyproject.toml, keeping the versions they pin and adding what is new
 ## (`make lock UPGRADE=1`: the newest versions pyproject.toml allows; then run the suite). Compiled on

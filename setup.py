@@ -1,6 +1,6 @@
-"""Puts the site's templates/ and static/ into the wheel, under config/, so an installed package
-is complete without the checkout (config/settings.py looks there first). Metadata is in
-pyproject.toml."""
+"""Puts the site's templates/, static/ and locale/ (compiled translations) into the wheel, under
+config/, so an installed package is complete without the checkout (config/settings.py looks there
+first). Metadata is in pyproject.toml."""
 
 import shutil
 from pathlib import Path
@@ -9,7 +9,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-SITE_DIRS = ("templates", "static")
+SITE_DIRS = ("templates", "static", "locale")
 
 
 class BuildPyWithSiteFiles(build_py):

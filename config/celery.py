@@ -3,7 +3,9 @@ signal is sent); mail tasks' retries; beat's scheduler."""
 
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from celery import Celery, shared_task, signals
 from celery.beat import PersistentScheduler
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from kombu.transport import TRANSPORT_ALIASES
+
+from config import log_context  # noqa: F401 - tasks carry the request and booking ids
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +89,43 @@ def refuse_a_wrong_configuration(**kwargs):
     except ImproperlyConfigured as exc:
         print(exc, file=sys.__stderr__, flush=True)
         raise SystemExit(1) from None
+
+
+@signals.celeryd_init.connect
+def keep_metrics_in_files(**kwargs):
+    """The worker's processes (the prefork pool's included) keep their metrics in one directory,
+    added up when it is scraped (config/metrics.py): PROMETHEUS_MULTIPROC_DIR, emptied of an
+    earlier run's files, or a new temporary one. Sent before the worker's pool starts."""
+    named = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not named:
+        directory = tempfile.mkdtemp(prefix="zoomsched-worker-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+        signals.worker_shutdown.connect(
+            lambda **kwargs: shutil.rmtree(directory, ignore_errors=True), weak=False
+        )
+    else:
+        Path(named).mkdir(parents=True, exist_ok=True)
+        for stale in Path(named).glob("*.db"):
+            stale.unlink()
+    if "prometheus_client.values" in sys.modules:
+        # Imported before the directory was chosen (Django is set up by now): values made from
+        # here on go to files (config.metrics makes each metric on first use).
+        from prometheus_client import values
+
+        values.ValueClass = values.get_value_class()
+
+
+@signals.worker_ready.connect
+def serve_metrics(**kwargs):
+    from django.conf import settings
+
+    from config import metrics
+
+    if settings.METRICS_PORT:
+        metrics.serve_worker_metrics(
+            settings.METRICS_ADDRESS, settings.METRICS_PORT, settings.METRICS_TOKEN
+        )
+        logger.info("Metrics on %s:%s", settings.METRICS_ADDRESS, settings.METRICS_PORT)
 
 
 def _close_old_connections(**kwargs):

@@ -1,8 +1,10 @@
 """A log filter that keeps Zoom tokens, our own secrets, passwords inside service URLs and bearer
 URLs (guest links, allauth's reset and confirmation keys) out of every log line."""
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils.log import AdminEmailHandler
@@ -44,7 +46,7 @@ _PATTERNS = [
 
 
 def _configured_secrets() -> list[str]:
-    names = ("SECRET_KEY", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN")
+    names = ("SECRET_KEY", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN", "METRICS_TOKEN")
     values = [getattr(settings, name, "") for name in names]
     values.extend(getattr(settings, "FIELD_ENCRYPTION_KEY", []) or [])
     # Very short values would redact ordinary words; real secrets are long.
@@ -84,3 +86,25 @@ class RedactedAdminEmailHandler(AdminEmailHandler):
         if kwargs.get("html_message"):
             kwargs["html_message"] = redact(kwargs["html_message"])
         super().send_mail(redact(subject), redact(message), *args, **kwargs)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (LOG_FORMAT=json), for log pipelines: when, level, logger, the
+    (redacted) message, the request and booking ids (config.log_context), and the traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "process": record.process,
+        }
+        for name in ("request_id", "booking_id"):
+            if getattr(record, name, ""):
+                entry[name] = getattr(record, name)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False, default=str)

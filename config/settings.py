@@ -5,6 +5,7 @@ With DJANGO_DEBUG off the settings refuse to start without real secrets, and not
 the database, broker, cache and email are each chosen (config/services.py); see README "Settings".
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -73,8 +74,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Probes over plain HTTP with any Host: answered before the HTTPS redirect and host checks.
+    # Every line a request logs carries its id (X-Request-ID).
+    "config.log_context.RequestIdMiddleware",
+    # Probes and Prometheus's scrape over plain HTTP with any Host: answered before the HTTPS
+    # redirect and host checks.
     "health.middleware.HealthProbeMiddleware",
+    "health.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,6 +145,11 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
         )
+        # Behind PgBouncer in transaction pooling, a server-side cursor may outlive the
+        # transaction that opened it on a server connection the next transaction does not get.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+            "DATABASE_PGBOUNCER", default=False
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -189,7 +199,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 LANGUAGE_CODE = "en-us"
 # The guest's pages, emails and invites come in these (the rep's pages are in English). The
-# catalogues are committed compiled (meetings/locale/*/LC_MESSAGES/django.mo): `make messages`.
+# catalogues are committed compiled (locale/*/LC_MESSAGES/django.mo, rebuilt by `make messages`),
+# so an install needs no gettext tools.
 LANGUAGES = [
     ("en", "English"),
     ("de", "Deutsch"),
@@ -197,6 +208,7 @@ LANGUAGES = [
     ("es", "Español"),
     ("pt", "Português"),
 ]
+LOCALE_PATHS = [SITE_FILES_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -263,6 +275,9 @@ TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 CACHES = {
     "default": env.cache_url_config(_services.url("CACHE_URL", f"filecache://{VAR_DIR / 'cache'}"))
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # One Redis client per connection pool instead of one per operation (config/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "config.redis_cache.RedisCache"
 
 # Public booking limits, each "count/period" (s, m, h, d), comma-separated; see README "Security".
 RATE_LIMIT_BOOKINGS_PER_ADDRESS = env.str("RATE_LIMIT_BOOKINGS_PER_ADDRESS", default="5/m,30/d")
@@ -289,6 +304,10 @@ BOOKING_WEBHOOK_LOG_DAYS = env.int("BOOKING_WEBHOOK_LOG_DAYS", default=30)
 # or RabbitMQ.
 CELERY_BROKER_URL = _services.url("CELERY_BROKER_URL", f"sqlite:///{VAR_DIR / 'broker.sqlite3'}")
 CELERY_BROKER_IS_EMBEDDED = CELERY_BROKER_URL.startswith("sqlite:")
+if os.environ.get("CELERY_BROKER_URL", CELERY_BROKER_URL) != CELERY_BROKER_URL:
+    # Celery reads CELERY_BROKER_URL from the environment before its settings: the word `embedded`
+    # must reach it as the URL it stands for.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 if CELERY_BROKER_IS_EMBEDDED:
     # Each worker polls its queues this often when they are empty (a read, no lock).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
@@ -317,12 +336,13 @@ else:
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
 MEETINGS_INVITES_QUEUE = env.str("MEETINGS_INVITES_QUEUE", default="invites")
 CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(MEETINGS_INVITES_QUEUE))
-# Email goes on the invites queue: a backlog of Zoom work never holds up a guest's invite or a
-# rep's "your guest is waiting" alert.
+# Email goes on the invites queue: a backlog of Zoom work never holds up a guest's invite or
+# reminder, or a rep's "your guest is waiting" alert.
 CELERY_TASK_ROUTES = {
     name: {"queue": MEETINGS_INVITES_QUEUE}
     for name in (
         "meetings.tasks.send_booking_invites",
+        "meetings.tasks.send_booking_reminder",
         "outcomes.tasks.send_no_show_email",
         "outcomes.tasks.alert_host_absent",
     )
@@ -348,6 +368,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Zoom links whose enqueue was lost, whose worker died, or whose wait ran out.
     "meetings-sweep-due-work": {
         "task": "meetings.tasks.sweep_due_work",
+        "schedule": 60,
+    },
+    # Reminders before meetings (each booking's next one, per its Meeting Type).
+    "meetings-sweep-due-reminders": {
+        "task": "meetings.tasks.sweep_due_reminders",
         "schedule": 60,
     },
     # Webhook deliveries stored while the broker was unreachable.
@@ -439,27 +464,34 @@ MEETINGS_ZOOM_LEASE_SECONDS = env.int("MEETINGS_ZOOM_LEASE_SECONDS", default=120
 # First wait after a transient Zoom failure (5xx, timeout); it doubles per attempt, with jitter.
 MEETINGS_ZOOM_BACKOFF_BASE_SECONDS = env.float("MEETINGS_ZOOM_BACKOFF_BASE_SECONDS", default=15.0)
 
+# LOG_FORMAT=json: one JSON object per line (config.logging.JsonFormatter); plain: one text line.
+# Either way each line carries the request id and the booking id it belongs to (config/log_context).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
+        "log_context": {"()": "config.log_context.LogContextFilter"},
         "redact_secrets": {"()": "config.logging.RedactSecretsFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(log_context)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
+            "formatter": LOG_FORMAT,
+            "filters": ["log_context", "redact_secrets"],
         },
         # Errors (a 500, a failed task, a logged exception) mailed to ADMINS, redacted.
         "mail_admins": {
             "class": "config.logging.RedactedAdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false", "redact_secrets"],
+            "filters": ["require_debug_false", "log_context", "redact_secrets"],
         },
     },
     "root": {
@@ -480,6 +512,12 @@ LOGGING = {
 # Services left unchosen with debug off, and those chosen as `embedded` (config/services.py).
 UNCHOSEN_SERVICES = _services.unchosen
 EMBEDDED_SERVICES = _services.embedded
+
+# Prometheus (config/metrics.py): /metrics on the web, and METRICS_PORT on a Celery worker, answer
+# only to `Authorization: Bearer <METRICS_TOKEN>`; without a token there is no metrics page.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_PORT = env.int("METRICS_PORT", default=0)
+METRICS_ADDRESS = env.str("METRICS_ADDRESS", default="0.0.0.0")  # noqa: S104 - behind the token
 
 # Where errors go besides the log (config/error_reporting.py).
 ADMINS = parse_admins(env.str("DJANGO_ADMINS", default=""))

@@ -106,6 +106,54 @@ def broker_survives_a_killed_process(app_configs=None, **kwargs):
     ]
 
 
+@checks.register(TAG)
+def metrics_are_private(app_configs=None, **kwargs):
+    """Metrics name the deployment's reps' volumes and failures: never served without a token."""
+    if settings.METRICS_PORT and not settings.METRICS_TOKEN:
+        return [
+            checks.Error(
+                "METRICS_PORT is set but METRICS_TOKEN is not: the worker's metrics would be "
+                "public.",
+                hint="Set METRICS_TOKEN to a long random value; Prometheus sends it as a bearer "
+                "token.",
+                id="config.E006",
+            )
+        ]
+    if settings.METRICS_TOKEN and len(settings.METRICS_TOKEN) < 32:
+        return [
+            checks.Error(
+                "METRICS_TOKEN is shorter than 32 characters.",
+                hint="Generate one: python -c 'import secrets; print(secrets.token_urlsafe(32))'",
+                id="config.E007",
+            )
+        ]
+    return []
+
+
+@checks.register(TAG, deploy=True)
+def broker_apart_from_the_cache(app_configs=None, **kwargs):
+    """An evicting cache must never drop queued tasks: Redis's eviction policy is the server's,
+    whatever the database index, so the broker's Redis is another server than the cache's."""
+    broker, cache = urlsplit(settings.CELERY_BROKER_URL), settings.CACHES["default"]
+    location = cache.get("LOCATION", "")
+    location = location[0] if isinstance(location, list | tuple) else location.split(",")[0]
+    cache_url = urlsplit(location)
+    if (
+        broker.scheme not in _REDIS_SCHEMES
+        or not cache["BACKEND"].endswith("RedisCache")
+        or (broker.hostname, broker.port or 6379) != (cache_url.hostname, cache_url.port or 6379)
+    ):
+        return []
+    return [
+        checks.Warning(
+            "CELERY_BROKER_URL and CACHE_URL are the same Redis server.",
+            hint="Give the cache its own Redis (maxmemory with allkeys-lru) and keep the broker's "
+            "on noeviction: a cache that evicts under memory pressure would drop queued tasks.",
+            id="config.W002",
+        )
+    ]
+
+
 @checks.register(TAG, deploy=True)
 def email_reaches_people(app_configs=None, **kwargs):
     if (

@@ -12,7 +12,7 @@ from accounts.forms import TimeZoneChoiceField
 from accounts.models import validate_time_zone
 from config.isotime import parse_iso_datetime
 
-from . import placeholders
+from . import placeholders, reminders
 from .models import MAX_ADDITIONAL_GUESTS, LocationKind, MeetingType
 from .questions import answers_from
 from .schedules import AvailabilitySchedule
@@ -30,6 +30,15 @@ RULE_FIELDS = (
 
 class MeetingTypeForm(forms.ModelForm):
     """A rep's Meeting Type; its hours are one of the rep's availability schedules."""
+
+    reminder_minutes = forms.TypedMultipleChoiceField(
+        label="Reminders",
+        choices=reminders.CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Emails with the join link to the guest, their other guests and you.",
+    )
 
     class Meta:
         model = MeetingType
@@ -53,6 +62,7 @@ class MeetingTypeForm(forms.ModelForm):
             "host_absent_alert_minutes",
             "invite_title_template",
             "invite_description_template",
+            "reminder_minutes",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -76,6 +86,9 @@ class MeetingTypeForm(forms.ModelForm):
         known = ", ".join(f"{{{{ {name} }}}}" for name in placeholders.FIELDS)
         self.fields["invite_description_template"].help_text = f"Placeholders: {known}."
         self.fields["invite_title_template"].help_text = "The same placeholders work here."
+
+    def clean_reminder_minutes(self):
+        return sorted(set(self.cleaned_data["reminder_minutes"]), reverse=True)
 
     def _clean_rule(self, name: str):
         value = self.cleaned_data.get(name)

@@ -38,6 +38,14 @@ class Attendee:
     name: str = ""
 
 
+def attendees_of(booking: Booking) -> list[Attendee]:
+    """Everyone the booking invites besides its host: the guest, then the other guests."""
+    return [
+        Attendee(booking.guest_email, booking.guest_name),
+        *(Attendee(email) for email in booking.additional_guests or ()),
+    ]
+
+
 def uid_for(booking: Booking) -> str:
     host = urlsplit(settings.SITE_URL).hostname or "scheduler.invalid"
     return f"booking-{booking.public_id}@{host}"
@@ -49,15 +57,17 @@ def build_invite(
     *,
     texts: placeholders.InviteTexts | None = None,
     attendees: Iterable[Attendee] | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The .ics of the booking's current version. Needs `rep` and `meeting_type` loaded.
 
     `texts`: the title and description when the caller has rendered them already (an invite run
-    renders them once for every message); `attendees`: everyone invited besides the host (the
-    guest when not given)."""
+    renders them once for every message), in `language` when given (then named on them, RFC 5545
+    3.2.10); `attendees`: everyone invited besides the host (`attendees_of` when not given)."""
     texts = texts or placeholders.invite_texts(booking)
     if attendees is None:
-        attendees = [Attendee(booking.guest_email, booking.guest_name)]
+        attendees = attendees_of(booking)
+    said_in = f";LANGUAGE={language}" if language else ""
     lines = [
         "BEGIN:VCALENDAR",
         f"PRODID:{_text(PRODID)}",
@@ -69,8 +79,8 @@ def build_invite(
         f"DTSTAMP:{_utc(timezone.now())}",
         f"DTSTART:{_utc(booking.start_at)}",
         f"DTEND:{_utc(booking.end_at)}",
-        f"SUMMARY:{_text(texts.title)}",
-        f"DESCRIPTION:{_text(texts.description)}",
+        f"SUMMARY{said_in}:{_text(texts.title)}",
+        f"DESCRIPTION{said_in}:{_text(texts.description)}",
     ]
     if booking.location_text:
         lines.append(f"LOCATION:{_text(booking.location_text)}")

@@ -5,9 +5,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # Models of their own modules, gathered here so Django sees them: import them from their home.
 from .questions import Question  # noqa: F401
+from .reminders import ReminderDelivery, default_reminders, next_due  # noqa: F401
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride  # noqa: F401
 from .zoom.state import LinkState, ZoomChain, ZoomLink, ZoomLinkQuerySet
 
@@ -21,8 +24,10 @@ MAX_BUFFER_MINUTES = 4 * 60
 MAX_NOTICE_MINUTES = 30 * 24 * 60
 MAX_HORIZON_DAYS = 365
 
-DEFAULT_TITLE_TEMPLATE = "{{ meeting.name }}: {{ guest.name }} and {{ rep.name }}"
-DEFAULT_DESCRIPTION_TEMPLATE = (
+# Marked for translation: a type that keeps them gets them in each guest's language
+# (placeholders.in_language); a rep's own wording is used as written.
+DEFAULT_TITLE_TEMPLATE = gettext_noop("{{ meeting.name }}: {{ guest.name }} and {{ rep.name }}")
+DEFAULT_DESCRIPTION_TEMPLATE = gettext_noop(
     "{{ meeting.name }} with {{ rep.name }} ({{ meeting.duration }} minutes).\n"
     "\n"
     "Join Zoom: {{ zoom.join_url }}\n"
@@ -34,10 +39,11 @@ DEFAULT_DESCRIPTION_TEMPLATE = (
 
 
 class LocationKind(models.TextChoices):
-    ZOOM = "zoom", "Zoom"
-    PHONE = "phone", "Phone call"
-    IN_PERSON = "in_person", "In person"
-    CUSTOM_LINK = "custom_link", "Custom link"
+    # Guests read these in their language (booking page, emails).
+    ZOOM = "zoom", _("Zoom")
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")
+    CUSTOM_LINK = "custom_link", _("Custom link")
 
 
 class AutoRecording(models.TextChoices):
@@ -174,6 +180,9 @@ class MeetingType(models.Model):
     invite_description_template = models.TextField(
         "invite description", max_length=4000, default=DEFAULT_DESCRIPTION_TEMPLATE
     )
+    # Minutes before the start (meetings.reminders.CHOICES) the guest, their other guests and the
+    # rep are reminded.
+    reminder_minutes = models.JSONField("reminders", default=default_reminders, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -294,6 +303,10 @@ class Booking(ZoomLink):
     # The last version whose invites (or cancellation) went out; behind `invite_sequence` = due.
     invites_sent_sequence = models.PositiveIntegerField(null=True, blank=True)
 
+    # Reminders (meetings.reminders): the next one is due then; none due before `reminders_from`.
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
+    reminders_from = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -306,6 +319,11 @@ class Booking(ZoomLink):
             models.Index(fields=["rep", "start_at"], name="booking_rep_start"),
             # The admin's list order: the first page without sorting every booking.
             models.Index(fields=["start_at", "id"], name="booking_start"),
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(next_reminder_at__isnull=False),
+                name="booking_reminder_due",
+            ),
         ]
         constraints = [
             *ZoomLink.Meta.constraints,
@@ -379,6 +397,17 @@ class Booking(ZoomLink):
         self.invite_sequence += 1
         if self.is_zoom:
             self.cancel_link()
+        self.next_reminder_at = None
+
+    def plan_reminders(self, now) -> None:
+        """Reminders for the current start: the type's offsets still ahead of `now` (a time booked
+        or moved 3 hours ahead gets its 1-hour reminder, never a late 24-hour one)."""
+        self.reminders_from = now
+        self.next_reminder_at = (
+            None
+            if self.is_cancelled
+            else next_due(self.start_at, self.meeting_type.reminder_minutes, now)
+        )
 
 
 class InviteDelivery(models.Model):
@@ -397,6 +426,8 @@ class InviteDelivery(models.Model):
     class Recipient(models.TextChoices):
         GUEST = "guest", "Guest"
         REP = "rep", "Rep"
+        # Someone the guest invited along (Booking.additional_guests): invites, no manage link.
+        OTHER_GUEST = "other", "Other guest"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="invite_deliveries")
     sequence = models.PositiveIntegerField()
@@ -414,7 +445,7 @@ class InviteDelivery(models.Model):
         verbose_name_plural = "invite deliveries"
         constraints = [
             models.UniqueConstraint(
-                fields=["booking", "sequence", "method", "recipient"],
+                fields=["booking", "sequence", "method", "recipient", "email"],
                 name="invite_sent_once_per_version",
             ),
         ]

@@ -12,6 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext
+
+from accounts.time_zones import zone_city
+
+from . import dates
+from .models import DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_TITLE_TEMPLATE
+from .questions import answers_text
+
+DEFAULT_TEMPLATES = (DEFAULT_TITLE_TEMPLATE, DEFAULT_DESCRIPTION_TEMPLATE)
+
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")
 
 # name → what the rep sees in the form's help text.
@@ -32,7 +42,7 @@ FIELDS: dict[str, str] = {
     "time.start": "the start, e.g. Tuesday 12 March 2024, 10:00",
     "time.end": "the end time, e.g. 10:30",
     "time.date": "the date, e.g. Tuesday 12 March 2024",
-    "time.zone": "the prospect's time zone",
+    "time.zone": "the prospect's time zone, by its city (e.g. New York)",
 }
 
 # Zoom's dial-in list can be long; an invite shows the first few, the Zoom page has the rest.
@@ -77,13 +87,12 @@ def format_dial_in(numbers: list[dict]) -> str:
 
 
 def format_start(moment: datetime, time_zone: str) -> str:
-    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
-    return f"{format_date(moment, time_zone)}, {local:%H:%M}"
+    """ "Tuesday 12 March 2024, 10:00" in `time_zone`, in the active language."""
+    return dates.long_datetime(moment, time_zone)
 
 
 def format_date(moment: datetime, time_zone: str) -> str:
-    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
-    return f"{local:%A} {local.day} {local:%B %Y}"
+    return dates.long_date(moment.astimezone(zoneinfo.ZoneInfo(time_zone)))
 
 
 def booking_values(booking) -> dict[str, str]:
@@ -108,21 +117,31 @@ def booking_values(booking) -> dict[str, str]:
         "time.start": format_start(booking.start_at, tz),
         "time.end": f"{end_local:%H:%M}",
         "time.date": format_date(booking.start_at, tz),
-        "time.zone": tz,
+        "time.zone": zone_city(tz),
     }
 
 
+def in_language(template: str) -> str:
+    """The rep's template as written; the untouched default in the active language (a rep's own
+    words are never translated)."""
+    return gettext(template) if template in DEFAULT_TEMPLATES else template
+
+
 def render_title(booking, values: Mapping[str, str] | None = None) -> str:
-    title = render(booking.meeting_type.invite_title_template, values or booking_values(booking))
+    template = in_language(booking.meeting_type.invite_title_template)
+    title = render(template, values or booking_values(booking))
     return " ".join(title.split()) or booking.meeting_type.name
 
 
 def render_description(booking, values: Mapping[str, str] | None = None) -> str:
-    return render(
-        booking.meeting_type.invite_description_template,
+    """The rep's description, then the guest's answers to the type's questions."""
+    description = render(
+        in_language(booking.meeting_type.invite_description_template),
         values or booking_values(booking),
         drop_empty_lines=True,
     )
+    answers = answers_text(booking.answers)
+    return f"{description}\n\n{answers}".strip() if answers else description
 
 
 @dataclass(frozen=True)
@@ -134,7 +153,8 @@ class InviteTexts:
 
 
 def invite_texts(booking) -> InviteTexts:
-    """The title and description from one reading of the booking's values: what every message
-    and calendar file of one change shares."""
+    """The title and description from one reading of the booking's values, in the active
+    language (dates, the default templates): what every message and calendar file of one change
+    shares in that language."""
     values = booking_values(booking)
     return InviteTexts(render_title(booking, values), render_description(booking, values))

@@ -3,10 +3,11 @@ is `meetings.zoom.tasks.sync_zoom_meeting`."""
 
 from celery import shared_task
 
+from config import log_context
 from config.celery import mail_task, publish, publish_on
 
 from . import selectors
-from .services import invites
+from .services import invites, reminders
 from .signals import invites_due
 from .zoom import links
 from .zoom.tasks import enqueue_zoom_work
@@ -16,6 +17,7 @@ SWEEP_BATCH = 500
 
 @mail_task(retry_backoff=30, max_retries=8)
 def send_booking_invites(booking_id: int) -> int:
+    log_context.bind(booking_id=booking_id)
     return invites.send_invites(booking_id)
 
 
@@ -36,3 +38,18 @@ def sweep_due_work() -> int:
     for booking_id in invites_due_ids:
         publish(send_booking_invites, booking_id)
     return resumed + len(due) + len(invites_due_ids)
+
+
+@mail_task(retry_backoff=30, max_retries=8)
+def send_booking_reminder(booking_id: int) -> int:
+    return reminders.send_reminder(booking_id)
+
+
+@shared_task
+def sweep_due_reminders() -> int:
+    """Hands each booking whose next reminder is due to a worker. Runs every minute from Celery
+    beat; a booking handed over twice sends once (meetings.services.reminders)."""
+    due = list(reminders.bookings_with_reminders_due().values_list("pk", flat=True)[:SWEEP_BATCH])
+    for booking_id in due:
+        publish(send_booking_reminder, booking_id)
+    return len(due)

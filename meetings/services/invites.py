@@ -1,4 +1,5 @@
-"""Emailing the calendar invite (or cancellation) of a booking's current version to both people."""
+"""Emailing the calendar invite (or cancellation) of a booking's current version to everyone: the
+guest and the other guests they invited (in the guest's language) and the rep."""
 
 import logging
 import smtplib
@@ -9,9 +10,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from .. import guest_access, ics, placeholders
+from .. import guest_access, ics, languages, placeholders
 from ..models import Booking, InviteDelivery
 from ..zoom.state import LinkState
 
@@ -32,9 +34,9 @@ def invite_method(booking: Booking) -> str | None:
 
 
 def send_invites(booking_id: int) -> int:
-    """Sends the current version's invite (or cancellation) to the guest and the rep unless already
-    sent, and a new Zoom booking's guest a confirmation at once while its link is prepared;
-    returns how many went out.
+    """Sends the current version's invite (or cancellation) to the guest, the other guests and the
+    rep unless already sent, and a new Zoom booking's guest a confirmation at once while its link
+    is prepared; returns how many went out.
 
     Each message is recorded (committed) before it is sent, and the record is dropped only if
     sending fails: a run that fails or is retried after a message left never sends it again.
@@ -106,20 +108,21 @@ def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
         )
         done = set(
             InviteDelivery.objects.filter(booking=booking).values_list(
-                "sequence", "method", "recipient"
+                "sequence", "method", "recipient", "email"
             )
         )
         claims = []
-        for recipient in (Recipient.GUEST, Recipient.REP):
+        for recipient, email in recipients_of(booking):
             method = invite_method(booking)
             if method is None:
                 if not _confirmation_due(booking, recipient):
                     continue
                 method = Method.CONFIRMATION
-            if (booking.invite_sequence, method, recipient) in done:
+            if (booking.invite_sequence, method, recipient, email) in done:
                 continue
             if method == Method.CANCEL and not any(
-                m in (Method.REQUEST, Method.CONFIRMATION) and r == recipient for _, m, r in done
+                m in (Method.REQUEST, Method.CONFIRMATION) and (r, e) == (recipient, email)
+                for _, m, r, e in done
             ):
                 continue  # never told of it, so nothing to cancel for them
             claims.append(
@@ -128,15 +131,29 @@ def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
                     sequence=booking.invite_sequence,
                     method=method,
                     recipient=recipient,
-                    email=booking.guest_email
-                    if recipient == Recipient.GUEST
-                    else booking.rep.email,
+                    email=email,
                     location=booking.location_text,
                     zoom_chain=booking.zoom_chain if booking.zoom_join_url else "",
                 )
             )
         InviteDelivery.objects.bulk_create(claims)
     return booking, claims
+
+
+def recipients_of(booking: Booking) -> list[tuple[str, str]]:
+    """Who the booking's messages go to: the guest, the rep, then each other guest."""
+    return [
+        (Recipient.GUEST, booking.guest_email),
+        (Recipient.REP, booking.rep.email),
+        *((Recipient.OTHER_GUEST, email) for email in booking.additional_guests or ()),
+    ]
+
+
+def language_of(booking: Booking, recipient: str) -> str:
+    """The guest and their other guests read the guest's language; the rep, the site's."""
+    if recipient == Recipient.REP:
+        return languages.DEFAULT
+    return booking.language
 
 
 def _confirmation_due(booking: Booking, recipient: str) -> bool:
@@ -175,81 +192,104 @@ def undeliverable_reason(exc: Exception) -> str | None:
 
 
 class InviteMessages:
-    """The messages of one run: each part rendered once, whoever it goes to. The title and
-    description once, the calendar file once per method, the body once per (method, role)."""
+    """The messages of one run: each part rendered once per language, whoever it goes to. The
+    title and description once per language, the calendar file once per (method, language), the
+    body once per (method, role, language)."""
 
     def __init__(self, booking: Booking):
         self.booking = booking
-        self.texts = placeholders.invite_texts(booking)
-        self._calendars: dict[str, bytes] = {}
-        self._bodies: dict[tuple[str, str], str] = {}
+        self._texts: dict[str, placeholders.InviteTexts] = {}
+        self._calendars: dict[tuple[str, str], bytes] = {}
+        self._bodies: dict[tuple[str, str, str], str] = {}
 
     def for_delivery(self, delivery: InviteDelivery) -> EmailMessage:
         method, recipient = delivery.method, delivery.recipient
+        language = language_of(self.booking, recipient)
         message = EmailMessage(
-            subject=self.subject(method),
-            body=self.body(method, recipient),
+            subject=self.subject(method, language),
+            body=self.body(method, recipient, language),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[delivery.email],
+            headers={"Content-Language": language},
         )
         if method == Method.CONFIRMATION:
             return message  # the calendar invite comes with the Zoom details
         # text/calendar with the iTIP method is what mail clients look for to offer Accept/Decline.
-        part = MIMEText(self.calendar(method).decode(), "calendar", "utf-8")
+        part = MIMEText(self.calendar(method, language).decode(), "calendar", "utf-8")
         part.set_param("method", method)
         part.add_header("Content-Disposition", "attachment", filename="invite.ics")
         message.attach(part)
         return message
 
-    def subject(self, method: str) -> str:
-        title = self.texts.title
-        if method == Method.CONFIRMATION:
-            return f"Booked: {title}"
-        if method == Method.CANCEL:
-            return f"Cancelled: {title}"
-        if self.booking.invite_sequence:
-            return f"Updated invitation: {title}"
-        return f"Invitation: {title}"
+    def texts(self, language: str) -> placeholders.InviteTexts:
+        if language not in self._texts:
+            with translation.override(language):
+                self._texts[language] = placeholders.invite_texts(self.booking)
+        return self._texts[language]
 
-    def calendar(self, method: str) -> bytes:
-        if method not in self._calendars:
-            self._calendars[method] = ics.build_invite(self.booking, method, texts=self.texts)
-        return self._calendars[method]
+    def subject(self, method: str, language: str = languages.DEFAULT) -> str:
+        title = self.texts(language).title
+        with translation.override(language):
+            if method == Method.CONFIRMATION:
+                return gettext("Booked: %(title)s") % {"title": title}
+            if method == Method.CANCEL:
+                return gettext("Cancelled: %(title)s") % {"title": title}
+            if self.booking.invite_sequence:
+                return gettext("Updated invitation: %(title)s") % {"title": title}
+            return gettext("Invitation: %(title)s") % {"title": title}
 
-    def body(self, method: str, recipient: str) -> str:
-        key = (method, recipient)
-        if key not in self._bodies:
-            self._bodies[key] = render_to_string(
-                "meetings/email/invite.txt", self._context(method, recipient)
+    def calendar(self, method: str, language: str = languages.DEFAULT) -> bytes:
+        key = (method, language)
+        if key not in self._calendars:
+            self._calendars[key] = ics.build_invite(
+                self.booking, method, texts=self.texts(language), language=language
             )
+        return self._calendars[key]
+
+    def body(self, method: str, recipient: str, language: str = languages.DEFAULT) -> str:
+        key = (method, recipient, language)
+        if key not in self._bodies:
+            context = self._context(method, recipient, language)
+            with translation.override(language):
+                self._bodies[key] = render_to_string("meetings/email/invite.txt", context)
         return self._bodies[key]
 
-    def _context(self, method: str, recipient: str) -> dict:
-        booking, description = self.booking, self.texts.description
-        is_guest = recipient == Recipient.GUEST
-        time_zone = booking.guest_time_zone if is_guest else booking.rep.time_zone
+    def _context(self, method: str, recipient: str, language: str) -> dict:
+        booking = self.booking
+        texts = self.texts(language)
+        description = texts.description
+        is_rep = recipient == Recipient.REP
+        time_zone = booking.rep.time_zone if is_rep else booking.guest_time_zone
+        with translation.override(language):
+            when = placeholders.format_start(booking.start_at, time_zone)
+            previous_when = (
+                placeholders.format_start(booking.previous_start_at, time_zone)
+                if booking.previous_start_at and booking.invite_sequence
+                else ""
+            )
         return {
             "booking": booking,
-            "title": self.texts.title,
+            "title": texts.title,
             "cancelled": method == Method.CANCEL,
             "confirmation": method == Method.CONFIRMATION,
             "updated": booking.invite_sequence > 0,
-            "is_guest": is_guest,
+            "is_guest": recipient == Recipient.GUEST,
+            "is_other_guest": recipient == Recipient.OTHER_GUEST,
+            "is_rep": is_rep,
             "product_name": settings.PRODUCT_NAME,
             "cancelled_by_other": booking.cancelled_by
-            != (Booking.Actor.GUEST if is_guest else Booking.Actor.REP),
-            "when": placeholders.format_start(booking.start_at, time_zone),
-            "previous_when": placeholders.format_start(booking.previous_start_at, time_zone)
-            if booking.previous_start_at and booking.invite_sequence
-            else "",
+            != (Booking.Actor.REP if is_rep else Booking.Actor.GUEST),
+            "when": when,
+            "previous_when": previous_when,
             "time_zone": time_zone,
             "dial_in": placeholders.format_dial_in(booking.zoom_dial_in),
             "description": description,
             # The rep's description usually carries the Zoom details already: show them once.
             "zoom_in_description": bool(booking.zoom_join_url)
             and booking.zoom_join_url in description,
-            "manage_url": guest_access.manage_url(booking) if is_guest else "",
-            "rep_url": settings.SITE_URL + booking_path(booking) if not is_guest else "",
+            # The guest's own link is a key to reschedule or cancel: theirs alone.
+            "manage_url": guest_access.manage_url(booking) if recipient == Recipient.GUEST else "",
+            "rep_url": settings.SITE_URL + booking_path(booking) if is_rep else "",
         }
 
 

@@ -1,8 +1,9 @@
 """Creating, editing, archiving and deleting Meeting Types."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from ..models import MeetingType
+from ..models import Booking, MeetingType
 from ..questions import Question
 
 
@@ -13,7 +14,14 @@ def save_meeting_type(
     replaces its booking form's questions ([{label, kind, choices, required}], in order). Past
     bookings keep their answers as they were asked."""
     with transaction.atomic():
+        reminders_changed = meeting_type.pk is not None and (
+            MeetingType.objects.filter(pk=meeting_type.pk)
+            .exclude(reminder_minutes=meeting_type.reminder_minutes)
+            .exists()
+        )
         meeting_type.save()
+        if reminders_changed:
+            replan_reminders(meeting_type)
         if questions is not None:
             meeting_type.questions.all().delete()
             Question.objects.bulk_create(
@@ -21,6 +29,21 @@ def save_meeting_type(
                 for position, question in enumerate(questions)
             )
     return meeting_type
+
+
+def replan_reminders(meeting_type: MeetingType) -> None:
+    """The type's reminders changed: its upcoming bookings get the new ones still ahead of them
+    (those already sent stay sent)."""
+    now = timezone.now()
+    upcoming = list(
+        Booking.objects.active()
+        .filter(meeting_type=meeting_type, start_at__gt=now)
+        .select_related("meeting_type")
+    )
+    for booking in upcoming:
+        booking.meeting_type = meeting_type
+        booking.plan_reminders(now)
+    Booking.objects.bulk_update(upcoming, ["reminders_from", "next_reminder_at"], batch_size=500)
 
 
 class MeetingTypeInUse(Exception):

@@ -14,7 +14,7 @@ from ..services.meeting_types import (
     set_archived,
 )
 from ..services.schedules import ensure_a_schedule
-from ..zoom.pages import zoom_defaults_for, zoom_host_for_page, zoom_is_usable
+from ..zoom.pages import zoom_defaults_for, zoom_host_for_page, zoom_state_for_page
 
 
 @login_required
@@ -26,7 +26,7 @@ def meeting_type_list(request):
         {
             "meeting_types": [t for t in meeting_types if not t.is_archived],
             "archived_types": [t for t in meeting_types if t.is_archived],
-            "zoom_usable": zoom_is_usable(request.user),
+            "zoom_state": zoom_state_for_page(request.user),
         },
     )
 
@@ -91,7 +91,7 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
     form = MeetingTypeForm(data, instance=instance, initial=initial, rep=request.user)
     questions = question_formset(data, instance)
     host = zoom_host_for_page(request.user)
-    zoom_usable = host is not None and host.is_usable
+    zoom_state = zoom_state_for_page(request.user)
     # Both are validated, so every mistake on the page is shown at once.
     questions_valid = questions is None or not questions.is_bound or questions.is_valid()
     if data is not None and form.is_valid() and questions_valid:
@@ -99,11 +99,11 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
             form.save(commit=False), questions.rows if questions else None
         )
         messages.success(request, f"“{meeting_type.name}” is saved.")
-        if meeting_type.is_zoom and not zoom_usable:
+        if meeting_type.is_zoom and not zoom_state.works:
             messages.warning(
                 request,
-                "Zoom is not connected: bookings of this type will wait for their links "
-                "until you connect Zoom on My Integrations.",
+                "Zoom is not working for you right now (see My Integrations): bookings of this "
+                "type wait for their links until it does.",
             )
         return redirect("meetings:meeting_type_list")
     return render(
@@ -113,8 +113,8 @@ def _edit(request, instance: MeetingType, *, initial: dict, created: bool):
             "form": form,
             "questions": questions or question_formset(None, instance),
             "created": created,
-            "zoom_usable": zoom_usable,
-            "zoom_is_basic": zoom_usable and host.is_basic,
+            "zoom_state": zoom_state,
+            "zoom_is_basic": zoom_state.works and host.is_basic,
             "meeting_type": instance,
         },
     )

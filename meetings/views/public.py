@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.services import current_booking_slug
+from config import metrics
 
 from .. import booking_limits, guest_access, languages, selectors
 from ..forms import BookingForm, TimeZonePickForm, parse_slot
@@ -184,6 +185,7 @@ def _confirm_page(
 
 
 def too_many_requests(request, refused: booking_limits.TooManyRequests, back: str):
+    metrics.BOOKINGS_REFUSED.labels(refused.reason).inc()
     response = render(
         request,
         "meetings/public/too_many_requests.html",

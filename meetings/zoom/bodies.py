@@ -45,13 +45,12 @@ def topic(booking: Booking) -> str:
 
 
 def agenda(booking: Booking) -> str:
-    """The rendered description (Zoom values are unknown before the meeting exists, so they stay
-    empty) ending with the marker line, which lets a meeting be traced to its booking."""
+    """The rendered description with the guest's answers (Zoom values are unknown before the
+    meeting exists, so they stay empty) ending with the marker line, which lets a meeting be
+    traced to its booking."""
     values = placeholders.booking_values(booking)
     values.update({name: "" for name in placeholders.FIELDS if name.startswith("zoom.")})
-    text = placeholders.render(
-        booking.meeting_type.invite_description_template, values, drop_empty_lines=True
-    )
+    text = placeholders.render_description(booking, values)
     reference = reference_line(booking)
     room = AGENDA_LIMIT - len(reference) - 2
     return f"{text[:room].rstrip()}\n\n{reference}".lstrip()

@@ -3,6 +3,7 @@ Meeting Type's defaults, and what a public booking spends of the host's daily Zo
 Tokens are loaded only where a call is made."""
 
 import logging
+from dataclasses import dataclass
 
 from config import rate_limits
 from integrations.zoom.api import quota
@@ -57,6 +58,41 @@ def zoom_is_usable(rep) -> bool:
 def zoom_host_for_page(rep) -> ZoomHost | None:
     """For pages: the rep's Zoom host without its tokens."""
     return zoom_host_for(rep, with_tokens=False)
+
+
+@dataclass(frozen=True)
+class ZoomPageState:
+    """Where a rep's Zoom stands, as every page tells it (templates/integrations/zoom/_state.html):
+    `key` is connected | company | company_down | needs_reconnect | removed | not_connected."""
+
+    key: str
+    zoom_email: str = ""
+    reason: str = ""
+
+    @property
+    def works(self) -> bool:
+        return self.key in ("connected", "company")
+
+
+def zoom_state_for_page(rep) -> ZoomPageState:
+    """The one reading of the rep's Zoom for the dashboard, Meeting Types and My Integrations, by
+    the precedence meetings are made with (`zoom_host_for`): their own working connection, else
+    the company's account serving them, else what is broken."""
+    host = zoom_host_for_page(rep)
+    if host is None:
+        return ZoomPageState("not_connected")
+    if host.via_company_account:
+        key = "company" if host.is_usable else "company_down"
+        return ZoomPageState(key, host.zoom_email)
+    connection = host.chain
+    if host.is_usable:
+        return ZoomPageState("connected", host.zoom_email)
+    if connection.status == connection.Status.NEEDS_RECONNECT:
+        reason = connection.get_needs_reconnect_reason_display() or ""
+        return ZoomPageState("needs_reconnect", host.zoom_email, reason)
+    if connection.status == connection.Status.REMOVED:
+        return ZoomPageState("removed", host.zoom_email)
+    return ZoomPageState("not_connected")
 
 
 class PublicShareSpent(Exception):

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.dispatch import receiver
 from django.utils import timezone
 
+from config import log_context
 from config.celery import publish
 
 from ..models import Booking
@@ -20,6 +21,7 @@ MAX_COUNTDOWN = timedelta(minutes=10)
 # The name predates this module; messages queued under it during a deploy must still route.
 @shared_task(name="meetings.tasks.sync_zoom_meeting", acks_late=True)
 def sync_zoom_meeting(booking_id: int) -> str:
+    log_context.bind(booking_id=booking_id)
     run = links.sync_zoom_meeting(booking_id)
     if run.retry_at is not None:
         wait = run.retry_at - timezone.now()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.foundation.test_settings import PRODUCTION_ENV
+from tests.foundation.test_settings import PRODUCTION_ENV, read_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "EMAIL_URL")
@@ -118,3 +118,31 @@ def test_kombus_file_system_broker_is_refused():
     result = manage_check({**PRODUCTION_ENV, "CELERY_BROKER_URL": "filesystem://"})
     assert result.returncode != 0
     assert "kombu issue #1551" in result.stderr and "CELERY_BROKER_URL=embedded" in result.stderr
+
+
+def test_the_broker_and_the_cache_on_one_redis_server_is_a_deploy_warning():
+    shared = {
+        **PRODUCTION_ENV,
+        "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+        "CACHE_URL": "redis://redis.internal:6379/1",
+    }
+    result = manage_check(shared, "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "CELERY_BROKER_URL and CACHE_URL are the same Redis server" in result.stderr
+    apart = {**shared, "CACHE_URL": "redis://cache.internal:6379/0"}
+    assert manage_check(apart, "--fail-level", "WARNING").returncode == 0
+
+
+def test_metrics_are_never_served_without_a_long_token():
+    result = manage_check({**PRODUCTION_ENV, "METRICS_PORT": "9808"})
+    assert result.returncode != 0 and "METRICS_TOKEN is not" in result.stderr
+    result = manage_check({**PRODUCTION_ENV, "METRICS_TOKEN": "short"})
+    assert result.returncode != 0 and "shorter than 32" in result.stderr
+
+
+def test_behind_pgbouncer_no_server_side_cursor_is_opened():
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://u:p@pgbouncer.internal:6432/sched"}
+    database = read_settings({**env, "DATABASE_PGBOUNCER": "true"}, "DATABASES")["DATABASES"]
+    assert database["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
+    database = read_settings(env, "DATABASES")["DATABASES"]
+    assert database["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False

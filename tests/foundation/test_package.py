@@ -66,6 +66,8 @@ def test_the_package_holds_templates_static_files_and_migrations_but_not_the_san
     assert "config/templates/base.html" in files
     assert "config/static/css/site.css" in files
     assert "meetings/static/meetings/meetings.css" in files
+    # The guest's languages, compiled: an install needs no gettext tools.
+    assert "config/locale/de/LC_MESSAGES/django.mo" in files
     assert "meetings/migrations/0001_initial.py" in files
     assert "health/migrations/0001_initial.py" in files
     assert not [f for f in files if f.startswith(("zoom_sandbox/", "tests/", "benchmarks/"))]

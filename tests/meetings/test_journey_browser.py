@@ -141,7 +141,7 @@ def test_rep_connects_zoom_creates_a_type_and_a_prospect_books_moves_and_cancels
 
     # The rep sees it in their list.
     page.goto(f"{live_server.url}/bookings/")
-    page.get_by_text("Ada Lovelace").wait_for()
+    page.get_by_role("cell", name="Ada Lovelace ada@example.org").wait_for()
     screenshot(page, "12-rep-bookings")
 
     # The prospect cancels: the meeting disappears from Zoom, everyone gets a cancellation.

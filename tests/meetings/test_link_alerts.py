@@ -20,9 +20,11 @@ def test_zooms_daily_limit_is_explained_on_the_dashboard_and_the_bookings_list(
 
     for url in ("/dashboard/", "/bookings/"):
         page = client.get(url).content.decode()
-        assert "1 delayed by Zoom" in page
+        assert "1 booking is delayed by Zoom" in page
         assert "daily limit of 100 meeting creates and updates per host" in page
-    assert "trying again at" in client.get("/bookings/").content.decode()
+    assert "Zoom link delayed" in client.get("/bookings/").content.decode()
+    detail = client.get(f"/bookings/{booking.pk}/").content.decode()
+    assert "Zoom has not created the meeting yet; we try again at" in detail
 
 
 def test_each_reason_is_counted(rep_client, rep):
@@ -36,8 +38,9 @@ def test_each_reason_is_counted(rep_client, rep):
             link_last_error="why",
         )
     page = rep_client.get("/dashboard/").content.decode()
-    assert "2 waiting for you to" in page
-    assert "1 failed" in page
+    assert "2 bookings are waiting for Zoom to be connected again" in page
+    assert "their links are created as soon as it is" in page
+    assert "1 booking failed: open it in" in page
 
 
 def test_no_banner_when_every_link_is_fine_or_cancelled(rep_client, rep):

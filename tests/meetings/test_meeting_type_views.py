@@ -71,13 +71,14 @@ def test_a_type_takes_another_of_the_reps_schedules_never_someone_elses(rep_clie
 
 def test_saving_a_zoom_type_without_zoom_connected_offers_to_connect(rep_client):
     response = rep_client.post(NEW, valid_data(), follow=True)
-    assert b"Zoom is not connected" in response.content
+    assert b"Zoom is not working for you right now" in response.content
+    assert b"Connect your Zoom account</a>" in response.content
     assert b'href="/integrations/"' in response.content
 
 
 def test_the_form_offers_to_connect_zoom_when_it_is_not_connected(rep_client):
     response = rep_client.get(NEW)
-    assert b"Connect Zoom" in response.content
+    assert b"Connect your Zoom account" in response.content
 
 
 def test_a_new_meeting_type_starts_from_the_reps_zoom_settings(rep_client, rep, connect_zoom):

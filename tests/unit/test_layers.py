@@ -114,6 +114,8 @@ def test_task_names_stay_what_queued_messages_were_sent_under():
         "outcomes.tasks.check_outcome",
         "outcomes.tasks.send_no_show_email",
         "outcomes.tasks.sweep_outcomes",
+        "meetings.tasks.send_booking_reminder",
+        "meetings.tasks.sweep_due_reminders",
         "meetings.tasks.sweep_due_work",
         "meetings.tasks.sync_zoom_meeting",
     }

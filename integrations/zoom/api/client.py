@@ -7,15 +7,17 @@ rate limits: .../rest/rate-limits/)
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 from django.conf import settings
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from config import metrics
 from config.isotime import parse_iso_datetime
 
 from .errors import (
@@ -342,8 +344,9 @@ class ZoomClient:
         if not self.account_id:
             return
         try:
-            account_limiter().acquire(self.account_id)
+            metrics.PACING_WAIT_SECONDS.observe(account_limiter().acquire(self.account_id))
         except PacingDelay as exc:
+            metrics.PACING_DEFERRED.inc()
             # Nothing was sent: the caller retries at the slot it would have had.
             raise ZoomRateLimited(
                 "Zoom calls for this account are queued; trying again shortly.",
@@ -353,19 +356,26 @@ class ZoomClient:
     @sensitive_variables()
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
+        endpoint = f"{method} {_route(url)}"
+        started = time.monotonic()
         try:
-            return self.session.request(method, url, **kwargs)
+            response = self.session.request(method, url, **kwargs)
         except requests.RequestException as exc:
+            metrics.ZOOM_REQUESTS.labels(endpoint, "error").inc()
             # Log only the failure's kind: its text can carry the request (and a token).
             logger.warning(
                 "Zoom request failed: %s %s (%s)", method, _path(url), type(exc).__name__
             )
             raise ZoomUnavailable(f"Zoom did not answer ({type(exc).__name__}).") from exc
+        metrics.ZOOM_REQUEST_SECONDS.labels(endpoint).observe(time.monotonic() - started)
+        metrics.ZOOM_REQUESTS.labels(endpoint, str(response.status_code)).inc()
+        return response
 
     def _raise_api_error(self, response: requests.Response, *, meeting: bool):
         status = response.status_code
         if status == 429:
             error = _rate_limited(response)
+            metrics.ZOOM_RATE_LIMITED.labels("daily" if error.daily else "qps").inc()
             if not error.daily and self.account_id:
                 # The account is over its per-second limit (another app, or a limit lower than
                 # our pacing assumes): every worker holds back until Zoom's Retry-After.
@@ -507,6 +517,20 @@ def _int_or_none(value) -> int | None:
 
 def _path(url: str) -> str:
     return url.split("?", 1)[0]
+
+
+# Path segments after these name one user or meeting: a metric's label says "{id}" instead, so
+# there is one series per endpoint, not per meeting.
+_NAMED_BY_ID = {"users", "meetings"}
+
+
+def _route(url: str) -> str:
+    """`/v2/users/{id}/meetings` for `…/v2/users/AbC123/meetings?page_size=300`."""
+    segments = urlsplit(url).path.split("/")
+    return "/".join(
+        "{id}" if previous in _NAMED_BY_ID and segment != "me" else segment
+        for previous, segment in zip(["", *segments], segments, strict=False)
+    )
 
 
 __all__ = ["TokenGrant", "ZoomClient", "ZoomError"]
