@@ -336,9 +336,16 @@ else:
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
 MEETINGS_INVITES_QUEUE = env.str("MEETINGS_INVITES_QUEUE", default="invites")
 CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(MEETINGS_INVITES_QUEUE))
+# Email goes on the invites queue: a backlog of Zoom work never holds up a guest's invite or
+# reminder, or a rep's "your guest is waiting" alert.
 CELERY_TASK_ROUTES = {
-    "meetings.tasks.send_booking_invites": {"queue": MEETINGS_INVITES_QUEUE},
-    "meetings.tasks.send_booking_reminder": {"queue": MEETINGS_INVITES_QUEUE},
+    name: {"queue": MEETINGS_INVITES_QUEUE}
+    for name in (
+        "meetings.tasks.send_booking_invites",
+        "meetings.tasks.send_booking_reminder",
+        "outcomes.tasks.send_no_show_email",
+        "outcomes.tasks.alert_host_absent",
+    )
 }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -371,6 +378,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Webhook deliveries stored while the broker was unreachable.
     "sweep-zoom-webhooks": {
         "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
+        "schedule": 60,
+    },
+    # Meetings that are over and unsettled checked with Zoom; hosts alerted to waiting guests.
+    "outcomes-sweep": {
+        "task": "outcomes.tasks.sweep_outcomes",
         "schedule": 60,
     },
     # Outgoing webhooks whose retry is due or whose enqueue was lost.
