@@ -56,6 +56,24 @@ def parse_args():
     return args
 
 
+class RedisClients:
+    """Counts the `redis.Redis` objects made (each sets up ~170 response callbacks)."""
+
+    made = 0
+
+    @classmethod
+    def watch(cls):
+        import redis
+
+        made = redis.Redis.__init__
+
+        def counted(self, *args, **kwargs):
+            cls.made += 1
+            made(self, *args, **kwargs)
+
+        redis.Redis.__init__ = counted
+
+
 class QueryCounter:
     def __init__(self):
         self.count = 0
@@ -68,6 +86,27 @@ class QueryCounter:
         self.count += 1
         self.last.append(sql)
         return execute(sql, params, many, context)
+
+
+def _by_package(stats: pstats.Stats, n: int) -> str:
+    """Own time per call grouped by where the code lives (ours by app, libraries by package)."""
+    root = str(Path(__file__).resolve().parents[1])
+    totals: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+        if "site-packages/" in filename:
+            parts = filename.split("site-packages/", 1)[1].split("/")
+            key = "/".join(parts[:3]) if parts[0] == "django" else parts[0]
+        elif filename.startswith(root):
+            key = "ours: " + filename[len(root) + 1 :].split("/")[0]
+        elif filename.startswith("~") or filename.startswith("<"):
+            key = "builtins"
+        else:
+            key = "stdlib: " + Path(filename).stem
+        totals[key] = totals.get(key, 0.0) + own
+    lines = [f"{own / n * 1000:8.3f} ms  {key}" for key, own in totals.items()]
+    return "\nown time per call, by package (under the profiler):\n" + "\n".join(
+        sorted(lines, reverse=True)[:30]
+    )
 
 
 def _backend_cpu() -> tuple[int, float]:
@@ -133,6 +172,7 @@ def run_round(slots, n: int, *, counting: bool = False) -> dict:
 
     def measure(stage, calls):
         counter = QueryCounter()
+        clients_before = RedisClients.made
         profiler = cProfile.Profile(time.process_time) if counting else None
         spent = []
         backend = _backend_cpu()
@@ -162,9 +202,10 @@ def run_round(slots, n: int, *, counting: bool = False) -> dict:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
             figures[stage]["calls"] = stats.total_calls / n
+            figures[stage]["redis clients"] = (RedisClients.made - clients_before) / n
             stats.sort_stats("tottime").print_stats(30)
             stats.sort_stats("cumulative").print_stats(70)
-            figures[stage]["profile"] = out.getvalue()
+            figures[stage]["profile"] = out.getvalue() + _by_package(stats, n)
 
     def posts():
         for index, (page, start) in enumerate(plan, start=first):
@@ -233,6 +274,7 @@ def main():
         slots = reps.Slots(pages)
         run_round(slots, args.n)  # pays for imports, caches and connections
         rounds = [run_round(slots, args.n) for _ in range(args.rounds)]
+        RedisClients.watch()
         counted = run_round(slots, args.n, counting=True)
     finally:
         for child in reversed(children):
@@ -254,7 +296,8 @@ def main():
         database = f"{min(postgres):5.2f} ms" if postgres else "  n/a   "
         print(
             f"  {stage:13s} {best:6.2f} ms ({each})  PostgreSQL {database}  "
-            f"{counted[stage]['queries']:4.1f} queries  {counted[stage]['calls']:7.0f} calls"
+            f"{counted[stage]['queries']:4.1f} queries  {counted[stage]['calls']:7.0f} calls  "
+            f"{counted[stage]['redis clients']:.1f} Redis clients made"
         )
     print(f"  {'total':13s} {total:6.2f} ms")
     if args.queries:

@@ -66,13 +66,12 @@ def parse_args(argv=None):
     add("--company-account", action="store_true", help="served by the company's account")
     add("--qps-limit", type=int, help="Zoom's per-account limit per second (0: none)")
     add("--paced-rate", type=float, help="one-account: the pacing's rate (the settings')")
-    add("--workers", type=int, default=1, help="Zoom worker processes")
-    add("--concurrency", type=int, default=16, help="threads per Zoom worker")
-    add("--invites-concurrency", type=int, default=2, help="threads of the invites worker")
-    add("--pool", default="threads", help="Celery pool")
-    add("--worker-nice", type=int, default=10, help="workers' CPU priority below gunicorn's")
-    add("--web-workers", type=int, default=3, help="gunicorn processes (the Procfile's)")
-    add("--web-threads", type=int, default=1, help="threads per gunicorn process (1: sync)")
+    add("--concurrency", type=int, help="worker threads (WORKER_CONCURRENCY; else the Procfile's)")
+    add("--split-queues", action="store_true", help="a worker for Zoom and one for invites")
+    add("--invites-concurrency", type=int, help="threads of the invites worker (split queues)")
+    add("--worker-nice", type=int, default=10, help="workers' CPU priority below the web's")
+    add("--web-workers", type=int, help="web processes (WEB_CONCURRENCY; else the Procfile's)")
+    add("--web-threads", type=int, default=1, help="threads per web process (1: the Procfile's)")
     add("--probe-rate", type=float, help="GETs per second of each trivial page (0: none)")
     add("--max-lag", type=float, default=0.05, help="s of send lag p99 that voids the offer")
     add("--keep-up", type=float, default=1.0, help="s end to end allowed past Zoom's p99")
@@ -111,7 +110,7 @@ class Run:
     def __init__(self, args, workdir: Path):
         self.args, self.workdir = args, workdir
         self.children: list[stack.Process] = []
-        self.workers = []
+        self.workers: dict[str, stack.ProcfileProcess] = {}
         self.guests = guests.Guests()
 
     def start(self, redis_url: str) -> None:
@@ -155,16 +154,15 @@ class Run:
         if not args.direct:
             self.web, self.base = stack.start_web(args, env, workdir)
             self.children.append(self.web)
-        self.zoom_workers, self.invites_worker = stack.start_workers(args, env)
-        self.workers = [*self.zoom_workers, self.invites_worker]
+        self.workers = stack.start_workers(args, env, workdir)
+        self.children.extend(self.workers.values())
 
     def meter(self, redis_pid: int) -> cpu.CpuMeter:
         from django.db import connection
 
         args = self.args
         groups = {
-            "Zoom workers": _union([cpu.Family(w.process.pid) for w in self.zoom_workers]),
-            "invites worker": cpu.Family(self.invites_worker.process.pid),
+            **{name: cpu.Family(worker.pid) for name, worker in self.workers.items()},
             "PostgreSQL": cpu.postgres_backends(
                 f"{args.postgres}/{args.database}", args.database, stack.APPLICATION_NAME
             ),
@@ -175,7 +173,7 @@ class Run:
             "meter and hand-over (this process)": lambda: [os.getpid()],
         }
         if self.web is not None:
-            groups = {"gunicorn": cpu.Family(self.web.pid), **groups}
+            groups = {"web": cpu.Family(self.web.pid), **groups}
         connection.close()
         return cpu.CpuMeter(groups)
 
@@ -206,7 +204,7 @@ class Run:
         step.processes = {name: meter.processes(name) for name in meter.groups}
         step.peak_mib = {
             name: max(meter.peak_mib[name].values(), default=0.0)
-            for name in ("gunicorn", "Zoom workers", "invites worker")
+            for name in ("web", *self.workers)
             if name in meter.groups
         }
         step.sessions = _sessions(args.database) - sessions_before
@@ -243,14 +241,8 @@ class Run:
         }
 
     def stop(self) -> None:
-        for worker in self.workers:
-            worker.stop()
         for child in reversed(self.children):
             child.stop()
-
-
-def _union(families):
-    return lambda: [pid for family in families for pid in family()]
 
 
 def _sessions(database: str) -> int:

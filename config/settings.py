@@ -5,6 +5,7 @@ With DJANGO_DEBUG off the settings refuse to start without real secrets, and not
 the database, broker, cache and email are each chosen (config/services.py); see README "Settings".
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -274,6 +275,9 @@ TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 CACHES = {
     "default": env.cache_url_config(_services.url("CACHE_URL", f"filecache://{VAR_DIR / 'cache'}"))
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # One Redis client per connection pool instead of one per operation (config/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "config.redis_cache.RedisCache"
 
 # Public booking limits, each "count/period" (s, m, h, d), comma-separated; see README "Security".
 RATE_LIMIT_BOOKINGS_PER_ADDRESS = env.str("RATE_LIMIT_BOOKINGS_PER_ADDRESS", default="5/m,30/d")
@@ -300,6 +304,10 @@ BOOKING_WEBHOOK_LOG_DAYS = env.int("BOOKING_WEBHOOK_LOG_DAYS", default=30)
 # or RabbitMQ.
 CELERY_BROKER_URL = _services.url("CELERY_BROKER_URL", f"sqlite:///{VAR_DIR / 'broker.sqlite3'}")
 CELERY_BROKER_IS_EMBEDDED = CELERY_BROKER_URL.startswith("sqlite:")
+if os.environ.get("CELERY_BROKER_URL", CELERY_BROKER_URL) != CELERY_BROKER_URL:
+    # Celery reads CELERY_BROKER_URL from the environment before its settings: the word `embedded`
+    # must reach it as the URL it stands for.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 if CELERY_BROKER_IS_EMBEDDED:
     # Each worker polls its queues this often when they are empty (a read, no lock).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
@@ -328,9 +336,16 @@ else:
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
 MEETINGS_INVITES_QUEUE = env.str("MEETINGS_INVITES_QUEUE", default="invites")
 CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(MEETINGS_INVITES_QUEUE))
+# Email goes on the invites queue: a backlog of Zoom work never holds up a guest's invite or
+# reminder, or a rep's "your guest is waiting" alert.
 CELERY_TASK_ROUTES = {
-    "meetings.tasks.send_booking_invites": {"queue": MEETINGS_INVITES_QUEUE},
-    "meetings.tasks.send_booking_reminder": {"queue": MEETINGS_INVITES_QUEUE},
+    name: {"queue": MEETINGS_INVITES_QUEUE}
+    for name in (
+        "meetings.tasks.send_booking_invites",
+        "meetings.tasks.send_booking_reminder",
+        "outcomes.tasks.send_no_show_email",
+        "outcomes.tasks.alert_host_absent",
+    )
 }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -363,6 +378,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Webhook deliveries stored while the broker was unreachable.
     "sweep-zoom-webhooks": {
         "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
+        "schedule": 60,
+    },
+    # Meetings that are over and unsettled checked with Zoom; hosts alerted to waiting guests.
+    "outcomes-sweep": {
+        "task": "outcomes.tasks.sweep_outcomes",
         "schedule": 60,
     },
     # Outgoing webhooks whose retry is due or whose enqueue was lost.

@@ -18,5 +18,6 @@ urlpatterns = [
     path("integrations/", include("integrations.urls")),
     path("", include("meetings.urls")),
     path("", include("teams.urls")),
+    path("", include("outcomes.urls")),
     path("admin/", admin.site.urls),
 ]

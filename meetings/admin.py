@@ -70,10 +70,11 @@ class BookingAdmin(ViewOnlyAdmin):
         "link_attempts",
         "link_next_attempt_at",
         "link_last_error",
+        "outcome",
     ]
-    list_filter = ["status", "link_state", "location_kind"]
+    list_filter = ["status", "link_state", "location_kind", "outcome__outcome"]
     search_fields = ["guest_name", "guest_email", "rep__email", "zoom_meeting_id"]
-    list_select_related = ["rep"]
+    list_select_related = ["rep", "outcome"]
     # One COUNT(*) of every booking per page view is enough (the paginator's); the "of N total"
     # beside a search would be a second.
     show_full_result_count = False
@@ -94,6 +95,12 @@ class BookingAdmin(ViewOnlyAdmin):
         # In the admin's own zone (accounts.middleware), named so nobody guesses.
         local = timezone.localtime(booking.start_at)
         return f"{local:%Y-%m-%d %H:%M} {timezone.get_current_timezone_name()}"
+
+    @admin.display(description="Outcome", ordering="outcome__outcome")
+    def outcome(self, booking):
+        # outcomes.MeetingOutcome, once the meeting has one.
+        record = getattr(booking, "outcome", None)
+        return record.get_outcome_display() if record and record.is_decided else "—"
 
     def has_retry_permission(self, request):
         return request.user.has_perm("meetings.change_booking")

@@ -58,6 +58,8 @@ class MeetingTypeForm(forms.ModelForm):
             "zoom_waiting_room",
             "zoom_join_before_host",
             "zoom_auto_recording",
+            "no_show_email",
+            "host_absent_alert_minutes",
             "invite_title_template",
             "invite_description_template",
             "reminder_minutes",
@@ -77,8 +79,9 @@ class MeetingTypeForm(forms.ModelForm):
         schedule.empty_label = None
         schedule.help_text = "Its weekly hours and date overrides, shared with your other types."
         schedule.error_messages["required"] = "Choose when this type can be booked."
-        for name in RULE_FIELDS:
-            # Left empty, a rule keeps its default (no buffer, an hour's notice, eight weeks).
+        for name in (*RULE_FIELDS, "host_absent_alert_minutes"):
+            # Left empty, a rule keeps its default (no buffer, an hour's notice, eight weeks,
+            # an alert after three minutes).
             self.fields[name].required = False
         known = ", ".join(f"{{{{ {name} }}}}" for name in placeholders.FIELDS)
         self.fields["invite_description_template"].help_text = f"Placeholders: {known}."
@@ -102,6 +105,9 @@ class MeetingTypeForm(forms.ModelForm):
 
     def clean_horizon_days(self):
         return self._clean_rule("horizon_days")
+
+    def clean_host_absent_alert_minutes(self):
+        return self._clean_rule("host_absent_alert_minutes")
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

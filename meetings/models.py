@@ -161,6 +161,19 @@ class MeetingType(models.Model):
         default=AutoRecording.NONE,
     )
 
+    # What happens after (or during) the meeting, from Zoom's view of who came (outcomes/).
+    no_show_email = models.BooleanField(
+        "email guests who miss the meeting",
+        default=False,
+        help_text="A “sorry we missed you” email with a link to book again with you, sent once.",
+    )
+    host_absent_alert_minutes = models.PositiveSmallIntegerField(
+        "alert me when a guest waits for",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Minutes a guest waits in the Zoom meeting without you before you are emailed.",
+    )
+
     invite_title_template = models.CharField(
         "invite title", max_length=300, default=DEFAULT_TITLE_TEMPLATE
     )

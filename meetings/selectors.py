@@ -176,7 +176,7 @@ def upcoming_bookings_of(rep, now: datetime | None = None) -> QuerySet[Booking]:
     return (
         Booking.objects.active()
         .filter(rep=rep, end_at__gte=now or timezone.now())
-        .select_related("meeting_type")
+        .select_related("meeting_type", "outcome")
         .order_by("start_at", "pk")
     )
 
@@ -186,14 +186,16 @@ def past_bookings_of(rep, now: datetime | None = None) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(rep=rep)
         .filter(Q(end_at__lt=now or timezone.now()) | Q(status=Booking.Status.CANCELLED))
-        .select_related("meeting_type")
+        .select_related("meeting_type", "outcome")
         .order_by("-start_at", "-pk")
     )
 
 
 def bookings_of(rep) -> QuerySet[Booking]:
     """The rep's bookings with their Meeting Type: another rep's is as missing as a missing one."""
-    return Booking.objects.select_related("meeting_type", "rep", "booked_by").filter(rep=rep)
+    return Booking.objects.select_related("meeting_type", "rep", "booked_by", "outcome").filter(
+        rep=rep
+    )
 
 
 def booking_by_public_id(public_id: uuid.UUID) -> Booking:

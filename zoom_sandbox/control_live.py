@@ -79,24 +79,26 @@ def join(request, data, meeting):
     )
 
 
+def _named(data: dict, meeting) -> str:
+    """The participant a step is about: `{"participant_id": "…"}`, or `{"as": "host" | "guest"}`
+    for the latest host or guest still there."""
+    return live.find_participant(
+        meeting, participant_id=str(data.get("participant_id") or ""), role=data.get("as", "")
+    )
+
+
 @control(["POST"])
 @_live_step
 def admit(request, data, meeting):
-    """`{"participant_id": "…"}` or `{"as": "guest"}`: the host admits from the waiting room."""
-    who = live.find_participant(
-        meeting, participant_id=str(data.get("participant_id") or ""), role=data.get("as", "")
-    )
-    return _step(request, live.admit(meeting, who))
+    """The host admits someone from the waiting room."""
+    return _step(request, live.admit(meeting, _named(data, meeting)))
 
 
 @control(["POST"])
 @_live_step
 def leave(request, data, meeting):
-    """`{"participant_id": "…"}` or `{"as": "host" | "guest"}`: someone leaves or stops waiting."""
-    who = live.find_participant(
-        meeting, participant_id=str(data.get("participant_id") or ""), role=data.get("as", "")
-    )
-    return _step(request, live.leave(meeting, who))
+    """Someone leaves, or stops waiting."""
+    return _step(request, live.leave(meeting, _named(data, meeting)))
 
 
 @control(["POST"])

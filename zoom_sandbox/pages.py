@@ -307,17 +307,36 @@ def call_list(request):
 
 
 def join(request, meeting_id):
+    """Where `join_url` and `start_url` lead: the guest types a name and joins (or waits); the
+    host (a `zak` in the link) starts the meeting. Each sends Zoom's events, as the meeting
+    page's controls do."""
     meeting = Meeting.objects.select_related("host").filter(pk=meeting_id).first()
+    as_host = "zak" in request.GET
+    passcode_ok = meeting is not None and (
+        not meeting.password
+        or request.GET.get("pwd", "").split(".")[0] == meeting.encrypted_password
+    )
+    person, error = None, None
+    if request.method == "POST" and meeting is not None and (as_host or passcode_ok):
+        try:
+            if as_host:
+                person, happened = live.start(meeting)
+            else:
+                person, happened = live.join(
+                    meeting, as_host=False, name=request.POST.get("name", "")
+                )
+        except live.LiveError as exc:
+            error = str(exc)
+        else:
+            webhooks.send_happenings(happened)
     return render(
         request,
         "zoom_sandbox/join.html",
         {
             "meeting": meeting,
-            "as_host": "zak" in request.GET,
-            "passcode_ok": meeting is not None
-            and (
-                not meeting.password
-                or request.GET.get("pwd", "").split(".")[0] == meeting.encrypted_password
-            ),
+            "as_host": as_host,
+            "passcode_ok": passcode_ok,
+            "person": person,
+            "error": error,
         },
     )

@@ -1,6 +1,6 @@
 """CPU time and peak memory of every process that serves a booking.
 
-Groups of processes are read from /proc once a second by a background thread: gunicorn (its
+Groups of processes are read from /proc once a second by a background thread: the web (its
 master and every worker), each Celery worker (with any pool children), the PostgreSQL backends
 serving the run's database (found through `pg_stat_activity`; they come and go with
 connections), and the run's own redis-server. A process counts from its first sample (or from

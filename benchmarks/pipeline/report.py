@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from .figures import Step, percentile, spread
 
 # The processes that serve a booking; the others measured are the world around it.
-SERVING = ("gunicorn", "Zoom workers", "invites worker", "PostgreSQL", "Redis")
+SERVING = ("web", "worker", "Zoom worker", "invites worker", "PostgreSQL", "Redis")
 
 
 @dataclass

@@ -8,13 +8,14 @@ dropped, private queue names, free ports.
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from scripts.launchers import WorkerProcess, stop_process
+from scripts.launchers import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -141,6 +142,8 @@ def production_env(
         "ZOOM_OAUTH_BASE_URL": oauth,
         "ZOOM_API_BASE_URL": zoom_api,
         "PYTHONUNBUFFERED": "1",
+        # The Procfile names its commands (gunicorn, celery): this interpreter's installed ones.
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
     }
 
 
@@ -153,54 +156,87 @@ def collect_static(env: dict) -> None:
     )
 
 
-def start_web(args, env: dict, workdir: Path) -> tuple[Process, str]:
-    """gunicorn as the Procfile runs it (`--web-workers` sync processes), or gthread."""
+def procfile_command(kind: str) -> str:
+    """The Procfile's command line for a process type (`web`, `worker`)."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(": ")
+        if name == kind:
+            return command
+    raise KeyError(f"The Procfile has no {kind!r} process")
+
+
+class ProcfileProcess(Process):
+    """A Procfile process type started as a platform starts it: `sh -c` with the platform's
+    variables (PORT, WEB_CONCURRENCY, WORKER_CONCURRENCY), in a session of its own so it stops
+    whole. `extra` is appended to the command line; `nice` lowers its CPU priority."""
+
+    def __init__(self, kind: str, env: dict, log: Path, *, extra: str = "", nice: int = 0):
+        command = procfile_command(kind) + extra
+        if nice:
+            command = f"nice -n {nice} {command}"
+        self.command = command
+        self.log_path = log
+        self.log = log.open("w")
+        self.process = subprocess.Popen(
+            ["sh", "-c", command],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+def start_web(args, env: dict, workdir: Path) -> tuple[ProcfileProcess, str]:
+    """The Procfile's web (gunicorn: `--web-workers` → WEB_CONCURRENCY; `--web-threads` > 1
+    adds gthread to its command line)."""
     port = free_port()
-    threaded = ["--worker-class=gthread", f"--threads={args.web_threads}"]
-    web = Process(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={args.web_workers}",
-            *(threaded if args.web_threads > 1 else []),
-        ],
-        env,
-        workdir / "gunicorn.log",
+    env = {**env, "PORT": str(port)}
+    if args.web_workers:
+        env["WEB_CONCURRENCY"] = str(args.web_workers)
+    threaded = f" --worker-class gthread --threads {args.web_threads}"
+    web = ProcfileProcess(
+        "web", env, workdir / "web.log", extra=threaded if args.web_threads > 1 else ""
     )
     base = f"http://127.0.0.1:{port}"
-    web.wait_for(lambda: http_ok(f"{base}/healthz/live"), "gunicorn")
+    web.wait_for(lambda: http_ok(f"{base}/healthz/live"), "The Procfile's web")
     return web, base
 
 
-def start_workers(args, env: dict) -> tuple[list[WorkerProcess], WorkerProcess]:
-    """The Zoom workers on the run's Zoom queue and the invites worker on its own."""
-    zoom_workers = [
-        WorkerProcess(
-            env,
-            args.concurrency,
-            f"benchzoom{i}@%h",
-            pool=args.pool,
-            loglevel="WARNING",
-            queues=env["CELERY_DEFAULT_QUEUE"],
-            nice=args.worker_nice,
+def start_workers(args, env: dict, workdir: Path) -> dict[str, ProcfileProcess]:
+    """The Procfile's worker (`--concurrency` → WORKER_CONCURRENCY), taking every queue as the
+    Procfile runs it; with `--split-queues`, one for the Zoom queue and one for invites
+    (`--invites-concurrency` threads), as a larger deployment may. Named for the CPU report."""
+    if args.split_queues:
+        plan = {
+            "Zoom worker": (env["CELERY_DEFAULT_QUEUE"], args.concurrency),
+            "invites worker": (env["MEETINGS_INVITES_QUEUE"], args.invites_concurrency),
+        }
+    else:
+        plan = {"worker": ("", args.concurrency)}
+    workers = {}
+    for name, (queue, concurrency) in plan.items():
+        worker_env = dict(env)
+        if concurrency:
+            worker_env["WORKER_CONCURRENCY"] = str(concurrency)
+        extra = f" -Q {queue} -n {queue}@%h" if queue else ""
+        log = workdir / f"{name.replace(' ', '-')}.log"
+        workers[name] = ProcfileProcess(
+            "worker", worker_env, log, extra=extra, nice=args.worker_nice
         )
-        for i in range(args.workers)
-    ]
-    invites_worker = WorkerProcess(
-        env,
-        args.invites_concurrency,
-        "benchinvites@%h",
-        pool=args.pool,
-        loglevel="WARNING",
-        queues=env["MEETINGS_INVITES_QUEUE"],
-        nice=args.worker_nice,
-    )
-    for worker in [*zoom_workers, invites_worker]:
-        worker.wait_ready(timeout=90)
-    return zoom_workers, invites_worker
+    for name, worker in workers.items():
+        worker.wait_for(lambda w=worker: " ready." in w.log_path.read_text(), name, timeout=90)
+    return workers
 
 
 def start_lean_zoom(args, workdir: Path) -> tuple[Process, str]:

@@ -5,6 +5,12 @@ them.
 that a host changed ("updated") or removed ("deleted") a meeting inside Zoom. Receivers return
 True when the meeting was theirs.
 
+`zoom_meeting_activity(sender, event: str, meeting_id: str, details: dict, occurred_at)`: Zoom
+told us (webhook) that something happened in a meeting: it started or ended, someone joined, left,
+waited for the host or in the waiting room (`event` is Zoom's event name, `details` the event's
+`object`, `occurred_at` Zoom's `event_ts` as an aware datetime, or None). Receivers return True
+when the meeting was theirs.
+
 `zoom_connection_restored(sender=ZoomConnection, connection: ZoomConnection, previous_status: str)`:
 a rep's connect or reconnect has just committed and the connection works (the rep is
 `connection.user`). `previous_status` is what it was before, a `ZoomConnection.Status` value
@@ -41,6 +47,7 @@ Zoom account again (it was just connected, or an admin asked), after the commit.
 from django.dispatch import Signal
 
 zoom_meeting_changed = Signal()
+zoom_meeting_activity = Signal()
 zoom_connection_restored = Signal()
 zoom_connection_broke = Signal()
 zoom_data_erasure_due = Signal()

@@ -66,9 +66,9 @@ def _offered_slot(
     raise SlotUnavailable(_("That time is no longer available. Please pick another one."))
 
 
-def _save_slot(booking: Booking) -> None:
+def _save_slot(booking: Booking, *, savepoint: bool = True) -> None:
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             booking.save()
     except IntegrityError as exc:
         if _is_slot_conflict(exc):
@@ -109,6 +109,9 @@ def book_meeting(
                 guest_email=guest_email,
                 guest_time_zone=guest_time_zone,
                 booked_by=booked_by,
+                # A refused insert ends this transaction (SlotUnavailable leaves it), so it needs
+                # no savepoint of its own: two round trips less on every public booking.
+                savepoint=False,
                 **details,
             )
         except BaseException:
@@ -129,12 +132,15 @@ def place_booking(
     language: str = "en",
     answers: list[dict] | None = None,
     additional_guests: list[str] | None = None,
+    savepoint: bool = True,
 ) -> Booking:
     """Inserts the booking of `slot` with `host` and announces its work. Call it inside the
     caller's transaction, with `host` locked and `slot` checked free for them; the database
     constraints still refuse a double booking (SlotUnavailable). `language`: the guest's, for
     every later email; `answers`: the type's questions as asked ([{"question", "answer"}]);
-    `additional_guests`: other people's emails, invited too."""
+    `additional_guests`: other people's emails, invited too. `savepoint=False` when the caller's
+    transaction ends on SlotUnavailable (the caller that tries another host goes on, so keeps
+    it)."""
     guests = list(additional_guests or [])
     if len(guests) > MAX_ADDITIONAL_GUESTS:
         raise BookingError(f"At most {MAX_ADDITIONAL_GUESTS} other guests can be invited.")
@@ -155,7 +161,7 @@ def place_booking(
     )
     booking.start_link(sweep_after=timezone.now() + SWEEP_GRACE)
     booking.plan_reminders(timezone.now())
-    _save_slot(booking)
+    _save_slot(booking, savepoint=savepoint)
     _after_change(booking)
     signals.booking_changed.send(sender=Booking, booking=booking, change="created")
     return booking

@@ -1,11 +1,13 @@
 """Bringing a booking's Zoom meeting in line with the booking: create, update (reschedule), delete.
 
-Each run claims the booking with a short lease in its own transaction, talks to Zoom outside any
-transaction (a token refresh inside the Zoom session must commit whatever happens here), then
-records the outcome under the row lock. A second run while the lease is held does nothing; a run
-that died leaves a lease that expires, and the sweeper starts it again.
+Each run claims the booking with a short lease (a compare-and-swap: one UPDATE that lands only if
+the link is as the run read it), talks to Zoom outside any transaction (a token refresh inside the
+Zoom session must commit whatever happens here), then records the outcome: by one UPDATE when the
+booking is still as claimed, else under the row lock. A second run while the lease is held does
+nothing; a run that died leaves a lease that expires, and the sweeper starts it again.
 """
 
+import copy
 import logging
 import random
 from dataclasses import dataclass
@@ -87,31 +89,46 @@ def sync_zoom_meeting(booking_id: int) -> LinkRun:
     return _populate(booking, in_doubt)
 
 
+# What a claim writes (`begin_zoom_work`).
+CLAIM_FIELDS = (
+    "link_attempts",
+    "link_lease_until",
+    "link_next_attempt_at",
+    "zoom_create_in_doubt",
+    "updated_at",
+)
+
+
 def _claim(booking_id: int) -> tuple[Booking, bool] | None:
-    """The booking, held for this run, and whether an earlier create may exist unrecorded."""
+    """The booking, held for this run, and whether an earlier create may exist unrecorded.
+
+    A compare-and-swap: the booking is read, and one UPDATE takes the lease only if the link is
+    still as read (state, attempts, lease). Two round trips where a locked read took four; a run
+    that loses the race does nothing, as one that waited on a lock would find the lease held."""
     now = timezone.now()
-    with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("meeting_type", "rep")
-            .filter(pk=booking_id)
-            .first()
-        )
-        if booking is None or booking.link_state not in (LinkState.PENDING, LinkState.REMOVING):
-            return None
-        if booking.link_lease_until and booking.link_lease_until > now:
-            return None  # another worker is on it
-        in_doubt = booking.begin_zoom_work(lease_until=now + lease())
-        booking.save(
-            update_fields=[
-                "link_attempts",
-                "link_lease_until",
-                "link_next_attempt_at",
-                "zoom_create_in_doubt",
-                "updated_at",
-            ]
-        )
-    return booking, in_doubt
+    try:
+        # get(), not first(): no ORDER BY to compile for the one row a primary key names.
+        booking = Booking.objects.select_related("meeting_type", "rep").get(pk=booking_id)
+    except Booking.DoesNotExist:
+        return None
+    if booking.link_state not in (LinkState.PENDING, LinkState.REMOVING):
+        return None
+    if booking.link_lease_until and booking.link_lease_until > now:
+        return None  # another worker is on it
+    as_read = _link_as(booking, "link_state", "link_attempts", "link_lease_until")
+    in_doubt = booking.begin_zoom_work(lease_until=now + lease())
+    booking.updated_at = now
+    taken = Booking.objects.filter(as_read).update(**{f: getattr(booking, f) for f in CLAIM_FIELDS})
+    return (booking, in_doubt) if taken else None
+
+
+def _link_as(booking: Booking, *fields: str) -> Q:
+    """The booking's row, only while these fields hold the values `booking` has."""
+    condition = Q(pk=booking.pk)
+    for name in fields:
+        value = getattr(booking, name)
+        condition &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+    return condition
 
 
 def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
@@ -235,6 +252,9 @@ def _record_meeting(
     booking: Booking, meeting: ZoomMeeting, zoom: MeetingGateway, *, note: str = ""
 ) -> LinkRun:
     """Store the meeting; if the booking changed while Zoom answered, go round again."""
+    stored = _store_if_as_claimed(booking, meeting, zoom.chain, note)
+    if stored is not None:
+        return LinkRun(stored.link_state)
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         stored = current.zoom_meeting_id
@@ -261,6 +281,28 @@ def _record_meeting(
     return LinkRun(current.link_state)
 
 
+def _store_if_as_claimed(
+    booking: Booking, meeting: ZoomMeeting, chain: ZoomChain, note: str
+) -> Booking | None:
+    """Most runs find the booking as they claimed it: then one UPDATE, landing only if nothing
+    this run decided on changed (our lease, the state, the time, the meeting, the status), stores
+    the meeting. None when something did: the caller decides under the row lock."""
+    ready = copy.copy(booking)
+    ready.mark_link_ready(meeting, chain)
+    if note:
+        ready.record_zoom_change(note)
+    ready.updated_at = timezone.now()
+    as_claimed = _link_as(
+        booking,
+        "link_state", "link_lease_until", "zoom_meeting_id", "status", "start_at", "end_at",
+    )  # fmt: skip
+    values = {name: getattr(ready, name) for name in Booking.ZOOM_LINK_FIELDS}
+    if not Booking.objects.filter(as_claimed).update(**values):
+        return None
+    _announce(ready, meeting, first_link=not booking.zoom_meeting_id)
+    return ready
+
+
 def _store(current: Booking, booking: Booking, meeting: ZoomMeeting, chain: ZoomChain) -> None:
     """Under the row lock: `current` is the booking now, `booking` as this run claimed it."""
     current.mark_link_ready(
@@ -269,13 +311,19 @@ def _store(current: Booking, booking: Booking, meeting: ZoomMeeting, chain: Zoom
         moved=(current.start_at, current.end_at) != (booking.start_at, booking.end_at),
     )
     current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
-    if current.link_state == LinkState.READY:
-        if not booking.zoom_meeting_id:
-            observability.link_ready(current)
-            logger.info("Booking %s has its Zoom link (meeting %s)", current.pk, meeting.id)
-        signals.invites_after_commit(current.pk)
+    _announce(current, meeting, first_link=not booking.zoom_meeting_id)
+
+
+def _announce(stored: Booking, meeting: ZoomMeeting, *, first_link: bool) -> None:
+    """A ready link's invites go out (a booking's first link is counted and logged); a booking
+    that moved or was cancelled meanwhile goes round again."""
+    if stored.link_state == LinkState.READY:
+        if first_link:
+            observability.link_ready(stored)
+            logger.info("Booking %s has its Zoom link (meeting %s)", stored.pk, meeting.id)
+        signals.invites_after_commit(stored.pk)
     else:
-        signals.zoom_work_after_commit(current.pk)
+        signals.zoom_work_after_commit(stored.pk)
 
 
 def _record_failure(

@@ -67,8 +67,9 @@ def test_readiness_answers_at_its_deadline_when_the_database_never_answers(silen
         "/healthz/ready", DATABASE_URL=f"postgres://u:p@{silent_server}/nothing"
     )
     assert (status, body) == (503, {"database": "down"})
-    # The probe gave up at its deadline (0.4 s); generous room for a loaded machine.
-    assert READY_DEADLINE <= took < READY_DEADLINE + 0.6, took
+    # It answered at its deadline, not when the connection attempt gave up (5 s): how close to
+    # 0.4 s is benchmarks/probes.py's figure.
+    assert READY_DEADLINE <= took < 3, took
 
 
 @pytest.mark.django_db

@@ -100,6 +100,7 @@ def test_encryption_key_list_is_read_in_order_for_rotation():
     [
         ({"DATABASE_URL": "postgres://u:p@db.internal:5432/sched"}, "DATABASES", "db.internal"),
         ({"CELERY_BROKER_URL": "redis://cache:6379/3"}, "CELERY_BROKER_URL", "redis://cache"),
+        ({"CACHE_URL": "redis://cache:6379/1"}, "CACHES", "config.redis_cache.RedisCache"),
         ({"ZOOM_API_BASE_URL": "http://localhost:9100/v2/"}, "ZOOM_API_BASE_URL", "9100/v2"),
         ({"EMAIL_URL": "smtp+tls://u:p@mail.example.com:587"}, "EMAIL_HOST", "mail.example"),
     ],

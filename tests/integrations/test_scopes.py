@@ -11,6 +11,7 @@ from integrations.zoom.api.scopes import (
     CAPABILITIES,
     CLASSIC_SCOPES,
     GRANULAR_SCOPES,
+    OPTIONAL_CAPABILITIES,
     missing_capabilities,
     missing_scope_names,
 )
@@ -22,6 +23,7 @@ def _template(method: str, url: str) -> str:
     path = url.split("/v2", 1)[1].split("?")[0]
     path = re.sub(r"^/users/[^/]+", "/users/{userId}", path)
     path = re.sub(r"^/meetings/[^/]+", "/meetings/{meetingId}", path)
+    path = re.sub(r"^/past_meetings/[^/]+", "/past_meetings/{meetingId}", path)
     return f"{method} {path}"
 
 
@@ -39,6 +41,7 @@ def test_every_endpoint_the_client_calls_is_in_the_capability_table(settings):
         client.update_meeting("t", 1, {})
         client.delete_meeting("t", 1)
         client.list_meetings("t")
+        client.past_meeting_participants("t", "a/b==")
         called = {_template(c.request.method, c.request.url) for c in mock.calls}
     public = {
         name
@@ -46,10 +49,10 @@ def test_every_endpoint_the_client_calls_is_in_the_capability_table(settings):
         if not name.startswith("_") and callable(getattr(ZoomClient, name))
     }
     rest_methods = public - {"authorize_url", "exchange_code", "refresh", "revoke"}
-    assert len(rest_methods) == 8, (
+    assert len(rest_methods) == 9, (
         f"a new client method needs its capability: {sorted(rest_methods)}"
     )
-    assert called == {c.endpoint for c in CAPABILITIES}
+    assert called == {c.endpoint for c in (*CAPABILITIES, *OPTIONAL_CAPABILITIES)}
 
 
 def test_the_granular_listing_has_one_scope_per_endpoint_including_list_meetings():

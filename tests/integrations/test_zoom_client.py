@@ -27,6 +27,7 @@ from integrations.zoom.api.errors import (
     ZoomNeedsReconnect,
     ZoomNotMeetingHost,
     ZoomOAuthError,
+    ZoomPaidPlanRequired,
     ZoomRateLimited,
     ZoomRedirectMismatch,
     ZoomTokenExpired,
@@ -398,6 +399,47 @@ def test_list_meetings_follows_every_page(client, zoom):
         ],
     )
     assert [m["id"] for m in client.list_meetings("t")] == [1, 2]
+
+
+def test_past_participants_follow_every_page(client, zoom):
+    url = f"{API}/past_meetings/85746065432/participants"
+    zoom.get(
+        url,
+        json={"participants": [{"id": "a"}], "next_page_token": "p2"},
+        match=[responses.matchers.query_param_matcher({"page_size": "300"})],
+    )
+    zoom.get(
+        url,
+        json={"participants": [{"id": "b"}], "next_page_token": ""},
+        match=[
+            responses.matchers.query_param_matcher({"page_size": "300", "next_page_token": "p2"})
+        ],
+    )
+    assert [p["id"] for p in client.past_meeting_participants("t", "85746065432")] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("uuid", "sent"),
+    [
+        # Zoom: "double encode your UUID … if the UUID begins with a '/' or contains '//'".
+        ("/ajXp112QmuoKj4854875==", "%252FajXp112QmuoKj4854875%253D%253D"),
+        ("ab//cd==", "ab%252F%252Fcd%253D%253D"),
+        ("ab/cd+e==", "ab%2Fcd%2Be%3D%3D"),
+    ],
+)
+def test_a_uuid_is_encoded_as_zoom_asks(client, zoom, uuid, sent):
+    zoom.get(f"{API}/past_meetings/{sent}/participants", json={"participants": []})
+    assert client.past_meeting_participants("t", uuid) == []
+
+
+def test_a_meeting_not_held_is_not_found_and_a_free_plan_is_named(client, zoom):
+    url = f"{API}/past_meetings/1/participants"
+    zoom.get(url, status=404, json={"code": 3001, "message": "Meeting ID is invalid or not end."})
+    with pytest.raises(ZoomMeetingNotFound):
+        client.past_meeting_participants("t", "1")
+    zoom.get(url, status=400, json={"code": 200, "message": "Only available for paid account: a"})
+    with pytest.raises(ZoomPaidPlanRequired):
+        client.past_meeting_participants("t", "1")
 
 
 # Rate limits ----------------------------------------------------------------------------------

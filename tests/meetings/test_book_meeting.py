@@ -106,6 +106,30 @@ def test_postgres_refuses_overlapping_confirmed_bookings_even_with_different_sta
         )
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_booking_only_the_database_catches_ends_the_booking_cleanly():
+    """The insert has no savepoint of its own: the constraint's refusal must still roll the whole
+    booking back and leave the connection usable (as in a web process, outside any test
+    transaction)."""
+    meeting_type = MeetingTypeFactory(location_kind="phone", location_detail="+1 415 555 0100")
+    rival = BookingFactory.build(meeting_type=meeting_type, start_at=next_slot())
+    landed = []
+
+    def rival_first(execute, sql, params, many, context):
+        # A booking that bypassed the rep's lock lands just before ours, in our transaction.
+        if sql.startswith('INSERT INTO "meetings_booking"') and not landed:
+            landed.append(rival)
+            rival.save()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(rival_first), pytest.raises(SlotUnavailable):
+        book_meeting(meeting_type, start_at=next_slot(), **GUEST)
+
+    assert not Booking.objects.exists()  # the rival went with it: one transaction
+    assert book_meeting(meeting_type, start_at=next_slot(), **GUEST).pk
+
+
 def _book_concurrently(attempts):
     """Runs each (meeting_type, start) in its own thread and connection, released together."""
     barrier = threading.Barrier(len(attempts))

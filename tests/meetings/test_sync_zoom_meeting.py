@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -223,6 +224,48 @@ def test_a_run_while_another_holds_the_booking_does_nothing(booking, sandbox):
     )
     assert zoom_links.sync_zoom_meeting(booking.pk) == zoom_links.NOTHING_TO_DO
     assert sandbox.calls("meetings") == []
+
+
+def changed_while_zoom_answers(change):
+    """An execute wrapper that makes `change` (another request's) land just before the run
+    stores its meeting, as if it came while Zoom was answering."""
+    done = []
+
+    def wrapper(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "meetings_booking" SET "link_state"') and not done:
+            done.append(True)
+            change()
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+def test_a_booking_moved_while_zoom_creates_keeps_the_meeting_and_goes_round_to_move_it(
+    booking, sandbox, django_capture_on_commit_callbacks
+):
+    new_start = next_slot(days=3, hour=11)
+    move = changed_while_zoom_answers(lambda: reschedule_booking(booking, start_at=new_start))
+    with connection.execute_wrapper(move), django_capture_on_commit_callbacks() as callbacks:
+        run = zoom_links.sync_zoom_meeting(booking.pk)
+    booking.refresh_from_db()
+    assert run.state == LinkState.PENDING
+    assert booking.link_state == LinkState.PENDING and booking.link_lease_until is None
+    assert booking.start_at == new_start
+    (meeting,) = sandbox.meetings(ZOOM_EMAIL)
+    assert booking.zoom_meeting_id == str(meeting["id"])  # moved by the next run, not remade
+    assert len(callbacks) >= 1  # the next run is announced
+
+
+def test_a_booking_cancelled_while_zoom_creates_has_the_new_meeting_removed(
+    booking, sandbox, django_capture_on_commit_callbacks
+):
+    cancel = changed_while_zoom_answers(lambda: cancel_booking(booking, by=Booking.Actor.GUEST))
+    with connection.execute_wrapper(cancel), django_capture_on_commit_callbacks(execute=True):
+        zoom_links.sync_zoom_meeting(booking.pk)
+    booking.refresh_from_db()
+    assert booking.is_cancelled
+    assert booking.link_state == LinkState.REMOVED
+    assert sandbox.meetings(ZOOM_EMAIL) == []
 
 
 def ready(booking):

@@ -48,3 +48,19 @@ def test_invites_and_zoom_work_are_published_to_separate_queues(
 def test_a_worker_started_without_queues_consumes_both():
     names = {queue.name for queue in celery_app.amqp.queues.values()}
     assert {settings.CELERY_TASK_DEFAULT_QUEUE, settings.MEETINGS_INVITES_QUEUE} <= names
+
+
+def test_the_outcome_emails_go_on_the_invites_queue_too(broker):
+    from config.celery import publish
+    from outcomes.tasks import alert_host_absent, check_outcome, send_no_show_email
+
+    publish(alert_host_absent, 1)
+    publish(send_no_show_email, 1)
+    publish(check_outcome, 1)
+    assert sorted(queued_tasks(broker, settings.MEETINGS_INVITES_QUEUE)) == [
+        "outcomes.tasks.alert_host_absent",
+        "outcomes.tasks.send_no_show_email",
+    ]
+    assert queued_tasks(broker, settings.CELERY_TASK_DEFAULT_QUEUE) == [
+        "outcomes.tasks.check_outcome"
+    ]

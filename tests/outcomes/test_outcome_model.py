@@ -43,7 +43,6 @@ def test_the_same_person_joining_twice_counts_once():
 def test_the_reps_marking_wins_over_what_zoom_says_later(rep):
     record = _outcome()
     record.decide(Outcome.GUEST_NO_SHOW, Source.EVENTS, NOW)
-    record.booking.rep = rep
     assert record.correct(Outcome.HELD, rep, NOW)
     assert record.decide(Outcome.GUEST_NO_SHOW, Source.PARTICIPANTS, NOW) is False
     assert (record.outcome, record.source, record.corrected_by) == (Outcome.HELD, Source.REP, rep)
@@ -72,7 +71,7 @@ def test_erasing_keeps_the_outcome_and_forgets_every_zoom_value():
         None,
         None,
     )
-    assert (record.others_joined, record.joined_keys, record.guest_waiting_since) == (0, [], None)
+    assert (record.others_joined, record.joined_keys, record.guest_waited_at) == (0, [], None)
 
 
 def test_a_rep_marks_an_outcome_and_the_service_refuses_what_cannot_be_marked(rep):

@@ -79,6 +79,33 @@ def test_join_links_open_a_sandbox_meeting_page(zoom):
     assert f"Joining “{meeting['topic']}”" in page.text
 
 
+def test_the_join_and_start_links_let_a_guest_wait_and_the_host_start(zoom, webhook_receiver):
+    token = zoom.connect("host@corp.example")["access_token"]
+    meeting = zoom.create_meeting(token).json()
+    guest = requests.Session()
+    guest.get(meeting["join_url"], timeout=10)
+    waiting = guest.post(
+        meeting["join_url"],
+        data={"name": "Pat", "csrfmiddlewaretoken": guest.cookies["zoom_sandbox_csrftoken"]},
+        timeout=10,
+    )
+    assert "Please wait for the host to start this meeting" in waiting.text
+    host = requests.Session()
+    host.get(meeting["start_url"], timeout=10)
+    started = host.post(
+        meeting["start_url"],
+        data={"csrfmiddlewaretoken": host.cookies["zoom_sandbox_csrftoken"]},
+        timeout=10,
+    )
+    assert "You are in" in started.text
+    states = {p["name"]: p["state"] for p in zoom.sandbox.meeting_participants(meeting["id"])}
+    assert states == {"Pat": "in_meeting", "Host": "in_meeting"}
+    assert [e["event"] for e in map(_json, webhook_receiver.requests)][:2] == [
+        "meeting.participant_jbh_waiting",
+        "meeting.started",
+    ]
+
+
 def test_the_meeting_page_plays_a_meeting_and_sends_its_events(zoom, browser, webhook_receiver):
     token = zoom.connect("host@corp.example")["access_token"]
     meeting = zoom.create_meeting(token).json()

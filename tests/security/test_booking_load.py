@@ -28,7 +28,7 @@ def redis_cache(settings):
     # A prefix of its own: helpers' runs may share the Redis database, and nothing is flushed.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.RedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": f"load-{uuid.uuid4().hex}",
         }

@@ -20,7 +20,7 @@ def shared_cache(request, settings, tmp_path):
         # A prefix of its own: other runs may share the Redis database, and nothing is flushed.
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "config.redis_cache.RedisCache",
                 "LOCATION": REDIS_CACHE_URL,
                 "KEY_PREFIX": f"counters-{uuid.uuid4().hex}",
             }

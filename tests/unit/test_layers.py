@@ -82,6 +82,8 @@ def test_services_announce_work_and_never_import_a_tasks_module():
         ROOT / "integrations" / "zoom" / "connection" / "keepalive.py",
         ROOT / "integrations" / "zoom" / "webhooks" / "deliveries.py",
         ROOT / "outcomes" / "services.py",
+        ROOT / "outcomes" / "followups.py",
+        *python_files(ROOT / "outcomes" / "zoom"),
         ROOT / "booking_webhooks" / "deliveries.py",
     ]
     offenders = {
@@ -108,6 +110,10 @@ def test_task_names_stay_what_queued_messages_were_sent_under():
         "integrations.zoom.tasks.send_zoom_reconnect_notice",
         "integrations.zoom.tasks.sweep_zoom_webhooks",
         "meetings.tasks.send_booking_invites",
+        "outcomes.tasks.alert_host_absent",
+        "outcomes.tasks.check_outcome",
+        "outcomes.tasks.send_no_show_email",
+        "outcomes.tasks.sweep_outcomes",
         "meetings.tasks.send_booking_reminder",
         "meetings.tasks.sweep_due_reminders",
         "meetings.tasks.sweep_due_work",

@@ -34,6 +34,7 @@ from .errors import (
     ZoomNeedsReconnect,
     ZoomNotMeetingHost,
     ZoomOAuthError,
+    ZoomPaidPlanRequired,
     ZoomRateLimited,
     ZoomRedirectMismatch,
     ZoomTokenExpired,
@@ -53,6 +54,8 @@ CODE_TOKEN_EXPIRED = 124
 CODE_USER_NOT_FOUND = 1001
 CODE_MEETING_NOT_FOUND = 3001
 CODE_CANNOT_HOST = 3161
+# "Only available for paid account: {accountId}" (e.g. GET /past_meetings/{id}/participants).
+CODE_PAID_PLAN_REQUIRED = 200
 CODE_REDIRECT_MISMATCH = 4709
 # On the REST API: the access token lacks a scope the call needs (Zoom's error table lists both
 # codes for this; 4711 is the one observed). At the token endpoint 4711 means something else: the
@@ -83,6 +86,7 @@ _API_ERRORS = {
     CODE_MEETING_NOT_FOUND: ZoomMeetingNotFound,
     CODE_USER_NOT_FOUND: ZoomUserNotFound,
     CODE_CANNOT_HOST: ZoomCannotHost,
+    CODE_PAID_PLAN_REQUIRED: ZoomPaidPlanRequired,
 }
 _OAUTH_ERRORS = {
     CODE_MISSING_SCOPES: ZoomMissingScopes,
@@ -291,6 +295,31 @@ class ZoomClient:
             next_page = page.get("next_page_token")
             if not next_page:
                 return meetings
+            params = {**params, "next_page_token": next_page}
+
+    def past_meeting_participants(self, token: str, meeting: str) -> list[dict]:
+        """Every page of `GET /past_meetings/{meetingId}/participants` (Zoom's OpenAPI spec,
+        `pastMeetingParticipants`): a meeting ID names its latest ended instance, a UUID one
+        instance, and a UUID that begins with "/" or holds "//" "must" be double-encoded.
+        ZoomMeetingNotFound (3001): not held, or not ended yet; ZoomPaidPlanRequired (200): the
+        account is not on a Pro or higher plan."""
+        reference = quote(meeting, safe="")
+        if meeting.startswith("/") or "//" in meeting:
+            reference = quote(reference, safe="")
+        participants: list[dict] = []
+        params = {"page_size": 300}
+        while True:
+            page = self._api(
+                "GET",
+                f"/past_meetings/{reference}/participants",
+                token,
+                params=params,
+                meeting=True,
+            )
+            participants.extend(page.get("participants") or [])
+            next_page = page.get("next_page_token")
+            if not next_page:
+                return participants
             params = {**params, "next_page_token": next_page}
 
     @sensitive_variables()

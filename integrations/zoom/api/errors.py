@@ -68,6 +68,11 @@ class ZoomMeetingNotFound(ZoomError):
     """The meeting does not exist or has expired (404 / code 3001)."""
 
 
+class ZoomPaidPlanRequired(ZoomError):
+    """The endpoint needs "a Pro or higher plan" and the account has none (code 200 "Only
+    available for paid account")."""
+
+
 class ZoomUserNotFound(ZoomError):
     """The Zoom user does not exist (code 1001)."""
 

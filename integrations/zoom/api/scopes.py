@@ -62,6 +62,17 @@ CAPABILITIES = (
     ),
 )
 
+# What the product uses where the grant allows it and does without otherwise: a grant without it
+# connects and works, and the pages name the scope to add. Not among the scopes connecting checks.
+# Zoom's OpenAPI spec names the classic pair for it ("Scopes: meeting:read:admin, meeting:read").
+PAST_PARTICIPANTS = Capability(
+    "See who joined your booked meetings (held or no-show)",
+    "GET /past_meetings/{meetingId}/participants",
+    "meeting:read",
+    "meeting:read:list_past_participants",
+)
+OPTIONAL_CAPABILITIES = (PAST_PARTICIPANTS,)
+
 
 def scope_names(capabilities) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The classic and the granular scope names the capabilities ask for, each once, in order."""
@@ -108,6 +119,11 @@ ACCOUNT_CAPABILITIES = tuple(
     Capability(_ACCOUNT_LABELS[c.endpoint], c.endpoint, *c.admin_scopes) for c in CAPABILITIES
 )
 ACCOUNT_CLASSIC_SCOPES, ACCOUNT_GRANULAR_SCOPES = scope_names(ACCOUNT_CAPABILITIES)
+ACCOUNT_PAST_PARTICIPANTS = Capability(
+    "See who joined users' booked meetings",
+    PAST_PARTICIPANTS.endpoint,
+    *PAST_PARTICIPANTS.admin_scopes,
+)
 
 
 def parse_scopes(value: str | None) -> frozenset[str]:
@@ -129,3 +145,12 @@ def missing_scope_names(granted: frozenset[str]) -> tuple[str, ...]:
 
 def missing_account_capabilities(granted: frozenset[str]) -> list[Capability]:
     return [c for c in ACCOUNT_CAPABILITIES if not c.granted_by(granted)]
+
+
+def scope_to_add(capability: Capability, granted: frozenset[str]) -> str:
+    """The scope that would allow `capability`, in the family the grant is in (classic scopes
+    have two parts, `meeting:read`; granular ones three); empty when it is granted."""
+    if capability.granted_by(granted):
+        return ""
+    classic = any(len(scope.removesuffix(":admin").split(":")) == 2 for scope in granted)
+    return capability.classic if classic else capability.granular

@@ -44,7 +44,7 @@ class ZoomCompanyAccount(ZoomTokenChain):
     )
 
     class Meta:
-        # The table keeps the name it was created under (the model was ZoomAccountConnection).
+        # The table keeps the name it was created under (the model was ZoomCompanyAccount).
         db_table = "zoom_zoomaccountconnection"
         verbose_name = "company Zoom account"
         permissions = [
@@ -106,7 +106,7 @@ class ZoomCompanyMember(ZoomUser):
     checked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        # The table keeps the name it was created under (the model was ZoomAccountMember).
+        # The table keeps the name it was created under (the model was ZoomCompanyMember).
         db_table = "zoom_zoomaccountmember"
         constraints = zoom_user_constraints(
             Q(state="served"),

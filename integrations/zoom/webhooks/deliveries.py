@@ -7,7 +7,7 @@ https://developers.zoom.us/docs/api/webhooks/
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,7 +18,7 @@ from config.isotime import parse_iso_datetime
 
 from ..company import lifecycle as company_lifecycle
 from ..connection.models import ZoomConnection, ZoomDataErasure
-from ..signals import zoom_data_erasure_due, zoom_meeting_changed
+from ..signals import zoom_data_erasure_due, zoom_meeting_activity, zoom_meeting_changed
 from .envelope import URL_VALIDATION_EVENT, WebhookRejected, url_validation_answer, verify
 from .models import ZoomWebhookEvent
 
@@ -26,7 +26,20 @@ logger = logging.getLogger(__name__)
 
 APP_DEAUTHORIZED = "app_deauthorized"
 MEETING_EVENTS = {"meeting.updated": "updated", "meeting.deleted": "deleted"}
-HANDLED_EVENTS = {APP_DEAUTHORIZED, *MEETING_EVENTS}
+# What happens in a meeting (who came, when): the booking's outcome is made of these. Payload
+# shapes: Zoom's SDK `zoom/rivet-javascript`, `meetings/meetings.d.ts` (`MeetingStartedEvent`,
+# `MeetingParticipantJoinedEvent`, …) and https://developers.zoom.us/docs/api/webhooks/.
+ACTIVITY_EVENTS = {
+    "meeting.started",
+    "meeting.ended",
+    "meeting.participant_joined",
+    "meeting.participant_left",
+    "meeting.participant_jbh_waiting",
+    "meeting.participant_jbh_waiting_left",
+    "meeting.participant_joined_waiting_room",
+    "meeting.participant_left_waiting_room",
+}
+HANDLED_EVENTS = {APP_DEAUTHORIZED, *MEETING_EVENTS, *ACTIVITY_EVENTS}
 # A delivery whose task never ran (broker down when it arrived) is enqueued again after this.
 REENQUEUE_AFTER = timedelta(minutes=2)
 
@@ -69,7 +82,10 @@ def receive_webhook(
     try:
         with transaction.atomic():
             delivery = ZoomWebhookEvent.objects.create(
-                fingerprint=event.fingerprint, event=event.name, payload=event.payload
+                fingerprint=event.fingerprint,
+                event=event.name,
+                payload=event.payload,
+                occurred_at=_from_event_ts(event.event_ts),
             )
     except IntegrityError:
         # Zoom's retry of a delivery we already hold: acknowledge it so Zoom stops retrying.
@@ -89,6 +105,8 @@ def process_webhook_event(event_id: int) -> None:
             return
         if delivery.event == APP_DEAUTHORIZED:
             outcome, note = _apply_deauthorization(delivery.payload, delivery.pk)
+        elif delivery.event in ACTIVITY_EVENTS:
+            outcome, note = _apply_meeting_activity(delivery)
         else:
             outcome, note = _apply_meeting_change(delivery.event, delivery.payload)
         delivery.mark_processed(outcome, note)
@@ -165,6 +183,32 @@ def _erase_stored_payloads(zoom_user_id: str, delivery_id: int) -> int:
 def _is_true(value) -> bool:
     # Zoom sends the string "true"/"false"; a boolean is accepted too.
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _from_event_ts(event_ts: int | None):
+    # Zoom's event_ts is in milliseconds since the epoch.
+    if event_ts is None or not 0 < event_ts < 10**14:
+        return None
+    return datetime.fromtimestamp(event_ts / 1000, tz=UTC)
+
+
+def _apply_meeting_activity(delivery: ZoomWebhookEvent) -> tuple[str, str]:
+    meeting = delivery.payload.get("object")
+    meeting = meeting if isinstance(meeting, dict) else {}
+    # Zoom's SDK types this id as a string in most of these events and as a number in others.
+    meeting_id = str(meeting.get("id") or "")
+    if not meeting_id:
+        return ZoomWebhookEvent.Outcome.IGNORED, "no meeting id in payload"
+    answers = zoom_meeting_activity.send(
+        sender=ZoomWebhookEvent,
+        event=delivery.event,
+        meeting_id=meeting_id,
+        details=meeting,
+        occurred_at=delivery.occurred_at,
+    )
+    if any(matched for _receiver, matched in answers):
+        return ZoomWebhookEvent.Outcome.APPLIED, f"meeting {meeting_id}: {delivery.event}"
+    return ZoomWebhookEvent.Outcome.IGNORED, f"meeting {meeting_id} is not one of ours"
 
 
 def _apply_meeting_change(event: str, payload: dict) -> tuple[str, str]:

@@ -18,6 +18,8 @@ class ZoomWebhookEvent(models.Model):
     fingerprint = models.CharField(max_length=64, unique=True)
     event = models.CharField(max_length=100)
     payload = models.JSONField(default=dict, blank=True)
+    # When Zoom says it happened (the envelope's `event_ts`): late deliveries are ordered by it.
+    occurred_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)

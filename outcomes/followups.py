@@ -1,0 +1,138 @@
+"""What happens next, each sent once: the guest's "sorry we missed you" with a link to book again,
+and the rep's alert that a guest is waiting in the Zoom meeting without them.
+
+Each is claimed on the outcome's row before it is sent (a conditional update: two workers never
+both send it) and the claim is given back if the mail server refuses, so the task's retry can
+send it; a worker dying between the mail server's "accepted" and the claim's commit is the only
+way to send twice.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from meetings.models import Booking
+
+from .models import MeetingOutcome
+from .rules import Outcome
+
+logger = logging.getLogger(__name__)
+
+
+def rebook_url(booking: Booking) -> str:
+    """The booking page of the same Meeting Type: the rep's own page for a rep's type (the same
+    rep), the team's page for a team type. Empty when the type takes no bookings any more."""
+    meeting_type = booking.meeting_type
+    if not meeting_type.is_active or meeting_type.is_archived:
+        return ""
+    try:
+        if meeting_type.rep_id:
+            path = reverse(
+                "meetings:book",
+                kwargs={"rep": meeting_type.rep.booking_slug, "meeting_type": meeting_type.slug},
+            )
+        else:
+            path = reverse(
+                "teams:team_book",
+                kwargs={"team": meeting_type.team.slug, "meeting_type": meeting_type.slug},
+            )
+    except NoReverseMatch:
+        return ""
+    return settings.SITE_URL + path
+
+
+def send_no_show_email(booking_id: int) -> bool:
+    """Emails the guest who missed the meeting, if the Meeting Type asks for it; once."""
+    booking = (
+        Booking.objects.select_related("meeting_type", "rep", "outcome")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None or not booking.meeting_type.no_show_email:
+        return False
+    url = rebook_url(booking)
+    if not url:
+        return False
+    if not _claim(booking_id, "no_show_email_sent_at", outcome=Outcome.GUEST_NO_SHOW):
+        return False
+    context = {"booking": booking, "rebook_url": url, "host": booking.rep}
+    try:
+        EmailMessage(
+            subject=f"Sorry we missed you: {booking.meeting_type.name}",
+            body=render_to_string("outcomes/email/no_show.txt", context),
+            to=[booking.guest_email],
+            reply_to=[booking.rep.email],
+        ).send()
+    except Exception:
+        _release(booking_id, "no_show_email_sent_at")
+        raise
+    logger.info("Sent the no-show email of booking %s", booking_id)
+    return True
+
+
+def alert_host_absent(booking_id: int) -> bool:
+    """Emails the rep that a guest has waited in the Zoom meeting for the Meeting Type's minutes
+    without them; once per booking. False when it is not (or no longer) due."""
+    booking = Booking.objects.select_related("meeting_type", "rep").filter(pk=booking_id).first()
+    # A late event about a meeting whose time is over alerts nobody: it is too late to join.
+    if booking is None or booking.is_cancelled or booking.end_at <= timezone.now():
+        return False
+    wait = timedelta(minutes=booking.meeting_type.host_absent_alert_minutes)
+    record = MeetingOutcome.objects.filter(booking_id=booking_id).first()
+    waited = record.host_absent_for(timezone.now()) if record else None
+    if waited is None or waited < wait:
+        return False
+    if not _claim(booking_id, "host_absent_alert_sent_at"):
+        return False
+    context = {
+        "booking": booking,
+        "waiting_since": record.guest_waiting_since,
+        "minutes": int(waited.total_seconds() // 60),
+        "booking_url": settings.SITE_URL
+        + reverse("meetings:booking_detail", kwargs={"pk": booking.pk}),
+    }
+    try:
+        EmailMessage(
+            subject=f"{booking.guest_name} is waiting for you in Zoom",
+            body=render_to_string("outcomes/email/host_absent.txt", context),
+            to=[booking.rep.email],
+        ).send()
+    except Exception:
+        _release(booking_id, "host_absent_alert_sent_at")
+        raise
+    logger.info("Sent the host-absent alert of booking %s", booking_id)
+    return True
+
+
+def alerts_due(now=None, limit: int = 500) -> list[int]:
+    """Bookings whose guest waits without the host and whose alert is not sent (the sweeper
+    checks each: its own Meeting Type says how long is too long)."""
+    now = now or timezone.now()
+    return list(
+        MeetingOutcome.objects.filter(
+            guest_waiting_since__isnull=False,
+            guest_waiting_since__lte=now - timedelta(minutes=1),
+            guest_waiting_since__gte=now - timedelta(hours=6),
+            host_absent_alert_sent_at__isnull=True,
+            meeting_ended_at__isnull=True,
+            booking__status=Booking.Status.CONFIRMED,
+        ).values_list("booking_id", flat=True)[:limit]
+    )
+
+
+def _claim(booking_id: int, field: str, *, outcome: str | None = None) -> bool:
+    with transaction.atomic():
+        found = MeetingOutcome.objects.filter(booking_id=booking_id, **{f"{field}__isnull": True})
+        if outcome is not None:
+            found = found.filter(outcome=outcome)
+        return found.update(**{field: timezone.now()}) == 1
+
+
+def _release(booking_id: int, field: str) -> None:
+    MeetingOutcome.objects.filter(booking_id=booking_id).update(**{field: None})
