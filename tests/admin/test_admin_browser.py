@@ -6,6 +6,7 @@ from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.connection.models import ZoomConnection
 from meetings.zoom.state import LinkState
 from tests.factories import RepFactory
+from tests.fixtures.browser import SCREENSHOT_DIR, assert_accessible, horizontal_overflow
 from tests.integrations.factories import ZoomConnectionFactory
 from tests.meetings.factories import BookingFactory
 
@@ -51,23 +52,57 @@ def test_staff_see_the_zoom_overview_and_the_roster(live_server, page, screensho
     assert page.locator("#result_list tbody tr").count() == 1
     assert page.get_by_text("broken@acme.example").is_visible()
 
-    # What needs acting on (the error, the bookings at risk) is on screen at 1280 px, the
-    # admin's navigation sidebar open, without scrolling sideways.
+    # At 1280 px, the admin's navigation sidebar and the filters open, the whole roster is on
+    # screen: nothing scrolls sideways, not even inside the table's own box.
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/admin/integrations/zoomrosterentry/")
-    for column in ("status", "last_error", "bookings_at_risk"):
+    assert (
+        page.locator("#nav-sidebar").is_visible()
+        and page.locator("#changelist-filter").is_visible()
+    )
+    assert page.evaluate(
+        "() => { const box = document.querySelector('#changelist .results');"
+        " return box.scrollWidth <= box.clientWidth; }"
+    )
+    assert horizontal_overflow(page) <= 0
+    for column in ("status", "served_by", "attention", "zoom", "activity"):
         box = page.locator(f"#result_list th.column-{column}").bounding_box()
         assert box is not None and box["x"] + box["width"] <= 1280, column
+    assert_accessible(page, "the roster at 1280 px")
+    page.screenshot(path=str(SCREENSHOT_DIR / "admin-roster--1280.png"), full_page=True)
 
-    # The roster is a wide table: give it a desktop-sized window.
-    page.set_viewport_size({"width": 1920, "height": 900})
-    page.goto(f"{live_server.url}/admin/integrations/zoomrosterentry/")
-    page.locator("#toggle-nav-sidebar").click()
     rows = page.locator("#result_list tbody tr")
-    assert rows.first.locator(".zoom-status").inner_text() == "Needs reconnecting"
+    # Worst first: the rep whose Zoom admin withdrew the app's approval.
+    assert rows.first.locator(".zoom-status").inner_text() == "Blocked by Zoom pre-approval"
     assert rows.last.locator(".zoom-status").inner_text() == "Connected"
-    assert page.get_by_role("cell", name="Basic (free)").is_visible()
+    statuses = page.locator(".zoom-status").all_inner_texts()
+    # Blocked by a Zoom admin's pre-approval, named as such: the Connect that never came back and
+    # the approval withdrawn.
+    assert statuses.count("Blocked by Zoom pre-approval") == 2
+    assert "Never connected" in statuses
+    made_by = page.locator("#result_list td.field-served_by").all_inner_texts()
+    assert "None" not in made_by and "Nobody yet: no working Zoom connection" in made_by
+    assert page.get_by_text("Basic (free)").first.is_visible()
     assert page.locator("select[name=action] option[value=test_connection]").count() == 1
+    # The account filter names accounts by their reps' domain, never by Zoom's account id.
+    filters = page.locator("#changelist-filter").inner_text()
+    assert "acme.example (3 reps)" in filters and "acme-account" not in filters
+    assert page.get_by_label("Search reps on the Zoom roster").is_visible()
+
+    # On a phone each rep is a card: every value under its own name, nothing sideways.
+    page.set_viewport_size({"width": 360, "height": 740})
+    named = page.evaluate(
+        "() => getComputedStyle(document.querySelector('#result_list td.field-served_by'),"
+        " '::before').content"
+    )
+    assert named == '"Zoom meetings made by"'
+    assert (
+        page.locator("#result_list td.field-served_by").first.evaluate(
+            "td => getComputedStyle(td).display"
+        )
+        == "block"
+    )
+    assert horizontal_overflow(page) <= 0
     screenshot(page, "admin-roster")
 
     rows.first.locator("th a").click()

@@ -116,12 +116,17 @@ def test_a_connected_rep_shows_their_zoom_identity_plan_scopes_and_times(superus
     page = superuser_client.get(ROSTER_URL).content.decode()
 
     assert "rep.zoom@example.com" in page
-    assert "acct-42" in page
+    assert "zoom_account=acct-42" in page and ">acct-42<" not in page  # linked, not printed
+    assert "everyone on example.com's account" in page
     assert "Basic (free)" in page
-    assert "<code>meeting:write</code> <code>user:read</code>" in page
     assert "2\xa0hours ago" in page
-    assert "5\xa0minutes ago" in page
-    assert "Checking the connection failed: ZoomUnavailable" in page
+    # Zoom's own error text is on the rep's page only; the list says there was one.
+    assert "Checking the connection failed: ZoomUnavailable" not in page
+    assert "Zoom answered with an error" in page
+    detail = superuser_client.get(f"{ROSTER_URL}{connection.user_id}/change/").content.decode()
+    assert "<code>meeting:write</code> <code>user:read</code>" in detail
+    assert "5\xa0minutes ago" in detail
+    assert "Checking the connection failed: ZoomUnavailable" in detail
 
 
 def test_scopes_missing_a_capability_are_flagged(superuser_client):

@@ -76,5 +76,10 @@ def test_the_admin_roster_says_when_a_rep_is_near_zooms_daily_limit(
 
     page = superuser_client.get("/admin/integrations/zoomrosterentry/").content.decode()
 
-    assert "85 / 100: near Zoom's daily limit" in page
-    assert "1 / 100" in page
+    assert "Near Zoom's daily limit (85 of 100)" in page
+    # A rep far from it shows nothing to act on; their page has the count.
+    assert "(1 of 100)" not in page
+    detail = superuser_client.get(
+        f"/admin/integrations/zoomrosterentry/{calm.pk}/change/"
+    ).content.decode()
+    assert "1 / 100" in detail

@@ -22,9 +22,19 @@ class StatusFilter(_RosterFilter):
     title = "Zoom status"
     parameter_name = "status"
     field = "roster_status"
+    BLOCKED = "blocked_by_approval"
 
     def lookups(self, request, model_admin):
-        return roster.RosterStatus.choices
+        return [
+            *roster.RosterStatus.choices,
+            (self.BLOCKED, "Blocked by Zoom pre-approval (any)"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.BLOCKED:
+            # A Connect that never came back, or an approval a Zoom admin withdrew.
+            return roster.blocked_by_approval(queryset)
+        return super().queryset(request, queryset)
 
 
 class ZoomAccountFilter(_RosterFilter):
@@ -34,9 +44,14 @@ class ZoomAccountFilter(_RosterFilter):
 
     def lookups(self, request, model_admin):
         # The chosen account is always among them, shared or not (its link in the roster).
+        accounts = roster.shared_zoom_accounts(request.GET.get(self.parameter_name))
+        labels = roster.account_labels(account for account, _ in accounts)
         return [
-            (account, f"{account} ({reps} rep{'s' if reps != 1 else ''})")
-            for account, reps in roster.shared_zoom_accounts(request.GET.get(self.parameter_name))
+            (
+                account,
+                f"{labels.get(account, 'Zoom account')} ({reps} rep{'s' if reps != 1 else ''})",
+            )
+            for account, reps in accounts
         ]
 
 

@@ -46,7 +46,7 @@ class RosterStatus(TextChoices):
     REMOVED = _Status.REMOVED.value, _Status.REMOVED.label
     # Zoom never sends back a rep it blocks for lack of admin pre-approval, so a Connect click
     # that never came back is shown as that (see `ZoomConnection.connect_started_at`).
-    AWAITING_APPROVAL = "awaiting_approval", "Connect never came back"
+    AWAITING_APPROVAL = "awaiting_approval", "Blocked by Zoom pre-approval"
     NEVER_CONNECTED = "never_connected", "Never connected"
     DISCONNECTED = "disconnected", "Disconnected"
     CONNECTED = _Status.CONNECTED.value, _Status.CONNECTED.label
@@ -152,15 +152,30 @@ def served_by(entry) -> str:
     connection = connection_of(entry)
     if connection is not None and connection.is_usable:
         return f"Own Zoom connection ({connection.zoom_email})"
-    try:
-        member = entry.zoom_company_member
-    except ObjectDoesNotExist:
-        member = None
+    member = company_member_of(entry)
     if member is not None and member.is_served and member.account.is_usable:
         return f"Company Zoom account (as {member.zoom_email})"
-    if member is not None and not member.is_served:
-        return f"None — company Zoom account: {member.get_state_display().lower()}"
-    return "None"
+    if member is not None and member.is_served:
+        return "Nobody yet: the company Zoom account needs reconnecting"
+    if member is not None:
+        return f"Nobody yet: company Zoom account: {member.get_state_display().lower()}"
+    return "Nobody yet: no working Zoom connection"
+
+
+def company_member_of(entry):
+    """The rep's row in the company's Zoom account as loaded with the roster (no query), or None."""
+    try:
+        return entry.zoom_company_member
+    except ObjectDoesNotExist:
+        return None
+
+
+def is_served_by_company(entry) -> bool:
+    connection = connection_of(entry)
+    if connection is not None and connection.is_usable:
+        return False
+    member = company_member_of(entry)
+    return member is not None and member.is_served and member.account.is_usable
 
 
 def status_of(entry) -> RosterStatus:
@@ -172,10 +187,35 @@ def status_of(entry) -> RosterStatus:
 SHARED_ACCOUNTS_LISTED = 20
 
 
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2].lower()
+
+
+def account_labels(account_ids) -> dict[str, str]:
+    """A name people read for each Zoom account: the email domain most of its reps' Zoom users
+    share ("acme.example"), numbered when two accounts share a domain (one query). Zoom's account
+    ids mean nothing to an admin."""
+    domains: dict[str, dict[str, int]] = {}
+    for account, email in ZoomConnection.objects.filter(
+        zoom_account_id__in=list(account_ids)
+    ).values_list("zoom_account_id", "zoom_email"):
+        counts = domains.setdefault(account, {})
+        if email:
+            counts[email_domain(email)] = counts.get(email_domain(email), 0) + 1
+    labels: dict[str, str] = {}
+    taken: dict[str, int] = {}
+    for account in sorted(domains):
+        counts = domains[account]
+        domain = max(sorted(counts), key=counts.get) if counts else "Zoom account"
+        taken[domain] = taken.get(domain, 0) + 1
+        labels[account] = domain if taken[domain] == 1 else f"{domain} ({taken[domain]})"
+    return labels
+
+
 def shared_zoom_accounts(selected: str = "") -> list[tuple[str, int]]:
     """(Zoom account id, number of reps) for the accounts shared by the most reps (two or more),
     most reps first, at most SHARED_ACCOUNTS_LISTED; plus `selected`, if given, wherever it is.
-    Any account is reached from its link in the roster's "Zoom account" column."""
+    Any account is reached from its link in the roster's "Zoom" column."""
     accounts = (
         ZoomConnection.objects.exclude(zoom_account_id="")
         .values("zoom_account_id")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
@@ -21,6 +22,7 @@ from config.admin_views import ViewOnlyAdmin
 from integrations.models import ReconnectNotice, ZoomRosterEntry
 
 from ..api import quota
+from ..api.reasons import ReconnectReason
 from ..connection.models import ZoomConnection
 from . import actions as roster_actions
 from . import roster
@@ -47,22 +49,16 @@ def _when(value) -> str:
 
 @admin.register(ZoomRosterEntry)
 class ZoomRosterAdmin(ViewOnlyAdmin):
-    # What needs acting on first (status, error, bookings at risk) fits a 1280 px screen; the
-    # Zoom account details follow.
+    # Six columns that fit a 1280 px screen with the admin's sidebars open, each a few short
+    # lines (what needs acting on first); a rep's page has every detail. On a phone each row is a
+    # card (styles.html).
     list_display = (
         "rep",
         "status",
         "served_by",
-        "last_error",
-        "bookings_at_risk",
-        "zoom_email",
-        "plan",
-        "last_success",
-        "connected_since",
-        "last_refresh",
-        "zoom_account",
-        "scopes",
-        "zoom_writes_today",
+        "attention",
+        "zoom",
+        "activity",
     )
     list_display_links = ("rep",)
     list_filter = (StatusFilter, ZoomAccountFilter, PlanFilter)
@@ -137,14 +133,19 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
 
     @admin.display(description="Zoom meetings made by")
     def served_by(self, entry):
-        return roster.served_by(entry)
+        served = roster.served_by(entry)
+        if roster.is_served_by_company(entry):
+            return format_html('<span class="zoom-served">{}</span>', served)
+        return served
 
     @admin.display(description="Status", ordering="roster_rank")
     def status(self, entry):
         status = roster.status_of(entry)
         connection = roster.connection_of(entry)
-        detail = ""
+        label, detail = status.label, ""
         if status == roster.RosterStatus.NEEDS_RECONNECT:
+            if connection.needs_reconnect_reason == ReconnectReason.APPROVAL_WITHDRAWN:
+                label = "Blocked by Zoom pre-approval"
             detail = format_html(
                 "{} — since {}",
                 connection.get_needs_reconnect_reason_display() or "reason unknown",
@@ -152,7 +153,8 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
             )
         elif status == roster.RosterStatus.AWAITING_APPROVAL:
             detail = format_html(
-                "clicked Connect {}; a Zoom admin's approval is the usual cause",
+                "clicked Connect {} and never came back: their Zoom account's admin must "
+                "pre-approve the app",
                 _when(connection.connect_started_at),
             )
         elif status == roster.RosterStatus.REMOVED:
@@ -160,8 +162,84 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
         return format_html(
             '<span class="zoom-status zoom-status--{}">{}</span>{}',
             status.value,
-            status.label,
+            label,
             format_html("<br><small>{}</small>", detail) if detail else "",
+        )
+
+    @admin.display(description="Needs attention", ordering="bookings_at_risk")
+    def attention(self, entry):
+        """What to act on, in product words: bookings without their link, Zoom's daily limit.
+        Zoom's own error text is on the rep's page only."""
+        parts = []
+        if entry.bookings_at_risk:
+            url = reverse("admin:meetings_booking_changelist")
+            parts.append(
+                format_html(
+                    '<a href="{}?{}">{} booking{} without a Zoom link</a>',
+                    url,
+                    urlencode({"q": entry.email}),
+                    entry.bookings_at_risk,
+                    "" if entry.bookings_at_risk == 1 else "s",
+                )
+            )
+        use = quota.quota_use(entry.pk)
+        if use.near_limit:
+            parts.append(
+                format_html(
+                    '<strong class="zoom-status--needs_reconnect">Near Zoom\'s daily limit ({} of '
+                    "{})</strong><br><small>public bookings stop first; resets 00:00 UTC</small>",
+                    use.used,
+                    use.limit,
+                )
+            )
+        connection = roster.connection_of(entry)
+        missing = connection.missing_capabilities if connection and connection.scopes else []
+        if missing:
+            parts.append(
+                format_html(
+                    '<small class="zoom-missing">Missing: {}</small>',
+                    ", ".join(c.label for c in missing),
+                )
+            )
+        connected = roster.status_of(entry) == roster.RosterStatus.CONNECTED
+        if connection is not None and connection.last_error and connected:
+            parts.append(
+                format_html(
+                    "<small>Zoom answered with an error {}</small>", _when(connection.last_error_at)
+                )
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((p,) for p in parts)) if parts else "—"
+
+    @admin.display(description="Zoom", ordering="zoom_connection__zoom_email")
+    def zoom(self, entry):
+        """Their Zoom user, plan and account (the account named by its email domain; its link
+        shows everyone on it)."""
+        connection = roster.connection_of(entry)
+        if connection is None or not connection.zoom_email:
+            return "—"
+        plan = connection.get_zoom_user_type_display() or "plan unknown"
+        account = connection.zoom_account_id
+        if not account:
+            return format_html("{}<br><small>{}</small>", connection.zoom_email, plan)
+        url = reverse("admin:integrations_zoomrosterentry_changelist")
+        return format_html(
+            '{}<br><small>{} · <a href="{}?{}">everyone on {}\'s account</a></small>',
+            connection.zoom_email,
+            plan,
+            url,
+            urlencode({"zoom_account": account}),
+            roster.email_domain(connection.zoom_email),
+        )
+
+    @admin.display(description="Last worked", ordering="zoom_connection__last_success_at")
+    def activity(self, entry):
+        connection = roster.connection_of(entry)
+        if connection is None or not connection.connected_at:
+            return "—"
+        return format_html(
+            "{}<br><small>connected {}</small>",
+            _when(connection.last_success_at) if connection.last_success_at else "not yet",
+            _when(connection.connected_at),
         )
 
     def _field(self, entry, name: str):
@@ -223,7 +301,7 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
     def last_refresh(self, entry):
         return _when(self._field(entry, "last_refreshed_at"))
 
-    @admin.display(description="Last error", ordering="zoom_connection__last_error_at")
+    @admin.display(description="Zoom's last error", ordering="zoom_connection__last_error_at")
     def last_error(self, entry):
         error = self._field(entry, "last_error")
         if not error:
