@@ -170,11 +170,11 @@ def trace_create_path(control) -> tuple[PathTracer, str]:
     from django.test import Client
 
     from meetings.models import Booking
-    from tests.fixtures.sandbox import _prepare
+    from scripts.sandbox import register_product_apps
     from tests.integrations.steps import connect_rep
     from tests.meetings.factories import MeetingTypeFactory, next_slot
 
-    _prepare(control, settings)
+    register_product_apps(control, settings)
     connection = connect_rep(control, "rep.zoom@example.com")
     meeting_type = MeetingTypeFactory(rep=connection.user)
     url = f"/book/{connection.user.booking_slug}/{meeting_type.slug}/confirm/"
@@ -214,7 +214,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from tests.fixtures.sandbox import running_sandbox
+    from scripts.sandbox import running_sandbox
 
     setup_test_environment()
     original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

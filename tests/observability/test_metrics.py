@@ -18,8 +18,8 @@ from integrations.zoom.api.errors import ZoomRateLimited
 from meetings.models import Booking
 from meetings.services.bookings import book_meeting
 from meetings.zoom.state import LinkState
+from scripts.launchers import free_port
 from tests.fixtures.celery_worker import database_url, wait_until, worker_env
-from tests.fixtures.sandbox import _free_port
 from tests.fixtures.web import WebServer, book_over_http
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
 from tests.security.booking_steps import book
@@ -198,7 +198,7 @@ def test_gunicorns_processes_are_added_up(tmp_path):
 def test_a_workers_metrics_cover_its_pool_and_ask_for_the_token(
     celery_workers, sandbox, connect_zoom
 ):
-    port = _free_port()
+    port = free_port()
     celery_workers(concurrency=2, METRICS_PORT=port, METRICS_TOKEN=TOKEN)
     meeting_type = MeetingTypeFactory(rep=connect_zoom(zoom_email="metrics@example.com").user)
     for n in range(3):

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from scripts.launchers import serve_command
-from tests.fixtures.sandbox import ROOT, SandboxControl, _free_port
+from scripts.launchers import free_port, serve_command
+from scripts.sandbox import ROOT, SandboxControl
 
 
 def _start(db, port):
@@ -36,12 +36,12 @@ def _stop(process):
 
 def test_state_survives_a_restart(tmp_path):
     db = tmp_path / "sandbox.sqlite3"
-    process, control = _start(db, _free_port())
+    process, control = _start(db, free_port())
     try:
         created = control.create_user("kept@example.com")
     finally:
         _stop(process)
-    process, control = _start(db, _free_port())
+    process, control = _start(db, free_port())
     try:
         assert control.user("kept@example.com")["id"] == created["id"]
     finally:
@@ -49,7 +49,7 @@ def test_state_survives_a_restart(tmp_path):
 
 
 def test_the_demo_environment_registers_the_app_at_start(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         "ZOOM_SANDBOX_CLIENT_ID": "demo-id",
         "ZOOM_SANDBOX_CLIENT_SECRET": "demo-secret",
