@@ -9,6 +9,11 @@ def _page(route: str, view):
 
 
 team_booking_page = [_page("", public.team_book), _page("confirm/", public.team_book_confirm)]
+# One member's times of a team type: a guest booking again with the rep they had.
+team_member_booking_page = [
+    _page("", public.team_book_with),
+    _page("confirm/", public.team_book_with_confirm),
+]
 
 member_pages = [
     _page("", members.my_teams),
@@ -21,4 +26,8 @@ app_name = "teams"
 urlpatterns = [
     path("teams/", include(member_pages)),
     path("team/<slug:team>/<slug:meeting_type>/", include(team_booking_page)),
+    path(
+        "team/<slug:team>/<slug:meeting_type>/with/<slug:rep>/",
+        include(team_member_booking_page),
+    ),
 ]
