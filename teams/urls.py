@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import members, public
+from .views import members, public, reassign
 
 
 def _page(route: str, view):
@@ -19,6 +19,7 @@ member_pages = [
     _page("", members.my_teams),
     _page("book/<int:pk>/", members.book_for),
     _page("booked/<int:pk>/", members.booked_for),
+    _page("reassign/<int:pk>/", reassign.reassign),
 ]
 
 app_name = "teams"
