@@ -3,7 +3,8 @@ from django.utils import timezone
 
 from config.admin_views import ViewOnlyAdmin
 
-from .models import Booking, InviteDelivery, MeetingType
+from .invite_deliveries import InviteDelivery
+from .models import Booking, MeetingType
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
 from .zoom.links import retry_link
 from .zoom.state import ZoomLink
