@@ -31,6 +31,9 @@ def platform_env(transactional_db, tmp_path):
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # This run's queues (tests/settings.py): no other suite's worker takes its tasks.
+        "CELERY_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "MEETINGS_INVITES_QUEUE": settings.MEETINGS_INVITES_QUEUE,
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "CELERY_BEAT_SCHEDULE_FILENAME": str(tmp_path / "beat" / "schedule"),
         "PORT": str(free_port()),

@@ -73,14 +73,14 @@ def test_the_page_counts_link_states_of_upcoming_bookings_and_queue_depth(
     # Two tasks nobody takes yet: the broker's queue holds them.
     celery_app.control.purge()
     for _ in range(2):
-        celery_app.send_task(record_beat_heartbeat.name, queue="celery")
+        celery_app.send_task(record_beat_heartbeat.name, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
     try:
         page = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
     finally:
         celery_app.control.purge()
     assert value(page, "zoomsched_booking_links", state="waiting_for_reconnect") == 2
     assert value(page, "zoomsched_booking_links", state="ready") == 1
-    assert value(page, "zoomsched_queue_messages", queue="celery") == 2
+    assert value(page, "zoomsched_queue_messages", queue=settings.CELERY_TASK_DEFAULT_QUEUE) == 2
     assert ("zoomsched_queue_messages", (("queue", settings.MEETINGS_INVITES_QUEUE),)) in samples(
         page
     )

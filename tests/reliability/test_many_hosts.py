@@ -19,7 +19,7 @@ from meetings.models import Booking
 from meetings.zoom.state import LinkState
 from scripts.launchers import WorkerProcess
 from tests.factories import RepFactory
-from tests.fixtures.celery_worker import wait_until, worker_env
+from tests.fixtures.celery_worker import purge_broker, wait_until, worker_env
 from tests.fixtures.web import CSRF, WebServer, book_over_http
 from tests.integrations import steps
 from tests.meetings.factories import MeetingTypeFactory
@@ -37,7 +37,7 @@ PACED_AT = 3  # what every worker together paces one account's calls to
 def hosts(transactional_db, sandbox, tmp_path):
     """Starts the four hosts; yields (web_a, web_b, worker_hosts)."""
     redis.Redis.from_url(CACHE_URL).flushdb()
-    redis.Redis.from_url(worker_env()["CELERY_BROKER_URL"]).flushdb()
+    purge_broker()
 
     def host_env(name: str) -> dict:
         var_dir = tmp_path / name

@@ -37,6 +37,8 @@ def sqlite_env(sandbox, tmp_path):
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "CELERY_BROKER_URL": f"sqlite:///{tmp_path / 'broker.sqlite3'}",
+        # The run's queues (tests/settings.py), the same in every process of the stack.
+        "ZOOMSCHED_TEST_RUN": settings.TEST_RUN,
         "SITE_URL": settings.SITE_URL,
         # The setup drives the connect flow through Django's test client ("testserver").
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
