@@ -16,7 +16,8 @@ from django.utils.translation import gettext
 from config.compiled_reads import ByPrimaryKey
 
 from .. import guest_access, ics, languages, placeholders
-from ..models import Booking, InviteDelivery
+from ..invite_deliveries import InviteDelivery
+from ..models import Booking
 from ..zoom.state import LinkState
 
 logger = logging.getLogger(__name__)
