@@ -18,7 +18,8 @@ from .models import AssignmentSkip, MeetingTypeMember, Team, TeamMeetingType, Te
 from .report import team_report
 
 
-class TeamMemberInline(admin.TabularInline):
+# Stacked, not tabular: Django's tabular rows label none of their inputs (meetings.admin says more).
+class TeamMemberInline(admin.StackedInline):
     model = TeamMember
     extra = 0
     autocomplete_fields = ["rep"]
@@ -90,7 +91,7 @@ class MeetingTypeMembersFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class MeetingTypeMemberInline(admin.TabularInline):
+class MeetingTypeMemberInline(admin.StackedInline):
     model = MeetingTypeMember
     formset = MeetingTypeMembersFormSet
     extra = 0
