@@ -28,7 +28,7 @@ from tests.fixtures.browser import (
     overflowing_elements,
 )
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, ScheduleFactory, next_slot
-from tests.teams.factories import team_type
+from tests.teams.factories import member_reps, team_type
 
 pytestmark = pytest.mark.browser
 
@@ -132,6 +132,8 @@ def seed(connect_zoom) -> dict:
     team = team_type(size=2, name="Product demo", slug="demo")
     TeamMember.objects.create(team=team.team, rep=rep)
     made_for = BookingFactory(meeting_type=meeting_type, booked_by=rep, start_at=next_slot(days=6))
+    host = member_reps(team)[0]
+    team_booking = BookingFactory(meeting_type=team, rep=host, start_at=next_slot(days=3))
     staff = RepFactory(email="ops@example.com", is_staff=True, is_superuser=True)
     MeetingOutcome.objects.create(
         booking=past,
@@ -188,10 +190,16 @@ def seed(connect_zoom) -> dict:
         "teams:team_book_confirm": (
             f"/team/{team.team.slug}/{team.slug}/confirm/?start={next_slot(days=4).isoformat()}"
         ),
+        "teams:team_book_with": f"/team/{team.team.slug}/{team.slug}/with/{host.booking_slug}/",
+        "teams:team_book_with_confirm": (
+            f"/team/{team.team.slug}/{team.slug}/with/{host.booking_slug}/confirm/"
+            f"?start={next_slot(days=4).isoformat()}"
+        ),
     }
     staff_pages = {
         "integrations:zoom:account": "/integrations/zoom/account/",
         "admin:teams_team_report": reverse("admin:teams_team_report", args=[team.team.pk]),
+        "teams:reassign": f"/teams/reassign/{team_booking.pk}/",
     }
     return {
         "rep": rep,
@@ -291,6 +299,9 @@ PAGE_NAMES = [
     "meetings:guest_cancel",
     "teams:team_book",
     "teams:team_book_confirm",
+    "teams:team_book_with",
+    "teams:team_book_with_confirm",
+    "teams:reassign",
 ]
 
 
