@@ -13,9 +13,14 @@ from django.utils.html import format_html
 from config.admin_views import ViewOnlyAdmin
 from meetings.schedules import AvailabilitySchedule
 
+from . import selectors
 from .forms import ReportPeriodForm
 from .models import AssignmentSkip, MeetingTypeMember, Team, TeamMeetingType, TeamMember
+from .reassignment import PERMISSION
 from .report import team_report
+
+# The report lists the team's next bookings, each with its way to reassign it.
+UPCOMING_SHOWN = 50
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -60,6 +65,7 @@ class TeamAdmin(admin.ModelAdmin):
             request.GET if "start" in request.GET else ReportPeriodForm.default_initial()
         )
         report = team_report(team, *form.bounds()) if form.is_valid() else None
+        upcoming = selectors.upcoming_bookings_of(team)[:UPCOMING_SHOWN]
         return TemplateResponse(
             request,
             "admin/teams/team/report.html",
@@ -70,6 +76,8 @@ class TeamAdmin(admin.ModelAdmin):
                 "team": team,
                 "form": form,
                 "report": report,
+                "upcoming": upcoming,
+                "may_reassign": request.user.has_perm(PERMISSION),
             },
         )
 

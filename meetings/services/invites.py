@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from .. import guest_access, ics, languages, placeholders
-from ..models import Booking, InviteDelivery
+from ..invite_deliveries import InviteDelivery
+from ..models import Booking
 from ..zoom.state import LinkState
 
 logger = logging.getLogger(__name__)
