@@ -11,12 +11,14 @@ from .zoom.links import retry_link
 from .zoom.state import ZoomLink
 
 
-class AvailabilityWindowInline(admin.TabularInline):
+# Stacked, not tabular: Django's tabular rows put a column heading over each input but label none
+# of them (axe: "Form elements must have labels"), and scroll sideways on a phone.
+class AvailabilityWindowInline(admin.StackedInline):
     model = AvailabilityWindow
     extra = 0
 
 
-class DateOverrideInline(admin.TabularInline):
+class DateOverrideInline(admin.StackedInline):
     model = DateOverride
     extra = 0
 
@@ -49,7 +51,7 @@ class MeetingTypeAdmin(admin.ModelAdmin):
         return form
 
 
-class InviteDeliveryInline(admin.TabularInline):
+class InviteDeliveryInline(admin.StackedInline):
     model = InviteDelivery
     extra = 0
     can_delete = False
