@@ -3,18 +3,22 @@ from django.utils import timezone
 
 from config.admin_views import ViewOnlyAdmin
 
-from .models import Booking, HostChange, InviteDelivery, MeetingType
+from .host_changes import HostChange
+from .invite_deliveries import InviteDelivery
+from .models import Booking, MeetingType
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
 from .zoom.links import retry_link
 from .zoom.state import ZoomLink
 
 
-class AvailabilityWindowInline(admin.TabularInline):
+# Stacked, not tabular: Django's tabular rows put a column heading over each input but label none
+# of them (axe: "Form elements must have labels"), and scroll sideways on a phone.
+class AvailabilityWindowInline(admin.StackedInline):
     model = AvailabilityWindow
     extra = 0
 
 
-class DateOverrideInline(admin.TabularInline):
+class DateOverrideInline(admin.StackedInline):
     model = DateOverride
     extra = 0
 
@@ -47,7 +51,7 @@ class MeetingTypeAdmin(admin.ModelAdmin):
         return form
 
 
-class InviteDeliveryInline(admin.TabularInline):
+class InviteDeliveryInline(admin.StackedInline):
     model = InviteDelivery
     extra = 0
     can_delete = False

@@ -19,7 +19,8 @@ delivery) commit or roll back with the change itself.
 from django.db import transaction
 from django.dispatch import Signal
 
-from .models import Booking, HostChange
+from .host_changes import HostChange
+from .models import Booking
 
 zoom_work_due = Signal()
 invites_due = Signal()

@@ -23,7 +23,8 @@ from .report import team_report
 UPCOMING_SHOWN = 50
 
 
-class TeamMemberInline(admin.TabularInline):
+# Stacked, not tabular: Django's tabular rows label none of their inputs (meetings.admin says more).
+class TeamMemberInline(admin.StackedInline):
     model = TeamMember
     extra = 0
     autocomplete_fields = ["rep"]
@@ -98,7 +99,7 @@ class MeetingTypeMembersFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class MeetingTypeMemberInline(admin.TabularInline):
+class MeetingTypeMemberInline(admin.StackedInline):
     model = MeetingTypeMember
     formset = MeetingTypeMembersFormSet
     extra = 0
