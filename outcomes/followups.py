@@ -26,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 
 def rebook_url(booking: Booking) -> str:
-    """The booking page of the same Meeting Type: the rep's own page for a rep's type (the same
-    rep), the team's page for a team type. Empty when the type takes no bookings any more."""
+    """The booking page of the same Meeting Type with the same rep: the rep's own page for a
+    rep's type, the team's page showing that rep's times for a team type. Empty when the type
+    takes no bookings any more."""
     meeting_type = booking.meeting_type
     if not meeting_type.is_active or meeting_type.is_archived:
         return ""
@@ -38,9 +39,15 @@ def rebook_url(booking: Booking) -> str:
                 kwargs={"rep": meeting_type.rep.booking_slug, "meeting_type": meeting_type.slug},
             )
         else:
+            # The team type's page with the same rep's times alone (the whole team's page
+            # should the rep have left it).
             path = reverse(
-                "teams:team_book",
-                kwargs={"team": meeting_type.team.slug, "meeting_type": meeting_type.slug},
+                "teams:team_book_with",
+                kwargs={
+                    "team": meeting_type.team.slug,
+                    "meeting_type": meeting_type.slug,
+                    "rep": booking.rep.booking_slug,
+                },
             )
     except NoReverseMatch:
         return ""

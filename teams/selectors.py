@@ -20,13 +20,29 @@ def bookable_team_type(team_slug: str, slug: str) -> MeetingType:
     )
 
 
-def members_of(meeting_type: MeetingType) -> list[MeetingTypeMember]:
-    """The type's members whose rep account is active, with their reps (one query)."""
-    return list(
-        MeetingTypeMember.objects.filter(meeting_type=meeting_type, member__rep__is_active=True)
+def members_of(
+    meeting_type: MeetingType, *, only_rep_id: int | None = None
+) -> list[MeetingTypeMember]:
+    """The type's members whose rep account is active, with their reps (one query); with
+    `only_rep_id`, just that rep (a guest booking again with the rep they had)."""
+    found = MeetingTypeMember.objects.filter(meeting_type=meeting_type, member__rep__is_active=True)
+    if only_rep_id is not None:
+        found = found.filter(member__rep_id=only_rep_id)
+    return list(found.select_related("member__rep").order_by("member__rep_id"))
+
+
+def member_rep(meeting_type: MeetingType, booking_slug: str):
+    """The type's active member with this booking slug, or None (no longer on the type)."""
+    member = (
+        MeetingTypeMember.objects.filter(
+            meeting_type=meeting_type,
+            member__rep__is_active=True,
+            member__rep__booking_slug=booking_slug,
+        )
         .select_related("member__rep")
-        .order_by("member__rep_id")
+        .first()
     )
+    return member.member.rep if member else None
 
 
 def candidates(

@@ -25,7 +25,7 @@ from integrations.zoom.signals import (
     zoom_reps_served,
 )
 
-from ..models import Booking, InviteDelivery
+from ..models import Booking, HostChange, InviteDelivery
 from ..signals import zoom_meetings_erased
 from .bodies import topic, zoom_time
 from .links import resume_parked_links
@@ -82,6 +82,10 @@ def resume_after_reconnect(sender, *, connection, previous_status: str, **kwargs
     return resumed
 
 
+FORMER_ERASED_MESSAGE = (
+    "The Zoom app that made this meeting was removed in Zoom, so its details were deleted here "
+    "and it could not be removed: remove it in that Zoom account."
+)
 ERASED_MESSAGES = {
     ZoomChain.PERSONAL: (
         "Zoom was removed from your Zoom account, so this booking's Zoom details were deleted. "
@@ -111,6 +115,7 @@ def erase_zoom_data_of_app(sender, *, zoom_app: str, rep=None, **kwargs) -> int:
         reps.add(booking.rep_id)
     # The join URL each invite carried is that meeting's; the invite record itself stays.
     invites_erased = invites.exclude(location="").update(location="", zoom_chain="")
+    invites_erased += _erase_former_meetings(chain, rep)
     zoom_meetings_erased.send(sender=Booking, booking_ids=erased)
     # A rep whose other Zoom still works gets new meetings from it now, not at a reconnect.
     transaction.on_commit(lambda: _resume(reps))
@@ -118,6 +123,22 @@ def erase_zoom_data_of_app(sender, *, zoom_app: str, rep=None, **kwargs) -> int:
         "Zoom app %s removed: %s bookings and %s invites erased", chain, len(erased), invites_erased
     )
     return len(erased) + invites_erased
+
+
+def _erase_former_meetings(chain: ZoomChain, rep) -> int:
+    """Meetings a former host's Zoom made for bookings handed to another host: their ids go too,
+    and a removal still owed cannot happen through an app that is gone."""
+    former = HostChange.objects.filter(zoom_chain=chain)
+    if rep is not None:
+        former = former.filter(from_rep=rep)
+    open_removals = [HostChange.Removal.PENDING, HostChange.Removal.WAITING]
+    former.filter(removal__in=open_removals).update(
+        removal=HostChange.Removal.FAILED,
+        last_error=FORMER_ERASED_MESSAGE,
+        next_attempt_at=None,
+        lease_until=None,
+    )
+    return former.update(zoom_meeting_id="", zoom_chain="", in_doubt=False)
 
 
 def _resume(rep_ids) -> None:

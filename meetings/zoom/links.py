@@ -317,8 +317,11 @@ def _record_meeting(
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         stored = current.zoom_meeting_id
         # Zoom was slower than the lease: another run claimed the booking and stored its own
-        # meeting while this one was creating. Theirs is the guest's link; ours goes.
-        duplicate = bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
+        # meeting while this one was creating. Theirs is the guest's link; ours goes. Or the
+        # booking changed hands meanwhile: ours is in the former host's Zoom, and goes too.
+        duplicate = (
+            bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
+        ) or current.rep_id != booking.rep_id
         if not duplicate:
             _store(current, booking, meeting, zoom.chain)
             if note:
@@ -326,7 +329,7 @@ def _record_meeting(
                 current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     if duplicate:
         logger.warning(
-            "Booking %s already has Zoom meeting %s; deleting duplicate %s",
+            "Booking %s already has Zoom meeting %s (or another host); deleting duplicate %s",
             booking.pk,
             stored,
             meeting.id,
@@ -353,6 +356,7 @@ def _store_if_as_claimed(
     as_claimed = _link_as(
         booking,
         "link_state", "link_lease_until", "zoom_meeting_id", "status", "start_at", "end_at",
+        "rep_id",
     )  # fmt: skip
     values = {name: getattr(ready, name) for name in Booking.ZOOM_LINK_FIELDS}
     if not Booking.objects.filter(as_claimed).update(**values):
@@ -440,6 +444,10 @@ def _retry_at(rule: Rule, exc: ZoomError, booking: Booking) -> datetime:
 def _record(booking: Booking, transition, retry_at: datetime | None = None) -> LinkRun:
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
+        if current.rep_id != booking.rep_id:
+            # Handed to another host while this run worked in the former host's Zoom: what it
+            # learnt is about that Zoom, not the booking's (whose own run is under way).
+            return NOTHING_TO_DO
         transition(current)
         current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     return LinkRun(current.link_state, retry_at)

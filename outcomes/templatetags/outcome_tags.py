@@ -1,15 +1,37 @@
 from django import template
+from django.utils import timezone
 
 from outcomes.rules import Outcome
-from outcomes.selectors import guests_waiting_for, outcome_of
+from outcomes.selectors import guests_waiting_for, list_unavailable_reason, outcome_of
 
 register = template.Library()
 
 
-@register.inclusion_tag("outcomes/includes/outcome_badge.html")
-def outcome_badge(booking):
+def _scope_missing(context, booking) -> str:
+    """The booking's rep's `list_unavailable_reason`, read once per rep per page (a list shows
+    many of one rep's bookings)."""
+    known = context.render_context.setdefault("outcomes.scope_missing", {})
+    if booking.rep_id not in known:
+        known[booking.rep_id] = list_unavailable_reason(booking.rep)
+    return known[booking.rep_id]
+
+
+def _view(context, booking):
+    if booking.is_cancelled or not booking.is_zoom or booking.start_at > timezone.now():
+        return outcome_of(booking)
+    return outcome_of(booking, scope_missing=_scope_missing(context, booking))
+
+
+@register.inclusion_tag("outcomes/includes/outcome_badge.html", takes_context=True)
+def outcome_badge(context, booking):
     """The booking's outcome as a badge (nothing before the meeting, or once cancelled)."""
-    return {"view": outcome_of(booking)}
+    return {"view": _view(context, booking)}
+
+
+@register.simple_tag
+def outcomes_scope_missing(user) -> str:
+    """What the rep's Zoom grant lacks for meeting outcomes (My Integrations)."""
+    return list_unavailable_reason(user) if user.is_authenticated else ""
 
 
 @register.inclusion_tag("outcomes/includes/outcome_card.html", takes_context=True)
@@ -17,7 +39,7 @@ def outcome_card(context, booking):
     """The outcome, its times, and the rep's form to mark it."""
     return {
         "booking": booking,
-        "view": outcome_of(booking),
+        "view": _view(context, booking),
         "choices": Outcome.choices,
         "user": context["user"],
         "csrf_token": context.get("csrf_token"),

@@ -91,12 +91,9 @@ def read_participant_list(booking: Booking, reference: str) -> ParticipantList:
     if host is None or not host.is_usable:
         # A reconnect may come before the last check.
         raise TryLater("Zoom is not connected, so Zoom could not say who joined.")
-    scope = _missing_scope(host)
+    scope = missing_scope(host)
     if scope:
-        raise ListUnavailable(
-            f"Zoom's list of who joined needs the scope {scope} on the Zoom app. "
-            "Mark the outcome yourself, or ask your Zoom admin to add the scope."
-        )
+        raise ListUnavailable(scope_needed(scope))
     try:
         with ZoomSession(host) as zoom:
             records = zoom.call(ZoomClient.past_meeting_participants, reference)
@@ -115,11 +112,19 @@ def read_participant_list(booking: Booking, reference: str) -> ParticipantList:
     return _summarize(records, host, reference)
 
 
-def _missing_scope(host: ZoomHost) -> str:
+def missing_scope(host: ZoomHost) -> str:
     """The scope to add for the list (empty: it is granted): the company's app needs the
     account-level form."""
     capability = ACCOUNT_PAST_PARTICIPANTS if host.via_company_account else PAST_PARTICIPANTS
     return scope_to_add(capability, host.chain.granted_scopes)
+
+
+def scope_needed(scope: str) -> str:
+    """What the rep reads where the grant lacks `scope`, on the booking and on My Integrations."""
+    return (
+        f"Zoom's list of who joined needs the scope {scope} on the Zoom app. "
+        "Mark the outcome yourself, or ask your Zoom admin to add the scope."
+    )
 
 
 def _summarize(records: list[dict], host: ZoomHost, reference: str) -> ParticipantList:

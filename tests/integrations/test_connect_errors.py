@@ -4,7 +4,7 @@ a next step, no secret or trace, and leaves no half-created connection."""
 import pytest
 
 from integrations.zoom.connection.models import ZoomConnection
-from tests.fixtures.sandbox import PreapprovalRequired
+from scripts.sandbox import PreapprovalRequired
 from tests.integrations import steps
 
 pytestmark = pytest.mark.django_db
