@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 # Models of their own modules, gathered here so Django sees them: import them from their home.
+from .host_changes import HostChange  # noqa: F401
+from .invite_deliveries import InviteDelivery  # noqa: F401
 from .questions import Question  # noqa: F401
 from .reminders import ReminderDelivery, default_reminders, next_due  # noqa: F401
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride  # noqa: F401
-from .zoom.state import LinkState, ZoomChain, ZoomLink, ZoomLinkQuerySet
+from .zoom.state import LinkState, ZoomLink, ZoomLinkQuerySet
 
 # How many people besides the guest a booking may invite (Calendly's limit too).
 MAX_ADDITIONAL_GUESTS = 10
@@ -436,116 +438,3 @@ class Booking(ZoomLink):
             if self.is_cancelled
             else next_due(self.start_at, self.meeting_type.reminder_minutes, now)
         )
-
-
-class HostChange(models.Model):
-    """A booking handed from one host to another (a team booking reassigned), and what became of
-    the Zoom meeting the former host's Zoom made for it.
-
-    The booking itself goes on at once with the new host (its link is made afresh in their Zoom);
-    the former meeting is deleted apart from it, through the token chain that made it, by its own
-    background work with its own lease, so a former host whose Zoom is broken never holds up the
-    guest's new link. The former host's cancellation is owed while this row says they hosted.
-    """
-
-    class Removal(models.TextChoices):
-        NOT_NEEDED = "not_needed", "No Zoom meeting to remove"
-        PENDING = "pending", "Removing the former host's Zoom meeting"
-        WAITING = "waiting", "Waiting for the former host's Zoom to work again"
-        REMOVED = "removed", "Former host's Zoom meeting removed"
-        FAILED = "failed", "Could not remove the former host's Zoom meeting"
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="host_changes")
-    from_rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings_handed_over"
-    )
-    to_rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings_taken_over"
-    )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        related_name="host_changes_made",
-        null=True,
-        blank=True,
-    )
-    # The former meeting, as the booking had it: deleted through `zoom_chain` only (the chain
-    # that made it). `in_doubt`: a create may have left a meeting the booking never recorded, so
-    # the former host's meetings are searched for the booking's reference too.
-    zoom_meeting_id = models.CharField(max_length=32, blank=True)
-    zoom_chain = models.CharField(max_length=10, choices=ZoomChain.choices, blank=True)
-    in_doubt = models.BooleanField(default=False)
-    # The booking's invite version the change made: its invites say the host changed.
-    sequence = models.PositiveIntegerField()
-    removal = models.CharField(max_length=12, choices=Removal.choices)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["removal", "next_attempt_at"], name="host_change_removal_due"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(from_rep=F("to_rep")), name="host_change_to_another_rep"
-            ),
-            models.CheckConstraint(
-                condition=Q(zoom_meeting_id="") | Q(zoom_chain__in=ZoomChain.values),
-                name="host_change_meeting_has_chain",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.booking} from {self.from_rep} to {self.to_rep}"
-
-    @property
-    def removal_is_open(self) -> bool:
-        return self.removal in (self.Removal.PENDING, self.Removal.WAITING)
-
-
-class InviteDelivery(models.Model):
-    """One calendar invite sent to one person for one version (SEQUENCE) of a booking.
-
-    Makes sending idempotent (a retried task never re-sends a version) and is the record tests and
-    support read when mail leaves from a worker process.
-    """
-
-    class Method(models.TextChoices):
-        REQUEST = "REQUEST", "Invitation"
-        CANCEL = "CANCEL", "Cancellation"
-        # Not an iTIP method: the plain "you're booked" email a Zoom booking's guest gets at once.
-        CONFIRMATION = "CONFIRM", "Confirmation (Zoom details to follow)"
-
-    class Recipient(models.TextChoices):
-        GUEST = "guest", "Guest"
-        REP = "rep", "Rep"
-        # Someone the guest invited along (Booking.additional_guests): invites, no manage link.
-        OTHER_GUEST = "other", "Other guest"
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="invite_deliveries")
-    sequence = models.PositiveIntegerField()
-    method = models.CharField(max_length=10, choices=Method.choices)
-    recipient = models.CharField(max_length=10, choices=Recipient.choices)
-    email = models.EmailField()
-    location = models.CharField(max_length=2000, blank=True)
-    # The Zoom app whose meeting's join URL `location` is ("" for other places): removing that app
-    # in Zoom erases it here too.
-    zoom_chain = models.CharField(max_length=10, choices=ZoomChain.choices, blank=True)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["sent_at", "pk"]
-        verbose_name_plural = "invite deliveries"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["booking", "sequence", "method", "recipient", "email"],
-                name="invite_sent_once_per_version",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.method} #{self.sequence} to {self.recipient} for booking {self.booking_id}"

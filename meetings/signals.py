@@ -23,7 +23,8 @@ transaction, so what listeners hold of those meetings (who joined) goes with it,
 from django.db import transaction
 from django.dispatch import Signal
 
-from .models import Booking, HostChange
+from .host_changes import HostChange
+from .models import Booking
 
 zoom_work_due = Signal()
 invites_due = Signal()

@@ -127,3 +127,18 @@ def bookings_made_by(rep, now: datetime | None = None) -> QuerySet[Booking]:
         .select_related("rep", "meeting_type")
         .order_by("start_at", "pk")
     )
+
+
+def upcoming_bookings_of(teams, now: datetime | None = None) -> QuerySet[Booking]:
+    """The confirmed bookings of the teams' Meeting Types (a team, or a list) not over yet,
+    soonest first."""
+    teams = teams if isinstance(teams, list | tuple) else [teams]
+    return (
+        Booking.objects.filter(
+            meeting_type__team__in=teams,
+            status=Booking.Status.CONFIRMED,
+            end_at__gt=now or timezone.now(),
+        )
+        .select_related("rep", "meeting_type")
+        .order_by("start_at", "pk")
+    )

@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from config.compiled_reads import ByPrimaryKey
+
 from .. import guest_access, ics, languages, placeholders
-from ..models import Booking, InviteDelivery
+from ..invite_deliveries import InviteDelivery
+from ..models import Booking
 from ..zoom.state import LinkState
 
 logger = logging.getLogger(__name__)
@@ -97,15 +100,17 @@ def _forget(claims: list[InviteDelivery]) -> None:
     InviteDelivery.objects.filter(pk__in=[d.pk for d in claims]).delete()
 
 
+# Every run locks and reads its booking this way: compiled once per worker thread.
+_BOOKING_TO_CLAIM = ByPrimaryKey(
+    lambda: Booking.objects.select_for_update(of=("self",)).select_related("rep", "meeting_type")
+)
+
+
 def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
     """Records (and commits) the messages the booking's current version still owes each person.
     The row lock makes two runs agree on who sends what, and both people get the same version."""
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("rep", "meeting_type")
-            .get(pk=booking_id)
-        )
+        booking = _BOOKING_TO_CLAIM.get(booking_id)
         sent = list(
             InviteDelivery.objects.filter(booking=booking).values_list(
                 "sequence", "method", "recipient", "email"

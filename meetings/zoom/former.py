@@ -27,7 +27,7 @@ from integrations.zoom.api.errors import (
 )
 from integrations.zoom.connection.hosts import zoom_host_for, zoom_host_through
 
-from ..models import HostChange
+from ..host_changes import HostChange
 from . import links
 from .gateway import meeting_gateway
 from .links import NOTHING_TO_DO, LinkRun

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from config.compiled_reads import ByPrimaryKey
 from integrations.zoom.api.errors import (
     Outcome,
     Park,
@@ -114,6 +115,10 @@ CLAIM_FIELDS = (
 )
 
 
+# Every run reads its booking this way: compiled once per worker thread.
+_BOOKING_TO_CLAIM = ByPrimaryKey(lambda: Booking.objects.select_related("meeting_type", "rep"))
+
+
 def _claim(booking_id: int) -> tuple[Booking, bool] | None:
     """The booking, held for this run, and whether an earlier create may exist unrecorded.
 
@@ -122,8 +127,7 @@ def _claim(booking_id: int) -> tuple[Booking, bool] | None:
     that loses the race does nothing, as one that waited on a lock would find the lease held."""
     now = timezone.now()
     try:
-        # get(), not first(): no ORDER BY to compile for the one row a primary key names.
-        booking = Booking.objects.select_related("meeting_type", "rep").get(pk=booking_id)
+        booking = _BOOKING_TO_CLAIM.get(booking_id)
     except Booking.DoesNotExist:
         return None
     if booking.link_state not in (LinkState.PENDING, LinkState.REMOVING):

@@ -365,3 +365,31 @@ def test_others_cannot_see_or_reassign_it(booked, team, client, who):
     assert client.post(f"/teams/reassign/{booked.pk}/", {"to_rep": second.pk}).status_code == 404
     booked.refresh_from_db()
     assert booked.rep == first
+
+
+# Where reassignments are seen ---------------------------------------------------------------
+
+
+def test_the_team_report_counts_reassignments_and_lists_the_bookings_to_reassign(
+    booked, team, superuser_client, django_capture_on_commit_callbacks
+):
+    meeting_type, first, second = team
+    reassign(booked, second, django_capture_on_commit_callbacks, by=superuser_client.staff)
+    response = superuser_client.get(f"/admin/teams/team/{meeting_type.team.pk}/report/")
+    lines = {line.rep: line for line in response.context["report"].lines}
+    assert (lines[first].handed_over, lines[first].taken_over) == (1, 0)
+    assert (lines[second].handed_over, lines[second].taken_over) == (0, 1)
+    assert list(response.context["upcoming"]) == [booked]
+    assert f"/teams/reassign/{booked.pk}/" in response.text
+    # The booking's admin page tells who handed it to whom, and what became of the old meeting.
+    page = superuser_client.get(f"/admin/meetings/booking/{booked.pk}/change/").text
+    assert "Former host&#x27;s Zoom meeting removed" in page
+    assert superuser_client.get("/admin/meetings/hostchange/").status_code == 200
+
+
+def test_a_teammate_with_the_permission_sees_the_teams_bookings_to_reassign(booked, team, client):
+    meeting_type, first, second = team
+    client.force_login(first)
+    assert f"/teams/reassign/{booked.pk}/" not in client.get("/teams/").text
+    client.force_login(with_permission(first))
+    assert f"/teams/reassign/{booked.pk}/" in client.get("/teams/").text
