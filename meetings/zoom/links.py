@@ -407,7 +407,7 @@ def _record_failure(
             b.mark_link_waiting_for_reconnect(says)
 
     elif rule.outcome == Outcome.RETRY and not _out_of_attempts(rule, booking):
-        retry_at = _retry_at(rule, exc, booking)
+        retry_at = next_try(rule, exc, booking.link_attempts)
 
         def transition(b: Booking) -> None:
             b.mark_link_retry(says, retry_at)
@@ -435,9 +435,11 @@ def _out_of_attempts(rule: Rule, booking: Booking) -> bool:
     return rule.wait == Wait.BACKOFF and booking.link_attempts >= MAX_ATTEMPTS
 
 
-def _retry_at(rule: Rule, exc: ZoomError, booking: Booking) -> datetime:
+def next_try(rule: Rule, exc: ZoomError, attempts: int) -> datetime:
+    """When work that failed with `exc` (its `rule`) is tried again, after `attempts` tries: the
+    link runs' and the former host's meeting removals' alike."""
     if rule.wait == Wait.BACKOFF:
-        return timezone.now() + backoff(booking.link_attempts)
+        return timezone.now() + backoff(attempts)
     if rule.wait == Wait.RETRY_AT:
         return exc.retry_at
     if rule.wait == Wait.RETRY_AT_SPREAD:
