@@ -35,7 +35,7 @@ from meetings.models import Booking
 
 from ..models import MeetingOutcome, Source
 from ..rules import Outcome, decide
-from ..services import CHECK_ATTEMPTS, CHECK_EVERY, decide_outcome, guest_may_start
+from ..services import CHECK_ATTEMPTS, CHECK_EVERY, decide_outcome, guest_may_start, settle
 from ..services import locked_outcome as _locked
 from .activity import participant_key
 
@@ -168,6 +168,7 @@ def _from_list(booking: Booking, listed: ParticipantList) -> str:
         record.mark_checked(now)
         decide_outcome(record, booking, Source.PARTICIPANTS)
         record.save()
+        settle(record)
     return f"decided from Zoom's list: {record.outcome}"
 
 
@@ -184,6 +185,7 @@ def _not_held(booking: Booking) -> str:
         record.mark_checked(now)
         decide_outcome(record, booking, Source.PARTICIPANTS)
         record.save()
+        settle(record)
     return f"not held: {record.outcome}"
 
 
@@ -197,6 +199,7 @@ def _from_events(booking: Booking, *, unavailable: str) -> str:
         if outcome != Outcome.UNKNOWN:
             decide_outcome(record, booking, Source.EVENTS)
         record.save()
+        settle(record)
     logger.info("Booking %s: no participant list (%s)", booking.pk, unavailable)
     return f"decided from events: {record.outcome or 'open'}"
 

@@ -21,6 +21,7 @@ from teams.assignment import book_team_meeting
 from teams.models import Priority
 from teams.reassignment import reassign_booking
 from tests.factories import RepFactory
+from tests.integrations.company_steps import connected_company, zoom_admin
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
 from tests.teams.factories import add_member, team_type
 
@@ -393,3 +394,34 @@ def test_a_teammate_with_the_permission_sees_the_teams_bookings_to_reassign(book
     assert f"/teams/reassign/{booked.pk}/" not in client.get("/teams/").text
     client.force_login(with_permission(first))
     assert f"/teams/reassign/{booked.pk}/" in client.get("/teams/").text
+
+
+def test_a_meeting_the_company_account_made_is_deleted_through_the_company_account(
+    sandbox, connect_zoom, settings, django_capture_on_commit_callbacks
+):
+    """The former host's meeting was made through the company's account; since then they have
+    connected their own Zoom, which new meetings would use. Only the chain that made the meeting
+    may delete it."""
+    ann = RepFactory(email="ann@corp.example", first_name="Ann")
+    ned = RepFactory(first_name="Ned")
+    zoom_admin()
+    connected_company(sandbox, "ann@corp.example")
+    connect_zoom(ned, NEW)
+    meeting_type = team_type(
+        reps=[(ann, Priority.HIGHEST, 100), (ned, Priority.LOW, 100)], zoom_connected=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book_team_meeting(meeting_type, start_at=next_slot(), **GUEST)
+    booking.refresh_from_db()
+    assert (booking.rep, booking.zoom_chain) == (ann, "company")
+    old_meeting = booking.zoom_meeting_id
+    connect_zoom(ann, "ann@corp.example")
+
+    reassign(booking, ned, django_capture_on_commit_callbacks)
+
+    assert HostChange.objects.get().zoom_chain == "company"
+    [delete] = deletes(sandbox, old_meeting)
+    assert delete["client_id"] == settings.ZOOM_ACCOUNT_CLIENT_ID
+    assert sandbox.meetings("ann@corp.example") == []
+    booking.refresh_from_db()
+    assert [str(m["id"]) for m in sandbox.meetings(NEW)] == [booking.zoom_meeting_id]
