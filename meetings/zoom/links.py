@@ -10,8 +10,9 @@ nothing; a run that died leaves a lease that expires, and the sweeper starts it 
 import copy
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -36,7 +37,7 @@ from ..models import Booking
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting
 from .gateway import MeetingGateway, making_host, meeting_gateway
-from .retries import lease, next_try, out_of_attempts
+from .retries import next_try, out_of_attempts
 from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)
@@ -435,3 +436,7 @@ def _record(booking: Booking, transition, retry_at: datetime | None = None) -> L
         transition(current)
         current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     return LinkRun(current.link_state, retry_at)
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.MEETINGS_ZOOM_LEASE_SECONDS)
