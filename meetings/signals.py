@@ -14,6 +14,10 @@ Zoom meeting in the former host's Zoom to delete.
 `booking_changed(sender=Booking, booking: Booking, change: "created" | "moved" | "cancelled")`
 is sent inside the change's transaction instead: a listener's writes (an outgoing webhook's
 delivery) commit or roll back with the change itself.
+
+`zoom_meetings_erased(sender=Booking, booking_ids: list[int])`: the Zoom app that made these
+bookings' meetings was removed in Zoom and its data erased from them; sent inside that erasure's
+transaction, so what listeners hold of those meetings (who joined) goes with it, or nothing does.
 """
 
 from django.db import transaction
@@ -25,6 +29,7 @@ from .models import Booking
 zoom_work_due = Signal()
 invites_due = Signal()
 booking_changed = Signal()
+zoom_meetings_erased = Signal()
 former_meeting_due = Signal()
 
 

@@ -60,6 +60,14 @@ def rebook_url(booking: Booking) -> str:
     return settings.SITE_URL + path
 
 
+def no_show_email_would_go(booking: Booking, now=None) -> bool:
+    """Whether a guest no-show of this booking would be emailed (the rep's page says so before
+    they mark it): the Meeting Type sends it and the meeting is recent enough for it to help (an
+    outcome marked weeks later tells nobody)."""
+    now = now or timezone.now()
+    return booking.meeting_type.no_show_email and booking.end_at >= now - CHECK_WINDOW
+
+
 def no_show_email_due(record: MeetingOutcome) -> bool:
     """Whether the guest's no-show email may go (the Meeting Type's setting aside)."""
     return (
@@ -77,7 +85,7 @@ def send_no_show_email(booking_id: int) -> bool:
         .filter(pk=booking_id)
         .first()
     )
-    if booking is None or not booking.meeting_type.no_show_email:
+    if booking is None or not no_show_email_would_go(booking):
         return False
     url = rebook_url(booking)
     if not url:

@@ -11,7 +11,6 @@ deleted twice and nothing is left.
 """
 
 import logging
-import random
 from datetime import timedelta
 
 from django.db.models import Q
@@ -149,20 +148,12 @@ def _record_failure(change: HostChange, exc: ZoomError, host) -> LinkRun:
     if rule.outcome == Outcome.RETRY and not (
         rule.wait == Wait.BACKOFF and change.attempts >= links.MAX_ATTEMPTS
     ):
-        return _record(change, Removal.PENDING, says, retry_at=_retry_at(rule, exc, change))
+        return _record(
+            change, Removal.PENDING, says, retry_at=links.next_try(rule, exc, change.attempts)
+        )
     if rule.outcome == Outcome.RETRY:
         says = f"Zoom kept failing after {change.attempts} attempts: {exc}"
     return _record(change, Removal.FAILED, says)
-
-
-def _retry_at(rule, exc: ZoomError, change: HostChange):
-    if rule.wait == Wait.BACKOFF:
-        return timezone.now() + links.backoff(change.attempts)
-    if rule.wait == Wait.RETRY_AT:
-        return exc.retry_at
-    if rule.wait == Wait.RETRY_AT_SPREAD:
-        return exc.retry_at + timedelta(seconds=random.uniform(0, links.QPS_RETRY_JITTER))
-    return timezone.now() + rule.wait
 
 
 def former_meetings_due(now=None):

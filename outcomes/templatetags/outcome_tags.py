@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from outcomes.followups import no_show_email_would_go
 from outcomes.rules import Outcome
 from outcomes.selectors import guests_waiting_for, list_unavailable_reason, outcome_of
 
@@ -37,10 +38,17 @@ def outcomes_scope_missing(user) -> str:
 @register.inclusion_tag("outcomes/includes/outcome_card.html", takes_context=True)
 def outcome_card(context, booking):
     """The outcome, its times, and the rep's form to mark it."""
+    view = _view(context, booking)
     return {
         "booking": booking,
-        "view": _view(context, booking),
+        "view": view,
+        # The rep is told before marking a no-show that the guest will be emailed.
+        "no_show_email_would_go": view is not None
+        and view.markable
+        and not (view.record and view.record.no_show_email_sent_at)
+        and no_show_email_would_go(booking),
         "choices": Outcome.choices,
+        "guest_no_show_label": Outcome.GUEST_NO_SHOW.label,
         "user": context["user"],
         "csrf_token": context.get("csrf_token"),
     }

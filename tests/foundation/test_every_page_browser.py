@@ -22,6 +22,7 @@ from outcomes.rules import Outcome
 from teams.models import TeamMember
 from tests.factories import RepFactory
 from tests.fixtures.browser import (
+    DESKTOP,
     PHONE,
     assert_accessible,
     horizontal_overflow,
@@ -32,7 +33,6 @@ from tests.teams.factories import member_reps, team_type
 
 pytestmark = pytest.mark.browser
 
-WIDE = {"width": 1280, "height": 900}
 JOIN = "https://zoom.example/j/81234567890"
 
 # URL names that are no page a person reads: they redirect, answer a form, serve a file or a
@@ -238,12 +238,12 @@ def _superuser_request():
 def check(page, url: str, where: str, problems: list[str]) -> None:
     """Opens `url` at 1280 px and at 360 px; what axe or the sideways check finds is collected
     (every page is visited, then all findings are reported at once)."""
-    page.set_viewport_size(WIDE)
+    page.set_viewport_size(DESKTOP)
     response = page.goto(url)
     if response is None or response.status != 200:
         problems.append(f"{where}: {url} answered {response and response.status}")
         return
-    for size in (WIDE, PHONE):
+    for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
         try:
             assert_accessible(page, f"{where} at {size['width']} px")

@@ -75,8 +75,8 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
 
 @admin.register(ZoomDataErasure)
 class ZoomDataErasureAdmin(ViewOnlyAdmin):
-    """The record of each erasure after a rep removed the app in Zoom: evidence, never edited."""
+    """The record of each erasure after an app was removed in Zoom: evidence, never edited."""
 
-    list_display = ("rep", "erased_at", "retained", "records_erased", "payloads_erased")
-    list_filter = ("retained",)
+    list_display = ("zoom_app", "rep", "erased_at", "retained", "records_erased", "payloads_erased")
+    list_filter = ("zoom_app", "retained")
     search_fields = ("rep__email",)
