@@ -153,7 +153,13 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
     host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
         message = _not_usable_message(host)
-        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
+
+        def parked(b: Booking) -> None:
+            b.mark_link_waiting_for_reconnect(message)
+            # Nothing was sent to Zoom: the doubt is what it was before this run.
+            b.record_zoom_refusal(in_doubt)
+
+        return _record(booking, parked)
     return _populate_through(booking, host, in_doubt)
 
 

@@ -125,7 +125,7 @@ def test_a_time_zone_applies_at_once_and_enter_picks_the_first_match(
     screenshot(page, "03-zone-applied")
 
 
-def test_switching_language_keeps_the_zone_and_day_and_the_booking_keeps_the_language(
+def test_switching_language_keeps_the_zone_day_and_details_and_the_booking_keeps_it(
     live_server, page, meeting_type, screenshot
 ):
     page.goto(book_url(live_server, meeting_type))
@@ -152,8 +152,16 @@ def test_switching_language_keeps_the_zone_and_day_and_the_booking_keeps_the_lan
     page.locator(".slot-list a").first.click()
     page.locator("input[name=name]").fill("Ada Lovelace")
     page.locator("input[name=email]").fill("ada@example.org")
-    page.locator("main form button[type=submit]").last.click()
+    # Switching on the details form keeps what was typed.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Français").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("input[name=name]").input_value() == "Ada Lovelace"
+    assert page.locator("input[name=email]").input_value() == "ada@example.org"
+    assert not Booking.objects.exists()
+    # Enter in a field still books (the language buttons are not the form's default button).
+    page.locator("input[name=email]").press("Enter")
     page.wait_for_url(re.compile("/bookings/guest/"))
-    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("html").get_attribute("lang") == "fr"
     booking = Booking.objects.get()
-    assert booking.language == "de" and booking.guest_time_zone == "Asia/Tokyo"
+    assert booking.language == "fr" and booking.guest_time_zone == "Asia/Tokyo"
