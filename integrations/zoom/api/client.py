@@ -40,6 +40,7 @@ from .errors import (
     ZoomTokenExpired,
     ZoomUnavailable,
     ZoomUserNotFound,
+    ZoomUserPending,
     ZoomValidationError,
 )
 from .pacing import PacingDelay, account_limiter
@@ -52,6 +53,7 @@ logger = logging.getLogger(__name__)
 CODE_VALIDATION = 300
 CODE_TOKEN_EXPIRED = 124
 CODE_USER_NOT_FOUND = 1001
+CODE_USER_PENDING = 1120
 CODE_MEETING_NOT_FOUND = 3001
 CODE_CANNOT_HOST = 3161
 # "Only available for paid account: {accountId}" (e.g. GET /past_meetings/{id}/participants).
@@ -85,6 +87,7 @@ _API_ERRORS = {
     CODE_TOKEN_EXPIRED: ZoomTokenExpired,
     CODE_MEETING_NOT_FOUND: ZoomMeetingNotFound,
     CODE_USER_NOT_FOUND: ZoomUserNotFound,
+    CODE_USER_PENDING: ZoomUserPending,
     CODE_CANNOT_HOST: ZoomCannotHost,
     CODE_PAID_PLAN_REQUIRED: ZoomPaidPlanRequired,
 }
