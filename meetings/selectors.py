@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from config.compiled_reads import ByKeys
+
 from .availability import Busy, Rules, Slot, Window, free_slots
 from .models import (
     MAX_BUFFER_MINUTES,
@@ -56,14 +58,20 @@ def questions_of(meeting_type: MeetingType) -> list[Question]:
     return list(Question.objects.filter(meeting_type=meeting_type))
 
 
+# The booking page's and the booking POST's first read: compiled once per web process thread.
+_BOOKABLE = ByKeys(
+    lambda: with_hours(MeetingType.objects.select_related("rep")).filter(
+        is_active=True, is_archived=False, rep__is_active=True
+    ),
+    "rep__booking_slug",
+    "slug",
+)
+
+
 def bookable_meeting_type(rep_slug: str, slug: str) -> MeetingType:
-    return with_hours(MeetingType.objects.select_related("rep")).get(
-        rep__booking_slug=rep_slug,
-        slug=slug,
-        is_active=True,
-        is_archived=False,
-        rep__is_active=True,
-    )
+    """The active type `slug` of the active rep whose booking handle is `rep_slug`, with its rep
+    and weekly hours (two queries)."""
+    return _BOOKABLE.get(rep_slug, slug)
 
 
 def windows_of(meeting_type: MeetingType) -> list[Window]:

@@ -1,5 +1,5 @@
-"""Reads by primary key compiled once (config/compiled_reads.py): the same objects as the ORM's
-get(), one query each, the SQL compiled once per thread, and Django's rules kept."""
+"""Reads by key compiled once (config/compiled_reads.py): the same objects as the ORM's get(),
+one query each (and one per prefetch), the SQL compiled once per thread, Django's rules kept."""
 
 import threading
 
@@ -9,9 +9,10 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from config import compiled_reads
-from config.compiled_reads import ByPrimaryKey
-from meetings.models import Booking
-from tests.meetings.factories import BookingFactory
+from config.compiled_reads import ByKeys, ByPrimaryKey
+from meetings import selectors
+from meetings.models import Booking, MeetingType
+from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_the_sql_is_compiled_once_per_thread(monkeypatch):
     bookings = [BookingFactory() for _ in range(3)]
     compiled = []
     original = compiled_reads._compile
-    monkeypatch.setattr(compiled_reads, "_compile", lambda qs: compiled.append(1) or original(qs))
+    monkeypatch.setattr(compiled_reads, "_compile", lambda *a: compiled.append(1) or original(*a))
 
     assert [read.get(b.pk).pk for b in bookings] == [b.pk for b in bookings]
     assert len(compiled) == 1
@@ -89,7 +90,50 @@ def test_a_locking_read_runs_in_a_transaction_only():
         read.get(booking.pk)  # compiled now, and still refused outside a transaction
 
 
-def test_a_query_with_prefetching_is_refused():
-    read = ByPrimaryKey(lambda: Booking.objects.prefetch_related("invites"))
-    with pytest.raises(ValueError, match="no slicing or prefetching"):
+def test_text_keys_and_prefetching_as_get_does():
+    """The public booking page's read: by the rep's handle and the type's slug, with the rep, the
+    schedule and its weekly hours."""
+    first, second = MeetingTypeFactory(), MeetingTypeFactory()
+    read = ByKeys(
+        lambda: selectors.with_hours(MeetingType.objects.select_related("rep")).filter(
+            is_active=True
+        ),
+        "rep__booking_slug",
+        "slug",
+    )
+    for meeting_type in (first, second):
+        handle, slug = meeting_type.rep.booking_slug, meeting_type.slug
+        expected = selectors.with_hours(MeetingType.objects.select_related("rep")).get(
+            rep__booking_slug=handle, slug=slug
+        )
+        with CaptureQueriesContext(connection) as queries:
+            got = read.get(handle, slug)
+            windows = selectors.windows_of(got)
+            rep = got.rep
+        assert len(queries) == 2  # the type with its rep and schedule, then the hours
+        assert _fields(got) == _fields(expected) and _fields(rep) == _fields(expected.rep)
+        assert windows == selectors.windows_of(expected) and windows
+
+    with pytest.raises(MeetingType.DoesNotExist):
+        read.get(first.rep.booking_slug, second.slug)  # another rep's slug
+    with pytest.raises(TypeError):
+        read.get(first.rep.booking_slug)
+
+
+def test_the_booking_page_finds_only_active_types_of_active_reps():
+    meeting_type = MeetingTypeFactory()
+    handle, slug = meeting_type.rep.booking_slug, meeting_type.slug
+    assert selectors.bookable_meeting_type(handle, slug).pk == meeting_type.pk
+    MeetingType.objects.filter(pk=meeting_type.pk).update(is_archived=True)
+    with pytest.raises(MeetingType.DoesNotExist):
+        selectors.bookable_meeting_type(handle, slug)
+    MeetingType.objects.filter(pk=meeting_type.pk).update(is_archived=False)
+    type(meeting_type.rep).objects.filter(pk=meeting_type.rep.pk).update(is_active=False)
+    with pytest.raises(MeetingType.DoesNotExist):
+        selectors.bookable_meeting_type(handle, slug)
+
+
+def test_a_sliced_query_is_refused():
+    read = ByPrimaryKey(lambda: Booking.objects.all()[:1])
+    with pytest.raises(ValueError, match="no slicing"):
         read.get(1)
