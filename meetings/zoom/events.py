@@ -5,6 +5,8 @@
   reschedules or recreates the link. It is never silently copied into the booking.
 - The company's Zoom account is removed in Zoom: the bookings it served forget their Zoom meeting
   and wait; it serves reps again (connected, matched): their parked bookings go back in line.
+- Zoom made a meeting for a host (`meeting.created`): a booking whose create answer was lost, on
+  a connection that may not list meetings, looks again.
 - A rep's Zoom connection works again: bookings parked for the reconnect go back in line now,
   rather than at the sweeper's next run.
 - A rep's Zoom user removed the app and Zoom did not let us keep their data: every booking keeps
@@ -25,12 +27,13 @@ from integrations.zoom.signals import (
     zoom_connection_restored,
     zoom_data_erasure_due,
     zoom_meeting_changed,
+    zoom_meeting_created,
     zoom_reps_served,
 )
 
 from ..models import Booking
 from .bodies import topic, zoom_time
-from .links import resume_parked_links
+from .links import resume_in_doubt_links, resume_parked_links
 from .state import LinkState
 
 logger = logging.getLogger(__name__)
@@ -43,7 +46,7 @@ COMPANY_REMOVED_MESSAGE = (
 
 @receiver(zoom_meeting_changed, dispatch_uid="meetings.record_change_made_in_zoom")
 def record_change_made_in_zoom(
-    sender, *, meeting_id: str, change: str, details: dict, **kwargs
+    sender, *, meeting_id: str, change: str, details: dict, occurred_at=None, **kwargs
 ) -> bool:
     """Returns True when the meeting belongs to one of our bookings."""
     with transaction.atomic():
@@ -59,6 +62,11 @@ def record_change_made_in_zoom(
             return True  # our own cancellation's echo: nothing left to tell the rep
         if change == "deleted":
             booking.mark_deleted_in_zoom()
+        elif _superseded(booking, occurred_at):
+            # Made before our latest update of the meeting landed: the echo of an earlier move of
+            # ours (A → B → C, B's echo arriving last), or a change our update overwrote (it sends
+            # the booking's whole schedule). Zoom matches the booking.
+            return True
         else:
             note = _describe_update(booking, details)
             if not note:
@@ -67,6 +75,14 @@ def record_change_made_in_zoom(
         booking.save()
     logger.info("Booking %s: meeting %s %s in Zoom", booking.pk, meeting_id, change)
     return True
+
+
+@receiver(zoom_meeting_created, dispatch_uid="meetings.look_again_when_zoom_made_a_meeting")
+def look_again_when_zoom_made_a_meeting(sender, *, meeting_id: str, host_id: str, **kwargs) -> bool:
+    """A booking whose create answer was lost, on a connection that may not list meetings, waits
+    in doubt: Zoom's word that it made a meeting for the host sends it to look again (the run
+    adopts the meeting when it is the booking's)."""
+    return resume_in_doubt_links(host_id) > 0
 
 
 @receiver(zoom_company_account_removed, dispatch_uid="meetings.park_company_served_links")
@@ -140,6 +156,14 @@ def erase_zoom_data_of_rep(sender, *, rep, **kwargs) -> int:
         booking.erase_zoom_data(ERASED_MESSAGE)
         booking.save()
     return erased
+
+
+def _superseded(booking: Booking, occurred_at) -> bool:
+    return (
+        occurred_at is not None
+        and booking.link_ready_at is not None
+        and occurred_at <= booking.link_ready_at
+    )
 
 
 def _describe_update(booking: Booking, details: dict) -> str:
