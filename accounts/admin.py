@@ -23,6 +23,8 @@ class RepAdmin(UserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    # Kept by Django, never typed: shown, not offered as Django's unlabelled date and time boxes.
+    readonly_fields = ("last_login", "date_joined")
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

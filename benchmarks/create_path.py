@@ -18,9 +18,12 @@ Figures:
 - files: distinct files of ours in which a function ran;
 - returns: how often the running file of ours became one that had run before and was left
   (A → B → A counts one), the back-and-forth between layers;
+- the Zoom leg: the same two figures from the link task's start (`sync_zoom_meeting`) to the
+  first HTTP request it sends to Zoom (`requests`' `Session.request`), with our files on the
+  stack at that request;
 - import circles: groups of our modules that import each other, through others or not
   (strongly connected parts of the import graph, every import counted, function-local ones
-  included), as in tests/unit/test_layers.py.
+  included), read by scripts/code_shape.py as tests/unit/test_layers.py reads them.
 """
 
 import argparse
@@ -36,9 +39,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
 
 NOT_OURS = ("tests", "zoom_sandbox", "scripts", "benchmarks")
-PACKAGES = ("accounts", "config", "health", "integrations", "meetings")
 # The invites a ready link (or a new booking) hands to their own worker: not the create path.
 INVITES_TASK = ("meetings/tasks.py", "send_booking_invites")
+# The Zoom leg: from the link task's start to the first HTTP request it sends to Zoom.
+LINK_TASK = ("meetings/zoom/tasks.py", "sync_zoom_meeting")
+HTTP_SEND = ("requests/sessions.py", "request")
 
 
 def ours(filename: str) -> str | None:
@@ -62,6 +67,9 @@ class PathTracer:
         self.runs: list[str] = []
         self._known: dict[str, str | None] = {}
         self._paused = None
+        self.leg_start: int | None = None  # where in `runs` the link task began
+        self.leg_end: int | None = None  # where in `runs` it first sent an HTTP request
+        self.stack_at_http: list[str] = []  # our files on the stack at that request
 
     def _ours(self, code) -> str | None:
         name = code.co_filename
@@ -89,6 +97,11 @@ class PathTracer:
             return
         if event == "call":
             mine = self._ours(frame.f_code)
+            if (mine, frame.f_code.co_name) == LINK_TASK and self.leg_start is None:
+                self.leg_start = len(self.runs)
+            elif self.leg_start is not None and self.leg_end is None and self._is_http(frame):
+                self.leg_end = len(self.runs)
+                self.stack_at_http = self._stack_of_ours(frame)
             if (mine, frame.f_code.co_name) == INVITES_TASK:
                 self._paused = frame
             else:
@@ -96,73 +109,45 @@ class PathTracer:
         elif event == "return" and self._ours(frame.f_code) is not None:
             self._enter(self._running_file(frame.f_back))
 
+    @staticmethod
+    def _is_http(frame) -> bool:
+        code = frame.f_code
+        return code.co_name == HTTP_SEND[1] and code.co_filename.endswith(HTTP_SEND[0])
+
+    def _stack_of_ours(self, frame) -> list[str]:
+        found = []
+        while frame is not None:
+            mine = self._ours(frame.f_code)
+            if mine is not None and (not found or found[-1] != mine):
+                found.append(mine)
+            frame = frame.f_back
+        return found[::-1]
+
     @property
     def files(self) -> list[str]:
-        return list(dict.fromkeys(self.runs))
+        return files_of(self.runs)
 
     @property
     def returns(self) -> int:
-        seen, count = set(), 0
-        for mine in self.runs:
-            count += mine in seen
-            seen.add(mine)
-        return count
+        return returns_in(self.runs)
+
+    @property
+    def zoom_leg(self) -> list[str]:
+        """The runs from the link task's start to its first HTTP request to Zoom."""
+        assert self.leg_start is not None and self.leg_end is not None, "no Zoom call traced"
+        return self.runs[self.leg_start : self.leg_end]
 
 
-def import_circles() -> list[list[str]]:
-    """Groups of our modules that reach each other through imports (Tarjan's strongly connected
-    components of more than one module), with tests/unit/test_layers.py's reading of imports."""
-    from tests.unit.test_layers import imported_modules, python_files
+def files_of(runs: list[str]) -> list[str]:
+    return list(dict.fromkeys(runs))
 
-    modules = {}
-    for package in PACKAGES:
-        for path in python_files(ROOT / package):
-            parts = path.relative_to(ROOT).with_suffix("").parts
-            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
 
-    def project_imports(name: str) -> set[str]:
-        found = set()
-        for imported in imported_modules(modules[name]):
-            while imported and imported not in modules:
-                imported = imported.rpartition(".")[0]
-            # A package and its own modules are not a circle (`from . import x` names both).
-            if imported and imported != name and not name.startswith(imported + "."):
-                found.add(imported)
-        return found
-
-    graph = {name: project_imports(name) for name in modules}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    circles = []
-
-    def visit(name: str) -> None:
-        index[name] = low[name] = len(index)
-        stack.append(name)
-        on_stack.add(name)
-        for other in graph[name]:
-            if other not in index:
-                visit(other)
-                low[name] = min(low[name], low[other])
-            elif other in on_stack:
-                low[name] = min(low[name], index[other])
-        if low[name] == index[name]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == name:
-                    break
-            if len(group) > 1:
-                circles.append(sorted(group))
-
-    sys.setrecursionlimit(10_000)
-    for name in sorted(graph):
-        if name not in index:
-            visit(name)
-    return circles
+def returns_in(runs: list[str]) -> int:
+    seen, count = set(), 0
+    for mine in runs:
+        count += mine in seen
+        seen.add(mine)
+    return count
 
 
 def trace_create_path(control) -> tuple[PathTracer, str]:
@@ -170,11 +155,11 @@ def trace_create_path(control) -> tuple[PathTracer, str]:
     from django.test import Client
 
     from meetings.models import Booking
-    from tests.fixtures.sandbox import _prepare
+    from scripts.sandbox import register_product_apps
     from tests.integrations.steps import connect_rep
     from tests.meetings.factories import MeetingTypeFactory, next_slot
 
-    _prepare(control, settings)
+    register_product_apps(control, settings)
     connection = connect_rep(control, "rep.zoom@example.com")
     meeting_type = MeetingTypeFactory(rep=connection.user)
     url = f"/book/{connection.user.booking_slug}/{meeting_type.slug}/confirm/"
@@ -214,7 +199,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from tests.fixtures.sandbox import running_sandbox
+    from scripts.sandbox import running_sandbox
 
     setup_test_environment()
     original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -226,6 +211,8 @@ def main() -> int:
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
 
+    from scripts.code_shape import import_circles
+
     circles = import_circles()
     print(f"create path (booking POST → Zoom task → link {state}), {seconds:.1f} s with setup")
     print(f"  files of ours: {len(tracer.files)}")
@@ -234,6 +221,15 @@ def main() -> int:
     print(f"  returns to a file already left: {tracer.returns}")
     if options.list:
         print("  the path, run by run: " + " → ".join(tracer.runs))
+    leg = tracer.zoom_leg
+    print("the Zoom leg (the link task → its first HTTP request to Zoom):")
+    print(f"  files of ours: {len(files_of(leg))}")
+    for name in files_of(leg):
+        print(f"    {name}")
+    print(f"  returns to a file already left: {returns_in(leg)}")
+    print("  our files on the stack at the request: " + " → ".join(tracer.stack_at_http))
+    if options.list:
+        print("  the leg, run by run: " + " → ".join(leg))
     print(f"import circles among our modules: {len(circles)}")
     for group in circles:
         print("    " + " ↔ ".join(group))

@@ -114,7 +114,7 @@ class Run:
         self.guests = guests.Guests()
 
     def start(self, redis_url: str) -> None:
-        from tests.fixtures.sandbox import SandboxControl
+        from scripts.sandbox import SandboxControl
 
         args, workdir = self.args, self.workdir
         port = stack.free_port()
@@ -231,7 +231,7 @@ class Run:
 
         if self.args.zoom == "lean":
             return requests.get(f"{self.zoom_url}/_stats", timeout=10).json()
-        from tests.fixtures.sandbox import SandboxControl
+        from scripts.sandbox import SandboxControl
 
         calls = [c for c in SandboxControl(self.zoom_url).calls() if c["path"].startswith("/v2/")]
         return {

@@ -24,15 +24,9 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.launchers import WebProcess  # noqa: E402
+from scripts.launchers import WebProcess, free_port  # noqa: E402
 
 READY_TARGET = 0.5
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve(database_url: str, workdir: Path) -> WebProcess:

@@ -60,7 +60,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         self.message_user(request, "New secrets made: update the receivers.", messages.WARNING)
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(admin.StackedInline):
     model = DeliveryAttempt
     extra = 0
     can_delete = False

@@ -12,7 +12,9 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from config.beat_schedule import beat_schedule
 from config.error_reporting import init_sentry, parse_admins
+from config.logging_config import logging_config
 from config.services import ServiceChoices
 
 env = environ.Env()
@@ -360,47 +362,6 @@ CELERY_BEAT_SCHEDULER = "config.celery:Scheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )
-CELERY_BEAT_SCHEDULE: dict = {
-    "clear-expired-sessions": {
-        "task": "accounts.tasks.clear_expired_sessions",
-        "schedule": 60 * 60 * 24,
-    },
-    # Zoom links whose enqueue was lost, whose worker died, or whose wait ran out.
-    "meetings-sweep-due-work": {
-        "task": "meetings.tasks.sweep_due_work",
-        "schedule": 60,
-    },
-    # Reminders before meetings (each booking's next one, per its Meeting Type).
-    "meetings-sweep-due-reminders": {
-        "task": "meetings.tasks.sweep_due_reminders",
-        "schedule": 60,
-    },
-    # Webhook deliveries stored while the broker was unreachable.
-    "sweep-zoom-webhooks": {
-        "task": "integrations.zoom.tasks.sweep_zoom_webhooks",
-        "schedule": 60,
-    },
-    # Meetings that are over and unsettled checked with Zoom; hosts alerted to waiting guests.
-    "outcomes-sweep": {
-        "task": "outcomes.tasks.sweep_outcomes",
-        "schedule": 60,
-    },
-    # Outgoing webhooks whose retry is due or whose enqueue was lost.
-    "booking-webhooks-sweep": {
-        "task": "booking_webhooks.tasks.sweep_webhook_deliveries",
-        "schedule": 60,
-    },
-    # Idle Zoom connections refreshed and checked, reps of broken ones reminded.
-    "zoom-keep-connections-alive": {
-        "task": "integrations.zoom.tasks.keep_zoom_connections_alive",
-        "schedule": 60 * 60,
-    },
-    # The company's Zoom account: its one token chain kept fresh, its reps matched again.
-    "zoom-keep-company-account-alive": {
-        "task": "integrations.zoom.tasks.keep_company_zoom_account_alive",
-        "schedule": 60 * 60,
-    },
-}
 
 # Beat ticks at least this often: each tick renews its hold on the one beat lock (health/beat.py),
 # held for CELERY_BEAT_LOCK_SECONDS; a standing-by beat takes over once the lock lapses.
@@ -416,11 +377,7 @@ HEALTHZ_BEAT_MAX_AGE_SECONDS = env.int(
 HEALTHZ_BEAT_GRACE_SECONDS = env.int(
     "HEALTHZ_BEAT_GRACE_SECONDS", default=2 * HEALTHZ_BEAT_INTERVAL_SECONDS
 )
-CELERY_BEAT_SCHEDULE["health-beat-heartbeat"] = {
-    "task": "health.tasks.record_beat_heartbeat",
-    "schedule": HEALTHZ_BEAT_INTERVAL_SECONDS,
-    "options": {"expires": HEALTHZ_BEAT_INTERVAL_SECONDS},
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(heartbeat_seconds=HEALTHZ_BEAT_INTERVAL_SECONDS)
 
 # Zoom. Production defaults are Zoom itself; the demo points these at the local sandbox.
 ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
@@ -469,45 +426,7 @@ MEETINGS_ZOOM_BACKOFF_BASE_SECONDS = env.float("MEETINGS_ZOOM_BACKOFF_BASE_SECON
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "log_context": {"()": "config.log_context.LogContextFilter"},
-        "redact_secrets": {"()": "config.logging.RedactSecretsFilter"},
-        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-    },
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(log_context)s"},
-        "json": {"()": "config.logging.JsonFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["log_context", "redact_secrets"],
-        },
-        # Errors (a 500, a failed task, a logged exception) mailed to ADMINS, redacted.
-        "mail_admins": {
-            "class": "config.logging.RedactedAdminEmailHandler",
-            "level": "ERROR",
-            "filters": ["require_debug_false", "log_context", "redact_secrets"],
-        },
-    },
-    "root": {
-        "handlers": ["console", "mail_admins"],
-        "level": env.str("LOG_LEVEL", default="INFO"),
-    },
-    "loggers": {
-        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
-        "celery": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
-        # gunicorn's access log (written only when --access-logfile is given) through the same
-        # filter: request lines carry OAuth codes and guest links.
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # urllib3 logs request URLs at DEBUG; keep it quieter than our own logs.
-        "urllib3": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
 
 # Services left unchosen with debug off, and those chosen as `embedded` (config/services.py).
 UNCHOSEN_SERVICES = _services.unchosen

@@ -31,8 +31,7 @@ _CHOOSE = {
         "CACHE_URL=embedded for a file cache under DJANGO_VAR_DIR (one small machine only)."
     ),
     "EMAIL_URL": (
-        "smtp+tls://user:password@smtp.example.com:587, or consolemail:// to have every email, "
-        "sign-in and verification links included, written to the log."
+        "smtp+tls://user:password@smtp.example.com:587, or dummymail:// to send no email at all."
     ),
 }
 
@@ -154,20 +153,19 @@ def broker_apart_from_the_cache(app_configs=None, **kwargs):
     ]
 
 
-@checks.register(TAG, deploy=True)
-def email_reaches_people(app_configs=None, **kwargs):
-    if (
-        settings.DEBUG
-        or "EMAIL_URL" in settings.UNCHOSEN_SERVICES
-        or not settings.EMAIL_BACKEND.endswith("console.EmailBackend")
-    ):
+@checks.register(TAG)
+def email_stays_out_of_the_log(app_configs=None, **kwargs):
+    """The console backend writes each email to the web's and workers' log: allauth's
+    password-reset and verification links there let whoever reads the log into a rep's account.
+    With debug off it is refused, at start-up as well as by `check --deploy`."""
+    if settings.DEBUG or not settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
         return []
     return [
-        checks.Warning(
-            "EMAIL_URL=consolemail:// writes every email to the log, sign-in and verification "
-            "links included.",
-            hint="Choose an SMTP server for production.",
-            id="config.W001",
+        checks.Error(
+            "EMAIL_URL=consolemail:// writes every email to the log, password-reset and "
+            "verification links included, and with DJANGO_DEBUG off it is refused.",
+            hint=f"Choose one: {_CHOOSE['EMAIL_URL']}",
+            id="config.E008",
         )
     ]
 

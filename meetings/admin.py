@@ -3,18 +3,22 @@ from django.utils import timezone
 
 from config.admin_views import ViewOnlyAdmin
 
-from .models import Booking, InviteDelivery, MeetingType
+from .host_changes import HostChange
+from .invite_deliveries import InviteDelivery
+from .models import Booking, MeetingType
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
 from .zoom.links import retry_link
 from .zoom.state import ZoomLink
 
 
-class AvailabilityWindowInline(admin.TabularInline):
+# Stacked, not tabular: Django's tabular rows put a column heading over each input but label none
+# of them (axe: "Form elements must have labels"), and scroll sideways on a phone.
+class AvailabilityWindowInline(admin.StackedInline):
     model = AvailabilityWindow
     extra = 0
 
 
-class DateOverrideInline(admin.TabularInline):
+class DateOverrideInline(admin.StackedInline):
     model = DateOverride
     extra = 0
 
@@ -47,11 +51,44 @@ class MeetingTypeAdmin(admin.ModelAdmin):
         return form
 
 
-class InviteDeliveryInline(admin.TabularInline):
+class InviteDeliveryInline(admin.StackedInline):
     model = InviteDelivery
     extra = 0
     can_delete = False
     readonly_fields = ["sequence", "method", "recipient", "email", "location", "sent_at"]
+
+
+class HostChangeInline(admin.TabularInline):
+    """Who the booking was handed from and to, and whether the former host's Zoom meeting is gone
+    (an error says what to do when it could not be deleted)."""
+
+    model = HostChange
+    fk_name = "booking"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "created_at",
+        "from_rep",
+        "to_rep",
+        "changed_by",
+        "removal",
+        "zoom_meeting_id",
+        "zoom_chain",
+        "attempts",
+        "last_error",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HostChange)
+class HostChangeAdmin(ViewOnlyAdmin):
+    list_display = ["created_at", "booking", "from_rep", "to_rep", "removal", "last_error"]
+    list_filter = ["removal"]
+    search_fields = ["from_rep__email", "to_rep__email", "booking__guest_email", "zoom_meeting_id"]
+    list_select_related = ["booking", "from_rep", "to_rep"]
+    show_full_result_count = False
 
 
 # The booking's Zoom link, shown apart from the booking's own fields.
@@ -85,7 +122,7 @@ class BookingAdmin(ViewOnlyAdmin):
         (None, {"fields": [name for name in readonly_fields if name not in ZOOM_LINK_COLUMNS]}),
         ("Zoom link", {"fields": ZOOM_LINK_COLUMNS}),
     ]
-    inlines = [InviteDeliveryInline]
+    inlines = [InviteDeliveryInline, HostChangeInline]
     # Bookings change through the product's services (reschedule, cancel, retry), never by
     # editing rows here: the admin views them and can put a Zoom link back in line.
     actions = ["retry_zoom_link"]

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import placeholders
-from .models import Booking, InviteDelivery
+from .invite_deliveries import InviteDelivery
+from .models import Booking
 
 PRODID = "-//Scheduler//Zoom meetings//EN"
 _FOLD_AT = 75

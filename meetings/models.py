@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 # Models of their own modules, gathered here so Django sees them: import them from their home.
+from .host_changes import HostChange  # noqa: F401
+from .invite_deliveries import InviteDelivery  # noqa: F401
 from .questions import Question  # noqa: F401
 from .reminders import ReminderDelivery, default_reminders, next_due  # noqa: F401
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride  # noqa: F401
-from .zoom.state import LinkState, ZoomChain, ZoomLink, ZoomLinkQuerySet
+from .zoom.state import LinkState, ZoomLink, ZoomLinkQuerySet
 
 # How many people besides the guest a booking may invite (Calendly's limit too).
 MAX_ADDITIONAL_GUESTS = 10
@@ -389,6 +391,34 @@ class Booking(ZoomLink):
         if self.is_zoom:
             self.reschedule_link()
 
+    def hand_over(self, to_rep, now) -> "HostChange":
+        """The booking goes to `to_rep` at the same time: everyone's calendar gets a new version,
+        a Zoom booking a new meeting in the new host's Zoom. Returns the change (unsaved), which
+        carries the former meeting for its own removal: one a worker may still be creating (its
+        lease not yet over) or one an earlier create may have left unrecorded is searched for."""
+        change = HostChange(
+            booking=self,
+            from_rep_id=self.rep_id,
+            to_rep=to_rep,
+            removal=HostChange.Removal.NOT_NEEDED,
+        )
+        if self.is_zoom:
+            in_doubt = self.zoom_create_in_doubt or self.link_lease_until is not None
+            if self.zoom_meeting_id or in_doubt:
+                change.zoom_meeting_id = self.zoom_meeting_id
+                change.zoom_chain = self.zoom_chain
+                change.in_doubt = in_doubt
+                change.removal = HostChange.Removal.PENDING
+                # A create for the former host lands, if at all, before its lease ends.
+                change.next_attempt_at = max(now, self.link_lease_until or now)
+            self.start_link_for_new_host()
+        self.rep = to_rep
+        # The time did not move: the update must not say it did.
+        self.previous_start_at = None
+        self.invite_sequence += 1
+        change.sequence = self.invite_sequence
+        return change
+
     def cancel(self, by: "Booking.Actor", reason: str = "") -> None:
         self.status = self.Status.CANCELLED
         self.cancelled_at = timezone.now()
@@ -408,47 +438,3 @@ class Booking(ZoomLink):
             if self.is_cancelled
             else next_due(self.start_at, self.meeting_type.reminder_minutes, now)
         )
-
-
-class InviteDelivery(models.Model):
-    """One calendar invite sent to one person for one version (SEQUENCE) of a booking.
-
-    Makes sending idempotent (a retried task never re-sends a version) and is the record tests and
-    support read when mail leaves from a worker process.
-    """
-
-    class Method(models.TextChoices):
-        REQUEST = "REQUEST", "Invitation"
-        CANCEL = "CANCEL", "Cancellation"
-        # Not an iTIP method: the plain "you're booked" email a Zoom booking's guest gets at once.
-        CONFIRMATION = "CONFIRM", "Confirmation (Zoom details to follow)"
-
-    class Recipient(models.TextChoices):
-        GUEST = "guest", "Guest"
-        REP = "rep", "Rep"
-        # Someone the guest invited along (Booking.additional_guests): invites, no manage link.
-        OTHER_GUEST = "other", "Other guest"
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="invite_deliveries")
-    sequence = models.PositiveIntegerField()
-    method = models.CharField(max_length=10, choices=Method.choices)
-    recipient = models.CharField(max_length=10, choices=Recipient.choices)
-    email = models.EmailField()
-    location = models.CharField(max_length=2000, blank=True)
-    # The Zoom app whose meeting's join URL `location` is ("" for other places): removing that app
-    # in Zoom erases it here too.
-    zoom_chain = models.CharField(max_length=10, choices=ZoomChain.choices, blank=True)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["sent_at", "pk"]
-        verbose_name_plural = "invite deliveries"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["booking", "sequence", "method", "recipient", "email"],
-                name="invite_sent_once_per_version",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.method} #{self.sequence} to {self.recipient} for booking {self.booking_id}"

@@ -8,19 +8,29 @@ if the broker is down the work stays due in the booking's own state and the swee
 Services announce through the `…_after_commit` functions: a worker that started before the commit
 would not see the booking, hence `on_commit`.
 
+`former_meeting_due(sender=HostChange, change_id: int)`: a booking handed to another host left a
+Zoom meeting in the former host's Zoom to delete.
+
 `booking_changed(sender=Booking, booking: Booking, change: "created" | "moved" | "cancelled")`
 is sent inside the change's transaction instead: a listener's writes (an outgoing webhook's
 delivery) commit or roll back with the change itself.
+
+`zoom_meetings_erased(sender=Booking, booking_ids: list[int])`: the Zoom app that made these
+bookings' meetings was removed in Zoom and its data erased from them; sent inside that erasure's
+transaction, so what listeners hold of those meetings (who joined) goes with it, or nothing does.
 """
 
 from django.db import transaction
 from django.dispatch import Signal
 
+from .host_changes import HostChange
 from .models import Booking
 
 zoom_work_due = Signal()
 invites_due = Signal()
 booking_changed = Signal()
+zoom_meetings_erased = Signal()
+former_meeting_due = Signal()
 
 
 def zoom_work_after_commit(booking_id: int) -> None:
@@ -29,3 +39,7 @@ def zoom_work_after_commit(booking_id: int) -> None:
 
 def invites_after_commit(booking_id: int) -> None:
     transaction.on_commit(lambda: invites_due.send(sender=Booking, booking_id=booking_id))
+
+
+def former_meeting_after_commit(change_id: int) -> None:
+    transaction.on_commit(lambda: former_meeting_due.send(sender=HostChange, change_id=change_id))

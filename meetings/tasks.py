@@ -9,8 +9,8 @@ from config.celery import mail_task, publish, publish_on
 from . import selectors
 from .services import invites, reminders
 from .signals import invites_due
-from .zoom import links
-from .zoom.tasks import enqueue_zoom_work
+from .zoom import former, links
+from .zoom.tasks import enqueue_zoom_work, remove_former_meeting
 
 SWEEP_BATCH = 500
 
@@ -26,8 +26,9 @@ publish_on(invites_due, send_booking_invites, "booking_id", dispatch_uid="meetin
 
 @shared_task
 def sweep_due_work() -> int:
-    """Re-enqueues Zoom work that is due and nobody holds, bookings parked for a reconnect whose
-    rep has reconnected, and invites that never went out. Runs every minute from Celery beat."""
+    """Re-enqueues Zoom work that is due and nobody holds (a former host's meeting to delete
+    included), bookings parked for a reconnect whose rep has reconnected, and invites that never
+    went out. Runs every minute from Celery beat."""
     resumed = links.resume_parked_links()
     due = list(selectors.bookings_with_zoom_work_due().values_list("pk", flat=True)[:SWEEP_BATCH])
     for booking_id in due:
@@ -37,7 +38,10 @@ def sweep_due_work() -> int:
     )
     for booking_id in invites_due_ids:
         publish(send_booking_invites, booking_id)
-    return resumed + len(due) + len(invites_due_ids)
+    former_due = list(former.former_meetings_due().values_list("pk", flat=True)[:SWEEP_BATCH])
+    for change_id in former_due:
+        publish(remove_former_meeting, change_id)
+    return resumed + len(due) + len(invites_due_ids) + len(former_due)
 
 
 @mail_task(retry_backoff=30, max_retries=8)

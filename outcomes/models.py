@@ -119,6 +119,13 @@ class MeetingOutcome(models.Model):
         )
 
     @property
+    def is_settled(self) -> bool:
+        """Sure enough to tell the guest: the rep marked it, or the check after the meeting ran
+        (Zoom's list was read, or cannot be). Until then a late or lost event may still turn a
+        no-show from the events into a held meeting."""
+        return self.source == Source.REP or self.checked_at is not None
+
+    @property
     def host_in_meeting(self) -> bool:
         joined, left = self.host_last_joined_at, self.host_last_left_at
         return joined is not None and (left is None or joined > left)

@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from integrations.zoom.connection.hosts import zoom_host_for
 from meetings.models import Booking
 
 from .models import MeetingOutcome, Source
 from .rules import Outcome
 from .services import CHECK_WINDOW
+from .zoom.check import missing_scope, scope_needed
 
 _TONES = {
     Outcome.HELD: "ok",
@@ -36,9 +38,13 @@ class OutcomeView:
     record: MeetingOutcome | None = None
 
 
-def outcome_of(booking: Booking, now: datetime | None = None) -> OutcomeView | None:
+def outcome_of(
+    booking: Booking, now: datetime | None = None, *, scope_missing: str = ""
+) -> OutcomeView | None:
     """What to show about the booking's outcome; None before the meeting or when cancelled.
-    Reads `booking.outcome` (select_related("outcome") to list many)."""
+    Reads `booking.outcome` (select_related("outcome") to list many). `scope_missing`: what the
+    rep's grant lacks for Zoom's list of who joined (`list_unavailable_reason`), said at once
+    rather than after the check finds it out."""
     now = now or timezone.now()
     if booking.is_cancelled or booking.start_at > now:
         return None
@@ -46,8 +52,14 @@ def outcome_of(booking: Booking, now: datetime | None = None) -> OutcomeView | N
         record = booking.outcome
     except MeetingOutcome.DoesNotExist:
         record = None
+    unavailable = (record.unavailable_reason if record else "") or (
+        scope_missing if booking.is_zoom and booking.zoom_meeting_id else ""
+    )
     if record is not None and record.is_decided:
         source = "marked by you" if record.source == Source.REP else _SOURCES[record.source]
+        if record.outcome == Outcome.UNKNOWN and record.source != Source.REP and unavailable:
+            # Zoom's events could not tell: say what would let Zoom's list tell.
+            source = unavailable
         return OutcomeView(
             record.get_outcome_display(), _TONES[record.outcome], source, True, record
         )
@@ -55,11 +67,22 @@ def outcome_of(booking: Booking, now: datetime | None = None) -> OutcomeView | N
         if record is not None and record.host_absent_for(now) is not None:
             return OutcomeView("Guest waiting for you", "warn", "", False, record)
         return None
-    if record is not None and record.unavailable_reason:
-        return OutcomeView("Outcome unavailable", "warn", record.unavailable_reason, True, record)
+    if unavailable:
+        return OutcomeView("Outcome unavailable", "warn", unavailable, True, record)
     if booking.is_zoom and booking.zoom_meeting_id and now - booking.end_at < CHECK_WINDOW:
         return OutcomeView("Asking Zoom…", "idle", "Zoom's answer comes soon after the end.", True)
     return OutcomeView("Not marked", "idle", "", True, record)
+
+
+def list_unavailable_reason(rep) -> str:
+    """Why Zoom's list of who joined cannot be read for the rep's meetings (the scope their
+    grant lacks, in its family), or empty: it can, or Zoom is not connected (which the pages
+    say elsewhere)."""
+    host = zoom_host_for(rep, with_tokens=False)
+    if host is None or not host.is_usable:
+        return ""
+    scope = missing_scope(host)
+    return scope_needed(scope) if scope else ""
 
 
 def guests_waiting_for(rep, now: datetime | None = None) -> list[Booking]:

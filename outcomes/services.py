@@ -1,8 +1,9 @@
 """Deciding and correcting outcomes: the writes on a booking's MeetingOutcome.
 
 Services announce and never import the tasks: `outcome_changed` (inside the transaction, for the
-outgoing webhook and the no-show email) and `host_absent_check_due` (a worker checks again when
-the guest has waited long enough).
+outgoing webhook and the no-show email), `outcome_settled` (inside the transaction, for the
+no-show email) and `host_absent_check_due` (a worker checks again when the guest has waited long
+enough).
 """
 
 from datetime import timedelta
@@ -14,7 +15,7 @@ from meetings.models import Booking
 
 from .models import MeetingOutcome, Source
 from .rules import Outcome, decide
-from .signals import host_absent_check_due, outcome_changed
+from .signals import host_absent_check_due, outcome_changed, outcome_settled
 
 # The check after the meeting (Zoom's participant list) runs this long after its scheduled end,
 # then again every CHECK_EVERY while Zoom has nothing yet (a meeting running late, Zoom's report
@@ -67,6 +68,7 @@ def mark_outcome(booking: Booking, outcome: Outcome, *, by) -> MeetingOutcome:
         record.booking = booking
         if record.correct(Outcome(outcome), by, timezone.now()):
             outcome_changed.send(sender=MeetingOutcome, outcome=record)
+        outcome_settled.send(sender=MeetingOutcome, outcome=record)
         record.save()
     return record
 
@@ -84,8 +86,16 @@ def schedule_host_absent_alert(record: MeetingOutcome, booking: Booking) -> None
     )
 
 
+def settle(record: MeetingOutcome) -> None:
+    """The check after the meeting is done with `record` (saved, inside the caller's
+    transaction): announces that the outcome may be acted on."""
+    outcome_settled.send(sender=MeetingOutcome, outcome=record)
+
+
 def bookings_due_for_check(now=None, limit: int = 500) -> list[int]:
-    """Zoom bookings whose meeting is over and whose outcome nobody has settled yet."""
+    """Zoom bookings whose meeting is over and whose outcome nobody has settled yet: no outcome,
+    or one from the events that a lost or late event could have got wrong (a no-show, or
+    unknown). Held is sure from the events alone (the host and someone else came)."""
     now = now or timezone.now()
     over = Booking.objects.filter(
         status=Booking.Status.CONFIRMED,
@@ -94,10 +104,11 @@ def bookings_due_for_check(now=None, limit: int = 500) -> list[int]:
         end_at__gte=now - CHECK_WINDOW,
     ).exclude(zoom_meeting_id="")
     unchecked = over.filter(outcome__isnull=True)
-    # Events that did not settle it (none yet, or not enough to tell) leave it to Zoom's list.
+    # Events that did not settle it (none yet, not enough to tell, or a no-show that one lost
+    # join would explain) leave it to Zoom's list.
     waiting = (
-        over.filter(
-            outcome__outcome__in=["", Outcome.UNKNOWN],
+        over.exclude(outcome__outcome=Outcome.HELD)
+        .filter(
             outcome__checked_at__isnull=True,
             outcome__check_attempts__lt=CHECK_ATTEMPTS,
         )

@@ -10,8 +10,7 @@ from config.celery import mail_task, publish
 
 from . import followups, services
 from .models import MeetingOutcome
-from .rules import Outcome
-from .signals import host_absent_check_due, outcome_changed
+from .signals import host_absent_check_due, outcome_changed, outcome_settled
 from .zoom import check
 
 SWEEP_BATCH = 500
@@ -42,12 +41,19 @@ def sweep_outcomes() -> int:
     alerts = followups.alerts_due(limit=SWEEP_BATCH)
     for booking_id in alerts:
         publish(alert_host_absent, booking_id)
-    return len(due) + len(alerts)
+    emails = followups.no_show_emails_due(limit=SWEEP_BATCH)
+    for booking_id in emails:
+        publish(send_no_show_email, booking_id)
+    return len(due) + len(alerts) + len(emails)
 
 
+# A settled outcome (the check ran, or the rep marked it), or a settled one that a late event
+# changed: the guest who missed it may be emailed (the claim in followups keeps it to once when
+# both come in one change).
 @receiver(outcome_changed, sender=MeetingOutcome, dispatch_uid="outcomes.no_show_email")
+@receiver(outcome_settled, sender=MeetingOutcome, dispatch_uid="outcomes.no_show_email_settled")
 def email_the_guest_who_missed_it(sender, *, outcome: MeetingOutcome, **kwargs) -> None:
-    if outcome.outcome == Outcome.GUEST_NO_SHOW and outcome.no_show_email_sent_at is None:
+    if followups.no_show_email_due(outcome):
         booking_id = outcome.booking_id
         transaction.on_commit(lambda: publish(send_no_show_email, booking_id))
 

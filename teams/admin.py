@@ -13,12 +13,18 @@ from django.utils.html import format_html
 from config.admin_views import ViewOnlyAdmin
 from meetings.schedules import AvailabilitySchedule
 
+from . import selectors
 from .forms import ReportPeriodForm
 from .models import AssignmentSkip, MeetingTypeMember, Team, TeamMeetingType, TeamMember
+from .reassignment import PERMISSION
 from .report import team_report
 
+# The report lists the team's next bookings, each with its way to reassign it.
+UPCOMING_SHOWN = 50
 
-class TeamMemberInline(admin.TabularInline):
+
+# Stacked, not tabular: Django's tabular rows label none of their inputs (meetings.admin says more).
+class TeamMemberInline(admin.StackedInline):
     model = TeamMember
     extra = 0
     autocomplete_fields = ["rep"]
@@ -60,6 +66,7 @@ class TeamAdmin(admin.ModelAdmin):
             request.GET if "start" in request.GET else ReportPeriodForm.default_initial()
         )
         report = team_report(team, *form.bounds()) if form.is_valid() else None
+        upcoming = selectors.upcoming_bookings_of(team)[:UPCOMING_SHOWN]
         return TemplateResponse(
             request,
             "admin/teams/team/report.html",
@@ -70,6 +77,8 @@ class TeamAdmin(admin.ModelAdmin):
                 "team": team,
                 "form": form,
                 "report": report,
+                "upcoming": upcoming,
+                "may_reassign": request.user.has_perm(PERMISSION),
             },
         )
 
@@ -90,7 +99,7 @@ class MeetingTypeMembersFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class MeetingTypeMemberInline(admin.TabularInline):
+class MeetingTypeMemberInline(admin.StackedInline):
     model = MeetingTypeMember
     formset = MeetingTypeMembersFormSet
     extra = 0

@@ -52,16 +52,18 @@ def book_team_meeting(
     guest_time_zone: str,
     booked_by=None,
     admission=None,
+    only_rep_id: int | None = None,
     **details,
 ) -> Booking:
     """Books the slot with the member the type's distribution puts first among those free for it;
     a public booking (no `booked_by`) also spends that member's public limits (with `admission`'s
     limits of the guest, booking_limits.PublicAdmission; TooManyRequests when those refuse), and
     a member their own limits refuse is passed over. Members passed over are recorded with the
-    reason. `details`: the guest's language, answers and other guests
+    reason. `only_rep_id`: that member or nobody (a guest booking again with the rep they had).
+    `details`: the guest's language, answers and other guests
     (meetings.services.bookings.place_booking). Raises SlotUnavailable when no member can take
     the slot."""
-    members = selectors.members_of(meeting_type)
+    members = selectors.members_of(meeting_type, only_rep_id=only_rep_id)
     reps = {m.member.rep_id: m.member.rep for m in members}
     with transaction.atomic():
         lock_reps(reps)

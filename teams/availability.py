@@ -24,11 +24,14 @@ def team_slots(
     *,
     public: bool = True,
     now: datetime | None = None,
+    only_rep_id: int | None = None,
 ) -> list[Slot]:
     """The union of the free slots within [start, end) of the members who can host now, in order:
     a member whose Zoom cannot make the meeting (`hosting_refusals`; `public`: a prospect's
-    booking) offers nothing, and a slot no member can host is not offered."""
-    reps = [m.member.rep for m in selectors.members_of(meeting_type)]
+    booking) offers nothing, and a slot no member can host is not offered. `only_rep_id`: that
+    member's slots alone."""
+    members = selectors.members_of(meeting_type, only_rep_id=only_rep_id)
+    reps = [m.member.rep for m in members]
     refused = refusals(meeting_type, [rep.pk for rep in reps], public=public)
     reps = [rep for rep in reps if rep.pk not in refused]
     if not reps:

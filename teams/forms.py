@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -56,3 +57,21 @@ class ProspectForm(BookingForm):
         self.fields["email"].label = "Prospect's email"
         self.fields["email"].help_text = "They get the invite and the link to their booking."
         self.fields["time_zone"].keep(self["time_zone"].value() or "UTC")
+
+
+class ReassignForm(forms.Form):
+    """The member who takes the booking (the Meeting Type's members but its host)."""
+
+    to_rep = forms.ModelChoiceField(
+        queryset=None,
+        label="New host",
+        empty_label=None,
+        help_text="The meeting moves to their Zoom; the guest gets one updated invite with the "
+        "new link, and the current host a cancellation.",
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_rep"]
+        field.queryset = get_user_model().objects.filter(pk__in=[rep.pk for rep in members])
+        field.label_from_instance = lambda rep: rep.display_name

@@ -20,13 +20,29 @@ def bookable_team_type(team_slug: str, slug: str) -> MeetingType:
     )
 
 
-def members_of(meeting_type: MeetingType) -> list[MeetingTypeMember]:
-    """The type's members whose rep account is active, with their reps (one query)."""
-    return list(
-        MeetingTypeMember.objects.filter(meeting_type=meeting_type, member__rep__is_active=True)
+def members_of(
+    meeting_type: MeetingType, *, only_rep_id: int | None = None
+) -> list[MeetingTypeMember]:
+    """The type's members whose rep account is active, with their reps (one query); with
+    `only_rep_id`, just that rep (a guest booking again with the rep they had)."""
+    found = MeetingTypeMember.objects.filter(meeting_type=meeting_type, member__rep__is_active=True)
+    if only_rep_id is not None:
+        found = found.filter(member__rep_id=only_rep_id)
+    return list(found.select_related("member__rep").order_by("member__rep_id"))
+
+
+def member_rep(meeting_type: MeetingType, booking_slug: str):
+    """The type's active member with this booking slug, or None (no longer on the type)."""
+    member = (
+        MeetingTypeMember.objects.filter(
+            meeting_type=meeting_type,
+            member__rep__is_active=True,
+            member__rep__booking_slug=booking_slug,
+        )
         .select_related("member__rep")
-        .order_by("member__rep_id")
+        .first()
     )
+    return member.member.rep if member else None
 
 
 def candidates(
@@ -108,6 +124,21 @@ def bookings_made_by(rep, now: datetime | None = None) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(booked_by=rep, end_at__gte=now or timezone.now())
         .exclude(rep=rep)
+        .select_related("rep", "meeting_type")
+        .order_by("start_at", "pk")
+    )
+
+
+def upcoming_bookings_of(teams, now: datetime | None = None) -> QuerySet[Booking]:
+    """The confirmed bookings of the teams' Meeting Types (a team, or a list) not over yet,
+    soonest first."""
+    teams = teams if isinstance(teams, list | tuple) else [teams]
+    return (
+        Booking.objects.filter(
+            meeting_type__team__in=teams,
+            status=Booking.Status.CONFIRMED,
+            end_at__gt=now or timezone.now(),
+        )
         .select_related("rep", "meeting_type")
         .order_by("start_at", "pk")
     )

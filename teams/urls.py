@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import members, public
+from .views import members, public, reassign
 
 
 def _page(route: str, view):
@@ -9,15 +9,25 @@ def _page(route: str, view):
 
 
 team_booking_page = [_page("", public.team_book), _page("confirm/", public.team_book_confirm)]
+# One member's times of a team type: a guest booking again with the rep they had.
+team_member_booking_page = [
+    _page("", public.team_book_with),
+    _page("confirm/", public.team_book_with_confirm),
+]
 
 member_pages = [
     _page("", members.my_teams),
     _page("book/<int:pk>/", members.book_for),
     _page("booked/<int:pk>/", members.booked_for),
+    _page("reassign/<int:pk>/", reassign.reassign),
 ]
 
 app_name = "teams"
 urlpatterns = [
     path("teams/", include(member_pages)),
     path("team/<slug:team>/<slug:meeting_type>/", include(team_booking_page)),
+    path(
+        "team/<slug:team>/<slug:meeting_type>/with/<slug:rep>/",
+        include(team_member_booking_page),
+    ),
 ]

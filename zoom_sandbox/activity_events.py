@@ -5,6 +5,12 @@
 `MeetingParticipantJoinedWaitingRoomEvent`, `MeetingParticipantLeftWaitingRoomEvent`,
 `MeetingParticipantAdmittedEvent`).
 
+Zoom's webhook reference for meetings gives the same fields
+(https://developers.zoom.us/docs/api/meetings/events/); its "Participant Waiting for Host" page
+says `meeting.participant_jbh_waiting` needs a Pro or higher plan, join before host off, and the
+participant in the Zoom client app
+(https://marketplace.zoom.us/docs/api-reference/webhook-reference/meeting-events/meeting-participant-waiting-for-host).
+
 The SDK types `object.id` as a string in every one of them except `participant_jbh_waiting_left`,
 where it is a number; the sandbox sends each as typed, so the app must take both.
 

@@ -231,9 +231,14 @@ def preapproval_requests(request, data):
 def knobs_view(request, data):
     if request.method == "POST":
         try:
-            return knobs.update(**data)
+            values = knobs.update(**data)
         except knobs.KnobError as exc:
             raise ControlError(str(exc)) from exc
+        if "qps_limit" in data:
+            # A per-second limit set now counts the calls made from now on: the calls a test's
+            # setup made under the previous limit are not held against the new one.
+            ratelimits.reset()
+        return values
     return knobs.current()
 
 

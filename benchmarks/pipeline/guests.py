@@ -10,6 +10,7 @@ grows, the machine running the guests, not the server, set the pace, and the run
 import asyncio
 import multiprocessing
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -139,7 +140,28 @@ def offer(base_url: str, requests: list[Request], lead: float = 0.5) -> list[Out
     """Sends every request at its offset from now + `lead`; returns every outcome."""
     host_port = base_url.split("://", 1)[1]
     host, port = host_port.rsplit(":", 1)
-    return asyncio.run(_offer((host, int(port)), requests, lead))
+    return _run_in_own_thread(_offer((host, int(port)), requests, lead))
+
+
+def _run_in_own_thread(coroutine):
+    """Runs `coroutine` on a fresh event loop in a thread of its own. The caller's thread may
+    already have a loop running (Playwright's sync API leaves one in the main thread, and
+    asyncio.run() refuses to start inside it); a thread of our own never has one, so the guests
+    run the same way from a script, a spawned process or a test."""
+    result = {}
+
+    def run():
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # handed to the caller, raised there
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, name="open-loop guests")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
 
 
 def _offer_and_send_back(connection, base_url: str, requests: list[Request], lead: float):

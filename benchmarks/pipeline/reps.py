@@ -28,7 +28,7 @@ def prepare(args, sandbox_url: str) -> list[Page]:
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
-    from tests.fixtures.sandbox import CALLBACK_PATH, WEBHOOK_PATH, SandboxControl
+    from scripts.sandbox import CALLBACK_PATH, WEBHOOK_PATH, SandboxControl
 
     setup_test_environment()  # the test client acts as each rep's browser (testserver)
     call_command("migrate", verbosity=0)
@@ -77,8 +77,8 @@ def _served_by_company_account(args, sandbox) -> list[Page]:
     from integrations.zoom.api.scopes import ACCOUNT_GRANULAR_SCOPES
     from integrations.zoom.company import services as company_services
     from integrations.zoom.company.models import ZoomCompanyAccount
+    from scripts.sandbox import ACCOUNT_CALLBACK_PATH
     from tests.factories import RepFactory
-    from tests.fixtures.sandbox import ACCOUNT_CALLBACK_PATH
     from tests.integrations.company_steps import company_account, connect_company
     from tests.meetings.factories import MeetingTypeFactory
 

@@ -9,24 +9,17 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from scripts.launchers import stop_process
+from scripts.launchers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
 # The benchmark's own PostgreSQL sessions say so, and the CPU meter leaves them out.
 APPLICATION_NAME = "link-benchmark"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def http_ok(url: str) -> bool:

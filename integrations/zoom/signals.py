@@ -26,18 +26,16 @@ commit, with `send_robust`: a failing receiver is logged and never undoes the re
 working ("needs reconnect", or "removed" in Zoom), sent once, after the commit that recorded it.
 The reconnect email listens (`tasks`, then `notifications`).
 
-`zoom_data_erasure_due(sender=ZoomConnection, rep)`: the rep's Zoom user removed the app and Zoom
-did not allow us to keep their data (`app_deauthorized` without `user_data_retention`). Receivers
-erase every value they hold that came from Zoom for that rep (meeting ids, links, passcodes,
-dial-in numbers), keep their own records, and return how many records they changed. Sent inside
-the transaction that removes the connection: a failing receiver rolls the erasure back and the
-delivery is processed again.
+`zoom_data_erasure_due(sender=ZoomDataErasure, zoom_app: ZoomApp, rep)`: an app was removed in Zoom
+and Zoom did not allow us to keep its data (`app_deauthorized` without `user_data_retention`):
+the rep's own app (`zoom_app="personal"`, `rep` the rep), or the company's app for the whole Zoom
+account (`zoom_app="company"`, `rep` None). Receivers erase every value they hold that came from
+that app (meeting ids, links, passcodes, dial-in numbers, participant data), past and future, and
+nothing of the other app's; keep their own records; and return how many records they changed.
+Sent inside the transaction that removes the app's tokens: a failing receiver rolls the erasure
+back and the delivery is processed again.
 
 The company's Zoom account (the admin-managed app):
-
-`zoom_company_account_removed(sender=ZoomCompanyAccount, rep_ids: list[int])`: the app was removed
-in Zoom; the reps it served (`rep_ids`) have no Zoom until someone reconnects. Sent inside the
-transaction that erased the account's Zoom data, so receivers erase theirs atomically with it.
 
 `zoom_reps_served(sender=ZoomCompanyAccount, rep_ids: list[int])`: the account serves these
 reps now (connected, reconnected, or matched again), after the commit: parked work can resume.
@@ -57,7 +55,6 @@ zoom_meeting_created = Signal()
 zoom_connection_restored = Signal()
 zoom_connection_broke = Signal()
 zoom_data_erasure_due = Signal()
-zoom_company_account_removed = Signal()
 zoom_reps_served = Signal()
 zoom_company_account_notice = Signal()
 zoom_company_needs_matching = Signal()

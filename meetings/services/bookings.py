@@ -189,6 +189,58 @@ def reschedule_booking(booking: Booking, *, start_at: datetime, admit=None) -> B
     return locked
 
 
+def change_host(booking: Booking, to_rep, *, by=None, may_host=None) -> Booking:
+    """Hands an upcoming booking to `to_rep` at the same time: a Zoom booking gets a new meeting
+    in their Zoom in the background (the former host's is deleted apart, through the chain that
+    made it), the guest and the new host get an updated invite once it exists, and the former host
+    a cancellation. `by`: who changed it; `may_host(booking)`: raises BookingError when `to_rep`
+    may not take the booking, asked under the locks. Raises SlotUnavailable when `to_rep` has
+    another meeting then. (Its words are for reps and admins, in the site's language.)"""
+    with transaction.atomic():
+        lock_reps([booking.rep_id, to_rep.pk])
+        locked = _lock_open_booking(booking)
+        if locked.rep_id != booking.rep_id:
+            # Another change won the race: the former host we locked is not the host now.
+            raise BookingError("This booking changed hands a moment ago. Reload the page.")
+        if locked.rep_id == to_rep.pk:
+            raise BookingError(f"{to_rep.display_name} already hosts this meeting.")
+        now = timezone.now()
+        if locked.link_lease_until and locked.link_lease_until > now:
+            # Zoom is answering for the current host right now; its answer is recorded in seconds.
+            raise BookingError(
+                "Zoom is working on this meeting right now. Try again in a few seconds."
+            )
+        if may_host is not None:
+            may_host(locked)
+        if _busy(to_rep, locked):
+            raise SlotUnavailable(f"{to_rep.display_name} has another meeting then.")
+        change = locked.hand_over(to_rep, now)
+        change.changed_by = by
+        _save_slot(locked)
+        change.save()
+        _after_change(locked)
+        # The former host's cancellation needs no link; it goes at once.
+        signals.invites_after_commit(locked.pk)
+        if change.removal_is_open and change.next_attempt_at <= now:
+            signals.former_meeting_after_commit(change.pk)
+    return locked
+
+
+def _busy(rep, booking: Booking) -> bool:
+    """Whether `rep` has another confirmed meeting overlapping the booking (the database's
+    constraints refuse it too; this says so in words first, on every database)."""
+    return (
+        Booking.objects.filter(
+            rep=rep,
+            status=Booking.Status.CONFIRMED,
+            start_at__lt=booking.end_at,
+            end_at__gt=booking.start_at,
+        )
+        .exclude(pk=booking.pk)
+        .exists()
+    )
+
+
 def cancel_booking(booking: Booking, *, by: Booking.Actor, reason: str = "") -> Booking:
     """Cancels the booking (again is a no-op), removes its Zoom meeting in the background and
     sends everyone a cancellation, with the canceller's reason if they gave one."""

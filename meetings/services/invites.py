@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from config.compiled_reads import ByPrimaryKey
+
 from .. import guest_access, ics, languages, placeholders
-from ..models import Booking, InviteDelivery
+from ..invite_deliveries import InviteDelivery
+from ..models import Booking
 from ..zoom.state import LinkState
 
 logger = logging.getLogger(__name__)
@@ -97,20 +100,23 @@ def _forget(claims: list[InviteDelivery]) -> None:
     InviteDelivery.objects.filter(pk__in=[d.pk for d in claims]).delete()
 
 
+# Every run locks and reads its booking this way: compiled once per worker thread.
+_BOOKING_TO_CLAIM = ByPrimaryKey(
+    lambda: Booking.objects.select_for_update(of=("self",)).select_related("rep", "meeting_type")
+)
+
+
 def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
     """Records (and commits) the messages the booking's current version still owes each person.
     The row lock makes two runs agree on who sends what, and both people get the same version."""
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("rep", "meeting_type")
-            .get(pk=booking_id)
-        )
-        done = set(
+        booking = _BOOKING_TO_CLAIM.get(booking_id)
+        sent = list(
             InviteDelivery.objects.filter(booking=booking).values_list(
                 "sequence", "method", "recipient", "email"
             )
         )
+        done = set(sent)
         claims = []
         for recipient, email in recipients_of(booking):
             method = invite_method(booking)
@@ -136,8 +142,36 @@ def _claim(booking_id: int) -> tuple[Booking, list[InviteDelivery]]:
                     zoom_chain=booking.zoom_chain if booking.zoom_join_url else "",
                 )
             )
+        claims += _owed_to_former_hosts(booking, sent)
         InviteDelivery.objects.bulk_create(claims)
     return booking, claims
+
+
+def _owed_to_former_hosts(booking: Booking, sent) -> list[InviteDelivery]:
+    """Each host the booking was handed away from gets one cancellation of the invite they had:
+    owed while the latest message to them is an invitation (handed back and away again, they are
+    owed another)."""
+    if not booking.invite_sequence:
+        return []  # never changed, so never changed hands
+    former = set(booking.host_changes.values_list("from_rep__email", flat=True))
+    former.discard(booking.rep.email)
+    if not former:
+        return []
+    latest = {}
+    for _, method, recipient, email in sorted(sent):
+        if recipient == Recipient.REP:
+            latest[email] = method
+    return [
+        InviteDelivery(
+            booking=booking,
+            sequence=booking.invite_sequence,
+            method=Method.CANCEL,
+            recipient=Recipient.REP,
+            email=email,
+        )
+        for email in sorted(former)
+        if latest.get(email) == Method.REQUEST
+    ]
 
 
 def recipients_of(booking: Booking) -> list[tuple[str, str]]:
@@ -200,14 +234,17 @@ class InviteMessages:
         self.booking = booking
         self._texts: dict[str, placeholders.InviteTexts] = {}
         self._calendars: dict[tuple[str, str], bytes] = {}
-        self._bodies: dict[tuple[str, str, str], str] = {}
+        self._bodies: dict[tuple[str, str, str, bool], str] = {}
+        self._new_host: bool | None = None
 
     def for_delivery(self, delivery: InviteDelivery) -> EmailMessage:
         method, recipient = delivery.method, delivery.recipient
         language = language_of(self.booking, recipient)
+        # A host the booking was handed away from (their cancellation).
+        former = recipient == Recipient.REP and delivery.email != self.booking.rep.email
         message = EmailMessage(
             subject=self.subject(method, language),
-            body=self.body(method, recipient, language),
+            body=self.body(method, recipient, language, former=former),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[delivery.email],
             headers={"Content-Language": language},
@@ -246,15 +283,26 @@ class InviteMessages:
             )
         return self._calendars[key]
 
-    def body(self, method: str, recipient: str, language: str = languages.DEFAULT) -> str:
-        key = (method, recipient, language)
+    def body(
+        self, method: str, recipient: str, language: str = languages.DEFAULT, *, former=False
+    ) -> str:
+        key = (method, recipient, language, former)
         if key not in self._bodies:
-            context = self._context(method, recipient, language)
+            context = self._context(method, recipient, language, former)
             with translation.override(language):
                 self._bodies[key] = render_to_string("meetings/email/invite.txt", context)
         return self._bodies[key]
 
-    def _context(self, method: str, recipient: str, language: str) -> dict:
+    def new_host(self) -> bool:
+        """Whether this version is the one that handed the booking to its host."""
+        if self._new_host is None:
+            booking = self.booking
+            self._new_host = bool(booking.invite_sequence) and (
+                booking.host_changes.filter(sequence=booking.invite_sequence).exists()
+            )
+        return self._new_host
+
+    def _context(self, method: str, recipient: str, language: str, former: bool = False) -> dict:
         booking = self.booking
         texts = self.texts(language)
         description = texts.description
@@ -273,6 +321,8 @@ class InviteMessages:
             "cancelled": method == Method.CANCEL,
             "confirmation": method == Method.CONFIRMATION,
             "updated": booking.invite_sequence > 0,
+            "handed_over": former,
+            "new_host": method == Method.REQUEST and self.new_host(),
             "is_guest": recipient == Recipient.GUEST,
             "is_other_guest": recipient == Recipient.OTHER_GUEST,
             "is_rep": is_rep,
@@ -289,7 +339,8 @@ class InviteMessages:
             and booking.zoom_join_url in description,
             # The guest's own link is a key to reschedule or cancel: theirs alone.
             "manage_url": guest_access.manage_url(booking) if recipient == Recipient.GUEST else "",
-            "rep_url": settings.SITE_URL + booking_path(booking) if is_rep else "",
+            # The former host no longer sees the booking.
+            "rep_url": settings.SITE_URL + booking_path(booking) if is_rep and not former else "",
         }
 
 

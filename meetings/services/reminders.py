@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from .. import guest_access, placeholders
-from ..models import Booking, InviteDelivery
+from ..invite_deliveries import InviteDelivery
+from ..models import Booking
 from ..reminders import ReminderDelivery, due_offset, in_words, next_due
 from .invites import booking_path, language_of, recipients_of, undeliverable_reason
 

@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import booking_limits, calendar_links, guest_access, ics, languages, selectors
-from ..models import Booking, InviteDelivery
+from ..invite_deliveries import InviteDelivery
+from ..models import Booking
 from .changes import cancel_page, reschedule_page, zone_context, zone_query
 from .public import too_many_requests
 from .slots import time_zone_from

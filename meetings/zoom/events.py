@@ -3,27 +3,24 @@
 - A meeting changed inside Zoom by its host (`meeting.updated` / `meeting.deleted`): the booking
   stays the source of truth for its time; the change is recorded and shown to the rep, who
   reschedules or recreates the link. It is never silently copied into the booking.
-- The company's Zoom account is removed in Zoom: the bookings it served forget their Zoom meeting
-  and wait; it serves reps again (connected, matched): their parked bookings go back in line.
+- The company's Zoom account serves reps again (connected, matched): their parked bookings go
+  back in line.
 - Zoom made a meeting for a host (`meeting.created`): a booking whose create answer was lost, on
   a connection that may not list meetings, looks again.
 - A rep's Zoom connection works again: bookings parked for the reconnect go back in line now,
   rather than at the sweeper's next run.
-- A rep's Zoom user removed the app and Zoom did not let us keep their data: every booking keeps
-  its guest, time and status, and loses every value that came from Zoom.
+- An app was removed in Zoom (the rep's own, or the company's) and Zoom did not let us keep its
+  data: every booking whose meeting that app made keeps its guest, time and status, and loses
+  every value that came from Zoom; the other app's meetings stay.
 """
 
 import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
 from django.dispatch import receiver
-from django.utils import timezone
 
-from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.signals import (
-    zoom_company_account_removed,
     zoom_connection_restored,
     zoom_data_erasure_due,
     zoom_meeting_changed,
@@ -31,10 +28,11 @@ from integrations.zoom.signals import (
     zoom_reps_served,
 )
 
-from ..models import Booking
+from ..models import Booking, HostChange, InviteDelivery
+from ..signals import zoom_meetings_erased
 from .bodies import topic, zoom_time
 from .links import resume_in_doubt_links, resume_parked_links
-from .state import LinkState
+from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)
 
@@ -85,35 +83,6 @@ def look_again_when_zoom_made_a_meeting(sender, *, meeting_id: str, host_id: str
     return resume_in_doubt_links(host_id) > 0
 
 
-@receiver(zoom_company_account_removed, dispatch_uid="meetings.park_company_served_links")
-def park_after_company_account_removed(sender, *, rep_ids, **kwargs) -> int:
-    """The company's Zoom account app was removed in Zoom: its meetings' ids, links, passcodes
-    and dial-in numbers are Zoom data we must not keep, and those reps' upcoming bookings wait
-    for a Zoom connection (a rep's own working connection, which won, keeps its bookings)."""
-    parked = 0
-    for booking in _bookings_served_by_company_account(rep_ids):
-        booking.forget_zoom_meeting(COMPANY_REMOVED_MESSAGE)
-        booking.save()
-        parked += 1
-    logger.info("Company Zoom account removed: %s bookings parked", parked)
-    return parked
-
-
-def _bookings_served_by_company_account(rep_ids) -> QuerySet[Booking]:
-    """Upcoming Zoom bookings (locked) of these reps whose meetings the company's Zoom account
-    made: every rep whose own Zoom connection is not the one in use."""
-    own = ZoomConnection.objects.filter(status=ZoomConnection.Status.CONNECTED).exclude(
-        zoom_user_id=""
-    )
-    return (
-        Booking.objects.select_for_update(of=("self",))
-        .filter(rep_id__in=rep_ids, location_kind="zoom", end_at__gte=timezone.now())
-        .exclude(rep_id__in=own.values("user_id"))
-        .exclude(link_state__in=[LinkState.NOT_NEEDED, LinkState.REMOVED])
-        .order_by("pk")
-    )
-
-
 @receiver(zoom_reps_served, dispatch_uid="meetings.resume_company_served_links")
 def resume_when_company_serves(sender, *, rep_ids, **kwargs) -> int:
     return sum(resume_parked_links(rep) for rep in get_user_model().objects.filter(pk__in=rep_ids))
@@ -129,33 +98,68 @@ def resume_after_reconnect(sender, *, connection, previous_status: str, **kwargs
     return resumed
 
 
-ERASED_MESSAGE = (
-    "Zoom was removed from your Zoom account, so this booking's Zoom details were deleted. "
-    "Reconnect Zoom and a new link is created automatically."
+FORMER_ERASED_MESSAGE = (
+    "The Zoom app that made this meeting was removed in Zoom, so its details were deleted here "
+    "and it could not be removed: remove it in that Zoom account."
 )
+ERASED_MESSAGES = {
+    ZoomChain.PERSONAL: (
+        "Zoom was removed from your Zoom account, so this booking's Zoom details were deleted. "
+        "Reconnect Zoom and a new link is created automatically."
+    ),
+    ZoomChain.COMPANY: COMPANY_REMOVED_MESSAGE,
+}
 
 
-@receiver(zoom_data_erasure_due, dispatch_uid="meetings.erase_zoom_data_of_rep")
-def erase_zoom_data_of_rep(sender, *, rep, **kwargs) -> int:
-    """Erases every Zoom value of the rep's bookings; returns how many bookings held some."""
-    erased = 0
-    holding = (
-        Booking.objects.select_for_update()
-        .filter(rep=rep)
-        .exclude(zoom_meeting_id="", zoom_join_url="", zoom_passcode="", zoom_phone_passcode="")
+@receiver(zoom_data_erasure_due, dispatch_uid="meetings.erase_zoom_data_of_app")
+def erase_zoom_data_of_app(sender, *, zoom_app: str, rep=None, **kwargs) -> int:
+    """Erases every value the removed app gave to bookings (past and future, cancelled too) and to
+    the invites sent for them: only the meetings that app's chain made (all reps' for the company's
+    app, one rep's for their own). Returns how many records held some."""
+    chain = ZoomChain(zoom_app)
+    bookings = Booking.objects.select_for_update().filter(zoom_chain=chain)
+    invites = InviteDelivery.objects.filter(zoom_chain=chain)
+    if rep is not None:
+        bookings = bookings.filter(rep=rep)
+        invites = invites.filter(booking__rep=rep)
+    erased: list[int] = []
+    reps: set[int] = set()
+    for booking in bookings.order_by("pk"):
+        booking.erase_zoom_data(ERASED_MESSAGES[chain])
+        booking.save(update_fields=Booking.ZOOM_LINK_FIELDS)
+        erased.append(booking.pk)
+        reps.add(booking.rep_id)
+    # The join URL each invite carried is that meeting's; the invite record itself stays.
+    invites_erased = invites.exclude(location="").update(location="", zoom_chain="")
+    invites_erased += _erase_former_meetings(chain, rep)
+    zoom_meetings_erased.send(sender=Booking, booking_ids=erased)
+    # A rep whose other Zoom still works gets new meetings from it now, not at a reconnect.
+    transaction.on_commit(lambda: _resume(reps))
+    logger.info(
+        "Zoom app %s removed: %s bookings and %s invites erased", chain, len(erased), invites_erased
     )
-    for booking in holding:
-        booking.erase_zoom_data(ERASED_MESSAGE)
-        booking.save()
-        erased += 1
-    # Bookings without a meeting yet stop trying: the connection is gone until a reconnect.
-    waiting = Booking.objects.select_for_update().filter(
-        rep=rep, link_state__in=(LinkState.PENDING, LinkState.REMOVING)
+    return len(erased) + invites_erased
+
+
+def _erase_former_meetings(chain: ZoomChain, rep) -> int:
+    """Meetings a former host's Zoom made for bookings handed to another host: their ids go too,
+    and a removal still owed cannot happen through an app that is gone."""
+    former = HostChange.objects.filter(zoom_chain=chain)
+    if rep is not None:
+        former = former.filter(from_rep=rep)
+    open_removals = [HostChange.Removal.PENDING, HostChange.Removal.WAITING]
+    former.filter(removal__in=open_removals).update(
+        removal=HostChange.Removal.FAILED,
+        last_error=FORMER_ERASED_MESSAGE,
+        next_attempt_at=None,
+        lease_until=None,
     )
-    for booking in waiting:
-        booking.erase_zoom_data(ERASED_MESSAGE)
-        booking.save()
-    return erased
+    return former.update(zoom_meeting_id="", zoom_chain="", in_doubt=False)
+
+
+def _resume(rep_ids) -> None:
+    for rep in get_user_model().objects.filter(pk__in=rep_ids):
+        resume_parked_links(rep)
 
 
 def _superseded(booking: Booking, occurred_at) -> bool:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from config.compiled_reads import ByPrimaryKey
 from integrations.zoom.api.errors import (
     Outcome,
     Park,
@@ -40,7 +41,7 @@ from .. import observability, signals
 from ..models import Booking
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting, topic
-from .gateway import MeetingGateway, meeting_gateway
+from .gateway import MeetingGateway, making_host, meeting_gateway
 from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,21 @@ KEPT_OLD_MEETING_NOTE = (
 )
 CANCELLED_KEPT_NOTE = (
     "This Zoom connection may not delete meetings ({exc}): remove the cancelled meeting in Zoom."
+)
+# A meeting is moved or deleted only through the token chain that made it (the rep's own
+# connection or the company's Zoom account), whichever serves the rep today.
+MAKER_BROKEN_MESSAGE = (
+    "This booking's Zoom meeting was made through {maker}, which needs reconnecting: the meeting "
+    "is updated once it is reconnected, and the guest's link stays the same."
+)
+MAKER_GONE_NOTE = (
+    "The earlier Zoom meeting was made through {maker}, which no longer serves you, so it could "
+    "not be moved: a new meeting was created and the guest was sent its link. Remove the old "
+    "meeting in that Zoom account."
+)
+MAKER_GONE_DELETE_NOTE = (
+    "The Zoom meeting was made through {maker}, which no longer serves you, so it could not be "
+    "deleted: it may still be joinable. Remove it in that Zoom account."
 )
 COMPANY_RECONNECT_MESSAGE = (
     "Your company's Zoom account is not connected: the link is created automatically once a "
@@ -114,6 +130,10 @@ CLAIM_FIELDS = (
 )
 
 
+# Every run reads its booking this way: compiled once per worker thread.
+_BOOKING_TO_CLAIM = ByPrimaryKey(lambda: Booking.objects.select_related("meeting_type", "rep"))
+
+
 def _claim(booking_id: int) -> tuple[Booking, bool] | None:
     """The booking, held for this run, and whether an earlier create may exist unrecorded.
 
@@ -122,8 +142,7 @@ def _claim(booking_id: int) -> tuple[Booking, bool] | None:
     that loses the race does nothing, as one that waited on a lock would find the lease held."""
     now = timezone.now()
     try:
-        # get(), not first(): no ORDER BY to compile for the one row a primary key names.
-        booking = Booking.objects.select_related("meeting_type", "rep").get(pk=booking_id)
+        booking = _BOOKING_TO_CLAIM.get(booking_id)
     except Booking.DoesNotExist:
         return None
     if booking.link_state not in (LinkState.PENDING, LinkState.REMOVING):
@@ -147,10 +166,22 @@ def _link_as(booking: Booking, *fields: str) -> Q:
 
 
 def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
+    if booking.zoom_meeting_id:
+        maker = making_host(booking)
+        if maker is not None and maker.is_usable:
+            return _populate_through(booking, maker, in_doubt)
+        if _can_come_back(maker):
+            # Only the chain that made the meeting may move it, and the prospect's link is that
+            # meeting's: wait for that chain rather than give them a new one.
+            return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(_maker_broken(b)))
     host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
         message = _not_usable_message(host)
         return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
+    return _populate_through(booking, host, in_doubt)
+
+
+def _populate_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkRun:
     try:
         with meeting_gateway(host) as zoom:
             meeting, note = _meeting_for(booking, zoom, in_doubt)
@@ -160,6 +191,20 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
         return _record(booking, lambda b: b.mark_link_in_doubt(says))
     except ZoomError as exc:
         return _record_failure(booking, exc, in_doubt, host)
+
+
+def _can_come_back(maker: ZoomHost | None) -> bool:
+    """The chain that made the meeting only needs a reconnect (its meetings are still there);
+    one that was removed, disconnected, or no longer serves the rep is gone for this meeting."""
+    return (
+        maker is not None
+        and maker.status == ZoomConnection.Status.NEEDS_RECONNECT
+        and (maker.member is None or maker.member.is_served)
+    )
+
+
+def _maker_broken(booking: Booking) -> str:
+    return MAKER_BROKEN_MESSAGE.format(maker=ZoomChain(booking.zoom_chain).label)
 
 
 class CreateInDoubt(Exception):
@@ -179,6 +224,11 @@ def _meeting_for(booking: Booking, zoom: MeetingGateway, in_doubt: bool) -> tupl
     if not booking.zoom_meeting_id:
         # An earlier run may have created the meeting and died before recording it.
         return _adopt_or_create(booking, zoom, look_first=in_doubt), ""
+    if zoom.chain != booking.zoom_chain:
+        # The chain that made it is gone (removed in Zoom, disconnected, or no longer serving the
+        # rep): it cannot be moved, so the booking gets a meeting from the chain serving it now.
+        note = MAKER_GONE_NOTE.format(maker=ZoomChain(booking.zoom_chain).label)
+        return _adopt_or_create(booking, zoom, look_first=in_doubt), note
     try:
         return zoom.update(booking), ""
     except ZoomCapabilityUnavailable as exc:
@@ -258,12 +308,24 @@ def _adopt(booking: Booking, zoom: MeetingGateway, found: list[dict]) -> ZoomMee
 
 
 def _remove(booking: Booking, in_doubt: bool) -> LinkRun:
+    if booking.zoom_meeting_id:
+        maker = making_host(booking)
+        if maker is None or not maker.is_usable:
+            if _can_come_back(maker):
+                return _record(
+                    booking, lambda b: b.mark_link_waiting_for_reconnect(_maker_broken(b))
+                )
+            # Only the chain that made the meeting may delete it, and it is gone: say so.
+            note = MAKER_GONE_DELETE_NOTE.format(maker=ZoomChain(booking.zoom_chain).label)
+            return _record(booking, lambda b: _removed_with_note(b, note))
+        return _remove_through(booking, maker, in_doubt)
     host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
-        if booking.zoom_meeting_id:
-            message = _not_usable_message(host)
-            return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
         return _record(booking, lambda b: b.mark_zoom_removed())
+    return _remove_through(booking, host, in_doubt)
+
+
+def _remove_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkRun:
     try:
         with meeting_gateway(host) as zoom:
             if booking.zoom_meeting_id:
@@ -314,8 +376,11 @@ def _record_meeting(
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         stored = current.zoom_meeting_id
         # Zoom was slower than the lease: another run claimed the booking and stored its own
-        # meeting while this one was creating. Theirs is the guest's link; ours goes.
-        duplicate = bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
+        # meeting while this one was creating. Theirs is the guest's link; ours goes. Or the
+        # booking changed hands meanwhile: ours is in the former host's Zoom, and goes too.
+        duplicate = (
+            bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
+        ) or current.rep_id != booking.rep_id
         if not duplicate:
             _store(current, booking, meeting, zoom.chain)
             if note:
@@ -323,7 +388,7 @@ def _record_meeting(
                 current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     if duplicate:
         logger.warning(
-            "Booking %s already has Zoom meeting %s; deleting duplicate %s",
+            "Booking %s already has Zoom meeting %s (or another host); deleting duplicate %s",
             booking.pk,
             stored,
             meeting.id,
@@ -350,6 +415,7 @@ def _store_if_as_claimed(
     as_claimed = _link_as(
         booking,
         "link_state", "link_lease_until", "zoom_meeting_id", "status", "start_at", "end_at",
+        "rep_id",
     )  # fmt: skip
     values = {name: getattr(ready, name) for name in Booking.ZOOM_LINK_FIELDS}
     if not Booking.objects.filter(as_claimed).update(**values):
@@ -396,7 +462,7 @@ def _record_failure(
             b.mark_link_waiting_for_reconnect(says)
 
     elif rule.outcome == Outcome.RETRY and not _out_of_attempts(rule, booking):
-        retry_at = _retry_at(rule, exc, booking)
+        retry_at = next_try(rule, exc, booking.link_attempts)
 
         def transition(b: Booking) -> None:
             b.mark_link_retry(says, retry_at)
@@ -424,9 +490,11 @@ def _out_of_attempts(rule: Rule, booking: Booking) -> bool:
     return rule.wait == Wait.BACKOFF and booking.link_attempts >= MAX_ATTEMPTS
 
 
-def _retry_at(rule: Rule, exc: ZoomError, booking: Booking) -> datetime:
+def next_try(rule: Rule, exc: ZoomError, attempts: int) -> datetime:
+    """When work that failed with `exc` (its `rule`) is tried again, after `attempts` tries: the
+    link runs' and the former host's meeting removals' alike."""
     if rule.wait == Wait.BACKOFF:
-        return timezone.now() + backoff(booking.link_attempts)
+        return timezone.now() + backoff(attempts)
     if rule.wait == Wait.RETRY_AT:
         return exc.retry_at
     if rule.wait == Wait.RETRY_AT_SPREAD:
@@ -437,6 +505,10 @@ def _retry_at(rule: Rule, exc: ZoomError, booking: Booking) -> datetime:
 def _record(booking: Booking, transition, retry_at: datetime | None = None) -> LinkRun:
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
+        if current.rep_id != booking.rep_id:
+            # Handed to another host while this run worked in the former host's Zoom: what it
+            # learnt is about that Zoom, not the booking's (whose own run is under way).
+            return NOTHING_TO_DO
         transition(current)
         current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
     return LinkRun(current.link_state, retry_at)

@@ -293,6 +293,20 @@ class ZoomLink(models.Model):
         self.link_next_attempt_at = timezone.now()
         self.link_last_error = ""
 
+    def start_link_for_new_host(self) -> None:
+        """The booking went to another host: its meeting (the former host's, removed apart from
+        the booking) is forgotten, and the new host's is made by the same background work, its
+        attempts counted afresh."""
+        self._forget_zoom_meeting()
+        self.zoom_changed_at = None
+        self.zoom_change_note = ""
+        self.zoom_create_in_doubt = False
+        self.link_state = LinkState.PENDING
+        self.link_attempts = 0
+        self.link_lease_until = None
+        self.link_next_attempt_at = timezone.now()
+        self.link_last_error = ""
+
     def cancel_link(self) -> None:
         """The booking is cancelled: its meeting goes, or there is nothing to remove."""
         if self.zoom_meeting_id or self.link_lease_until or self.zoom_create_in_doubt:

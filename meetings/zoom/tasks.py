@@ -1,4 +1,5 @@
-"""The Celery task that brings a booking's Zoom meeting in line (`links.sync_zoom_meeting`)."""
+"""The Celery tasks that bring a booking's Zoom meeting in line (`links.sync_zoom_meeting`) and
+delete the one a booking left in its former host's Zoom (`former.remove_former_meeting`)."""
 
 from datetime import timedelta
 
@@ -7,11 +8,11 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from config import log_context
-from config.celery import publish
+from config.celery import publish, publish_on
 
 from ..models import Booking
-from ..signals import zoom_work_due
-from . import links
+from ..signals import former_meeting_due, zoom_work_due
+from . import former, links
 
 # A retry further away than this is left to the sweeper (the booking keeps its due time): with
 # Redis, a countdown longer than the visibility timeout would be delivered more than once.
@@ -40,3 +41,22 @@ def enqueue_zoom_work(booking_id: int, countdown: float | None = None) -> None:
 @receiver(zoom_work_due, dispatch_uid="meetings.enqueue_zoom_work")
 def _zoom_work_due(sender, *, booking_id: int, **kwargs) -> None:
     enqueue_zoom_work(booking_id)
+
+
+@shared_task(name="meetings.zoom.tasks.remove_former_meeting", acks_late=True)
+def remove_former_meeting(change_id: int) -> str:
+    run = former.remove_former_meeting(change_id)
+    if run.retry_at is not None:
+        wait = run.retry_at - timezone.now()
+        if wait <= MAX_COUNTDOWN:
+            publish(remove_former_meeting, change_id, countdown=max(wait.total_seconds(), 0))
+    return run.state
+
+
+# A lost message leaves the change due: the sweeper finds it.
+publish_on(
+    former_meeting_due,
+    remove_former_meeting,
+    "change_id",
+    dispatch_uid="meetings.enqueue_former_meeting_removal",
+)

@@ -1,6 +1,10 @@
 """Zoom's meeting events turned into a booking's evidence: who came, when, who waited.
 
-The events' shapes are Zoom's SDK types (`zoom/rivet-javascript`, `meetings/meetings.d.ts`):
+The events' shapes are Zoom's webhook reference for meetings
+(https://developers.zoom.us/docs/api/meetings/events/: `meeting.started`, `meeting.ended`,
+`meeting.participant_joined`, `meeting.participant_left`, `meeting.participant_jbh_waiting`,
+`meeting.participant_joined_waiting_room`, …) and Zoom's SDK types of them
+(`zoom/rivet-javascript`, `meetings/meetings.d.ts`):
 `object` has the meeting's `id`, `uuid` and `host_id`; `object.participant` has `id` (the Zoom
 user id when the person is signed in, else empty), `user_id` (the per-meeting participant id),
 `participant_uuid`, `user_name`, `email` (blank for anyone outside the host's account: Zoom's

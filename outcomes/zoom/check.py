@@ -35,7 +35,7 @@ from meetings.models import Booking
 
 from ..models import MeetingOutcome, Source
 from ..rules import Outcome, decide
-from ..services import CHECK_ATTEMPTS, CHECK_EVERY, decide_outcome, guest_may_start
+from ..services import CHECK_ATTEMPTS, CHECK_EVERY, decide_outcome, guest_may_start, settle
 from ..services import locked_outcome as _locked
 from .activity import participant_key
 
@@ -91,12 +91,9 @@ def read_participant_list(booking: Booking, reference: str) -> ParticipantList:
     if host is None or not host.is_usable:
         # A reconnect may come before the last check.
         raise TryLater("Zoom is not connected, so Zoom could not say who joined.")
-    scope = _missing_scope(host)
+    scope = missing_scope(host)
     if scope:
-        raise ListUnavailable(
-            f"Zoom's list of who joined needs the scope {scope} on the Zoom app. "
-            "Mark the outcome yourself, or ask your Zoom admin to add the scope."
-        )
+        raise ListUnavailable(scope_needed(scope))
     try:
         with ZoomSession(host) as zoom:
             records = zoom.call(ZoomClient.past_meeting_participants, reference)
@@ -115,11 +112,19 @@ def read_participant_list(booking: Booking, reference: str) -> ParticipantList:
     return _summarize(records, host, reference)
 
 
-def _missing_scope(host: ZoomHost) -> str:
+def missing_scope(host: ZoomHost) -> str:
     """The scope to add for the list (empty: it is granted): the company's app needs the
     account-level form."""
     capability = ACCOUNT_PAST_PARTICIPANTS if host.via_company_account else PAST_PARTICIPANTS
     return scope_to_add(capability, host.chain.granted_scopes)
+
+
+def scope_needed(scope: str) -> str:
+    """What the rep reads where the grant lacks `scope`, on the booking and on My Integrations."""
+    return (
+        f"Zoom's list of who joined needs the scope {scope} on the Zoom app. "
+        "Mark the outcome yourself, or ask your Zoom admin to add the scope."
+    )
 
 
 def _summarize(records: list[dict], host: ZoomHost, reference: str) -> ParticipantList:
@@ -163,6 +168,7 @@ def _from_list(booking: Booking, listed: ParticipantList) -> str:
         record.mark_checked(now)
         decide_outcome(record, booking, Source.PARTICIPANTS)
         record.save()
+        settle(record)
     return f"decided from Zoom's list: {record.outcome}"
 
 
@@ -179,6 +185,7 @@ def _not_held(booking: Booking) -> str:
         record.mark_checked(now)
         decide_outcome(record, booking, Source.PARTICIPANTS)
         record.save()
+        settle(record)
     return f"not held: {record.outcome}"
 
 
@@ -192,6 +199,7 @@ def _from_events(booking: Booking, *, unavailable: str) -> str:
         if outcome != Outcome.UNKNOWN:
             decide_outcome(record, booking, Source.EVENTS)
         record.save()
+        settle(record)
     logger.info("Booking %s: no participant list (%s)", booking.pk, unavailable)
     return f"decided from events: {record.outcome or 'open'}"
 

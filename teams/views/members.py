@@ -18,18 +18,28 @@ from .. import selectors
 from ..assignment import book_team_meeting
 from ..availability import team_slots
 from ..forms import ProspectForm
+from ..reassignment import PERMISSION
+
+# A teammate with the permission to reassign sees their teams' next bookings.
+UPCOMING_SHOWN = 20
 
 
 @login_required
 def my_teams(request):
+    teams = list(selectors.teams_of(request.user))
+    may_reassign = bool(teams) and request.user.has_perm(PERMISSION)
     return render(
         request,
         "teams/my_teams.html",
         {
-            "teams": list(selectors.teams_of(request.user)),
+            "teams": teams,
             "team_types": list(selectors.team_types_of(request.user)),
             "teammates_types": list(selectors.teammates_types_of(request.user)),
             "booked": list(selectors.bookings_made_by(request.user)[:20]),
+            "may_reassign": may_reassign,
+            "team_bookings": (
+                list(selectors.upcoming_bookings_of(teams)[:UPCOMING_SHOWN]) if may_reassign else []
+            ),
         },
     )
 

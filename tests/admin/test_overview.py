@@ -12,9 +12,9 @@ from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.connection.connect_failures import ConnectProblem
 from meetings.models import Booking
 from meetings.zoom.state import LinkState
+from scripts.sandbox import PreapprovalRequired
 from tests.admin.conftest import ACME
 from tests.factories import RepFactory
-from tests.fixtures.sandbox import PreapprovalRequired
 from tests.integrations import steps
 from tests.integrations.factories import ZoomConnectionFactory
 from tests.meetings.factories import BookingFactory, next_slot

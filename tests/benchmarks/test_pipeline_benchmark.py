@@ -2,6 +2,7 @@
 time each request from when it was due, count every process's CPU and name each missed target.
 (No speed is asserted here: the figures themselves live in benchmarks/.)"""
 
+import asyncio
 import socket
 import subprocess
 import sys
@@ -67,6 +68,38 @@ def test_an_unanswered_request_is_a_failure_not_a_gap():
     [outcome] = guests.offer(f"http://127.0.0.1:{port}", [request], lead=0)
     assert outcome.status == 0
     assert outcome.error == "ConnectionRefusedError"
+
+
+def test_guests_run_while_the_callers_thread_has_a_loop_running(one_at_a_time_server):
+    """Playwright's sync API leaves an event loop running in the main thread of a test process;
+    the guests keep their schedule from there too (asyncio.run() alone would refuse)."""
+    host = one_at_a_time_server.split("://")[1]
+    requests = [
+        guests.booking_request(host, "/p/", "2030-01-01T10:00:00+00:00", i, i / 20)
+        for i in range(2)
+    ]
+
+    async def caller_with_a_running_loop():
+        asyncio.get_running_loop()  # raises unless a loop is running here
+        return guests.offer(one_at_a_time_server, requests, lead=0.1)
+
+    # The caller runs in a thread of its own so that its loop is the only one there, whatever
+    # this process's main thread already has.
+    result = {}
+    caller = threading.Thread(
+        target=lambda: result.update(outcomes=asyncio.run(caller_with_a_running_loop()))
+    )
+    caller.start()
+    caller.join(timeout=30)
+    outcomes = result["outcomes"]
+
+    assert [o.status for o in outcomes] == [302, 302]
+    assert max(o.lag for o in outcomes) < 0.15
+
+
+def test_a_failure_inside_the_guests_loop_reaches_the_caller():
+    with pytest.raises(AttributeError):
+        guests.offer("http://127.0.0.1:9", [object()], lead=0)  # not a Request: no offset
 
 
 def _step(**changes) -> Step:

@@ -106,12 +106,20 @@ def test_rabbitmq_needs_the_pacing_named_on_redis():
     assert result.returncode == 0, result.stderr
 
 
-def test_email_to_the_console_is_a_deploy_warning_when_chosen():
-    result = manage_check(
-        {**PRODUCTION_ENV, "EMAIL_URL": "consolemail://"}, "--fail-level", "WARNING"
+def test_email_to_the_console_is_refused_naming_it():
+    result = manage_check({**PRODUCTION_ENV, "EMAIL_URL": "consolemail://"})
+    assert result.returncode != 0
+    assert "EMAIL_URL=consolemail:// writes every email to the log" in result.stderr
+    assert "smtp+tls://" in result.stderr
+
+
+def test_a_web_process_with_email_to_the_console_refuses_to_start():
+    result = run(
+        [sys.executable, "-c", "import config.wsgi"],
+        {**PRODUCTION_ENV, "EMAIL_URL": "consolemail://"},
     )
     assert result.returncode != 0
-    assert "consolemail:// writes every email to the log" in result.stderr
+    assert "Refusing to start" in result.stderr and "consolemail://" in result.stderr
 
 
 def test_kombus_file_system_broker_is_refused():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from tests.fixtures.sandbox import _free_port
+from scripts.launchers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGINS = "rep@example.com / demo-password-123"
@@ -48,14 +48,14 @@ def test_demo_refuses_a_port_in_use_and_says_which(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        process = demo(tmp_path, PORT=str(port), SANDBOX_PORT=str(_free_port()))
+        process = demo(tmp_path, PORT=str(port), SANDBOX_PORT=str(free_port()))
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 2
     assert f"port in use: PORT={port}" in output
 
 
 def test_demo_prints_the_logins_once_everything_answers_and_names_a_process_that_dies(tmp_path):
-    port, sandbox_port = _free_port(), _free_port()
+    port, sandbox_port = free_port(), free_port()
     process = demo(tmp_path, PORT=str(port), SANDBOX_PORT=str(sandbox_port))
     lines: list[str] = []
     summary = threading.Event()

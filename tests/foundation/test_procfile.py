@@ -11,8 +11,8 @@ import pytest
 import requests
 from django.conf import settings
 
+from scripts.launchers import free_port
 from tests.fixtures.celery_worker import database_url, wait_until
-from tests.fixtures.sandbox import _free_port
 from tests.foundation.test_settings import PRODUCTION_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,9 +31,12 @@ def platform_env(transactional_db, tmp_path):
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # This run's queues (tests/settings.py): no other suite's worker takes its tasks.
+        "CELERY_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "MEETINGS_INVITES_QUEUE": settings.MEETINGS_INVITES_QUEUE,
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "CELERY_BEAT_SCHEDULE_FILENAME": str(tmp_path / "beat" / "schedule"),
-        "PORT": str(_free_port()),
+        "PORT": str(free_port()),
         "WEB_CONCURRENCY": "1",
         "WORKER_CONCURRENCY": "1",
     }

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client, TestCase
 
 from integrations.zoom.company.models import ZoomCompanyAccount, ZoomCompanyMember
+from scripts.sandbox import SandboxError
 from tests.factories import RepFactory
-from tests.fixtures.sandbox import SandboxError
 
 from .company_steps import (
     ACCOUNT_PAGE,

@@ -1,10 +1,13 @@
 """Every way connecting can fail at Zoom, end to end against the sandbox: each shows its page with
 a next step, no secret or trace, and leaves no half-created connection."""
 
+import json
+
 import pytest
 
+from integrations.zoom.api.pacing import account_limiter
 from integrations.zoom.connection.models import ZoomConnection
-from tests.fixtures.sandbox import PreapprovalRequired
+from scripts.sandbox import PreapprovalRequired
 from tests.integrations import steps
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +100,38 @@ def test_zoom_down_when_reading_the_profile_keeps_nothing(
     sandbox.fail_next("/v2/users/me", kind="drop")
     page = assert_safe_failure(rep_client.get(callback), rep, settings, 502)
     assert "Zoom is not answering right now" in page
+
+
+def test_zoom_over_its_per_second_limit_shows_zoom_busy_and_keeps_nothing(
+    rep_client, rep, sandbox, zoom_user, settings
+):
+    callback = steps.consent_url(rep_client, sandbox, EMAIL)
+    qps = "You have reached the maximum per-second rate limit for this API. Try again later."
+    sandbox.fail_next("/v2/users/me", status=429, body=json.dumps({"code": 429, "message": qps}))
+    page = assert_safe_failure(rep_client.get(callback), rep, settings, 503)
+    assert "Zoom is busy right now" in page and "connect again in a minute" in page
+    assert "Zoom refused" not in page
+    assert sandbox.calls("/oauth/revoke")  # the grant made is not left active at Zoom
+
+
+def test_once_zoom_names_the_account_connecting_takes_its_turn_in_the_accounts_pacing(
+    rep_client, rep, sandbox, settings, tmp_path
+):
+    """Zoom's per-second limit counts a connect's calls with every worker's: the calls after the
+    profile (which names the account) wait their turn like theirs, and one further off than a
+    request may wait is not sent."""
+    settings.ZOOM_PACING_URL = f"file://{tmp_path}"
+    settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 0.5  # a turn every 2 s
+    settings.ZOOM_PACING_MAX_WAIT_SECONDS = 1.0
+    sandbox.create_user(EMAIL, account_id="busy-account")
+    callback = steps.consent_url(rep_client, sandbox, EMAIL)
+    account_limiter().acquire("busy-account")  # a worker's call to the account, just now
+
+    page = assert_safe_failure(rep_client.get(callback), rep, settings, 503)
+
+    assert "Zoom is busy right now" in page
+    assert sandbox.calls(path="/v2/users/me")  # the profile, before the account was known
+    assert sandbox.calls("/v2/users/me/settings") == []  # its turn was 2 s away: never sent
 
 
 def test_a_redirect_uri_mismatch_is_an_operator_problem(

@@ -86,9 +86,9 @@ def test_a_parked_booking_keeps_no_zoom_value_the_phone_passcode_included():
 
     # Sent inside the transaction that erases the account's own Zoom data.
     with transaction.atomic():
-        parked = zoom_events.park_after_company_account_removed(None, rep_ids=[ann.pk])
+        erased = zoom_events.erase_zoom_data_of_app(None, zoom_app="company")
 
-    assert parked == 1
+    assert erased == 1
 
     booking = Booking.objects.get(pk=booking.pk)
     assert booking.link_state == LinkState.WAITING_FOR_RECONNECT

@@ -12,6 +12,7 @@ from meetings import guest_access
 from meetings.models import Booking
 from meetings.zoom import links as zoom_links
 from meetings.zoom.state import LinkState
+from tests.fixtures.celery_worker import wait_until
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.browser
@@ -32,6 +33,23 @@ def pick_zone(page, search: str, zone: str) -> None:
     search_box.press("Enter")
     page.wait_for_url(re.compile("tz=" + re.escape(zone.replace("/", "%2F"))))
     assert page.get_by_label("Your time zone").input_value() == zone
+
+
+def next_check_handled(page) -> None:
+    """`next_check`, then waits until the page has handled the server's answer: handling ends by
+    setting the timer of the check after (meetings/static/meetings/link_status.js), counted here."""
+    page.evaluate(
+        """() => {
+            window.checksHandled = 0;
+            const setTimer = window.setTimeout;
+            window.setTimeout = function () {
+                window.checksHandled += 1;
+                return setTimer.apply(this, arguments);
+            };
+        }"""
+    )
+    next_check(page)
+    wait_until(lambda: page.evaluate("window.checksHandled") > 0, timeout=10, message="the check")
 
 
 def next_check(page) -> None:
@@ -127,9 +145,8 @@ def test_an_open_guest_page_shows_a_parked_bookings_link_when_it_arrives_in_plac
     screenshot(page, "01-parked")
     page.evaluate("window.panelBefore = document.getElementById('meeting-link')")
 
-    # A check while still parked changes nothing visible.
-    next_check(page)
-    page.wait_for_timeout(300)
+    # A check while still parked changes nothing visible, once the page has handled its answer.
+    next_check_handled(page)
     assert "Your Zoom link is delayed" in panel.inner_text()
 
     # The rep reconnects: the parked booking gets its Zoom meeting at once.

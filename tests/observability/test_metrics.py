@@ -18,8 +18,8 @@ from integrations.zoom.api.errors import ZoomRateLimited
 from meetings.models import Booking
 from meetings.services.bookings import book_meeting
 from meetings.zoom.state import LinkState
+from scripts.launchers import free_port
 from tests.fixtures.celery_worker import database_url, wait_until, worker_env
-from tests.fixtures.sandbox import _free_port
 from tests.fixtures.web import WebServer, book_over_http
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
 from tests.security.booking_steps import book
@@ -73,14 +73,14 @@ def test_the_page_counts_link_states_of_upcoming_bookings_and_queue_depth(
     # Two tasks nobody takes yet: the broker's queue holds them.
     celery_app.control.purge()
     for _ in range(2):
-        celery_app.send_task(record_beat_heartbeat.name, queue="celery")
+        celery_app.send_task(record_beat_heartbeat.name, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
     try:
         page = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
     finally:
         celery_app.control.purge()
     assert value(page, "zoomsched_booking_links", state="waiting_for_reconnect") == 2
     assert value(page, "zoomsched_booking_links", state="ready") == 1
-    assert value(page, "zoomsched_queue_messages", queue="celery") == 2
+    assert value(page, "zoomsched_queue_messages", queue=settings.CELERY_TASK_DEFAULT_QUEUE) == 2
     assert ("zoomsched_queue_messages", (("queue", settings.MEETINGS_INVITES_QUEUE),)) in samples(
         page
     )
@@ -198,7 +198,7 @@ def test_gunicorns_processes_are_added_up(tmp_path):
 def test_a_workers_metrics_cover_its_pool_and_ask_for_the_token(
     celery_workers, sandbox, connect_zoom
 ):
-    port = _free_port()
+    port = free_port()
     celery_workers(concurrency=2, METRICS_PORT=port, METRICS_TOKEN=TOKEN)
     meeting_type = MeetingTypeFactory(rep=connect_zoom(zoom_email="metrics@example.com").user)
     for n in range(3):

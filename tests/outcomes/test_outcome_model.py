@@ -7,10 +7,11 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from outcomes import followups
 from outcomes.models import MeetingOutcome, Source
 from outcomes.rules import Outcome
 from outcomes.services import OutcomeError, mark_outcome
-from tests.meetings.factories import BookingFactory
+from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -85,3 +86,34 @@ def test_a_rep_marks_an_outcome_and_the_service_refuses_what_cannot_be_marked(re
         mark_outcome(ahead, Outcome.HELD, by=rep)
     with pytest.raises(OutcomeError, match="Choose"):
         mark_outcome(past, "maybe", by=rep)
+
+
+def test_the_guests_email_waits_for_a_settled_no_show_and_the_sweeper_finds_a_lost_one(rep):
+    booking = BookingFactory(
+        meeting_type=MeetingTypeFactory(rep=rep, no_show_email=True),
+        start_at=NOW - timedelta(hours=1),
+        end_at=NOW - timedelta(minutes=30),
+    )
+    record = MeetingOutcome.objects.create(booking=booking)
+    record.decide(Outcome.GUEST_NO_SHOW, Source.EVENTS, NOW)
+    record.save()
+    later = timezone.now() + timedelta(minutes=5)
+    # From the events alone: a lost join could explain it, so nobody is told yet.
+    assert not record.is_settled and not followups.no_show_email_due(record)
+    assert followups.no_show_emails_due(later) == []
+    assert followups.send_no_show_email(booking.pk) is False
+    record.mark_checked(NOW)  # the check after the meeting ran
+    record.save()
+    assert followups.no_show_email_due(record)
+    assert followups.no_show_emails_due(later) == [booking.pk]
+    assert followups.send_no_show_email(booking.pk) is True
+    assert followups.no_show_emails_due(later) == []
+    assert followups.send_no_show_email(booking.pk) is False  # once
+
+
+def test_a_rep_marking_a_no_show_settles_it(rep):
+    booking = BookingFactory(
+        meeting_type__rep=rep, start_at=NOW - timedelta(hours=2), end_at=NOW - timedelta(hours=1)
+    )
+    record = mark_outcome(booking, Outcome.GUEST_NO_SHOW, by=rep)
+    assert record.is_settled and followups.no_show_email_due(record)

@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from outcomes import followups
 from outcomes.models import MeetingOutcome, Source
 from outcomes.rules import Outcome
+from outcomes.services import mark_outcome
 from tests.admin.conftest import staff_client
 from tests.factories import RepFactory
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory
@@ -75,6 +77,26 @@ def test_the_booking_page_shows_the_times_and_the_marking_form(rep_client, rep):
     assert "Guest didn&#x27;t show" in page or "Guest didn't show" in page
     assert "You joined" in page and "Ended" in page
     assert f'action="/bookings/{booking.pk}/outcome/"' in page
+
+
+def test_the_booking_page_says_when_marking_a_no_show_emails_the_guest(rep_client, rep):
+    sends = MeetingTypeFactory(rep=rep, no_show_email=True)
+    recent = _past(rep, meeting_type=sends, guest_name="Recent Guest")
+    old = _past(rep, meeting_type=sends, hours_ago=24 * 5, guest_name="Old Guest")
+    quiet = _past(rep, hours_ago=6, guest_name="Quiet Guest")  # its type sends no email
+    note = "sorry we missed you” email with a link to book again with you"
+
+    def page(booking):
+        return rep_client.get(f"/bookings/{booking.pk}/").content.decode()
+
+    assert note in page(recent) and "Recent Guest" in page(recent)
+    assert note not in page(old) and note not in page(quiet)
+    assert followups.send_no_show_email(old.pk) is False  # days later it would help nobody
+    mark_outcome(recent, Outcome.GUEST_NO_SHOW, by=rep)
+    assert followups.send_no_show_email(recent.pk) is True
+    after = page(recent)
+    assert note not in after
+    assert f"email went to {recent.guest_email}" in after
 
 
 def test_a_rep_cannot_mark_another_reps_booking(rep_client):

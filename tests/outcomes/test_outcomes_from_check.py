@@ -125,3 +125,35 @@ def test_zoom_down_makes_the_check_run_again_later(live_sandbox, zoom_booking, e
     MeetingOutcome.objects.filter(pk=record.pk).update(check_due_at=record.created_at)
     check_after_meeting(booking.pk)
     assert outcome_of(booking).outcome == Outcome.HELD
+
+
+@pytest.mark.parametrize("granted", [None, GRANULAR_WITH_LIST], ids=["without", "with"])
+def test_pages_name_the_missing_scope_as_soon_as_the_meeting_is_over(
+    live_sandbox, zoom_booking, client, granted
+):
+    booking = zoom_booking(granted=granted)
+    meeting_is_over(booking)  # no event came and the check has not run yet
+    scope = "meeting:read:list_past_participants"
+    past = client.get("/bookings/past/").content.decode()
+    detail = client.get(f"/bookings/{booking.pk}/").content.decode()
+    integrations = client.get("/integrations/").content.decode()
+    if granted is None:
+        for page in (past, detail):
+            assert "Outcome unavailable" in page and scope in page
+            assert "Asking Zoom" not in page
+        assert 'name="outcome"' in detail  # the rep marks it by hand
+        assert 'id="outcomes-scope"' in integrations and scope in integrations
+    else:
+        assert "Asking Zoom" in past and "Asking Zoom" in detail
+        assert 'id="outcomes-scope"' not in integrations
+
+
+def test_an_unknown_outcome_says_which_scope_would_tell(live_sandbox, zoom_booking, client):
+    booking = zoom_booking()
+    meeting_is_over(booking)
+    # Zoom's events could not tell (the guest sat in the waiting room, never let in).
+    record = MeetingOutcome.objects.create(booking=booking)
+    record.decide(Outcome.UNKNOWN, Source.EVENTS, booking.end_at)
+    record.save()
+    detail = client.get(f"/bookings/{booking.pk}/").content.decode()
+    assert ">Unknown<" in detail and "meeting:read:list_past_participants" in detail

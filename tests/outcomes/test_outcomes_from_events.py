@@ -9,11 +9,12 @@ from integrations.zoom.webhooks.models import ZoomWebhookEvent
 from outcomes import followups
 from outcomes.models import Source
 from outcomes.rules import Outcome
+from outcomes.services import bookings_due_for_check
 from outcomes.zoom.check import check_after_meeting
 from tests.fixtures.celery_worker import wait_until
 from tests.meetings.mail_files import sent_mail
 
-from .conftest import meeting_is_over, outcome_of, wait_for_outcome
+from .conftest import GRANULAR_WITH_LIST, meeting_is_over, outcome_of, wait_for_outcome
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres]
 
@@ -50,6 +51,11 @@ def test_guest_no_show_when_the_host_was_alone_and_the_guest_is_emailed_once(
     live_sandbox.start_meeting(booking.zoom_meeting_id)
     live_sandbox.end_meeting(booking.zoom_meeting_id)
     record = wait_for_outcome(booking, Outcome.GUEST_NO_SHOW)
+    # The guest is told once the check after the meeting has settled it (a join event could
+    # still be on its way).
+    assert not record.is_settled and record.no_show_email_sent_at is None
+    meeting_is_over(booking)
+    check_after_meeting(booking.pk)
 
     def guest_mail():
         return no_show_mail(worker_mail, booking)
@@ -100,3 +106,53 @@ def test_events_of_the_hosts_other_meetings_are_ignored(live_sandbox, zoom_booki
         message="the stand-up's events processed",
     )
     assert outcome_of(booking) is None
+
+
+def _guest_join_not_delivered_in_time(live_sandbox, booking, **knob):
+    """The host starts the meeting, the guest's join event is held back (`knob`), and the host
+    ends it: by Zoom's events in hand, the guest never came."""
+    meeting = booking.zoom_meeting_id
+    live_sandbox.start_meeting(meeting)
+    wait_until(_applied(2), message="the start and the host's join applied")
+    live_sandbox.set_knobs(**knob)
+    live_sandbox.join_meeting(meeting, "Pat Prospect")
+    live_sandbox.set_knobs(activity_event_delay_seconds=0, activity_events_lost=[])
+    live_sandbox.end_meeting(meeting)
+    return wait_for_outcome(booking, Outcome.GUEST_NO_SHOW)
+
+
+def test_a_late_join_turns_a_no_show_into_held_and_the_guest_is_never_emailed(
+    live_sandbox, zoom_booking, worker_mail
+):
+    booking = zoom_booking(no_show_email=True)
+    record = _guest_join_not_delivered_in_time(
+        live_sandbox, booking, activity_event_delay_seconds=3600
+    )
+    assert record.no_show_email_sent_at is None
+    assert live_sandbox.send_held_events() == 1
+    record = wait_for_outcome(booking, Outcome.HELD)
+    meeting_is_over(booking)
+    check_after_meeting(booking.pk)
+    record = outcome_of(booking)
+    assert record.is_settled and record.outcome == Outcome.HELD
+    assert not followups.no_show_email_due(record)
+    assert followups.send_no_show_email(booking.pk) is False
+    assert booking.pk not in followups.no_show_emails_due()
+    assert not no_show_mail(worker_mail, booking)
+
+
+def test_zooms_list_corrects_a_no_show_whose_join_event_was_lost(
+    live_sandbox, zoom_booking, worker_mail
+):
+    booking = zoom_booking(granted=GRANULAR_WITH_LIST, no_show_email=True)
+    _guest_join_not_delivered_in_time(
+        live_sandbox, booking, activity_events_lost=["meeting.participant_joined"]
+    )
+    meeting_is_over(booking)
+    assert booking.pk in bookings_due_for_check()
+    assert check_after_meeting(booking.pk) == "decided from Zoom's list: held"
+    record = outcome_of(booking)
+    assert (record.outcome, record.source) == (Outcome.HELD, Source.PARTICIPANTS)
+    assert record.guest_joined_at is not None
+    assert followups.send_no_show_email(booking.pk) is False
+    assert not no_show_mail(worker_mail, booking)

@@ -12,7 +12,7 @@ django.setup()
 from django.utils import timezone  # noqa: E402
 
 from integrations.zoom.connection.models import ZoomConnection  # noqa: E402
-from tests.fixtures.sandbox import SandboxControl  # noqa: E402
+from scripts.sandbox import SandboxControl  # noqa: E402
 from tests.integrations.steps import connect_rep  # noqa: E402
 from tests.meetings.factories import MeetingTypeFactory  # noqa: E402
 

@@ -1,14 +1,13 @@
 """The same link work run twice at once, or a second time while the first is still talking to a
 slow Zoom, leaves one meeting per booking."""
 
-import time
-
 import pytest
+from django.utils import timezone
 
 from meetings.models import Booking
 from meetings.zoom import tasks
 from meetings.zoom.state import LinkState
-from tests.fixtures.celery_worker import wait_until
+from tests.fixtures.celery_worker import tasks_settled, wait_until
 from tests.reliability.checks import assert_one_meeting_per_booking, settled
 from tests.reliability.conftest import book
 
@@ -42,7 +41,7 @@ def test_a_run_that_outlives_its_lease_leaves_one_meeting(sandbox, zoom_type, wo
     meeting_type = zoom_type("slow@example.com")
     # A one-second lease and a Zoom that takes three: the second run starts while the first is
     # still creating, as it would in production if Zoom hung past the lease.
-    workers(count=2, lease=1)
+    started = workers(count=2, lease=1)
     sandbox.set_knobs(latency_ms=3000)
 
     booking = book(meeting_type, 0)
@@ -50,7 +49,10 @@ def test_a_run_that_outlives_its_lease_leaves_one_meeting(sandbox, zoom_type, wo
         lambda: Booking.objects.filter(pk=booking.pk, link_lease_until__isnull=False).exists(),
         message="the first run's claim",
     )
-    time.sleep(1.2)
+    wait_until(
+        lambda: Booking.objects.filter(pk=booking.pk, link_lease_until__lt=timezone.now()).exists(),
+        message="the first run's lease to run out",
+    )
     tasks.sync_zoom_meeting.delay(booking.pk)
 
     wait_until(
@@ -60,5 +62,5 @@ def test_a_run_that_outlives_its_lease_leaves_one_meeting(sandbox, zoom_type, wo
     )
     # Both runs are done once neither can still be holding an answer from Zoom.
     wait_until(lambda: len(sandbox.meetings()) <= 1, timeout=15, message="one meeting left")
-    time.sleep(3.5)
+    wait_until(lambda: tasks_settled(started), timeout=30, message="both runs to end")
     assert_one_meeting_per_booking(sandbox, [booking])

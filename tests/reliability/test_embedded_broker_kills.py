@@ -1,5 +1,8 @@
 """The embedded broker under SIGKILL: guests book through publisher processes (what a web process
-does on a booking POST) while workers run, and both are killed at random moments, round after round.
+does on a booking POST) while workers run, and both are killed mid-work, round after round: each
+publisher in a booking chosen at random (anywhere in it, or inside the broker's write of its task),
+each worker at a random moment while it holds a task it took. The kills are driven by what the
+processes say they are doing, not by timers, so they land mid-work on a machine of any speed.
 
 Afterwards, before anything is swept, a worker that lives receives every task whose publish had
 returned (each of those bookings is taken up by a run at least once): the tasks taken by killed
@@ -35,7 +38,10 @@ ROUNDS = 6
 BOOKINGS_PER_PUBLISHER = 4
 
 # A web process's part of a booking: book, and (on commit) hand the Zoom work to the broker. It
-# prints each booking whose publish returned, so the test knows which tasks the broker holds.
+# books one guest each time the test says so (a line on stdin), so the test knows which booking it
+# is in when it kills it, and says when it starts handing a booking's task over and when that
+# returned, so the test can kill it inside the broker's write and knows which tasks the broker
+# holds.
 PUBLISHER = """
 import django, json, sys
 django.setup()
@@ -44,33 +50,41 @@ from meetings.models import MeetingType
 from meetings.services.bookings import book_meeting
 from meetings.zoom import tasks as zoom_tasks
 
+def say(what, number=0):
+    print(json.dumps([what, number]), flush=True)
+
 handed_over = zoom_tasks.publish
 def publish(task, *args, **options):
+    say("publishing", args[0])
     sent = handed_over(task, *args, **options)
     if sent:
-        print(json.dumps(["published", args[0]]), flush=True)
+        say("published", args[0])
     return sent
 zoom_tasks.publish = publish
 
 meeting_type = MeetingType.objects.get(pk=int(sys.argv[1]))
-print(json.dumps(["ready", 0]), flush=True)
+say("ready")
 for start in sys.argv[2:]:
+    sys.stdin.readline()
     book_meeting(
         meeting_type, start_at=datetime.fromisoformat(start), guest_name="Grace Hopper",
         guest_email=f"guest-{start[:16]}@example.org", guest_time_zone="Europe/Paris",
     )
+    say("booked")
+sys.stdin.readline()
 """
 
 
 class Publisher:
     def __init__(self, env: dict, meeting_type_id: int, starts: list):
         self.lines: list[tuple[str, int]] = []
-        self.ready = threading.Event()
+        self.said = threading.Condition()
         self.process = subprocess.Popen(
             [sys.executable, "-c", PUBLISHER, str(meeting_type_id)]
             + [start.isoformat() for start in starts],
             cwd=ROOT,
             env=env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -80,20 +94,49 @@ class Publisher:
 
     def _read(self):
         for line in self.process.stdout:
-            what, number = json.loads(line)
-            self.lines.append((what, number))
-            if what == "ready":
-                self.ready.set()
+            with self.said:
+                self.lines.append(tuple(json.loads(line)))
+                self.said.notify_all()
 
-    def kill_after(self, seconds: float):
-        self.ready.wait(30)
-        time.sleep(seconds)
+    def _said(self, what: str) -> int:
+        return sum(1 for said, _ in self.lines if said == what)
+
+    def _wait_until_said(self, what: str, times: int, timeout=60.0):
+        with self.said:
+            if not self.said.wait_for(lambda: self._said(what) >= times, timeout):
+                raise AssertionError(f"the publisher never said {what!r} {times} times")
+
+    def kill_in_booking(self, booking: int, inside_publish: bool, delay: float):
+        """Lets the publisher make `booking` bookings, then SIGKILLs it `delay` seconds into the
+        next one, or `delay` seconds after it starts handing that one's task to the broker (a
+        small delay lands inside the broker's write). What it did not book is never booked."""
+        self._wait_until_said("ready", 1)
+        for done in range(booking):
+            self._go()
+            self._wait_until_said("booked", done + 1)
+        self._go()
+        if inside_publish:
+            self._wait_until_said("publishing", booking + 1)
+        time.sleep(delay)
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
         self.reader.join(timeout=10)
 
+    def _go(self):
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+
     def published(self) -> set[int]:
         return {number for what, number in self.lines if what == "published"}
+
+
+def killing(publisher: Publisher, randomness) -> threading.Thread:
+    """A thread that kills the publisher in one of its bookings, chosen at random: anywhere in it,
+    or inside the broker's write of its task. The bookings after it are never made."""
+    booking = randomness.randrange(BOOKINGS_PER_PUBLISHER)
+    inside_publish = randomness.random() < 0.5
+    delay = randomness.uniform(0, 0.005 if inside_publish else 0.1)
+    return threading.Thread(target=publisher.kill_in_booking, args=(booking, inside_publish, delay))
 
 
 def links_ready(booking_ids) -> bool:
@@ -130,16 +173,23 @@ def held_by(broker: Path, worker: WorkerProcess) -> int:
         return 0  # the first process has not made the file or its tables yet
 
 
-def kill_while_holding(broker: Path, worker: WorkerProcess, randomness, patience=8.0) -> int:
-    """SIGKILLs the worker soon after it takes a message (or after `patience` seconds, wherever
-    it is: starting, idle); returns how many messages it held when it died."""
+def kill_while_holding(broker: Path, worker: WorkerProcess, randomness, patience=30.0) -> int:
+    """SIGKILLs the worker at a random moment while it holds a message it took (its task running,
+    the acknowledgement not yet written), or after `patience` seconds wherever it is when none came
+    (starting, idle); returns how many messages it held when it died."""
     deadline = time.monotonic() + patience
-    while time.monotonic() < deadline and not held_by(broker, worker):
-        time.sleep(0.05)
-    time.sleep(randomness.uniform(0, 0.3))
-    holding = held_by(broker, worker)
+    delay = randomness.uniform(0, 0.3)
+    while time.monotonic() < deadline:
+        if held_by(broker, worker):
+            time.sleep(delay)
+            if held_by(broker, worker):
+                break
+            delay = 0.0  # it finished that one first: die holding the next one it takes
+        time.sleep(0.02)
     worker.kill()
-    return holding
+    # Counted once it is dead: nothing it held can be acknowledged any more, and no consumer
+    # gives its messages back before the next round's worker starts.
+    return held_by(broker, worker)
 
 
 def test_publishers_and_workers_killed_at_random_and_every_booking_gets_its_link(
@@ -169,10 +219,7 @@ def test_publishers_and_workers_killed_at_random_and_every_booking_gets_its_link
                 starts = [slot(index + i) for i in range(BOOKINGS_PER_PUBLISHER)]
                 index += BOOKINGS_PER_PUBLISHER
                 publishers.append(Publisher(env, meeting_type.pk, starts))
-            killers = [
-                threading.Thread(target=p.kill_after, args=(randomness.uniform(0.1, 1.5),))
-                for p in publishers
-            ]
+            killers = [killing(publisher, randomness) for publisher in publishers]
             for killer in killers:
                 killer.start()
             # Workers die while a task runs, or while starting or idle when none came.

@@ -19,9 +19,8 @@ import pytest
 import requests
 from django.conf import settings
 
-from scripts.launchers import WebProcess
+from scripts.launchers import WebProcess, free_port
 from tests.fixtures.celery_worker import WorkerProcess, wait_until
-from tests.fixtures.sandbox import _free_port
 from tests.meetings.factories import next_slot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +37,8 @@ def sqlite_env(sandbox, tmp_path):
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "CELERY_BROKER_URL": f"sqlite:///{tmp_path / 'broker.sqlite3'}",
+        # The run's queues (tests/settings.py), the same in every process of the stack.
+        "ZOOMSCHED_TEST_RUN": settings.TEST_RUN,
         "SITE_URL": settings.SITE_URL,
         # The setup drives the connect flow through Django's test client ("testserver").
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -62,7 +63,7 @@ def run(env, *args) -> str:
 def web_server(sqlite_env, tmp_path):
     """gunicorn with two processes of four threads each, on the SQLite file."""
     with (tmp_path / "web.log").open("w") as log:
-        web = WebProcess(sqlite_env, _free_port(), workers=2, log=log, options=["--threads", "4"])
+        web = WebProcess(sqlite_env, free_port(), workers=2, log=log, options=["--threads", "4"])
         try:
             web.wait_ready()
         except RuntimeError:

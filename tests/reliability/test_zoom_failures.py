@@ -1,6 +1,5 @@
 """Zoom misbehaving: 500s that heal, one host's daily limit spent, a token revoked mid-way."""
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,7 +7,7 @@ import pytest
 from meetings import tasks
 from meetings.models import Booking
 from meetings.zoom.state import LinkState
-from tests.fixtures.celery_worker import wait_until
+from tests.fixtures.celery_worker import tasks_settled, wait_until
 from tests.meetings.factories import MeetingTypeFactory
 from tests.reliability.checks import assert_one_meeting_per_booking, settled
 from tests.reliability.conftest import book, reconnect
@@ -58,7 +57,7 @@ def test_one_reps_daily_limit_leaves_other_reps_bookings_going(sandbox, zoom_typ
     limited_type = zoom_type("limited@example.com")
     other_type = zoom_type("unlimited@example.com")
     sandbox.set_daily_usage("limited@example.com", 100)
-    workers(concurrency=2)
+    started = workers(concurrency=2)
 
     limited = [book(limited_type, i) for i in range(2)]
     others = [book(other_type, i) for i in range(3)]
@@ -71,7 +70,7 @@ def test_one_reps_daily_limit_leaves_other_reps_bookings_going(sandbox, zoom_typ
         assert "daily limit" in booking.link_last_error
         # The sandbox's Retry-After: the next 00:00 UTC, not a hot loop.
         assert booking.link_next_attempt_at == tomorrow.replace(tzinfo=UTC)
-    time.sleep(1)
+    wait_until(lambda: tasks_settled(started), timeout=30, message="the workers to settle")
     limited_creates = [
         c
         for c in sandbox.calls("/users/me/meetings")

@@ -3,7 +3,7 @@ with `:admin` scopes, removed for the whole account, sharing the account's per-s
 
 import pytest
 
-from tests.fixtures.sandbox import SandboxError
+from scripts.sandbox import SandboxError
 
 from .conftest import ZoomFlow
 

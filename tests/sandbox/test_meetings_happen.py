@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.fixtures.sandbox import SandboxError
+from scripts.sandbox import SandboxError
 
 
 @pytest.fixture

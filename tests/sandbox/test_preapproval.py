@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from tests.fixtures.sandbox import PreapprovalRequired
+from scripts.sandbox import PreapprovalRequired
 
 
 @pytest.fixture

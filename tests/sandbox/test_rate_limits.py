@@ -67,3 +67,10 @@ def test_the_per_second_account_limit_answers_429_qps(zoom, token):
     assert 3 <= len(limited) <= 5
     assert limited[0].headers["X-RateLimit-Type"] == "QPS"
     assert datetime.fromisoformat(limited[0].headers["Retry-After"].replace("Z", "+00:00"))
+
+
+def test_a_per_second_limit_counts_the_calls_made_after_it_is_set(zoom, token):
+    for _ in range(3):
+        assert zoom.api("GET", "/users/me", token).ok
+    zoom.sandbox.set_knobs(qps_limit=3)
+    assert [zoom.api("GET", "/users/me", token).status_code for _ in range(3)] == [200] * 3

@@ -1,7 +1,12 @@
 """Request lines in the access log (runserver's django.server, gunicorn.access) keep OAuth codes,
-states and guest links out."""
+states, guest links and allauth's reset and confirmation keys out."""
+
+import pytest
+import requests
 
 from config.logging import REDACTED
+from tests.fixtures.celery_worker import worker_env
+from tests.fixtures.web import WebServer
 
 
 def test_the_oauth_callbacks_code_and_state_are_redacted(redacting_log):
@@ -47,3 +52,27 @@ def test_allauths_reset_and_confirmation_keys_are_redacted(redacting_log):
         f'"GET /accounts/password/reset/key/{REDACTED}/ HTTP/1.1" 200 2048',
         f'"GET /accounts/confirm-email/{REDACTED}/ HTTP/1.1" 302 0',
     ]
+
+
+@pytest.mark.postgres
+def test_gunicorns_own_access_log_lines_keep_every_key_out(transactional_db, tmp_path):
+    """The web as the Procfile runs it (gunicorn --access-logfile -): what a request line would
+    carry never reaches the log it writes."""
+    secrets = {
+        "/accounts/password/reset/key/4-c1x2y3-9f1e2d3c4b5a697887766554/": "c1x2y3-9f1e2d3c4b5a",
+        "/accounts/confirm-email/MTI:1tXqAb:abCDefGHijKLmnOPqrSTuvWXyz01/": "abCDefGHijKLmnOP",
+        "/bookings/guest/8f0c2d5e6b4a4d3c9e1f0a2b3c4d5e6f:Qx1_abcDEF/": "8f0c2d5e6b4a4d3c9e1f",
+        "/integrations/zoom/callback/?code=obBEe8ewaL_KdyNjniT4&state=s3cr3tState": "obBEe8ewaL",
+    }
+    (tmp_path / "var").mkdir()
+    log = tmp_path / "web.log"
+    with WebServer(worker_env(DJANGO_VAR_DIR=tmp_path / "var"), workers=1, log=log) as web:
+        for path in secrets:
+            requests.get(f"{web.url}{path}", allow_redirects=False, timeout=60)
+    lines = log.read_text()
+    requested = [line for line in lines.splitlines() if '"GET /' in line and "/healthz" not in line]
+    assert len(requested) == len(secrets), lines  # each request was logged, once
+    for secret in secrets.values():
+        assert secret not in lines
+    assert all(REDACTED in line for line in requested), requested
+    assert "s3cr3tState" not in lines

@@ -1,14 +1,16 @@
 """Many prospects booking one team slot at once, on PostgreSQL with real threads (each its own
-connection): every member hosts at most once, the rest hear "just taken"."""
+connection): every member hosts at most once, the rest hear "just taken"; reassignments racing
+each other and prospects never double-book anyone."""
 
 import threading
 
 import pytest
 from django.db import connections
 
-from meetings.models import Booking
-from meetings.services.bookings import SlotUnavailable, book_meeting
+from meetings.models import Booking, HostChange
+from meetings.services.bookings import BookingError, SlotUnavailable, book_meeting
 from teams.assignment import book_team_meeting
+from teams.reassignment import reassign_booking
 from tests.meetings.factories import MeetingTypeFactory, next_slot
 from tests.teams.factories import member_reps, team_type
 
@@ -97,3 +99,45 @@ def test_two_team_types_sharing_members_book_at_once_without_deadlock():
     results = at_once(calls)
     assert sum(isinstance(r, Booking) for r in results) == 4
     assert Booking.objects.active().filter(start_at=start).values("rep").distinct().count() == 4
+
+
+def test_reassignments_racing_each_other_and_a_prospect_never_double_book_anyone():
+    """Two admins hand one booking to different members while a prospect books one of those
+    members at the same time: one hand-over wins, the other hears the booking changed hands, and
+    nobody ends up with two meetings at once."""
+    meeting_type = team_type(size=3, **PHONE)
+    start = next_slot()
+    booking = book_team_meeting(
+        meeting_type,
+        start_at=start,
+        guest_name="Grace",
+        guest_email="grace@example.org",
+        guest_time_zone="UTC",
+    )
+    others = [rep for rep in member_reps(meeting_type) if rep.pk != booking.rep_id]
+    own = MeetingTypeFactory(rep=others[0], **PHONE)
+
+    def hand_to(rep):
+        def call():
+            try:
+                return reassign_booking(booking, rep, by=None)
+            except BookingError as exc:
+                return exc
+
+        return call
+
+    results = at_once(
+        [hand_to(others[0]), hand_to(others[1]), prospect(own, start, 1, book_meeting)]
+    )
+
+    handed = [r for r in results[:2] if isinstance(r, Booking)]
+    assert (
+        len(handed) <= 1
+        and len(handed) + sum(isinstance(r, BookingError) for r in results[:2]) == 2
+    )
+    hosts = list(Booking.objects.active().filter(start_at=start).values_list("rep_id", flat=True))
+    assert len(hosts) == len(set(hosts))
+    booking.refresh_from_db()
+    assert HostChange.objects.filter(booking=booking).count() == len(handed)
+    if handed:
+        assert booking.rep_id == handed[0].rep_id

@@ -1,11 +1,8 @@
 """Who may import whom: the layering the code promises, checked on the source (no imports run)."""
 
-import ast
-from pathlib import Path
-
 from config.celery import app as celery_app
+from scripts.code_shape import ROOT, import_graph, imported_modules, python_files
 
-ROOT = Path(__file__).resolve().parents[2]
 ZOOM = ROOT / "integrations" / "zoom"
 # The Zoom admin layer, what hands work to workers, the pages, and the app's wiring (its ready()
 # connects the listeners): the core announces, these listen.
@@ -20,26 +17,6 @@ ZOOM_OUTER = {
     "templatetags",
     "urls",
 }
-
-
-def imported_modules(path: Path) -> set[str]:
-    """Every module a file imports, anywhere in it (function-local imports included), absolute."""
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = package.split(".")[: len(package.split(".")) - node.level + 1]
-            prefix = ".".join(base) if node.level else ""
-            module = ".".join(p for p in (prefix, node.module or "") if p)
-            found.add(module)
-            found.update(f"{module}.{alias.name}" for alias in node.names)
-    return found
-
-
-def python_files(folder: Path):
-    return [p for p in folder.rglob("*.py") if "migrations" not in p.parts]
 
 
 def is_outer(module: str) -> bool:
@@ -122,27 +99,9 @@ def test_task_names_stay_what_queued_messages_were_sent_under():
 
 
 def test_no_two_modules_import_each_other_even_through_others():
-    # Every import counts, function-local ones included: those are how circles hide.
-    modules = {}
-    for package in ("accounts", "config", "integrations", "meetings", "teams"):
-        for path in python_files(ROOT / package):
-            parts = path.relative_to(ROOT).with_suffix("").parts
-            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
-
-    def project_imports(path: Path) -> set[str]:
-        found = set()
-        for name in imported_modules(path):
-            while name and name not in modules:
-                name = name.rpartition(".")[0]
-            if name:
-                found.add(name)
-        return found
-
-    # `from . import x` names the package too; a package and its own modules are not a circle.
-    graph = {
-        name: {m for m in project_imports(path) if m != name and not name.startswith(m + ".")}
-        for name, path in modules.items()
-    }
+    # Every import counts, function-local ones included: those are how circles hide. Every product
+    # package is read (scripts/code_shape.py).
+    graph = import_graph()
 
     def reaches(start: str, goal: str) -> bool:
         seen, todo = set(), [start]

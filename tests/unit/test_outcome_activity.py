@@ -11,7 +11,7 @@ from integrations.zoom.connection.hosts import ZoomHost
 from outcomes.models import MeetingOutcome
 from outcomes.rules import Outcome, decide
 from outcomes.zoom.activity import _apply, participant_key
-from outcomes.zoom.check import _missing_scope, _summarize
+from outcomes.zoom.check import _summarize, missing_scope
 
 HOST = "host-zoom-user-id"
 T0 = datetime(2030, 4, 2, 14, tzinfo=UTC)
@@ -157,4 +157,4 @@ def test_the_scope_to_add_is_named_in_the_grants_family(granted, company, missin
         zoom_timezone="UTC",
         member=object() if company else None,
     )
-    assert _missing_scope(host) == missing
+    assert missing_scope(host) == missing

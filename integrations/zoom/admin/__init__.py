@@ -1,5 +1,6 @@
-"""The Zoom admin: the raw connections, and the roster of every rep with its actions
-(`roster_admin`), the overview on the admin index (`overview`, `templatetags.zoom_admin`).
+"""The Zoom admin: the raw connections, the roster of every rep with its actions (`roster_admin`),
+the reconnect emails reps were sent (`notices`), the overview on the admin index (`overview`,
+`templatetags.zoom_admin`).
 
 The Zoom core never imports this layer."""
 
@@ -9,7 +10,7 @@ from config.admin_views import ViewOnlyAdmin
 
 from ..connection.models import ZoomConnection, ZoomDataErasure
 from ..connection.services import revoke_before_delete
-from . import roster_admin  # noqa: F401 - registers the roster and the reconnect notices
+from . import notices, roster_admin  # noqa: F401 - registers the reconnect notices, the roster
 
 
 @admin.register(ZoomConnection)
@@ -74,8 +75,8 @@ class ZoomConnectionAdmin(admin.ModelAdmin):
 
 @admin.register(ZoomDataErasure)
 class ZoomDataErasureAdmin(ViewOnlyAdmin):
-    """The record of each erasure after a rep removed the app in Zoom: evidence, never edited."""
+    """The record of each erasure after an app was removed in Zoom: evidence, never edited."""
 
-    list_display = ("rep", "erased_at", "retained", "records_erased", "payloads_erased")
-    list_filter = ("retained",)
+    list_display = ("zoom_app", "rep", "erased_at", "retained", "records_erased", "payloads_erased")
+    list_filter = ("zoom_app", "retained")
     search_fields = ("rep__email",)

@@ -448,16 +448,3 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
             action_flag=CHANGE,
             change_message=f"Exported the Zoom roster as {kind} ({count} reps).",
         )
-
-
-@admin.register(ReconnectNotice)
-class ReconnectNoticeAdmin(ViewOnlyAdmin):
-    """The reconnect emails reps were sent: support's answer to "were they told?"."""
-
-    list_display = ("rep", "email", "connection_status", "reason", "sent_at", "sent_by")
-    list_filter = ("connection_status", "reason")
-    search_fields = ("rep__email", "email")
-    list_select_related = ("rep", "sent_by")
-
-    # A log (view only): nobody writes or erases it; deleting one would lift the daily limit.
-    readonly_fields = ("rep", "email", "connection_status", "reason", "sent_at", "sent_by")

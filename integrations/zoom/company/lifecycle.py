@@ -1,23 +1,26 @@
 """What happens when the company's Zoom account connection breaks, is removed in Zoom, or a rep
 leaves the Zoom account. Other apps and the Zoom admins' emails hear it through signals
-(`signals.zoom_company_account_removed`, `signals.zoom_company_account_notice`), so this core
-never imports them."""
+(`signals.zoom_data_erasure_due`, `signals.zoom_company_account_notice`), so this core never
+imports them."""
 
 import logging
 
 from django.db import transaction
 
-from ..signals import zoom_company_account_notice, zoom_company_account_removed
+from ..connection.models import ZoomApp
+from ..signals import zoom_company_account_notice
+from ..webhooks.erasure import erase_app_data
 from ..webhooks.models import ZoomWebhookEvent
 from .models import COMPANY, ZoomCompanyAccount, ZoomCompanyMember
 
 logger = logging.getLogger(__name__)
 
 
-def apply_company_deauthorization(payload: dict) -> tuple[str, str]:
+def apply_company_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
     """`app_deauthorized` of the admin-managed app: the app was removed from the whole Zoom
-    account. Every Zoom value it gave us goes (tokens, ids, reps' Zoom users), the bookings of the
-    reps it served are parked without their Zoom data, and the Zoom admins are told."""
+    account. Its tokens, ids and reps' Zoom users go at once; the meetings it made (bookings past
+    and future, sent invites, waiting payloads) go too unless Zoom allows keeping them, and the
+    rep's own app's meetings stay. The Zoom admins are told."""
     account_id = str(payload.get("account_id") or "")
     company = (
         ZoomCompanyAccount.objects.select_for_update()
@@ -27,16 +30,19 @@ def apply_company_deauthorization(payload: dict) -> tuple[str, str]:
     )
     if company is None:
         return ZoomWebhookEvent.Outcome.IGNORED, "not the company's Zoom account"
-    served = list(
-        company.members.filter(state=ZoomCompanyMember.State.SERVED).values_list(
-            "rep_id", flat=True
-        )
-    )
+    served = company.members.filter(state=ZoomCompanyMember.State.SERVED).count()
     company.mark_removed()
     # Inside this transaction: the bookings' Zoom data goes with the account's, or neither does.
-    zoom_company_account_removed.send(sender=ZoomCompanyAccount, rep_ids=served)
-    announce("removed", reps=len(served))
-    return ZoomWebhookEvent.Outcome.APPLIED, f"company Zoom account removed ({len(served)} reps)"
+    erasure = erase_app_data(ZoomApp.COMPANY, payload, delivery_id)
+    announce("removed", reps=served)
+    kept = (
+        "Zoom allows keeping its data"
+        if erasure.retained
+        else (
+            f"{erasure.records_erased} records and {erasure.payloads_erased} stored payloads erased"
+        )
+    )
+    return ZoomWebhookEvent.Outcome.APPLIED, f"company Zoom account removed ({served} reps); {kept}"
 
 
 def company_account_broke(account: ZoomCompanyAccount) -> None:

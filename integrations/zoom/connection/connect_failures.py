@@ -84,6 +84,12 @@ class ConnectProblem(Enum):
         "connected. Please try again in a few minutes; status.zoom.us shows Zoom's outages.",
         502,
     )
+    ZOOM_BUSY = Problem(
+        "Zoom is busy right now",
+        "Your company's Zoom account is at its limit of requests for the moment. Nothing was "
+        "connected. Please connect again in a minute.",
+        503,
+    )
     ZOOM_REFUSED = Problem(
         "Zoom refused the connection",
         "Zoom did not allow this connection and did not say why in a way we recognise. "

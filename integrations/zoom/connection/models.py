@@ -142,13 +142,28 @@ class ZoomConnection(ZoomTokenChain, ZoomUser):
         self.connect_started_at = None
 
 
-class ZoomDataErasure(models.Model):
-    """The record that a rep's Zoom data was erased after they removed the app in Zoom (Marketplace
-    data rules ask for it within 10 days; we do it when the event is processed). It holds no Zoom
-    value itself: only who, when, and how much."""
+class ZoomApp(models.TextChoices):
+    """The two Zoom Marketplace apps, named as bookings name the token chain each one gives
+    (`meetings.zoom.state.ZoomChain`): the rep's own (user-managed) app and the company's
+    (admin-managed) one. Removing one in Zoom erases what it gave, never the other's."""
 
+    PERSONAL = "personal", "The rep's own Zoom app"
+    COMPANY = "company", "The company's Zoom app"
+
+
+class ZoomDataErasure(models.Model):
+    """The record that Zoom data was erased after an app was removed in Zoom (Marketplace data
+    rules ask for it within 10 days; we do it when the event is processed): a rep's own app (`rep`
+    set), or the company's app for the whole Zoom account (`rep` empty). It holds no Zoom value
+    itself: only which app, who, when, and how much."""
+
+    zoom_app = models.CharField(max_length=10, choices=ZoomApp.choices, default=ZoomApp.PERSONAL)
     rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zoom_erasures"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="zoom_erasures",
+        null=True,
+        blank=True,
     )
     deauthorized_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(default=timezone.now)
@@ -159,7 +174,14 @@ class ZoomDataErasure(models.Model):
 
     class Meta:
         ordering = ["-erased_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(zoom_app="company") | Q(rep__isnull=False),
+                name="zoom_erasure_of_personal_app_names_rep",
+            ),
+        ]
 
     def __str__(self) -> str:
         kept = "kept (Zoom allowed it)" if self.retained else "erased"
-        return f"Zoom data of rep {self.rep_id} {kept} at {self.erased_at:%Y-%m-%d %H:%M}"
+        whose = "the company's Zoom app" if self.rep_id is None else f"rep {self.rep_id}"
+        return f"Zoom data of {whose} {kept} at {self.erased_at:%Y-%m-%d %H:%M}"

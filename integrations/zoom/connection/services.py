@@ -14,6 +14,7 @@ from ..api.errors import (
     ZoomCodeInvalid,
     ZoomError,
     ZoomNeedsReconnect,
+    ZoomRateLimited,
     ZoomUnavailable,
 )
 from ..api.reasons import ReconnectReason
@@ -123,6 +124,9 @@ def connect_zoom(user, code: str, verifier: str) -> ZoomConnection:
             ConnectProblem.SCOPES_MISSING, missing_scopes=missing_scope_names(grant.scopes)
         )
     profile = _fetch_profile(client, grant)
+    # The calls from here on take their turn in the account's pacing with every worker's: Zoom's
+    # per-second limit counts them too. The profile's could not, as only it names the account.
+    client.account_id = str(profile.get("account_id") or "")
     # The host's passcode rules, so the passcodes we make up are ones Zoom accepts.
     zoom_settings = _fetch(client, grant, client.get_user_settings)
     return _store(client, user, grant, profile, zoom_settings)
@@ -175,6 +179,8 @@ def _problem_for(exc: ZoomError) -> ConnectProblem:
         return ConnectProblem.ZOOM_REFUSED
     if isinstance(exc, ZoomUnavailable):
         return ConnectProblem.ZOOM_UNAVAILABLE
+    if isinstance(exc, ZoomRateLimited):
+        return ConnectProblem.ZOOM_BUSY
     logger.warning("Zoom connect failed: %s (code %s)", type(exc).__name__, exc.code)
     return ConnectProblem.ZOOM_REFUSED
 

@@ -14,17 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from config.isotime import parse_iso_datetime
-
 from ..company import lifecycle as company_lifecycle
-from ..connection.models import ZoomConnection, ZoomDataErasure
-from ..signals import (
-    zoom_data_erasure_due,
-    zoom_meeting_activity,
-    zoom_meeting_changed,
-    zoom_meeting_created,
-)
+from ..connection.models import ZoomApp, ZoomConnection
+from ..signals import zoom_meeting_activity, zoom_meeting_changed, zoom_meeting_created
 from .envelope import URL_VALIDATION_EVENT, WebhookRejected, url_validation_answer, verify
+from .erasure import erase_app_data
 from .models import ZoomMeetingCreated, ZoomWebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -98,11 +92,18 @@ def receive_webhook(
                 event=event.name,
                 payload=event.payload,
                 occurred_at=_from_event_ts(event.event_ts),
+                zoom_app=_app_of(client_id),
             )
     except IntegrityError:
         # Zoom's retry of a delivery we already hold: acknowledge it so Zoom stops retrying.
         return WebhookAnswer(200, {"status": "duplicate"})
     return WebhookAnswer(200, {"status": "accepted"}, delivery_id=delivery.pk)
+
+
+def _app_of(client_id: str) -> ZoomApp:
+    """Which app's endpoint this is: each app names its own client_id."""
+    account_app = settings.ZOOM_ACCOUNT_CLIENT_ID
+    return ZoomApp.COMPANY if account_app and client_id == account_app else ZoomApp.PERSONAL
 
 
 def process_webhook_event(event_id: int) -> None:
@@ -116,7 +117,7 @@ def process_webhook_event(event_id: int) -> None:
         if delivery is None:
             return
         if delivery.event == APP_DEAUTHORIZED:
-            outcome, note = _apply_deauthorization(delivery.payload, delivery.pk)
+            outcome, note = _apply_deauthorization(delivery)
         elif delivery.event in ACTIVITY_EVENTS:
             outcome, note = _apply_meeting_activity(delivery)
         elif delivery.event == MEETING_CREATED:
@@ -137,15 +138,12 @@ def deliveries_to_reenqueue() -> list[int]:
     )
 
 
-def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
-    """The Zoom user removed the app. Their tokens and Zoom ids go at once; unless Zoom says
-    `user_data_retention` is true, so does every other value received from Zoom for them
-    (bookings' meeting ids, links, passcodes, dial-in numbers, and stored webhook payloads), and
-    the erasure is recorded. https://developers.zoom.us/docs/distribute/published-apps/data-compliance/
-    """
-    account_app = settings.ZOOM_ACCOUNT_CLIENT_ID
-    if account_app and str(payload.get("client_id") or "") == account_app:
-        return company_lifecycle.apply_company_deauthorization(payload)
+def _apply_deauthorization(delivery: ZoomWebhookEvent) -> tuple[str, str]:
+    """The Zoom user removed the rep's app: their tokens and Zoom ids go at once, and what the app
+    gave us goes too unless Zoom allows keeping it (`webhooks.erasure`)."""
+    payload = delivery.payload
+    if delivery.zoom_app == ZoomApp.COMPANY:
+        return company_lifecycle.apply_company_deauthorization(payload, delivery.pk)
     zoom_user_id = str(payload.get("user_id") or "")
     if not zoom_user_id:
         return ZoomWebhookEvent.Outcome.IGNORED, "no user_id in payload"
@@ -156,16 +154,9 @@ def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
         return ZoomWebhookEvent.Outcome.IGNORED, "no connection for this Zoom user"
     connection.mark_removed()
     ZoomMeetingCreated.objects.filter(host_id=zoom_user_id).delete()
-    erasure = ZoomDataErasure(
-        rep=connection.user,
-        deauthorized_at=parse_iso_datetime(payload.get("deauthorization_time"), naive_is_utc=True),
-        retained=_is_true(payload.get("user_data_retention")),
+    erasure = erase_app_data(
+        ZoomApp.PERSONAL, payload, delivery.pk, rep=connection.user, zoom_user_id=zoom_user_id
     )
-    if not erasure.retained:
-        answers = zoom_data_erasure_due.send(sender=ZoomConnection, rep=connection.user)
-        erasure.records_erased = sum(count for _receiver, count in answers if count)
-        erasure.payloads_erased = _erase_stored_payloads(zoom_user_id, delivery_id)
-    erasure.save()
     if erasure.retained:
         return ZoomWebhookEvent.Outcome.APPLIED, (
             f"connection of rep {connection.user_id} removed; Zoom allows keeping its data"
@@ -174,30 +165,6 @@ def _apply_deauthorization(payload: dict, delivery_id: int) -> tuple[str, str]:
         f"connection of rep {connection.user_id} removed; {erasure.records_erased} records and "
         f"{erasure.payloads_erased} stored payloads erased"
     )
-
-
-def _erase_stored_payloads(zoom_user_id: str, delivery_id: int) -> int:
-    """Payloads still waiting to be processed that name the Zoom user (processed ones are cleared
-    already). Their fingerprints stay: they hold nothing of Zoom's and keep replays refused."""
-    waiting = (
-        ZoomWebhookEvent.objects.select_for_update()
-        .filter(outcome=ZoomWebhookEvent.Outcome.PENDING)
-        .exclude(pk=delivery_id)  # the deauthorization itself is cleared once applied
-    )
-    erased = 0
-    for delivery in waiting:
-        payload = delivery.payload or {}
-        meeting = payload.get("object") if isinstance(payload.get("object"), dict) else {}
-        names = {payload.get("user_id"), payload.get("operator_id"), meeting.get("host_id")}
-        if zoom_user_id in names:
-            delivery.mark_processed(ZoomWebhookEvent.Outcome.IGNORED, "erased with its Zoom user")
-            erased += 1
-    return erased
-
-
-def _is_true(value) -> bool:
-    # Zoom sends the string "true"/"false"; a boolean is accepted too.
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def _from_event_ts(event_ts: int | None):
@@ -222,8 +189,8 @@ def _apply_meeting_activity(delivery: ZoomWebhookEvent) -> tuple[str, str]:
         occurred_at=delivery.occurred_at,
     )
     if any(matched for _receiver, matched in answers):
-        return ZoomWebhookEvent.Outcome.APPLIED, f"meeting {meeting_id}: {delivery.event}"
-    return ZoomWebhookEvent.Outcome.IGNORED, f"meeting {meeting_id} is not one of ours"
+        return ZoomWebhookEvent.Outcome.APPLIED, f"a booking's meeting: {delivery.event}"
+    return ZoomWebhookEvent.Outcome.IGNORED, "the meeting is not one of ours"
 
 
 def _apply_meeting_change(delivery: ZoomWebhookEvent) -> tuple[str, str]:
@@ -244,8 +211,8 @@ def _apply_meeting_change(delivery: ZoomWebhookEvent) -> tuple[str, str]:
         occurred_at=occurred_at,
     )
     if any(matched for _receiver, matched in answers):
-        return ZoomWebhookEvent.Outcome.APPLIED, f"meeting {meeting_id} {MEETING_EVENTS[event]}"
-    return ZoomWebhookEvent.Outcome.IGNORED, f"meeting {meeting_id} is not one of ours"
+        return ZoomWebhookEvent.Outcome.APPLIED, f"a booking's meeting {MEETING_EVENTS[event]}"
+    return ZoomWebhookEvent.Outcome.IGNORED, "the meeting is not one of ours"
 
 
 def _apply_meeting_created(payload: dict) -> tuple[str, str]:
@@ -273,8 +240,8 @@ def _apply_meeting_created(payload: dict) -> tuple[str, str]:
         sender=ZoomWebhookEvent, meeting_id=meeting_id, host_id=host_id
     )
     if any(matched for _receiver, matched in answers):
-        return ZoomWebhookEvent.Outcome.APPLIED, f"meeting {meeting_id} created: a booking looks"
-    return ZoomWebhookEvent.Outcome.APPLIED, f"meeting {meeting_id} created: kept a while"
+        return ZoomWebhookEvent.Outcome.APPLIED, "a meeting was created: a booking looks again"
+    return ZoomWebhookEvent.Outcome.APPLIED, "a meeting was created: kept a while"
 
 
 def meetings_created_by(host_id: str) -> list[dict]:

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils import timezone
 
+from ..connection.models import ZoomApp
+
 
 class ZoomWebhookEvent(models.Model):
     """One delivery from Zoom, kept so that Zoom's retries of it are recognised and ignored.
@@ -16,6 +18,8 @@ class ZoomWebhookEvent(models.Model):
         IGNORED = "ignored", "Nothing of ours matched"
 
     fingerprint = models.CharField(max_length=64, unique=True)
+    # Which app's endpoint received it: removing that app in Zoom erases its waiting payloads.
+    zoom_app = models.CharField(max_length=10, choices=ZoomApp.choices, default=ZoomApp.PERSONAL)
     event = models.CharField(max_length=100)
     payload = models.JSONField(default=dict, blank=True)
     # When Zoom says it happened (the envelope's `event_ts`): late deliveries are ordered by it.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zoom', '0007_webhook_event_occurred_at'),
+        ('zoom', '0008_erasure_per_app'),
     ]
 
     operations = [
