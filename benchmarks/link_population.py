@@ -114,8 +114,6 @@ class Run:
         self.guests = guests.Guests()
 
     def start(self, redis_url: str) -> None:
-        from scripts.sandbox import SandboxControl
-
         args, workdir = self.args, self.workdir
         port = stack.free_port()
         sandbox_proc = stack.Process(
@@ -137,6 +135,9 @@ class Run:
             self.zoom_proc, zoom_url = stack.start_lean_zoom(args, workdir)
             self.children.append(self.zoom_proc)
         else:
+            # Imported once reps.prepare has set Django up: it reads the product's models.
+            from scripts.sandbox import SandboxControl
+
             zoom_url = sandbox_url
             SandboxControl(sandbox_url).set_knobs(
                 latency_ms=args.latency_ms,

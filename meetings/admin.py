@@ -7,7 +7,7 @@ from .host_changes import HostChange
 from .invite_deliveries import InviteDelivery
 from .models import Booking, MeetingType
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
-from .zoom.links import retry_link
+from .zoom.resume import retry_link
 from .zoom.state import ZoomLink
 
 

@@ -215,6 +215,13 @@ def user_detail(request, token, user):
     if request.method != "GET":
         return HttpResponse(status=405)
     target = _target_user(token, user, USER_READ)
+    if target.status == ZoomUser.PENDING and target != token.grant.user:
+        # A user invited to the account who never accepted (or whose invitation expired): Zoom
+        # answers `GET /users/{userId}` with 1120 rather than the user (seen on real accounts;
+        # Zoom's reference lists no body for it, so the sandbox sends the stricter error).
+        raise ApiError(
+            400, 1120, f"User does not exist or has not accepted the invitation: {user}."
+        )
     return JsonResponse(
         {
             "id": target.user_id,

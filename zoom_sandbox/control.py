@@ -188,6 +188,7 @@ def users_view(request, data):
             settings=data.get("settings"),
             hosting_disabled=bool(data.get("hosting_disabled", False)),
             plan=data.get("plan"),
+            status=data.get("status", ZoomUser.ACTIVE),
         )
     except users.DirectoryError as exc:
         raise ControlError(str(exc)) from exc

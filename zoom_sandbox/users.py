@@ -109,6 +109,7 @@ def create_user(
     is_admin: bool = False,
     settings: dict | None = None,
     hosting_disabled: bool = False,
+    status: str = ZoomUser.ACTIVE,
     plan: str | None = None,
 ) -> ZoomUser:
     """Creates a sandbox Zoom user (and its account when new). An existing email is returned as
@@ -158,6 +159,7 @@ def create_user(
             is_admin=is_admin or not account.users.exists(),
             settings=settings or {},
             hosting_disabled=hosting_disabled,
+            status=status,
         )
 
 

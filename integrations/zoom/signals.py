@@ -43,8 +43,9 @@ reps now (connected, reconnected, or matched again), after the commit: parked wo
 `zoom_company_account_notice(sender=ZoomCompanyAccount, kind: str, detail: dict)`: something the
 Zoom admins must hear about (`company.notices.KINDS`), after the commit. The admin email listens.
 
-`zoom_company_needs_matching(sender=ZoomCompanyAccount)`: every rep should be looked up in the
-Zoom account again (it was just connected, or an admin asked), after the commit.
+`zoom_company_needs_matching(sender=ZoomCompanyAccount, rep_id: int | None)`: every rep (or the one
+rep) should be looked up in the Zoom account again (it was just connected, an admin asked, or a
+rep's email was verified or changed), after the commit.
 """
 
 from django.dispatch import Signal

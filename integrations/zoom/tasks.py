@@ -90,13 +90,16 @@ def keep_company_zoom_account_alive() -> Health:
 
 
 @shared_task(acks_late=True)
-def match_company_zoom_reps() -> dict:
-    return company_services.match_company_reps()
+def match_company_zoom_reps(rep_id: int | None = None) -> dict:
+    return company_services.match_company_reps(rep_id)
 
 
 # Lost (broker down): the hourly keep-alive matches every rep again.
 publish_on(
-    zoom_company_needs_matching, match_company_zoom_reps, dispatch_uid="zoom.match_company_reps"
+    zoom_company_needs_matching,
+    match_company_zoom_reps,
+    "rep_id",
+    dispatch_uid="zoom.match_company_reps",
 )
 
 

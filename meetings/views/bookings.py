@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..models import Booking
-from ..zoom.links import create_link_anew, retry_link
 from ..zoom.pages import StartLinkUnavailable, host_start_url
+from ..zoom.resume import create_link_anew, retry_link
 from .changes import cancel_page, reschedule_page
 from .slots import time_zone_from
 

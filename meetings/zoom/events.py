@@ -31,7 +31,7 @@ from integrations.zoom.signals import (
 from ..models import Booking, HostChange, InviteDelivery
 from ..signals import zoom_meetings_erased
 from .bodies import topic, zoom_time
-from .links import resume_in_doubt_links, resume_parked_links
+from .resume import resume_in_doubt_links, resume_parked_links
 from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)

@@ -9,13 +9,12 @@ nothing; a run that died leaves a lease that expires, and the sweeper starts it 
 
 import copy
 import logging
-import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from config.compiled_reads import ByPrimaryKey
@@ -23,7 +22,6 @@ from integrations.zoom.api.errors import (
     Outcome,
     Park,
     Rule,
-    Wait,
     ZoomCapabilityUnavailable,
     ZoomError,
     ZoomMeetingEnded,
@@ -33,7 +31,6 @@ from integrations.zoom.api.errors import (
     rule_for,
 )
 from integrations.zoom.company.lifecycle import rep_left_company_account
-from integrations.zoom.company.models import ZoomCompanyMember
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
 from integrations.zoom.connection.models import ZoomConnection
 
@@ -42,17 +39,11 @@ from ..models import Booking
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting, topic
 from .gateway import MeetingGateway, making_host, meeting_gateway
+from .retries import next_try, out_of_attempts
 from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)
 
-# Retries after a per-second 429 spread over this many seconds past Zoom's Retry-After.
-QPS_RETRY_JITTER = 1.0
-# Transient failures (5xx, timeouts) back off exponentially from the base
-# (settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS) up to CAP, with jitter, and give up after
-# MAX_ATTEMPTS with the last error as the reason.
-BACKOFF_CAP = timedelta(hours=1)
-MAX_ATTEMPTS = 8
 
 RECONNECT_MESSAGE = "Zoom is not connected: reconnect Zoom and the link is created automatically."
 NOT_HOST_NOTE = (
@@ -177,7 +168,13 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
     host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
         message = _not_usable_message(host)
-        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
+
+        def parked(b: Booking) -> None:
+            b.mark_link_waiting_for_reconnect(message)
+            # Nothing was sent to Zoom: the doubt is what it was before this run.
+            b.record_zoom_refusal(in_doubt)
+
+        return _record(booking, parked)
     return _populate_through(booking, host, in_doubt)
 
 
@@ -487,19 +484,7 @@ def _record_failure(
 
 
 def _out_of_attempts(rule: Rule, booking: Booking) -> bool:
-    return rule.wait == Wait.BACKOFF and booking.link_attempts >= MAX_ATTEMPTS
-
-
-def next_try(rule: Rule, exc: ZoomError, attempts: int) -> datetime:
-    """When work that failed with `exc` (its `rule`) is tried again, after `attempts` tries: the
-    link runs' and the former host's meeting removals' alike."""
-    if rule.wait == Wait.BACKOFF:
-        return timezone.now() + backoff(attempts)
-    if rule.wait == Wait.RETRY_AT:
-        return exc.retry_at
-    if rule.wait == Wait.RETRY_AT_SPREAD:
-        return exc.retry_at + timedelta(seconds=random.uniform(0, QPS_RETRY_JITTER))
-    return timezone.now() + rule.wait
+    return out_of_attempts(rule, booking.link_attempts)
 
 
 def _record(booking: Booking, transition, retry_at: datetime | None = None) -> LinkRun:
@@ -516,73 +501,3 @@ def _record(booking: Booking, transition, retry_at: datetime | None = None) -> L
 
 def lease() -> timedelta:
     return timedelta(seconds=settings.MEETINGS_ZOOM_LEASE_SECONDS)
-
-
-def backoff(attempts: int) -> timedelta:
-    """Exponential backoff with equal jitter: a random wait between half and all of
-    BASE·2^(attempts-1), that ceiling capped at BACKOFF_CAP."""
-    base = timedelta(seconds=settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS)
-    ceiling = min(BACKOFF_CAP, base * (2 ** max(attempts - 1, 0)))
-    return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
-
-
-def retry_link(booking: Booking) -> bool:
-    """Puts a failed or parked booking back in line now (the rep's or an admin's "Try again")."""
-    with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
-        if not current.retry_link():
-            return False
-        current.save()
-        signals.zoom_work_after_commit(current.pk)
-    return True
-
-
-def create_link_anew(booking: Booking) -> bool:
-    """The rep's "Create a new meeting" for a booking in doubt (`Booking.create_link_anew`)."""
-    with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
-        if not current.create_link_anew():
-            return False
-        current.save()
-        signals.zoom_work_after_commit(current.pk)
-    return True
-
-
-def resume_in_doubt_links(zoom_user_id: str) -> int:
-    """Zoom told of a meeting made for this Zoom user: bookings in doubt whose rep it hosts look
-    again (the run adopts the meeting if it is theirs)."""
-    count = 0
-    in_doubt = Booking.objects.filter(
-        link_state=LinkState.FAILED, zoom_create_in_doubt=True, zoom_meeting_id=""
-    ).filter(
-        Q(rep__zoom_connection__zoom_user_id=zoom_user_id)
-        | Q(rep__zoom_company_member__zoom_user_id=zoom_user_id)
-    )
-    for booking in in_doubt:
-        count += retry_link(booking)
-    return count
-
-
-def resume_parked_links(rep=None) -> int:
-    """Bookings parked for a reconnect whose rep has reconnected go back in line."""
-    count = 0
-    for booking in bookings_waiting_for_reconnected_zoom(rep):
-        count += retry_link(booking)
-    return count
-
-
-def bookings_waiting_for_reconnected_zoom(rep=None) -> QuerySet[Booking]:
-    """Bookings parked for a reconnect whose rep's Zoom works again (of one rep, if given): their
-    own connection, or the company's Zoom account serving them."""
-    connected = ZoomConnection.Status.CONNECTED
-    own_works = Q(rep__zoom_connection__status=connected) & ~Q(
-        rep__zoom_connection__zoom_user_id=""
-    )
-    company_serves = Q(
-        rep__zoom_company_member__state=ZoomCompanyMember.State.SERVED,
-        rep__zoom_company_member__account__status=connected,
-    )
-    bookings = Booking.objects.filter(own_works | company_serves).filter(
-        link_state=LinkState.WAITING_FOR_RECONNECT
-    )
-    return bookings.filter(rep=rep) if rep is not None else bookings

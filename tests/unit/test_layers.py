@@ -54,6 +54,8 @@ def test_services_announce_work_and_never_import_a_tasks_module():
         *python_files(ROOT / "meetings" / "services"),
         ROOT / "meetings" / "signals.py",
         ROOT / "meetings" / "zoom" / "links.py",
+        ROOT / "meetings" / "zoom" / "resume.py",
+        ROOT / "meetings" / "zoom" / "retries.py",
         ROOT / "integrations" / "zoom" / "connection" / "services.py",
         ROOT / "integrations" / "zoom" / "connection" / "lifecycle.py",
         ROOT / "integrations" / "zoom" / "connection" / "keepalive.py",

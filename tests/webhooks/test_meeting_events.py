@@ -7,6 +7,7 @@ import pytest
 from integrations.zoom.webhooks.models import ZoomWebhookEvent
 from meetings.models import Booking
 from meetings.zoom import links as zoom_links
+from meetings.zoom import resume
 from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps
@@ -50,7 +51,7 @@ def test_a_new_link_after_a_deletion_in_zoom_makes_exactly_one_new_meeting(
     live_sandbox.delete_meeting_in_zoom(booking.zoom_meeting_id)
     wait_until(applied(), message="meeting.deleted to be applied")
 
-    assert zoom_links.retry_link(Booking.objects.get(pk=booking.pk))
+    assert resume.retry_link(Booking.objects.get(pk=booking.pk))
     wait_until(
         lambda: Booking.objects.get(pk=booking.pk).link_state == LinkState.READY,
         message="the new link",

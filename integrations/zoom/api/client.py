@@ -42,6 +42,7 @@ from .errors import (
     ZoomTokenExpired,
     ZoomUnavailable,
     ZoomUserNotFound,
+    ZoomUserPending,
     ZoomValidationError,
 )
 from .pacing import PacingDelay, account_limiter
@@ -54,6 +55,7 @@ logger = logging.getLogger(__name__)
 CODE_VALIDATION = 300
 CODE_TOKEN_EXPIRED = 124
 CODE_USER_NOT_FOUND = 1001
+CODE_USER_PENDING = 1120
 CODE_MEETING_NOT_FOUND = 3001
 CODE_CANNOT_HOST = 3161
 # PATCH /meetings/{id}: "You cannot update or delete meetings that have started using this
@@ -91,6 +93,7 @@ _API_ERRORS = {
     CODE_TOKEN_EXPIRED: ZoomTokenExpired,
     CODE_MEETING_NOT_FOUND: ZoomMeetingNotFound,
     CODE_USER_NOT_FOUND: ZoomUserNotFound,
+    CODE_USER_PENDING: ZoomUserPending,
     CODE_CANNOT_HOST: ZoomCannotHost,
     CODE_PAID_PLAN_REQUIRED: ZoomPaidPlanRequired,
 }

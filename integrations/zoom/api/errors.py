@@ -94,6 +94,12 @@ class ZoomUserNotFound(ZoomError):
     """The Zoom user does not exist (code 1001)."""
 
 
+class ZoomUserPending(ZoomUserNotFound):
+    """Invited to the Zoom account but not (yet) a user of it: the invitation is pending or has
+    expired (code 1120 on `GET /users/{userId}`). Not a user until they accept, so it is handled
+    as one that does not exist, except where the difference is told (matching reps)."""
+
+
 class ZoomValidationError(ZoomError):
     """Zoom refused the request body (code 300); `errors` lists `{field, message}`."""
 

@@ -94,6 +94,16 @@ class ZoomCompanyMember(ZoomUser):
         BASIC_USER = "basic_user", "A Basic (free) Zoom user: meetings end after 40 minutes"
         DEACTIVATED = "deactivated", "The Zoom user is deactivated"
         LEFT_ACCOUNT = "left_account", "No longer a user of the company's Zoom account"
+        INVITATION_PENDING = (
+            "invitation_pending",
+            "Invited to the company's Zoom account: the invitation is pending (or expired)",
+        )
+        EMAIL_UNVERIFIED = (
+            "email_unverified",
+            "Their email address is not verified yet: it cannot claim a Zoom user",
+        )
+        ZOOM_USER_TAKEN = "zoom_user_taken", "That Zoom user already serves another rep"
+        LOOKUP_FAILED = "lookup_failed", "Zoom could not be asked: try again"
 
     account = models.ForeignKey(
         ZoomCompanyAccount, on_delete=models.CASCADE, related_name="members"

@@ -10,14 +10,23 @@ book as them. https://developers.zoom.us/docs/integrations/end-user-auth/
 
 import logging
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from ..api.client import ZoomClient
-from ..api.errors import ZoomError, ZoomUnavailable, ZoomUserNotFound
+from ..api.errors import (
+    ZoomError,
+    ZoomNeedsReconnect,
+    ZoomNotConnected,
+    ZoomUnavailable,
+    ZoomUserNotFound,
+    ZoomUserPending,
+)
 from ..api.scopes import missing_account_capabilities
 from ..connection import oauth_session
 from ..connection.connect_failures import ConnectFailed, ConnectProblem
@@ -30,6 +39,8 @@ from .models import COMPANY, ZoomCompanyAccount, ZoomCompanyMember
 logger = logging.getLogger(__name__)
 
 ACTIVE = "active"
+# A user invited to the account who has not accepted yet (`status` of `GET /users/{userId}`).
+PENDING = "pending"
 BASIC = ZoomConnection.UserType.BASIC
 
 
@@ -107,29 +118,48 @@ def connect_company_account(staff_user, code: str, verifier: str) -> ZoomCompany
 
 
 def reps():
-    """The people bookings are made with: every active, non-staff user."""
-    return get_user_model().objects.filter(is_active=True, is_staff=False).order_by("email")
-
-
-def schedule_matching() -> None:
-    """Look every rep up in a worker once this commits: one `GET /users/{email}` per rep is too
-    slow for a web request in a company of hundreds. A lost enqueue is caught up by the hourly
-    keep-alive, which matches again."""
-    transaction.on_commit(
-        lambda: zoom_company_needs_matching.send_robust(sender=ZoomCompanyAccount)
+    """The people bookings are made with: every active user who is not staff, and staff who take
+    meetings too (a Meeting Type of their own, or a Zoom user an admin mapped them to)."""
+    takes_meetings = Q(is_staff=False) | Q(meeting_types__isnull=False)
+    mapped = ZoomCompanyMember.objects.exclude(mapped_by_hand_to="").values("rep_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(takes_meetings | Q(pk__in=mapped))
+        .distinct()
+        .order_by("email")
     )
 
 
-def match_company_reps() -> dict[str, int]:
+def schedule_matching(rep_id: int | None = None) -> None:
+    """Look every rep (or one) up in a worker once this commits: one `GET /users/{email}` per rep
+    is too slow for a web request in a company of hundreds. A lost enqueue is caught up by the
+    hourly keep-alive, which matches again."""
+    transaction.on_commit(
+        lambda: zoom_company_needs_matching.send_robust(sender=ZoomCompanyAccount, rep_id=rep_id)
+    )
+
+
+def match_company_reps(rep_id: int | None = None) -> dict[str, int]:
     company = company_account()
     if company is None or not company.is_usable:
         return {}
+    if rep_id is not None:
+        rep = reps().filter(pk=rep_id).first()
+        if rep is None:
+            return {}
+        member = match_rep(company, rep)
+        if member is not None and member.is_served:
+            announce_served([rep.pk])
+        return {member.state: 1} if member is not None else {}
     return match_reps(company)
 
 
 def match_reps(account: ZoomCompanyAccount) -> dict[str, int]:
     """Looks every rep up in the Zoom account (by email, or by what an admin mapped by hand) and
-    records who is served and why others are not. Returns a count per state."""
+    records who is served and why others are not. Each rep gets their own result: one rep's
+    failure (a pending invitation, a 429, a Zoom user taken) never stops the others. Only a broken
+    account connection stops the run (every lookup would fail alike). Returns a count per state."""
     counts: dict[str, int] = {}
     served = []
     for rep in reps():
@@ -150,20 +180,22 @@ def announce_served(rep_ids: list[int]) -> None:
         )
 
 
+def email_verified(rep) -> bool:
+    """Whether the rep's email may claim the company's Zoom user of that email. A sign-up with an
+    address it has not confirmed must not take over someone's Zoom user; reps an admin created
+    (no sign-up, so no address record) are vouched for by that admin."""
+    return not EmailAddress.objects.filter(
+        user=rep, email__iexact=rep.email, verified=False
+    ).exists()
+
+
 def match_rep(account: ZoomCompanyAccount, rep, lookup: str | None = None):
-    """One rep: `GET /users/{email or id}` with the account token. A broken account connection
-    raises (ZoomNeedsReconnect / ZoomNotConnected); Zoom being down leaves the rep as they were."""
+    """One rep: `GET /users/{email or id}` with the account token, and the result recorded. A
+    broken account connection raises (ZoomNeedsReconnect / ZoomNotConnected); any other failure
+    is this rep's result only. An admin's mapping to a Zoom user another rep holds raises
+    ZoomUserTaken (when `lookup` is the admin's); found while matching, it is the rep's result."""
     existing = ZoomCompanyMember.objects.filter(rep=rep).first()
     by_hand = lookup if lookup is not None else (existing.mapped_by_hand_to if existing else "")
-    try:
-        with ZoomSession(account) as zoom:
-            profile = zoom.call(ZoomClient.get_user, by_hand or rep.email)
-
-    except ZoomUserNotFound:
-        profile = None
-    except ZoomUnavailable:
-        logger.info("Zoom did not answer while matching rep %s", rep.pk)
-        return existing
     values = {
         "account": account,
         "mapped_by_hand_to": by_hand,
@@ -173,24 +205,50 @@ def match_rep(account: ZoomCompanyAccount, rep, lookup: str | None = None):
         "zoom_user_type": None,
         "zoom_timezone": "",
     }
-    if profile is None:
-        values["state"] = ZoomCompanyMember.State.NO_ZOOM_USER
-    else:
-        values["zoom_email"] = str(profile.get("email") or "")
-        values["zoom_user_type"] = profile.get("type")
-        if str(profile.get("status") or ACTIVE) != ACTIVE:
-            values["state"] = ZoomCompanyMember.State.DEACTIVATED
-        elif profile.get("type") == BASIC:
-            values["state"] = ZoomCompanyMember.State.BASIC_USER
-        else:
-            values["state"] = ZoomCompanyMember.State.SERVED
-            values["zoom_user_id"] = str(profile["id"])
-            values["zoom_timezone"] = str(profile.get("timezone") or "")
+    State = ZoomCompanyMember.State
+    if not by_hand and not email_verified(rep):
+        return _record(rep, values, State.EMAIL_UNVERIFIED)
     try:
-        with transaction.atomic():
-            member, _ = ZoomCompanyMember.objects.update_or_create(rep=rep, defaults=values)
+        with ZoomSession(account) as zoom:
+            profile = zoom.call(ZoomClient.get_user, by_hand or rep.email)
+    except ZoomUserPending:
+        return _record(rep, values, State.INVITATION_PENDING)
+    except ZoomUserNotFound:
+        return _record(rep, values, State.NO_ZOOM_USER)
+    except (ZoomNeedsReconnect, ZoomNotConnected):
+        raise
+    except ZoomError as exc:
+        # Zoom down, or a 429 (the account's limit is shared with every app installed on it):
+        # a served rep stays served; anyone else is told to try again.
+        logger.info("Zoom lookup of rep %s failed: %s", rep.pk, type(exc).__name__)
+        if existing is not None and existing.is_served:
+            return existing
+        return _record(rep, values, State.LOOKUP_FAILED)
+    values["zoom_email"] = str(profile.get("email") or "")
+    values["zoom_user_type"] = profile.get("type")
+    status = str(profile.get("status") or ACTIVE)
+    if status == PENDING:
+        return _record(rep, values, State.INVITATION_PENDING)
+    if status != ACTIVE:
+        return _record(rep, values, State.DEACTIVATED)
+    if profile.get("type") == BASIC:
+        return _record(rep, values, State.BASIC_USER)
+    values["zoom_user_id"] = str(profile["id"])
+    values["zoom_timezone"] = str(profile.get("timezone") or "")
+    try:
+        return _record(rep, values, State.SERVED)
     except IntegrityError as exc:
-        raise ZoomUserTaken(values["zoom_email"]) from exc
+        if lookup:
+            raise ZoomUserTaken(values["zoom_email"]) from exc
+        values.update(zoom_user_id="", zoom_timezone="")
+        return _record(rep, values, State.ZOOM_USER_TAKEN)
+
+
+def _record(rep, values: dict, state: str) -> ZoomCompanyMember:
+    with transaction.atomic():
+        member, _ = ZoomCompanyMember.objects.update_or_create(
+            rep=rep, defaults={**values, "state": state}
+        )
     return member
 
 

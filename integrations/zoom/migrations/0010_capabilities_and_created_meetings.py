@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zoom', '0008_erasure_per_app'),
+        ('zoom', '0009_company_member_states'),
     ]
 
     operations = [
