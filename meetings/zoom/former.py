@@ -26,7 +26,7 @@ from integrations.zoom.api.errors import (
 from integrations.zoom.connection.hosts import zoom_host_for, zoom_host_through
 
 from ..host_changes import HostChange
-from . import retries
+from . import links, retries
 from .gateway import meeting_gateway
 from .links import NOTHING_TO_DO, LinkRun
 
@@ -108,7 +108,7 @@ def _claim(change_id: int) -> HostChange | None:
         return None
     if not change.removal_is_open or (change.lease_until and change.lease_until > now):
         return None
-    lease_until = now + retries.lease()
+    lease_until = now + links.lease()
     taken = HostChange.objects.filter(
         _as_read(change, "removal", "attempts", "lease_until")
     ).update(attempts=change.attempts + 1, lease_until=lease_until, next_attempt_at=lease_until)
@@ -144,7 +144,7 @@ def _record_failure(change: HostChange, exc: ZoomError, host) -> LinkRun:
     says = rule.says.format(exc=exc)
     if rule.outcome == Outcome.PARK:
         return _record(change, Removal.WAITING, says, retry_at=timezone.now() + RECHECK_WAITING)
-    if rule.outcome == Outcome.RETRY and not (retries.out_of_attempts(rule, change.attempts)):
+    if rule.outcome == Outcome.RETRY and not retries.out_of_attempts(rule, change.attempts):
         return _record(
             change, Removal.PENDING, says, retry_at=retries.next_try(rule, exc, change.attempts)
         )

@@ -1,6 +1,6 @@
 """When failed Zoom work is tried again, by the error's rule (integrations/zoom/api/errors.RULES)
-and the tries made, and how long one worker holds it: the same for a booking's link runs
-(links.py) and a former host's meeting removals (former.py)."""
+and the tries made: the same for a booking's link runs (links.py) and a former host's meeting
+removals (former.py). Only a failure comes here; a run that succeeds never does."""
 
 import random
 from datetime import datetime, timedelta
@@ -34,10 +34,6 @@ def next_try(rule: Rule, exc: ZoomError, attempts: int) -> datetime:
     if rule.wait == Wait.RETRY_AT_SPREAD:
         return exc.retry_at + timedelta(seconds=random.uniform(0, QPS_RETRY_JITTER))
     return timezone.now() + rule.wait
-
-
-def lease() -> timedelta:
-    return timedelta(seconds=settings.MEETINGS_ZOOM_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
