@@ -1,13 +1,14 @@
 """How long the probes take to answer, as a load balancer sees them: /healthz/ready (target: within
-0.5 s, whatever the database does) and /healthz, each against a healthy database and against one
-that accepts connections and never answers. Prints p50/p95/max per case and exits 1 when
-readiness misses its target.
+0.5 s, whatever the database or the broker does) and /healthz, each against a healthy database and
+against one that accepts connections and never answers, and with a healthy database against a
+broker that refuses connections and one that accepts them and never answers. Prints p50/p95/max
+per case and exits 1 when readiness misses its target.
 
     .venv/bin/python benchmarks/probes.py [--requests 40]
 
 Runs gunicorn (one process, as `gunicorn.conf.py` configures it) on PostgreSQL (DATABASE_URL, or
-the test settings' database) and the embedded broker in a temporary directory; the silent database
-is a socket that listens and never accepts.
+the test settings' database) and the embedded broker in a temporary directory (or the broker that
+fails, a Redis URL); the silent database and broker are a socket that listens and never answers.
 """
 
 import argparse
@@ -29,14 +30,14 @@ from scripts.launchers import WebProcess, free_port  # noqa: E402
 READY_TARGET = 0.5
 
 
-def serve(database_url: str, workdir: Path) -> WebProcess:
+def serve(database_url: str, broker_url: str, workdir: Path) -> WebProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "1",
         "DJANGO_VAR_DIR": str(workdir),
         "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": "embedded",
+        "CELERY_BROKER_URL": broker_url,
         "LOG_LEVEL": "ERROR",
     }
     web = WebProcess(env, free_port(), workers=1)
@@ -73,11 +74,17 @@ def main() -> int:
     silent.bind(("127.0.0.1", 0))
     silent.listen(1024)
     hung = f"postgres://u:p@127.0.0.1:{silent.getsockname()[1]}/nothing"
+    cases = (
+        ("healthy database", healthy, "embedded"),
+        ("silent database", hung, "embedded"),
+        ("refusing broker", healthy, "redis://127.0.0.1:1/0"),
+        ("silent broker", healthy, f"redis://127.0.0.1:{silent.getsockname()[1]}/0"),
+    )
 
     failures = []
-    for label, database in (("healthy database", healthy), ("silent database", hung)):
+    for label, database, broker in cases:
         with tempfile.TemporaryDirectory() as workdir:
-            web = serve(database, Path(workdir))
+            web = serve(database, broker, Path(workdir))
             url = web.url
             try:
                 for path in ("/healthz/ready", "/healthz"):

@@ -34,6 +34,20 @@ def for_request(request, stored: str | None = None) -> str:
     )
 
 
+def remember_choice(response, code: str) -> None:
+    """Keeps a language picked on the page, as Django's `set_language` does (the same cookie)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 def render_in(language: str, view, *args, **kwargs):
     """Calls `view` with `language` active and marks the response with it."""
     with translation.override(language):

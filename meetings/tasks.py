@@ -9,7 +9,7 @@ from config.celery import mail_task, publish, publish_on
 from . import selectors
 from .services import invites, reminders
 from .signals import invites_due
-from .zoom import former, links
+from .zoom import former, resume
 from .zoom.tasks import enqueue_zoom_work, remove_former_meeting
 
 SWEEP_BATCH = 500
@@ -29,7 +29,7 @@ def sweep_due_work() -> int:
     """Re-enqueues Zoom work that is due and nobody holds (a former host's meeting to delete
     included), bookings parked for a reconnect whose rep has reconnected, and invites that never
     went out. Runs every minute from Celery beat."""
-    resumed = links.resume_parked_links()
+    resumed = resume.resume_parked_links()
     due = list(selectors.bookings_with_zoom_work_due().values_list("pk", flat=True)[:SWEEP_BATCH])
     for booking_id in due:
         enqueue_zoom_work(booking_id)

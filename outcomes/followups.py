@@ -170,6 +170,9 @@ def no_show_emails_due(now=None, limit: int = 500) -> list[int]:
             booking__end_at__gte=now - CHECK_WINDOW,
             booking__status=Booking.Status.CONFIRMED,
             booking__meeting_type__no_show_email=True,
+            # A type that takes no bookings has no link to send (send_no_show_email skips it).
+            booking__meeting_type__is_active=True,
+            booking__meeting_type__is_archived=False,
         ).values_list("booking_id", flat=True)[:limit]
     )
 

@@ -82,8 +82,6 @@ from urllib.parse import urlsplit
 
 import requests
 
-from integrations.zoom.api.scopes import ACCOUNT_GRANULAR_SCOPES
-from integrations.zoom.webhooks.deliveries import HANDLED_EVENTS
 from scripts.launchers import free_port, serve_command, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,9 +93,6 @@ _TIMEOUT = 30
 _CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _PAGE_RE = re.compile(r'data-sandbox-page="([^"]+)"')
 _ERROR_RE = re.compile(r'id="error-message">([^<]*)<')
-# Both product apps subscribe to exactly the events the product handles, as their Marketplace
-# listings do (app_deauthorized is always sent).
-PRODUCT_EVENTS = sorted(HANDLED_EVENTS - {"app_deauthorized"})
 
 
 class SandboxError(Exception):
@@ -419,7 +414,15 @@ def register_product_apps(
     control: SandboxControl, settings, family: str = "granular"
 ) -> SandboxControl:
     """Resets the sandbox, registers the app and the company-wide app from `settings` (apps of
-    `family`: "granular" or "classic" scopes) and points `settings`' Zoom URLs at the sandbox."""
+    `family`: "granular" or "classic" scopes) and points `settings`' Zoom URLs at the sandbox.
+    Needs Django set up (it reads the product's events and scopes); the rest of this module does
+    not, so a process that only drives a sandbox can use it as it starts."""
+    from integrations.zoom.api.scopes import ACCOUNT_GRANULAR_SCOPES
+    from integrations.zoom.webhooks.deliveries import HANDLED_EVENTS
+
+    # Both product apps subscribe to exactly the events the product handles, as their Marketplace
+    # listings do (app_deauthorized is always sent).
+    product_events = sorted(HANDLED_EVENTS - {"app_deauthorized"})
     control.reset()
     if family != "granular":
         control.set_knobs(scope_family=family)
@@ -430,7 +433,7 @@ def register_product_apps(
         webhook_url=settings.SITE_URL + WEBHOOK_PATH,
         webhook_secret_token=settings.ZOOM_WEBHOOK_SECRET_TOKEN,
         name=getattr(settings, "ZOOM_APP_NAME", None),
-        events=PRODUCT_EVENTS,
+        events=product_events,
     )
     # The company-wide app: admin-managed, its own credentials, redirect URI and webhook.
     control.register_app(
@@ -442,7 +445,7 @@ def register_product_apps(
         name="Scheduler for Zoom (company)",
         scopes=" ".join(ACCOUNT_GRANULAR_SCOPES),
         management="admin",
-        events=PRODUCT_EVENTS,
+        events=product_events,
     )
     settings.ZOOM_OAUTH_BASE_URL = control.url
     settings.ZOOM_API_BASE_URL = f"{control.url}/v2"

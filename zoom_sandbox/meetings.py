@@ -349,6 +349,9 @@ def as_response(meeting: Meeting, root: str) -> dict:
     return body
 
 
+LIST_AGENDA_LIMIT = 250
+
+
 def summary(meeting: Meeting) -> dict:
     """The fields Zoom names a meeting by in lists and in `meeting.deleted` events."""
     return {
@@ -371,7 +374,9 @@ def as_list_item(meeting: Meeting, root: str) -> dict:
         "pmi": str(meeting.host.pmi) if meeting.settings.get("use_pmi") else None,
     }
     if meeting.agenda:
-        item["agenda"] = meeting.agenda
+        # Lists cut the agenda: "agenda: … The list of meetings returns only 250 characters"
+        # (Zoom's OpenAPI spec, `meetings`); the whole agenda is in GET /meetings/{id}.
+        item["agenda"] = meeting.agenda[:LIST_AGENDA_LIMIT]
     if item["pmi"] is None:
         del item["pmi"]
     return item

@@ -260,6 +260,23 @@ def meeting_updated(meeting: Meeting, previous: dict) -> list[WebhookDelivery]:
     return _meeting_event(meeting, "meeting.updated", obj, old)
 
 
+def meeting_created(meeting: Meeting, join_url: str) -> list[WebhookDelivery]:
+    """`meeting.created`, in the shape of Zoom's SDK (`zoom/rivet-javascript`,
+    `meetings/meetings.d.ts`, `MeetingCreatedEvent`): no agenda, no start link."""
+    obj = {
+        **summary(meeting),
+        "join_url": join_url,
+        "password": meeting.password,
+        "settings": {
+            "use_pmi": False,
+            "alternative_hosts": "",
+            "join_before_host": bool(meeting.settings.get("join_before_host")),
+            "jbh_time": 0,
+        },
+    }
+    return _meeting_event(meeting, "meeting.created", obj, None)
+
+
 def meeting_deleted(meeting: Meeting) -> list[WebhookDelivery]:
     return _meeting_event(meeting, "meeting.deleted", summary(meeting), None)
 

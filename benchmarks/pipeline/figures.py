@@ -55,6 +55,12 @@ class Step:
     def total(self) -> int:
         return len(self.booked)
 
+    @property
+    def made(self) -> int:
+        """Bookings the database has: what the serving processes' CPU is divided among (a
+        booking offered and never made must not make the others look cheaper)."""
+        return sum(1 for b in self.booked.values() if b.created is not None)
+
     def requests(self, kind: str, *, after_warmup: bool = True) -> list[Outcome]:
         start = min((o.due for o in self.outcomes), default=0.0)
         return [

@@ -24,7 +24,7 @@ class Targets:
 
 
 def _cpu_lines(step: Step) -> list[str]:
-    booked = max(step.total, 1)
+    booked = max(step.made, 1)
     lines, served = [], 0.0
     for name, seconds in step.cpu.items():
         per = seconds / booked * 1000
@@ -40,7 +40,7 @@ def _cpu_lines(step: Step) -> list[str]:
 
 
 def served_cpu_ms(step: Step) -> float:
-    return sum(step.cpu.get(name, 0.0) for name in SERVING) / max(step.total, 1) * 1000
+    return sum(step.cpu.get(name, 0.0) for name in SERVING) / max(step.made, 1) * 1000
 
 
 def print_step(step: Step) -> None:
@@ -80,11 +80,11 @@ def print_step(step: Step) -> None:
     calls, limited = step.zoom.get("calls", 0), step.zoom.get("limited", 0)
     attempts = max((b.attempts for b in step.booked.values()), default=0)
     print(
-        f"Zoom calls per booking: {calls / max(step.total, 1):.3f} ({calls} calls, "
+        f"Zoom calls per booking made: {calls / max(step.made, 1):.3f} ({calls} calls, "
         f"{limited} × 429, most attempts for one booking {attempts})"
     )
-    print(f"new PostgreSQL sessions per booking: {step.sessions / max(step.total, 1):.3f}")
-    print("CPU per booking, by process:")
+    print(f"new PostgreSQL sessions per booking made: {step.sessions / max(step.made, 1):.3f}")
+    print(f"CPU per booking made ({step.made} of {step.total}), by process:")
     for line in _cpu_lines(step):
         print(line)
     for name, mib in step.peak_mib.items():

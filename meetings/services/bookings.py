@@ -219,8 +219,10 @@ def change_host(booking: Booking, to_rep, *, by=None, may_host=None) -> Booking:
         _save_slot(locked)
         change.save()
         _after_change(locked)
-        # The former host's cancellation needs no link; it goes at once.
-        signals.invites_after_commit(locked.pk)
+        if locked.is_zoom:
+            # The former host's cancellation needs no link: it goes at once, the invites with
+            # the new link once it exists.
+            signals.invites_after_commit(locked.pk)
         if change.removal_is_open and change.next_attempt_at <= now:
             signals.former_meeting_after_commit(change.pk)
     return locked

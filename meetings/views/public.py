@@ -3,6 +3,7 @@ pages, reached through a signed link, are meetings.views.guest)."""
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -148,6 +149,17 @@ def _confirm_page(
         initial={"start": start.isoformat(), "time_zone": time_zone, **typed},
         questions=selectors.questions_of(meeting_type),
     )
+    switch_to = languages.supported(data.get("switch_language")) if data is not None else None
+    if switch_to:
+        # A language picked on the details form: what was typed so far is kept (as when the
+        # time was taken meanwhile) and the same form comes back in that language.
+        request.session[TYPED_DETAILS_KEY] = {
+            name: data.get(name, "") for name in form.visible_names
+        }
+        query = urlencode({"start": start.isoformat(), "tz": time_zone})
+        response = redirect(f"{request.path}?{query}")
+        languages.remember_choice(response, switch_to)
+        return response
     if data is not None and form.is_valid():
         try:
             booking = book(

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from integrations.zoom.api.errors import (
     Outcome,
-    Wait,
     ZoomError,
     ZoomMeetingEnded,
     ZoomNotMeetingHost,
@@ -27,7 +26,7 @@ from integrations.zoom.api.errors import (
 from integrations.zoom.connection.hosts import zoom_host_for, zoom_host_through
 
 from ..host_changes import HostChange
-from . import links
+from . import links, retries
 from .gateway import meeting_gateway
 from .links import NOTHING_TO_DO, LinkRun
 
@@ -145,11 +144,9 @@ def _record_failure(change: HostChange, exc: ZoomError, host) -> LinkRun:
     says = rule.says.format(exc=exc)
     if rule.outcome == Outcome.PARK:
         return _record(change, Removal.WAITING, says, retry_at=timezone.now() + RECHECK_WAITING)
-    if rule.outcome == Outcome.RETRY and not (
-        rule.wait == Wait.BACKOFF and change.attempts >= links.MAX_ATTEMPTS
-    ):
+    if rule.outcome == Outcome.RETRY and not retries.out_of_attempts(rule, change.attempts):
         return _record(
-            change, Removal.PENDING, says, retry_at=links.next_try(rule, exc, change.attempts)
+            change, Removal.PENDING, says, retry_at=retries.next_try(rule, exc, change.attempts)
         )
     if rule.outcome == Outcome.RETRY:
         says = f"Zoom kept failing after {change.attempts} attempts: {exc}"

@@ -9,13 +9,12 @@ nothing; a run that died leaves a lease that expires, and the sweeper starts it 
 
 import copy
 import logging
-import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from config.compiled_reads import ByPrimaryKey
@@ -23,10 +22,11 @@ from integrations.zoom.api.errors import (
     Outcome,
     Park,
     Rule,
-    Wait,
+    ZoomCapabilityUnavailable,
     ZoomError,
     ZoomMeetingEnded,
     ZoomMeetingNotFound,
+    ZoomMeetingStarted,
     ZoomNotMeetingHost,
     rule_for,
 )
@@ -38,24 +38,31 @@ from integrations.zoom.connection.models import ZoomConnection
 from .. import observability, signals
 from ..models import Booking
 from . import matching
-from .bodies import ZoomMeeting, parse_meeting
+from .bodies import ZoomMeeting, parse_meeting, topic
 from .gateway import MeetingGateway, making_host, meeting_gateway
+from .retries import next_try, out_of_attempts
 from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)
 
-# Retries after a per-second 429 spread over this many seconds past Zoom's Retry-After.
-QPS_RETRY_JITTER = 1.0
-# Transient failures (5xx, timeouts) back off exponentially from the base
-# (settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS) up to CAP, with jitter, and give up after
-# MAX_ATTEMPTS with the last error as the reason.
-BACKOFF_CAP = timedelta(hours=1)
-MAX_ATTEMPTS = 8
 
 RECONNECT_MESSAGE = "Zoom is not connected: reconnect Zoom and the link is created automatically."
 NOT_HOST_NOTE = (
     "The earlier Zoom meeting belongs to another Zoom user than the one connected now, so Zoom "
     "refused to {action} it (error 3003). {outcome} Remove the old meeting in that Zoom account."
+)
+IN_DOUBT_MESSAGE = (
+    "Zoom may already have made this meeting: its answer to our request was lost, and this Zoom "
+    "connection may not list your meetings ({exc}), so we cannot look. If Zoom tells us it made "
+    'the meeting, the link appears here by itself. If your Zoom has no meeting "{topic}" at '
+    "this time, create a new one."
+)
+KEPT_OLD_MEETING_NOTE = (
+    "This Zoom connection may not {action} meetings ({exc}), so the booking got a new meeting "
+    "and the earlier one is still in Zoom: remove it there."
+)
+CANCELLED_KEPT_NOTE = (
+    "This Zoom connection may not delete meetings ({exc}): remove the cancelled meeting in Zoom."
 )
 # A meeting is moved or deleted only through the token chain that made it (the rep's own
 # connection or the company's Zoom account), whichever serves the rep today.
@@ -162,7 +169,13 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
     host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
         message = _not_usable_message(host)
-        return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(message))
+
+        def parked(b: Booking) -> None:
+            b.mark_link_waiting_for_reconnect(message)
+            # Nothing was sent to Zoom: the doubt is what it was before this run.
+            b.record_zoom_refusal(in_doubt)
+
+        return _record(booking, parked)
     return _populate_through(booking, host, in_doubt)
 
 
@@ -171,6 +184,9 @@ def _populate_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkR
         with meeting_gateway(host) as zoom:
             meeting, note = _meeting_for(booking, zoom, in_doubt)
             return _record_meeting(booking, meeting, zoom, note=note)
+    except CreateInDoubt as doubt:
+        says = IN_DOUBT_MESSAGE.format(exc=doubt.__cause__, topic=topic(booking))
+        return _record(booking, lambda b: b.mark_link_in_doubt(says))
     except ZoomError as exc:
         return _record_failure(booking, exc, in_doubt, host)
 
@@ -187,6 +203,12 @@ def _can_come_back(maker: ZoomHost | None) -> bool:
 
 def _maker_broken(booking: Booking) -> str:
     return MAKER_BROKEN_MESSAGE.format(maker=ZoomChain(booking.zoom_chain).label)
+
+
+class CreateInDoubt(Exception):
+    """A create whose answer was lost may have made the meeting, and this connection cannot
+    look (it may not list meetings, and no `meeting.created` event matched). Creating again
+    could give the guest two meetings: the rep decides, seeing why."""
 
 
 def _not_usable_message(host) -> str:
@@ -207,9 +229,12 @@ def _meeting_for(booking: Booking, zoom: MeetingGateway, in_doubt: bool) -> tupl
         return _adopt_or_create(booking, zoom, look_first=in_doubt), note
     try:
         return zoom.update(booking), ""
-    except (ZoomMeetingNotFound, ZoomMeetingEnded, ZoomNotMeetingHost) as exc:
-        # Deleted or expired in Zoom, already held (3007), or another Zoom user's (3003): the
-        # booking gets a new meeting, whose new link goes out in the invite.
+    except ZoomCapabilityUnavailable as exc:
+        # This connection may not update meetings: a new one at the new time, and the old goes.
+        return _replace(booking, zoom, in_doubt, exc)
+    except (ZoomMeetingNotFound, ZoomMeetingStarted, ZoomMeetingEnded, ZoomNotMeetingHost) as exc:
+        # Deleted or expired in Zoom, started (3000) or already held (3007), or another Zoom
+        # user's (3003): the booking gets a new meeting, whose new link goes out in the invite.
         logger.info(
             "Zoom meeting of booking %s cannot be moved (%s); creating a new one",
             booking.pk,
@@ -226,6 +251,20 @@ def _meeting_for(booking: Booking, zoom: MeetingGateway, in_doubt: bool) -> tupl
         return meeting, note
 
 
+def _replace(
+    booking: Booking, zoom: MeetingGateway, in_doubt: bool, refused: ZoomCapabilityUnavailable
+) -> tuple[ZoomMeeting, str]:
+    old = booking.zoom_meeting_id
+    meeting = _adopt_or_create(booking, zoom, look_first=in_doubt, gone_id=old)
+    try:
+        zoom.delete(old)
+    except ZoomCapabilityUnavailable as exc:
+        return meeting, KEPT_OLD_MEETING_NOTE.format(
+            action="update or delete", exc=f"{refused}; {exc}"
+        )
+    return meeting, ""
+
+
 def _adopt_or_create(
     booking: Booking, zoom: MeetingGateway, *, look_first: bool, gone_id: str = ""
 ) -> ZoomMeeting:
@@ -236,7 +275,10 @@ def _adopt_or_create(
     refusal, a 429 included, created nothing and does not count. `gone_id` is a meeting Zoom no
     longer has."""
     if look_first:
-        found = zoom.find(booking, exclude={gone_id} - {""})
+        try:
+            found = zoom.find(booking, exclude={gone_id} - {""})
+        except ZoomCapabilityUnavailable as exc:
+            raise CreateInDoubt from exc
         if found:
             adopted = _adopt(booking, zoom, found)
             if adopted is not None:
@@ -258,7 +300,7 @@ def _adopt(booking: Booking, zoom: MeetingGateway, found: list[dict]) -> ZoomMee
         return parse_meeting(keep)
     try:
         # Made for the booking's earlier time (it moved while the create was unrecorded).
-        return zoom.update(booking, meeting_id=str(keep["id"]))
+        return zoom.update(booking, meeting_id=str(keep["id"]), known=parse_meeting(keep))
     except ZoomMeetingNotFound:
         return None  # deleted in Zoom meanwhile: the caller creates a new one
 
@@ -289,6 +331,9 @@ def _remove_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkRun
                     zoom.delete(booking.zoom_meeting_id)
                 except ZoomMeetingEnded:
                     pass  # over already: nobody can join it, and Zoom keeps it as a past meeting
+                except ZoomCapabilityUnavailable as exc:
+                    note = CANCELLED_KEPT_NOTE.format(exc=exc)
+                    return _record(booking, lambda b: _removed_with_note(b, note))
                 except ZoomNotMeetingHost:
                     note = NOT_HOST_NOTE.format(
                         action="delete", outcome="It may still be joinable."
@@ -298,8 +343,16 @@ def _remove_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkRun
                 # Cancelled while a worker held the booking: that worker died with a create in
                 # flight (a live one records its meeting and finds the booking cancelled), so a
                 # meeting may exist in Zoom that we never recorded.
-                for meeting in zoom.find(booking):
-                    zoom.delete(str(meeting["id"]))
+                try:
+                    for meeting in zoom.find(booking):
+                        zoom.delete(str(meeting["id"]))
+                except ZoomCapabilityUnavailable as exc:
+                    note = (
+                        f"A Zoom meeting may have been made for this booking, and this Zoom "
+                        f"connection cannot look for it or delete it ({exc}): if your Zoom has "
+                        f'"{topic(booking)}" at this time, remove it there.'
+                    )
+                    return _record(booking, lambda b: _removed_with_note(b, note))
     except ZoomError as exc:
         return _record_failure(booking, exc, in_doubt, host)
     return _record(booking, lambda b: b.mark_zoom_removed())
@@ -439,19 +492,7 @@ def _record_failure(
 
 
 def _out_of_attempts(rule: Rule, booking: Booking) -> bool:
-    return rule.wait == Wait.BACKOFF and booking.link_attempts >= MAX_ATTEMPTS
-
-
-def next_try(rule: Rule, exc: ZoomError, attempts: int) -> datetime:
-    """When work that failed with `exc` (its `rule`) is tried again, after `attempts` tries: the
-    link runs' and the former host's meeting removals' alike."""
-    if rule.wait == Wait.BACKOFF:
-        return timezone.now() + backoff(attempts)
-    if rule.wait == Wait.RETRY_AT:
-        return exc.retry_at
-    if rule.wait == Wait.RETRY_AT_SPREAD:
-        return exc.retry_at + timedelta(seconds=random.uniform(0, QPS_RETRY_JITTER))
-    return timezone.now() + rule.wait
+    return out_of_attempts(rule, booking.link_attempts)
 
 
 def _record(booking: Booking, transition, retry_at: datetime | None = None) -> LinkRun:
@@ -468,47 +509,3 @@ def _record(booking: Booking, transition, retry_at: datetime | None = None) -> L
 
 def lease() -> timedelta:
     return timedelta(seconds=settings.MEETINGS_ZOOM_LEASE_SECONDS)
-
-
-def backoff(attempts: int) -> timedelta:
-    """Exponential backoff with equal jitter: a random wait between half and all of
-    BASE·2^(attempts-1), that ceiling capped at BACKOFF_CAP."""
-    base = timedelta(seconds=settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS)
-    ceiling = min(BACKOFF_CAP, base * (2 ** max(attempts - 1, 0)))
-    return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
-
-
-def retry_link(booking: Booking) -> bool:
-    """Puts a failed or parked booking back in line now (the rep's or an admin's "Try again")."""
-    with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
-        if not current.retry_link():
-            return False
-        current.save()
-        signals.zoom_work_after_commit(current.pk)
-    return True
-
-
-def resume_parked_links(rep=None) -> int:
-    """Bookings parked for a reconnect whose rep has reconnected go back in line."""
-    count = 0
-    for booking in bookings_waiting_for_reconnected_zoom(rep):
-        count += retry_link(booking)
-    return count
-
-
-def bookings_waiting_for_reconnected_zoom(rep=None) -> QuerySet[Booking]:
-    """Bookings parked for a reconnect whose rep's Zoom works again (of one rep, if given): their
-    own connection, or the company's Zoom account serving them."""
-    connected = ZoomConnection.Status.CONNECTED
-    own_works = Q(rep__zoom_connection__status=connected) & ~Q(
-        rep__zoom_connection__zoom_user_id=""
-    )
-    company_serves = Q(
-        rep__zoom_company_member__state=ZoomCompanyMember.State.SERVED,
-        rep__zoom_company_member__account__status=connected,
-    )
-    bookings = Booking.objects.filter(own_works | company_serves).filter(
-        link_state=LinkState.WAITING_FOR_RECONNECT
-    )
-    return bookings.filter(rep=rep) if rep is not None else bookings

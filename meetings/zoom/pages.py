@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from config import rate_limits
 from integrations.zoom.api import quota
-from integrations.zoom.api.errors import ZoomError, ZoomNotConnected
+from integrations.zoom.api.errors import ZoomCapabilityUnavailable, ZoomError, ZoomNotConnected
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
 
 from ..models import Booking
@@ -28,6 +28,10 @@ def host_start_url(booking: Booking) -> str:
             raise ZoomNotConnected("This booking has no Zoom meeting to start.")
         with meeting_gateway(host) as zoom:
             return zoom.start_url(booking.zoom_meeting_id)
+    except ZoomCapabilityUnavailable:
+        # This connection may not read meetings (the help article's classic pair, where Zoom
+        # refuses the read): the join link starts the meeting for a host signed in to Zoom.
+        return booking.zoom_join_url
     except ZoomError as exc:
         raise StartLinkUnavailable(str(exc)) from exc
 

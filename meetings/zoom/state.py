@@ -204,6 +204,25 @@ class ZoomLink(models.Model):
         self.link_next_attempt_at = None
         self.link_lease_until = None
 
+    def mark_link_in_doubt(self, reason: str) -> None:
+        """A create whose answer was lost may have made the meeting and nobody can look: failed,
+        still in doubt, so nothing creates again until the meeting turns up (`meeting.created`)
+        or the rep, told why, creates a new one (`create_link_anew`)."""
+        self.mark_link_failed(reason)
+        self.zoom_create_in_doubt = True
+
+    @property
+    def link_in_doubt(self) -> bool:
+        return self.link_state == LinkState.FAILED and self.zoom_create_in_doubt
+
+    def create_link_anew(self) -> bool:
+        """The rep found no meeting in Zoom for a booking in doubt: the next run creates one
+        without looking. False when the booking is not in doubt."""
+        if not self.link_in_doubt or self.is_cancelled:
+            return False
+        self.zoom_create_in_doubt = False
+        return self.retry_link()
+
     def record_zoom_change(self, note: str) -> None:
         self.zoom_changed_at = timezone.now()
         self.zoom_change_note = note[:300]

@@ -2,6 +2,8 @@
 // month or day) and swaps each element marked [data-region] for its fresh copy (matched by id),
 // so focus stays where the person is instead of jumping to the top of a reloaded page. A
 // [role=status] region keeps its node and takes the fresh text, so screen readers announce it.
+// The page's new address is kept where a form sends the person back to it (the language switch's
+// `next`, marked data-follows-page), so switching language keeps the zone, month and day picked.
 // Falls back to loading the page when the fetch fails.
 (function () {
   "use strict";
@@ -28,7 +30,11 @@
       })
       .then(function (html) {
         swap(new DOMParser().parseFromString(html, "text/html"));
-        window.history.replaceState(null, "", target.pathname + target.search + target.hash);
+        var here = target.pathname + target.search + target.hash;
+        window.history.replaceState(null, "", here);
+        Array.prototype.forEach.call(document.querySelectorAll("[data-follows-page]"), function (input) {
+          input.value = here;
+        });
         document.dispatchEvent(new CustomEvent("regions:updated"));
       })
       .catch(function () {

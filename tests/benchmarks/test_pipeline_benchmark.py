@@ -143,6 +143,15 @@ def test_each_missed_target_is_named():
     assert any("worker peaked at 180 MiB" in m for m in missed)
 
 
+def test_cpu_is_divided_among_the_bookings_made_not_those_offered():
+    step = _step()
+    for i in range(10):  # half the offered bookings never reached the database
+        step.booked[i] = Booked(due=1000.0 + i / 10)
+    # 0.4 s of serving CPU over the 10 bookings made = 40 ms, not 20 ms over the 20 offered.
+    missed = judge(step, Targets(cpu_ms=30, schedule=False))
+    assert any("CPU per booking 40.0 ms > 30 ms" in m for m in missed)
+
+
 def test_a_paced_queue_is_judged_on_its_429s_and_drain_rate():
     step = _step(zoom={"calls": 20, "limited": 1, "creates": 20})
     for i, booked in step.booked.items():

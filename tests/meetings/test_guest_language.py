@@ -5,6 +5,7 @@ English, and a rep's own wording is never translated."""
 import re
 
 import pytest
+from django.conf import settings
 from icalendar import Calendar
 
 from meetings import guest_access
@@ -87,6 +88,28 @@ def test_the_switch_on_the_page_wins_over_the_browser_and_the_booking_keeps_it(
             HTTP_ACCEPT_LANGUAGE="de",
         )
     assert Booking.objects.get().language == "es"
+
+
+def test_switching_language_on_the_details_form_keeps_what_was_typed_and_books_nothing(client):
+    meeting_type = MeetingTypeFactory(location_kind="phone", location_detail="+1 415 555 0100")
+    start = next_slot().isoformat()
+    response = client.post(
+        book_url(meeting_type) + "confirm/",
+        {
+            "name": "Ada",
+            "email": "ada@exam",
+            "start": start,
+            "time_zone": "Europe/Madrid",
+            "switch_language": "es",
+        },
+    )
+    assert response.status_code == 302 and not Booking.objects.exists()
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    page = client.get(response["Location"]).content.decode()
+    assert '<html lang="es">' in page
+    assert 'value="Ada"' in page and 'value="ada@exam"' in page
+    assert 'class="error-summary' not in page  # not checked yet: nothing was submitted
+    assert "Europe/Madrid" in page
 
 
 def test_the_guests_pages_use_the_bookings_language_and_its_switch_keeps_the_new_one(client):

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from meetings.models import Booking, InviteDelivery
 from meetings.services.bookings import cancel_booking, reschedule_booking
-from meetings.zoom import bodies
+from meetings.zoom import bodies, resume, retries
 from meetings.zoom import links as zoom_links
 from meetings.zoom.state import LinkState
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
@@ -152,7 +152,7 @@ def test_a_parked_booking_resumes_once_the_rep_connects(
     zoom_links.sync_zoom_meeting(booking.pk)
     connect_zoom(booking.rep)
     with django_capture_on_commit_callbacks(execute=True):
-        assert zoom_links.resume_parked_links() == 1
+        assert resume.resume_parked_links() == 1
     booking.refresh_from_db()
     assert booking.link_state == LinkState.READY
 
@@ -169,7 +169,7 @@ def test_a_zoom_outage_leaves_the_booking_pending_with_a_next_try(booking, sandb
 
 
 def test_an_outage_that_outlasts_every_attempt_fails_with_the_reason(booking, sandbox):
-    Booking.objects.filter(pk=booking.pk).update(link_attempts=zoom_links.MAX_ATTEMPTS - 1)
+    Booking.objects.filter(pk=booking.pk).update(link_attempts=retries.MAX_ATTEMPTS - 1)
     sandbox.fail_next(CREATE_PATH, status=500)
     zoom_links.sync_zoom_meeting(booking.pk)
     booking.refresh_from_db()

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from meetings.models import MeetingType
 from outcomes import followups
 from outcomes.models import MeetingOutcome, Source
 from outcomes.rules import Outcome
@@ -106,6 +107,9 @@ def test_the_guests_email_waits_for_a_settled_no_show_and_the_sweeper_finds_a_lo
     record.save()
     assert followups.no_show_email_due(record)
     assert followups.no_show_emails_due(later) == [booking.pk]
+    MeetingType.objects.filter(pk=booking.meeting_type_id).update(is_active=False)
+    assert followups.no_show_emails_due(later) == []  # no link to send: not asked again
+    MeetingType.objects.filter(pk=booking.meeting_type_id).update(is_active=True)
     assert followups.send_no_show_email(booking.pk) is True
     assert followups.no_show_emails_due(later) == []
     assert followups.send_no_show_email(booking.pk) is False  # once

@@ -79,9 +79,9 @@ def test_two_web_and_two_worker_hosts_share_bookings_pacing_limits_and_sessions(
     ]
     pages = [f"/book/{t.rep.booking_slug}/{t.slug}/" for t in meeting_types]
     # The account's limit applies to the hosts' work from here on. The reps were connected above
-    # by this test's process, which is none of the hosts and does not pace with them (nor can a
-    # connect's first call, made before Zoom names the account): under this limit their six
-    # calls would meet 429s on a fast machine.
+    # by this test's process, which is none of the hosts and paces at the default rate, not
+    # theirs (and a connect's first call cannot be paced: only its answer names the account):
+    # under this limit their six calls would meet 429s on a fast machine.
     sandbox.set_knobs(qps_limit=ZOOM_QPS_LIMIT)
     calls_before = len(sandbox.calls())
 

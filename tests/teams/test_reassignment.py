@@ -425,3 +425,25 @@ def test_a_meeting_the_company_account_made_is_deleted_through_the_company_accou
     assert sandbox.meetings("ann@corp.example") == []
     booking.refresh_from_db()
     assert [str(m["id"]) for m in sandbox.meetings(NEW)] == [booking.zoom_meeting_id]
+
+
+def test_a_booking_waiting_for_its_hosts_broken_zoom_gets_its_link_from_the_new_host(
+    team, sandbox, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The reason to reassign: the host's Zoom broke before the link was made. The guest, who
+    only had the confirmation, gets the invite once, from the new host's Zoom; the former host,
+    never invited, gets nothing to cancel."""
+    meeting_type, first, second = team
+    booking = book_team_meeting(meeting_type, start_at=next_slot(), **GUEST)
+    ZoomConnection.objects.filter(user=first).update(status=ZoomConnection.Status.NEEDS_RECONNECT)
+    assert links.sync_zoom_meeting(booking.pk).state == LinkState.WAITING_FOR_RECONNECT
+    booking.refresh_from_db()
+
+    reassign(booking, second, django_capture_on_commit_callbacks)
+
+    booking.refresh_from_db()
+    assert booking.link_state == LinkState.READY and booking.rep == second
+    assert HostChange.objects.get().removal == "not_needed" and sandbox.meetings(FORMER) == []
+    (invite,) = mail_to(mailoutbox, GUEST["guest_email"])
+    assert calendar_of(invite)[0::2] == ("REQUEST", 1)
+    assert mail_to(mailoutbox, first.email) == []

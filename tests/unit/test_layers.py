@@ -54,6 +54,8 @@ def test_services_announce_work_and_never_import_a_tasks_module():
         *python_files(ROOT / "meetings" / "services"),
         ROOT / "meetings" / "signals.py",
         ROOT / "meetings" / "zoom" / "links.py",
+        ROOT / "meetings" / "zoom" / "resume.py",
+        ROOT / "meetings" / "zoom" / "retries.py",
         ROOT / "integrations" / "zoom" / "connection" / "services.py",
         ROOT / "integrations" / "zoom" / "connection" / "lifecycle.py",
         ROOT / "integrations" / "zoom" / "connection" / "keepalive.py",
@@ -95,6 +97,7 @@ def test_task_names_stay_what_queued_messages_were_sent_under():
         "meetings.tasks.sweep_due_reminders",
         "meetings.tasks.sweep_due_work",
         "meetings.tasks.sync_zoom_meeting",
+        "meetings.zoom.tasks.remove_former_meeting",
     }
 
 

@@ -7,6 +7,7 @@ import pytest
 from integrations.zoom.webhooks.models import ZoomWebhookEvent
 from meetings.models import Booking
 from meetings.zoom import links as zoom_links
+from meetings.zoom import resume
 from meetings.zoom.state import LinkState
 from tests.fixtures.celery_worker import wait_until
 from tests.integrations import steps
@@ -50,7 +51,7 @@ def test_a_new_link_after_a_deletion_in_zoom_makes_exactly_one_new_meeting(
     live_sandbox.delete_meeting_in_zoom(booking.zoom_meeting_id)
     wait_until(applied(), message="meeting.deleted to be applied")
 
-    assert zoom_links.retry_link(Booking.objects.get(pk=booking.pk))
+    assert resume.retry_link(Booking.objects.get(pk=booking.pk))
     wait_until(
         lambda: Booking.objects.get(pk=booking.pk).link_state == LinkState.READY,
         message="the new link",
@@ -119,3 +120,34 @@ def test_a_topic_the_host_changed_in_zoom_is_still_recorded(booking, live_sandbo
     wait_until(applied(), message="meeting.updated to be applied")
     booking.refresh_from_db()
     assert "topic changed" in booking.zoom_change_note
+
+
+def _move(booking, days: int) -> None:
+    booking.refresh_from_db()
+    booking.move_to(booking.start_at + timedelta(days=days), booking.end_at + timedelta(days=days))
+    booking.link_state = LinkState.PENDING
+    booking.save()
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
+
+
+def test_the_echo_of_an_earlier_move_of_ours_arriving_last_records_nothing(
+    booking, live_sandbox, celery_worker, settings
+):
+    """A → B → C in quick succession; Zoom's echo of B comes after C's (its first delivery
+    failed and Zoom retried it). It is older than our last update, so it says nothing."""
+    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN
+    settings.ZOOM_WEBHOOK_SECRET_TOKEN = ""  # the app cannot answer B's echo: Zoom retries it
+    _move(booking, days=1)
+    settings.ZOOM_WEBHOOK_SECRET_TOKEN = secret
+    _move(booking, days=1)
+    [late] = [d for d in live_sandbox.webhook_deliveries("meeting.updated") if d["status"] != 200]
+
+    assert live_sandbox.retry_delivery(late["id"])["status"] == 200
+
+    updates = ZoomWebhookEvent.objects.filter(event="meeting.updated")
+    wait_until(
+        lambda: updates.exclude(outcome="pending").count() == 2,
+        message="both echoes to be processed",
+    )
+    booking.refresh_from_db()
+    assert booking.zoom_change_note == ""

@@ -201,6 +201,17 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
                     ", ".join(c.label for c in missing),
                 )
             )
+        advice = connection.scopes_to_add if connection and connection.scopes else []
+        if advice:
+            # Not a problem to fix today: the connection works and does without these.
+            parts.append(
+                format_html(
+                    '<small class="zoom-advice">Works without: {}</small>',
+                    format_html_join(
+                        "; ", "{} (add <code>{}</code>)", ((c.label, scope) for c, scope in advice)
+                    ),
+                )
+            )
         connected = roster.status_of(entry) == roster.RosterStatus.CONNECTED
         if connection is not None and connection.last_error and connected:
             parts.append(

@@ -30,10 +30,12 @@ from .errors import (
     ZoomMeetingEnded,
     ZoomMeetingInProgress,
     ZoomMeetingNotFound,
+    ZoomMeetingStarted,
     ZoomMissingScopes,
     ZoomNeedsReconnect,
     ZoomNotMeetingHost,
     ZoomOAuthError,
+    ZoomPacedHere,
     ZoomPaidPlanRequired,
     ZoomRateLimited,
     ZoomRedirectMismatch,
@@ -56,6 +58,10 @@ CODE_USER_NOT_FOUND = 1001
 CODE_USER_PENDING = 1120
 CODE_MEETING_NOT_FOUND = 3001
 CODE_CANNOT_HOST = 3161
+# PATCH /meetings/{id}: "You cannot update or delete meetings that have started using this
+# method", among other reasons the meeting cannot be changed (Zoom's OpenAPI spec,
+# `meetingUpdate`, 400); not 3002 or 3007, which only DELETE answers.
+CODE_CANNOT_CHANGE = 3000
 # "Only available for paid account: {accountId}" (e.g. GET /past_meetings/{id}/participants).
 CODE_PAID_PLAN_REQUIRED = 200
 CODE_REDIRECT_MISMATCH = 4709
@@ -119,6 +125,17 @@ def _meeting_write(endpoint):
     (100 a day, `quota.py`): whoever runs them for a rep counts them (`ZoomSession.call`)."""
     endpoint.counts_as_meeting_write = True
     return endpoint
+
+
+def _endpoint(name: str):
+    """Names the endpoint a method calls as the capability table does (`scopes.CAPABILITIES`), so
+    a refusal for lack of a scope is traced to the capability it takes away."""
+
+    def mark(method):
+        method.zoom_endpoint = name
+        return method
+
+    return mark
 
 
 _local = threading.local()
@@ -244,32 +261,39 @@ class ZoomClient:
 
     # REST API ---------------------------------------------------------------------------------
 
+    @_endpoint("GET /users/{userId}")
     def get_me(self, token: str) -> dict:
         """`GET /users/me`: id, email, account_id, type (1 Basic, 2 Licensed), timezone, …"""
         return self._api("GET", "/users/me", token)
 
+    @_endpoint("GET /users/{userId}")
     def get_user(self, token: str, user: str) -> dict:
         """`GET /users/{userId}` by id or email (account-level token): `id, email, type, status`
         (`active`, `inactive` when deactivated); 1001 when no such user is in the account."""
         return self._api("GET", f"/users/{quote(user, safe='@')}", token)
 
+    @_endpoint("GET /users/{userId}/settings")
     def get_user_settings(self, token: str, user: str | None = None) -> dict:
         return self._api("GET", f"/users/{user or self.user}/settings", token)
 
+    @_endpoint("POST /users/{userId}/meetings")
     @_meeting_write
     def create_meeting(self, token: str, body: dict, user: str | None = None) -> dict:
         """`POST /users/{userId}/meetings` as the host
         (https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings)."""
         return self._api("POST", f"/users/{user or self.user}/meetings", token, json=body)
 
+    @_endpoint("GET /meetings/{meetingId}")
     def get_meeting(self, token: str, meeting_id: int | str) -> dict:
         return self._api("GET", f"/meetings/{meeting_id}", token, meeting=True)
 
+    @_endpoint("PATCH /meetings/{meetingId}")
     @_meeting_write
     def update_meeting(self, token: str, meeting_id: int | str, body: dict) -> None:
         """`PATCH /meetings/{id}` answers 204 with no body: call `get_meeting` for fresh links."""
         self._api("PATCH", f"/meetings/{meeting_id}", token, json=body, meeting=True)
 
+    @_endpoint("DELETE /meetings/{meetingId}")
     def delete_meeting(
         self,
         token: str,
@@ -286,6 +310,7 @@ class ZoomClient:
             params["cancel_meeting_reminder"] = str(cancel_meeting_reminder).lower()
         self._api("DELETE", f"/meetings/{meeting_id}", token, params=params, meeting=True)
 
+    @_endpoint("GET /users/{userId}/meetings")
     def list_meetings(
         self, token: str, type: str = "upcoming", user: str | None = None
     ) -> list[dict]:
@@ -300,6 +325,7 @@ class ZoomClient:
                 return meetings
             params = {**params, "next_page_token": next_page}
 
+    @_endpoint("GET /past_meetings/{meetingId}/participants")
     def past_meeting_participants(self, token: str, meeting: str) -> list[dict]:
         """Every page of `GET /past_meetings/{meetingId}/participants` (Zoom's OpenAPI spec,
         `pastMeetingParticipants`): a meeting ID names its latest ended instance, a UUID one
@@ -351,7 +377,7 @@ class ZoomClient:
         except PacingDelay as exc:
             metrics.PACING_DEFERRED.inc()
             # Nothing was sent: the caller retries at the slot it would have had.
-            raise ZoomRateLimited(
+            raise ZoomPacedHere(
                 "Zoom calls for this account are queued; trying again shortly.",
                 retry_at=timezone.now() + timedelta(seconds=exc.wait),
             ) from exc
@@ -392,13 +418,21 @@ class ZoomClient:
             raise ZoomUnavailable(f"Zoom answered {status}.", status=status)
         body = _error_body(response)
         code, message = _int_or_none(body.get("code")), str(body.get("message", ""))
+        method = response.request.method if response.request is not None else ""
+        if code is not None:
+            _raise_for_code(code, message, status)
+        if status == 401 and method == "GET" and code not in _API_ERRORS:
+            # A read refused with 401 for something other than the token (124): Zoom refuses
+            # reads the grant's scopes do not allow this way too, besides 4711/4700.
+            raise ZoomMissingScopes(message or f"Zoom answered {status}.", status=status, code=code)
         if code is None:
             raise ZoomUnavailable(f"Zoom answered {status} without an error code.", status=status)
-        _raise_for_code(code, message, status)
         if code == CODE_VALIDATION:
             raise ZoomValidationError(
                 message, errors=body.get("errors") or [], status=status, code=code
             )
+        if meeting and method == "PATCH" and code == CODE_CANNOT_CHANGE:
+            raise ZoomMeetingStarted(message, status=status, code=code)
         if meeting and code in _MEETING_LOCKED_CODES:
             raise _MEETING_LOCKED_CODES[code](message, status=status, code=code)
         raise _API_ERRORS.get(code, ZoomError)(message, status=status, code=code)

@@ -48,6 +48,18 @@ class ZoomMissingScopes(ZoomNeedsReconnect):
         self.missing = missing
 
 
+class ZoomCapabilityUnavailable(ZoomError):
+    """Raised by a Zoom session, not by Zoom: the call needs a capability this connection does
+    without (the grant lacks its scope, or Zoom refused it with 4711/4700). Nothing was changed
+    in Zoom; the connection is healthy. `scope` is the one to add on the Marketplace app."""
+
+    def __init__(self, endpoint: str, scope: str = "", label: str = ""):
+        needs = f" needs the Zoom scope {scope}" if scope else " is not allowed by Zoom"
+        super().__init__(f"{label or endpoint}{needs}")
+        self.endpoint = endpoint
+        self.scope = scope
+
+
 class ZoomRateLimited(ZoomError):
     """429 (or our own pacing holding the call back). `retry_at` is when to try again."""
 
@@ -56,6 +68,11 @@ class ZoomRateLimited(ZoomError):
     def __init__(self, message: str = "", *, retry_at: datetime, **kwargs):
         super().__init__(message, **kwargs)
         self.retry_at = retry_at
+
+
+class ZoomPacedHere(ZoomRateLimited):
+    """Our own pacing held the call back (the account's next free slot is too far): nothing was
+    sent to Zoom."""
 
 
 class ZoomDailyLimitReached(ZoomRateLimited):
@@ -110,6 +127,13 @@ class ZoomMeetingLocked(ZoomError):
 
 class ZoomMeetingInProgress(ZoomMeetingLocked):
     """The meeting is running (code 3002): it can be changed once it ends."""
+
+
+class ZoomMeetingStarted(ZoomMeetingLocked):
+    """PATCH answered 400 code 3000: Zoom will not change this meeting through the API, most
+    often because it has started ("You cannot update or delete meetings that have started using
+    this method"; the same code also says "Cannot access meeting information"; Zoom's OpenAPI
+    spec, `meetingUpdate`): a moved booking gets a new meeting."""
 
 
 class ZoomMeetingEnded(ZoomMeetingLocked):
@@ -258,6 +282,11 @@ RULES: dict[type[ZoomError], Rule] = {
     ),
     ZoomMeetingLocked: Rule(
         Outcome.FAIL, "Zoom refused to change the meeting in its current state: {exc}"
+    ),
+    ZoomCapabilityUnavailable: Rule(
+        Outcome.FAIL,
+        "Zoom does not allow this connection to do it ({exc}): add that scope to the Zoom app "
+        "and reconnect Zoom, then try again.",
     ),
     ZoomError: Rule(Outcome.FAIL, "Zoom refused the request: {exc}"),
 }

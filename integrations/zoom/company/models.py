@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ..api.scopes import missing_account_capabilities
+from ..api.scopes import ACCOUNT_CAPABILITIES, missing_account_capabilities
 from ..connection.token_chain import ZoomTokenChain
 from ..connection.zoom_user import ZoomUser, zoom_user_constraints
 
@@ -27,6 +27,7 @@ class ZoomCompanyAccount(ZoomTokenChain):
     """
 
     zoom_app = "account"
+    capabilities = ACCOUNT_CAPABILITIES
     identity_field = "zoom_account_id"
 
     key = models.CharField(max_length=20, default=COMPANY, unique=True, editable=False)

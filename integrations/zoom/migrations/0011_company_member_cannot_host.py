@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zoom', '0009_company_member_states'),
+        ('zoom', '0010_capabilities_and_created_meetings'),
     ]
 
     operations = [
