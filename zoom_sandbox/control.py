@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import calls, knobs, meetings, ratelimits, registration, tokens, users, webhooks
+from . import calls, knobs, meetings, pagination, ratelimits, registration, tokens, users, webhooks
 from .models import (
     Account,
     App,
@@ -128,6 +128,7 @@ def reset(request, data):
         ):
             model.objects.all().delete()
     ratelimits.reset()
+    pagination.reset()
     calls.start_new_generation()
     registration.register_from_environment()
     return {"status": "reset"}
