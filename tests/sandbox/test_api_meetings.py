@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from scripts.sandbox import SandboxError
+
 
 @pytest.fixture
 def token(zoom):
@@ -63,6 +65,43 @@ def test_invalid_fields_fail_with_code_300_and_errors(zoom, token):
     assert body["code"] == 300
     fields = {e["field"] for e in body["errors"]}
     assert fields == {"topic", "start_time", "password", "settings.auto_recording"}
+
+
+@pytest.mark.parametrize(
+    "name", ["America/Toronto", "Europe/Kyiv", "Asia/Ho_Chi_Minh", "Mars/Base"]
+)
+def test_a_time_zone_off_zooms_list_is_refused_and_nothing_is_made(zoom, token, name):
+    # Real IANA names that Zoom's list does not carry are refused like a made-up one.
+    response = zoom.create_meeting(token, start_time="2030-01-15T10:00:00", timezone=name)
+    assert response.status_code == 400
+    assert response.json()["code"] == 300
+    assert [e["field"] for e in response.json()["errors"]] == ["timezone"]
+    assert zoom.api("GET", "/users/me/meetings", token).json()["total_records"] == 0
+
+
+def test_an_update_with_a_time_zone_off_zooms_list_changes_nothing(zoom, token):
+    meeting_id = zoom.create_meeting(token, topic="Kept").json()["id"]
+    response = zoom.api(
+        "PATCH", f"/meetings/{meeting_id}", token, json={"topic": "New", "timezone": "Europe/Kyiv"}
+    )
+    assert response.status_code == 400 and response.json()["code"] == 300
+    assert zoom.api("GET", f"/meetings/{meeting_id}", token).json()["topic"] == "Kept"
+
+
+@pytest.mark.parametrize(
+    ("name", "utc"),
+    [("Asia/Calcutta", "2030-01-15T04:30:00Z"), ("SST", "2030-01-14T23:00:00Z")],
+)
+def test_zoom_list_spellings_are_accepted(zoom, token, name, utc):
+    # Zoom's list keeps old spellings (Asia/Calcutta) and one id that is no IANA name (SST,
+    # Solomon Islands).
+    body = zoom.create_meeting(token, start_time="2030-01-15T10:00:00", timezone=name).json()
+    assert body["timezone"] == name and body["start_time"] == utc
+
+
+def test_a_user_time_zone_comes_from_zooms_list(zoom):
+    with pytest.raises(SandboxError, match="Zoom.s time zone list"):
+        zoom.sandbox.create_user("toronto@example.com", timezone="America/Toronto")
 
 
 def test_a_body_that_is_not_json_fails_with_code_300(zoom, token):
