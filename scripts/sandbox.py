@@ -42,7 +42,7 @@ SandboxControl (plain HTTP calls to the sandbox's control API under /_sandbox/)
   duration_ms).
 - `meetings(host_email=None) -> list[dict]` (Zoom's meeting object plus host_email).
 - `token_stats(email) -> dict` (families, active_families, refresh_count, access_tokens_issued).
-- `expire_access_tokens(email) -> int`; `set_daily_usage(email, count)`.
+- `expire_access_tokens(email) -> int`; `set_daily_usage(email, count)`; `age_page_tokens(seconds)`.
 - `uninstall(email, client_id=None, user_data_retention=False) -> dict` — the user removes the app
   in Zoom (by default the user-managed app; an admin removing an admin-managed app removes it for
   the whole account): tokens revoked, a signed `app_deauthorized` is POSTed to the app's webhook URL
@@ -281,6 +281,11 @@ class SandboxControl:
 
     def expire_access_tokens(self, email: str) -> int:
         return self._call("POST", f"users/{email}/expire-access-tokens")["expired"]
+
+    def age_page_tokens(self, seconds: float) -> None:
+        """Every `next_page_token` issued so far becomes `seconds` older (they expire after 15
+        minutes)."""
+        self._call("POST", "page-tokens/age", json={"seconds": seconds})
 
     def set_daily_usage(self, email: str, count: int) -> None:
         self._call("POST", f"users/{email}/daily-usage", json={"count": count})

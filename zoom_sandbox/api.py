@@ -1,14 +1,13 @@
 """Zoom's REST API (`/v2/…`): bearer auth, scope checks, the endpoints a scheduler uses, Zoom's
 error bodies. https://developers.zoom.us/docs/api/rest/error-definitions/"""
 
-import binascii
 import functools
 import json
 
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import knobs, meetings, past_meetings, ratelimits, tokens, users, webhooks
+from . import knobs, meetings, pagination, past_meetings, ratelimits, tokens, users, webhooks
 from .models import AccessToken, ZoomUser
 
 # The scopes each endpoint takes, as Zoom's API reference names them: the classic scope, the
@@ -305,8 +304,8 @@ def user_meetings(request, token, user):
         page = meetings.list_page(
             host, list_type, page_size, request.GET.get("next_page_token", ""), _root(request)
         )
-    except (ValueError, binascii.Error) as exc:
-        raise ApiError(400, 300, "Invalid next_page_token.") from exc
+    except pagination.PageTokenError as exc:
+        raise ApiError(400, 300, str(exc)) from exc
     return JsonResponse(page)
 
 

@@ -4,7 +4,7 @@ deliveries it caused (sent, held or lost)."""
 
 import functools
 
-from . import live, webhooks
+from . import live, pagination, webhooks
 from .control import ControlError, _account, _meeting, control
 from .models import Account, MeetingInstance, Participant
 
@@ -140,3 +140,14 @@ def account_plan(request, data, account_id):
     account.plan = data["plan"]
     account.save(update_fields=["plan"])
     return {"account_id": account.account_id, "plan": account.plan}
+
+
+@control(["POST"])
+def age_page_tokens(request, data):
+    """Every `next_page_token` issued so far becomes `seconds` older (Zoom's expire after 15
+    minutes): a test's clock for them instead of waiting."""
+    seconds = data.get("seconds")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        raise ControlError("seconds must be a number, 0 or more")
+    pagination.age(seconds)
+    return {"aged_by": seconds}

@@ -2,14 +2,13 @@
 and the response shape (int64 ids, join_url with the embedded passcode, start_url, numeric
 passcodes for H.323 and phone, dial-in numbers). https://developers.zoom.us/docs/api/meetings/"""
 
-import base64
 import re
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from . import identifiers, users
+from . import identifiers, pagination, users
 from .models import Meeting, ZoomUser
 from .passcodes import generated_passcode, passcode_requirement, passcode_rule_broken
 from .timezones import clock, is_zoom_time_zone
@@ -403,13 +402,14 @@ def list_page(host: ZoomUser, list_type: str, page_size: int, page_token: str, r
         ]
     else:
         meetings = [m for m in meetings if m.type in (2, 3, 8)]
-    offset = int(base64.urlsafe_b64decode(page_token.encode()).decode()) if page_token else 0
+    list_key = f"meetings:{host.pk}:{list_type}"
+    offset = pagination.offset_of(list_key, page_token)
     page = meetings[offset : offset + page_size]
     next_offset = offset + page_size
     return {
         "page_size": page_size,
         "total_records": len(meetings),
-        "next_page_token": base64.urlsafe_b64encode(str(next_offset).encode()).decode()
+        "next_page_token": pagination.issue(list_key, next_offset)
         if next_offset < len(meetings)
         else "",
         "meetings": [as_list_item(m, root) for m in page],

@@ -191,6 +191,42 @@ def test_list_pages_with_next_page_token(zoom, token):
     assert len(second["meetings"]) == 1 and second["next_page_token"] == ""
 
 
+def _second_page(zoom, token, page_token, list_type="scheduled"):
+    return zoom.api(
+        "GET",
+        f"/users/me/meetings?type={list_type}&page_size=2&next_page_token={page_token}",
+        token,
+    )
+
+
+def test_a_next_page_token_expires_after_15_minutes(zoom, token):
+    for _ in range(3):
+        zoom.create_meeting(token)
+    page_token = zoom.api("GET", "/users/me/meetings?page_size=2", token).json()["next_page_token"]
+    zoom.sandbox.age_page_tokens(15 * 60 - 1)
+    assert len(_second_page(zoom, token, page_token).json()["meetings"]) == 1
+    zoom.sandbox.age_page_tokens(1)
+    expired = _second_page(zoom, token, page_token)
+    assert expired.status_code == 400
+    assert expired.json() == {"code": 300, "message": "The next page token is invalid or expired."}
+    # A new listing gets a fresh token.
+    fresh = zoom.api("GET", "/users/me/meetings?page_size=2", token).json()["next_page_token"]
+    assert _second_page(zoom, token, fresh).ok
+
+
+@pytest.mark.parametrize("page_token", ["Mg==", "made-up"])
+def test_a_next_page_token_zoom_never_issued_is_refused(zoom, token, page_token):
+    response = _second_page(zoom, token, page_token)
+    assert (response.status_code, response.json()["code"]) == (400, 300)
+
+
+def test_a_next_page_token_belongs_to_its_list(zoom, token):
+    for _ in range(3):
+        zoom.create_meeting(token)
+    page_token = zoom.api("GET", "/users/me/meetings?page_size=2", token).json()["next_page_token"]
+    assert _second_page(zoom, token, page_token, list_type="upcoming").status_code == 400
+
+
 def test_list_with_an_unknown_type_fails_validation(zoom, token):
     assert zoom.api("GET", "/users/me/meetings?type=someday", token).json()["code"] == 300
 

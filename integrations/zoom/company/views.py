@@ -55,8 +55,8 @@ def company_callback(request):
         outcome = services.handle_company_callback(request.user, request.session, request.GET)
     except ConnectFailed as failure:
         return connect_problem_page(request, failure, ACCOUNT_CAPABILITIES)
-    if isinstance(outcome, str):
-        return redirect(outcome)
+    if outcome is None:
+        return render(request, "integrations/zoom/account/finish_install.html")
     services.schedule_matching()
     messages.success(
         request,
