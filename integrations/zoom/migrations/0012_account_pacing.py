@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zoom', '0010_capabilities_and_created_meetings'),
+        ('zoom', '0011_company_member_cannot_host'),
     ]
 
     operations = [
