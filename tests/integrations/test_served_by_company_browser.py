@@ -31,7 +31,8 @@ def test_an_admin_finds_the_company_page_and_a_served_reps_dashboard_asks_no_rec
     expect(overview.locator('[data-status="company"] strong')).to_have_text("1")
     screenshot(page, "admin-index-company-link")
 
-    page.locator("#company-zoom-link").get_by_role("link", name="The company's Zoom account").click()
+    company_link = page.locator("#company-zoom-link")
+    company_link.get_by_role("link", name="The company's Zoom account").click()
     page.wait_for_url(f"{live_server.url}/integrations/zoom/account/")
     row = page.locator('tr[data-rep="ann@corp.example"] .state')
     expect(row).to_contain_text("Served")
