@@ -53,7 +53,9 @@ def test_an_admin_finds_the_company_page_and_a_served_reps_dashboard_asks_no_rec
     expect(page.locator("#zoom-state")).to_contain_text(
         "Zoom is provided by your company's Zoom account (as ann@corp.example)"
     )
-    expect(page.locator("#own-zoom-unused")).to_contain_text("nothing waits for it")
+    expect(page.locator("#own-zoom-unused")).to_contain_text(
+        "new meetings are made with the company's account"
+    )
     expect(page.locator("#zoom-attention-banner")).to_have_count(0)
     expect(page.get_by_text("Reconnect Zoom")).to_have_count(0)
     screenshot(page, "served-rep-dashboard")

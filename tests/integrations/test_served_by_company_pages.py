@@ -1,6 +1,6 @@
 """A rep whose own Zoom connection is broken but whom the company's Zoom account serves is told
 what is true on every page: the company's account makes their meetings, their own connection is
-not used, nothing waits for a reconnect. The company page is reached from the admin index, the
+not used, new meetings wait for no reconnect. The company page is reached from the admin index, the
 roster and (for who may manage it) My Integrations, and says "In use"/"Not used" as the rep's page
 does."""
 
@@ -130,7 +130,7 @@ def test_my_integrations_says_the_own_connection_is_not_used_and_the_company_is(
 ):
     page = page_of(rep_client, "/integrations/")
     assert re.search(r"Zoom from your company\s*<span class=\"badge badge--ok\">In use", page)
-    assert 'id="zoom-own-unused"' in page and "Nothing waits for it" in page
+    assert 'id="zoom-own-unused"' in page and "makes your new meetings" in page
     assert 'role="alert"' not in page
     # A rep who may not manage the company's account is not offered its page.
     assert ACCOUNT_PAGE not in page
@@ -217,4 +217,12 @@ def test_a_served_rep_is_not_emailed_to_reconnect_but_an_admin_may_still_send_it
 def test_a_rep_the_company_does_not_serve_is_emailed_to_reconnect(rep):
     connection = broken_own_connection(rep)
     company_serving()
+    assert notify_needs_reconnect(connection) is True
+
+
+def test_a_served_rep_is_emailed_when_a_booking_waits_for_their_own_connection(served_rep):
+    BookingFactory(
+        meeting_type=MeetingTypeFactory(rep=served_rep), link_state="waiting_for_reconnect"
+    )
+    connection = ZoomConnection.objects.get(user=served_rep)
     assert notify_needs_reconnect(connection) is True

@@ -51,7 +51,8 @@ class RosterStatus(TextChoices):
     NEVER_CONNECTED = "never_connected", "Never connected"
     DISCONNECTED = "disconnected", "Disconnected"
     # Meetings made by the company's Zoom account (`hosts.zoom_host_for`): whatever became of the
-    # rep's own connection, nothing waits for it, so nobody needs to reconnect.
+    # rep's own connection, new meetings do not wait for it (a booking that connection made
+    # still counts among the bookings at risk).
     COMPANY = "company", "Served by the company's Zoom account"
     CONNECTED = _Status.CONNECTED.value, _Status.CONNECTED.label
 

@@ -72,9 +72,10 @@ def notify_needs_reconnect(
     emailed in the last 24 hours (`force`, for an admin, skips only the latter). `sent_by` is the
     admin who forced it. Returns whether an email went out; mail server errors propagate.
 
-    Not sent by itself while the company's Zoom account makes the rep's meetings: nothing waits
-    for this connection, and every page tells them so (an admin may still send one)."""
-    if not force and _served_by_company(connection.user_id):
+    Not sent by itself while the company's Zoom account makes the rep's meetings and no booking
+    waits for this connection: every page tells them so (an admin may still send one)."""
+    rep = get_user_model()(pk=connection.user_id)
+    if not force and _served_by_company(rep) and not _bookings_waiting(rep):
         return False
     claimed = _claim_notice(connection, force=force, sent_by=sent_by)
     if claimed is None:
@@ -117,8 +118,8 @@ def _claim_notice(
     return notice, current
 
 
-def _served_by_company(rep_id: int) -> bool:
-    host = zoom_host_for(get_user_model()(pk=rep_id), with_tokens=False)
+def _served_by_company(rep) -> bool:
+    host = zoom_host_for(rep, with_tokens=False)
     return host is not None and host.via_company_account and host.is_usable
 
 
