@@ -4,6 +4,7 @@ The only place `responses` is used: flows run against the Zoom sandbox.
 """
 
 import base64
+import uuid
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -492,6 +493,37 @@ def test_a_daily_429_is_recognised_by_its_message_alone(client, zoom):
         client.update_meeting("t", 85746065432, {})
     assert caught.value.daily is True
     assert caught.value.retry_at.time() == datetime.min.time()
+
+
+def test_a_daily_429_on_a_read_is_the_accounts_cap_and_holds_the_account(zoom, settings, db):
+    """Free accounts have daily caps per category, shared by every user: nobody on the account
+    gets through until the reset, and the host's own allowance of meeting writes is untouched."""
+    from integrations.zoom.api.errors import ZoomAccountDailyLimitReached
+    from integrations.zoom.api.pacing import Limiter, PacingDelay, store_for
+
+    settings.ZOOM_API_BASE_URL = API
+    account = "acct-" + uuid.uuid4().hex
+    tomorrow = (timezone.now() + timedelta(days=1)).date()
+    zoom.get(
+        ME_URL,
+        status=429,
+        json={
+            "code": 429,
+            "message": "You have reached the maximum daily rate limit for this API.",
+        },
+        headers={
+            "X-RateLimit-Type": "Daily-limit",
+            "X-RateLimit-Category": "Light",
+            "Retry-After": f"{tomorrow.isoformat()}T00:00:00Z",
+        },
+    )
+    with pytest.raises(ZoomAccountDailyLimitReached) as caught:
+        ZoomClient(account_id=account).get_me("t")
+    assert caught.value.daily is False
+    other_worker = Limiter(store_for(settings.ZOOM_PACING_URL), rate=1000)
+    with pytest.raises(PacingDelay) as held:
+        other_worker.acquire(account, max_wait=0)
+    assert held.value.wait > 60
 
 
 def test_a_per_second_429_without_retry_after_waits_briefly(client, zoom):
