@@ -8,12 +8,14 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.test import Client
 
 from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.api.scopes import ACCOUNT_GRANULAR_SCOPES
 from integrations.zoom.company.models import ZoomCompanyAccount, ZoomCompanyMember
 from integrations.zoom.connection.models import ZoomConnection
+from integrations.zoom.connection.notifications import notify_needs_reconnect
 from meetings.zoom.pages import zoom_state_for_page
 from tests.factories import RepFactory
 from tests.integrations.factories import ZoomConnectionFactory
@@ -202,3 +204,17 @@ def test_in_use_and_not_used_agree_between_the_company_page_and_the_reps_pages()
         assert badge.group(1) == word, rep.email
         expected_key = "connected" if word == "Not used" else "company"
         assert zoom_state_for_page(rep).key == expected_key
+
+
+def test_a_served_rep_is_not_emailed_to_reconnect_but_an_admin_may_still_send_it(served_rep):
+    connection = ZoomConnection.objects.get(user=served_rep)
+    assert notify_needs_reconnect(connection) is False
+    assert mail.outbox == []
+    assert notify_needs_reconnect(connection, force=True) is True
+    assert [m.to for m in mail.outbox] == [[served_rep.email]]
+
+
+def test_a_rep_the_company_does_not_serve_is_emailed_to_reconnect(rep):
+    connection = broken_own_connection(rep)
+    company_serving()
+    assert notify_needs_reconnect(connection) is True
