@@ -1,6 +1,7 @@
 """Every scope family the product supports, end to end against the strict sandbox: the complete
 granular grant, the help article's classic pair `user:read meeting:write`, and that pair plus
-`meeting:read`. Each books, reschedules, cancels and survives a create whose answer was lost.
+`meeting:read`. Each books, reschedules, keeps its connection alive, cancels and survives a create
+whose answer was lost.
 
 The sandbox takes the stricter reading of Zoom's reference: classic `meeting:write` does not allow
 `GET /meetings/{id}` or `GET /users/{id}/meetings` (the `classic_write_grants_read` knob), so the
@@ -11,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from integrations.zoom.connection.keepalive import keep_connection_alive
 from integrations.zoom.connection.models import ZoomConnection
 from meetings.models import Booking
 from meetings.services.bookings import cancel_booking, reschedule_booking
@@ -73,6 +75,8 @@ def test_book_reschedule_and_cancel_work_in_every_family(rep, live_sandbox, fami
     meeting = zoom_meeting(live_sandbox, booking.zoom_meeting_id)
     assert meeting["start_time"] == moved.strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    # The keep-alive reads the user and their settings: user:read is enough.
+    keep_connection_alive(connection.pk)
     connection.refresh_from_db()
     assert connection.status == ZoomConnection.Status.CONNECTED
     if granted == PAIR:
