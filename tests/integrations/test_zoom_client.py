@@ -607,3 +607,25 @@ def test_meeting_state_refusals_of_patch_and_delete_are_typed(client, zoom, code
         client.update_meeting("t", 85746065432, {"topic": "x"})
     with pytest.raises(error):
         client.delete_meeting("t", 85746065432)
+
+
+@pytest.mark.parametrize(
+    "body", [{"code": 4711, "message": "no scope"}, {"message": "Unauthorized"}, None]
+)
+def test_a_read_refused_with_401_not_for_the_token_is_a_missing_scope(client, zoom, body):
+    """Zoom refuses reads the grant's scopes do not allow with 4711/4700, or with a 401 that is
+    not code 124 (the token)."""
+    from integrations.zoom.api.errors import ZoomMissingScopes
+
+    if body is None:
+        zoom.get(MEETING_URL, status=401, body="")
+    else:
+        zoom.get(MEETING_URL, status=401, json=body)
+    with pytest.raises(ZoomMissingScopes):
+        client.get_meeting("t", 85746065432)
+
+
+def test_a_401_with_code_124_is_still_an_expired_token(client, zoom):
+    zoom.get(MEETING_URL, status=401, json={"code": 124, "message": "Invalid access token."})
+    with pytest.raises(ZoomTokenExpired):
+        client.get_meeting("t", 85746065432)

@@ -11,6 +11,7 @@ event reaches the live app, which is how the pair finds a meeting whose create a
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from integrations.zoom.connection.keepalive import keep_connection_alive
 from integrations.zoom.connection.models import ZoomConnection
@@ -162,3 +163,18 @@ def test_my_integrations_names_the_scope_to_add_once_zoom_refuses_a_read(
     assert 'id="zoom-scopes-advice"' in page
     assert "<code>meeting:read</code>" in page
     assert "Needs reconnecting" not in page
+
+
+def test_the_roster_shows_what_the_pairs_connection_does_without(
+    rep, superuser_client, live_sandbox
+):
+    connect(rep, live_sandbox, "classic", PAIR)
+    booking = book(rep)
+    zoom_links.sync_zoom_meeting(booking.pk)
+    reschedule_booking(Booking.objects.get(pk=booking.pk), start_at=next_slot(days=4, hour=11))
+    zoom_links.sync_zoom_meeting(booking.pk)
+
+    page = superuser_client.get(reverse("admin:integrations_zoomrosterentry_changelist"))
+    text = page.content.decode()
+    assert "Works without" in text
+    assert "<code>meeting:read</code>" in text
