@@ -198,7 +198,10 @@ def users_view(request, data):
 
 @control(["POST"])
 def delete_user(request, data, email):
-    users.delete_user(_user(email))
+    user = _user(email)
+    # Zoom tells the apps before the user is gone (their grants go with them).
+    webhooks.user_event(user, "user.deleted")
+    users.delete_user(user)
     return {"status": "deleted"}
 
 
@@ -347,7 +350,10 @@ def uninstall(request, data, email):
 @control(["POST"])
 def user_status(request, data, email):
     """Zoom's `PUT /users/{userId}/status` as an admin would do it."""
-    return users.user_as_dict(users.set_status(_user(email), data.get("action", "")))
+    user = users.set_status(_user(email), data.get("action", ""))
+    if user.status == ZoomUser.INACTIVE:
+        webhooks.user_event(user, "user.deactivated")
+    return users.user_as_dict(user)
 
 
 @control(["POST"])

@@ -40,6 +40,10 @@ The company's Zoom account (the admin-managed app):
 `zoom_reps_served(sender=ZoomCompanyAccount, rep_ids: list[int])`: the account serves these
 reps now (connected, reconnected, or matched again), after the commit: parked work can resume.
 
+`zoom_company_rep_unserved(sender=ZoomCompanyMember, rep_id: int)`: the company's account stopped
+serving this rep (their Zoom user left the account, was deactivated or deleted, or may not host),
+inside the transaction that recorded it: the meetings it made for them cannot be moved through it.
+
 `zoom_company_account_notice(sender=ZoomCompanyAccount, kind: str, detail: dict)`: something the
 Zoom admins must hear about (`company.notices.KINDS`), after the commit. The admin email listens.
 
@@ -57,5 +61,6 @@ zoom_connection_restored = Signal()
 zoom_connection_broke = Signal()
 zoom_data_erasure_due = Signal()
 zoom_reps_served = Signal()
+zoom_company_rep_unserved = Signal()
 zoom_company_account_notice = Signal()
 zoom_company_needs_matching = Signal()

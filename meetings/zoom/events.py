@@ -19,8 +19,10 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from integrations.zoom.signals import (
+    zoom_company_rep_unserved,
     zoom_connection_restored,
     zoom_data_erasure_due,
     zoom_meeting_changed,
@@ -29,7 +31,7 @@ from integrations.zoom.signals import (
 )
 
 from ..models import Booking, HostChange, InviteDelivery
-from ..signals import zoom_meetings_erased
+from ..signals import zoom_meetings_erased, zoom_work_after_commit
 from .bodies import topic, zoom_time
 from .resume import resume_in_doubt_links, resume_parked_links
 from .state import LinkState, ZoomChain
@@ -73,6 +75,27 @@ def record_change_made_in_zoom(
         booking.save()
     logger.info("Booking %s: meeting %s %s in Zoom", booking.pk, meeting_id, change)
     return True
+
+
+@receiver(zoom_company_rep_unserved, dispatch_uid="meetings.move_off_the_company_account")
+def move_off_the_company_account(sender, *, rep_id: int, **kwargs) -> int:
+    """The company's account no longer serves the rep (their Zoom user left the account, was
+    deactivated or deleted, or may not host): their upcoming meetings it made cannot be kept up
+    through it. Each goes back in line, where the rep's own working connection gives it a new
+    meeting (the guest gets the new link), or it waits with the reason."""
+    moved = 0
+    upcoming = Booking.objects.select_for_update().filter(
+        rep_id=rep_id,
+        zoom_chain=ZoomChain.COMPANY,
+        end_at__gte=timezone.now(),
+        link_state__in=[LinkState.READY, LinkState.FAILED],
+    )
+    for booking in upcoming.exclude(status=Booking.Status.CANCELLED).order_by("pk"):
+        booking.reschedule_link()
+        booking.save(update_fields=Booking.ZOOM_LINK_FIELDS)
+        zoom_work_after_commit(booking.pk)
+        moved += 1
+    return moved
 
 
 @receiver(zoom_meeting_created, dispatch_uid="meetings.look_again_when_zoom_made_a_meeting")

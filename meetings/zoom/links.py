@@ -30,7 +30,8 @@ from integrations.zoom.api.errors import (
     ZoomNotMeetingHost,
     rule_for,
 )
-from integrations.zoom.company.lifecycle import rep_left_company_account
+from integrations.zoom.company.lifecycle import rep_unserved
+from integrations.zoom.company.models import ZoomCompanyMember
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
 from integrations.zoom.connection.models import ZoomConnection
 
@@ -452,8 +453,15 @@ def _record_failure(
     says = rule.says.format(exc=exc)
     retry_at = None
     if rule.outcome == Outcome.PARK:
-        if rule.park == Park.LEFT_COMPANY_ACCOUNT:
-            rep_left_company_account(host.member)
+        unserved = {
+            Park.LEFT_COMPANY_ACCOUNT: ZoomCompanyMember.State.LEFT_ACCOUNT,
+            Park.CANNOT_HOST: ZoomCompanyMember.State.CANNOT_HOST,
+        }.get(rule.park)
+        if unserved:
+            # The rep's Zoom user cannot host for them: the account stops serving this rep (not
+            # only this booking), everyone else's meetings go on.
+            with transaction.atomic():
+                rep_unserved(host.member, unserved)
 
         def transition(b: Booking) -> None:
             b.mark_link_waiting_for_reconnect(says)

@@ -159,6 +159,10 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
             )
         elif status == roster.RosterStatus.REMOVED:
             detail = format_html("removed {}", _when(connection.removed_at))
+        elif status == roster.RosterStatus.COMPANY and roster.own_connection_unused(entry):
+            detail = format_html(
+                "own Zoom connection not used: {}", roster.own_connection_unused(entry)
+            )
         return format_html(
             '<span class="zoom-status zoom-status--{}">{}</span>{}',
             status.value,

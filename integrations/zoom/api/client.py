@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_variables
 from config import metrics
 from config.isotime import parse_iso_datetime
 
+from . import account_pace
 from .errors import (
     ZoomCannotHost,
     ZoomCodeExpired,
@@ -373,7 +374,10 @@ class ZoomClient:
         if not self.account_id:
             return
         try:
-            metrics.PACING_WAIT_SECONDS.observe(account_limiter().acquire(self.account_id))
+            waited = account_limiter().acquire(
+                self.account_id, rate=account_pace.rate_for(self.account_id)
+            )
+            metrics.PACING_WAIT_SECONDS.observe(waited)
         except PacingDelay as exc:
             metrics.PACING_DEFERRED.inc()
             # Nothing was sent: the caller retries at the slot it would have had.
@@ -406,10 +410,16 @@ class ZoomClient:
             error = _rate_limited(response)
             metrics.ZOOM_RATE_LIMITED.labels("daily" if error.daily else "qps").inc()
             if not error.daily and self.account_id:
-                # The account is over its per-second limit (another app, or a limit lower than
-                # our pacing assumes): every worker holds back until Zoom's Retry-After.
+                # The account is over its per-second limit (another app, or a plan allowing less
+                # than our pacing assumed): every worker holds back until Zoom's Retry-After (or
+                # X-RateLimit-Reset), and the account is paced under the limit Zoom named.
                 wait = (error.retry_at - timezone.now()).total_seconds()
                 account_limiter().hold(self.account_id, min(wait, 60.0))
+                account_pace.learn_from_429(
+                    self.account_id,
+                    _int_or_none(response.headers.get("X-RateLimit-Limit")),
+                    response.headers.get("X-RateLimit-Category", ""),
+                )
             raise error
         if meeting and status == 404:
             # 3001 "Meeting … is not found or has expired"; Zoom's 404s sometimes lack a JSON body.
@@ -505,7 +515,13 @@ def _rate_limited(response: requests.Response) -> ZoomRateLimited:
     limit_type = response.headers.get("X-RateLimit-Type", "")
     daily = limit_type.lower().startswith("daily") or "daily" in message.lower()
     now = timezone.now()
-    retry_at = _parse_retry_after(response.headers.get("Retry-After"), now)
+    # Every timing header Zoom sends counts: Retry-After (an ISO datetime), and X-RateLimit-Reset,
+    # which Zoom documents for per-second limits; the later of the two wins.
+    times = [
+        _parse_retry_after(response.headers.get(name), now)
+        for name in ("Retry-After", "X-RateLimit-Reset")
+    ]
+    retry_at = max((t for t in times if t is not None), default=None)
     if retry_at is None:
         if daily:
             retry_at = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
@@ -516,11 +532,18 @@ def _rate_limited(response: requests.Response) -> ZoomRateLimited:
 
 
 def _parse_retry_after(value: str | None, now: datetime) -> datetime | None:
+    """An ISO datetime, seconds from now, or a Unix time (seconds or milliseconds): Zoom's docs
+    show the first and do not fix the form of X-RateLimit-Reset."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
-        return now + timedelta(seconds=int(value))
+        number = int(value)
+        if number >= 10**12:
+            return datetime.fromtimestamp(number / 1000, tz=UTC)
+        if number >= 10**9:
+            return datetime.fromtimestamp(number, tz=UTC)
+        return now + timedelta(seconds=number)
     return parse_iso_datetime(value, naive_is_utc=True)
 
 

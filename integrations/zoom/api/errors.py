@@ -201,6 +201,7 @@ class Park(StrEnum):
 
     RECONNECT = "reconnect"  # the rep's Zoom, or the company's, must be connected again
     LEFT_COMPANY_ACCOUNT = "left_company_account"  # the rep's Zoom user left the company's account
+    CANNOT_HOST = "cannot_host"  # the company's Zoom user of the rep may not host meetings
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,19 @@ RULES: dict[type[ZoomError], Rule] = {
     ),
     # These will not heal by retrying: the rep sees the reason and decides.
     ZoomValidationError: Rule(Outcome.FAIL, "Zoom refused the meeting: {exc.with_field_errors}"),
-    ZoomCannotHost: Rule(Outcome.FAIL, "This Zoom user may not host meetings (Zoom error 3161)."),
+    # 3161 for a rep the company's account serves: that Zoom user may not host, so the account
+    # stops serving the rep (not only this booking) and the booking waits.
+    ZoomCannotHost: Rule(
+        Outcome.FAIL,
+        "This Zoom user may not host meetings (Zoom error 3161).",
+        via_company=Rule(
+            Outcome.PARK,
+            "Your Zoom user in your company's Zoom account may not host meetings (Zoom error "
+            "3161): ask your Zoom admin to allow it, or connect Zoom yourself, and the link is "
+            "created automatically.",
+            park=Park.CANNOT_HOST,
+        ),
+    ),
     ZoomMeetingLocked: Rule(
         Outcome.FAIL, "Zoom refused to change the meeting in its current state: {exc}"
     ),

@@ -41,7 +41,16 @@ ACTIVITY_EVENTS = {
     "meeting.participant_joined_waiting_room",
     "meeting.participant_left_waiting_room",
 }
-HANDLED_EVENTS = {APP_DEAUTHORIZED, MEETING_CREATED, *MEETING_EVENTS, *ACTIVITY_EVENTS}
+# A user of the company's Zoom account deactivated, deleted or taken out of it (the company's app
+# only: a rep's own app learns it when its tokens stop working).
+USER_EVENTS = set(company_lifecycle.USER_EVENTS)
+HANDLED_EVENTS = {
+    APP_DEAUTHORIZED,
+    MEETING_CREATED,
+    *MEETING_EVENTS,
+    *ACTIVITY_EVENTS,
+    *USER_EVENTS,
+}
 # A delivery whose task never ran (broker down when it arrived) is enqueued again after this.
 REENQUEUE_AFTER = timedelta(minutes=2)
 
@@ -118,6 +127,8 @@ def process_webhook_event(event_id: int) -> None:
             return
         if delivery.event == APP_DEAUTHORIZED:
             outcome, note = _apply_deauthorization(delivery)
+        elif delivery.event in USER_EVENTS:
+            outcome, note = _apply_user_event(delivery)
         elif delivery.event in ACTIVITY_EVENTS:
             outcome, note = _apply_meeting_activity(delivery)
         elif delivery.event == MEETING_CREATED:
@@ -172,6 +183,12 @@ def _from_event_ts(event_ts: int | None):
     if event_ts is None or not 0 < event_ts < 10**14:
         return None
     return datetime.fromtimestamp(event_ts / 1000, tz=UTC)
+
+
+def _apply_user_event(delivery: ZoomWebhookEvent) -> tuple[str, str]:
+    if delivery.zoom_app != ZoomApp.COMPANY:
+        return ZoomWebhookEvent.Outcome.IGNORED, "user events matter to the company's app only"
+    return company_lifecycle.apply_user_event(delivery.event, delivery.payload)
 
 
 def _apply_meeting_activity(delivery: ZoomWebhookEvent) -> tuple[str, str]:
