@@ -29,7 +29,8 @@ SandboxControl (plain HTTP calls to the sandbox's control API under /_sandbox/)
   one user; after a withdrawal the tokens fail with 4738); `preapproval_requests() -> list[dict]`.
 - `set_knobs(**knobs) -> dict`, `knobs() -> dict`. Knobs: latency_ms, latency_p99_ms (0: fixed;
   above latency_ms: log-normal with that p99), access_token_lifetime (3599),
-  refresh_token_lifetime, code_lifetime (300), daily_meeting_limit (100), qps_limit (30),
+  refresh_token_lifetime, code_lifetime (300), daily_meeting_limit (100), qps_limit (None: the
+  plan's limits per category),
   retry_after_header (True), scope_family ("granular" | "classic"), classic_write_grants_read
   (False), granted_scopes (None = the app's listing; e.g. "user:read"), oauth_error_codes (False:
   token errors carry no numeric `code`), missing_scope_code (4711 | 4700), timeout_seconds (30),
@@ -42,7 +43,8 @@ SandboxControl (plain HTTP calls to the sandbox's control API under /_sandbox/)
   duration_ms).
 - `meetings(host_email=None) -> list[dict]` (Zoom's meeting object plus host_email).
 - `token_stats(email) -> dict` (families, active_families, refresh_count, access_tokens_issued).
-- `expire_access_tokens(email) -> int`; `set_daily_usage(email, count)`; `age_page_tokens(seconds)`.
+- `expire_access_tokens(email) -> int`; `set_daily_usage(email, count)`; `age_page_tokens(seconds)`;
+  `set_account_daily_usage(account_id, category, count)`.
 - `uninstall(email, client_id=None, user_data_retention=False) -> dict` — the user removes the app
   in Zoom (by default the user-managed app; an admin removing an admin-managed app removes it for
   the whole account): tokens revoked, a signed `app_deauthorized` is POSTed to the app's webhook URL
@@ -281,6 +283,15 @@ class SandboxControl:
 
     def expire_access_tokens(self, email: str) -> int:
         return self._call("POST", f"users/{email}/expire-access-tokens")["expired"]
+
+    def set_account_daily_usage(self, account_id: str, category: str, count: int) -> None:
+        """Requests an account made today in a rate-limit category ("Light" or "Medium"): the
+        Free plan caps them per day."""
+        self._call(
+            "POST",
+            f"accounts/{account_id}/daily-usage",
+            json={"category": category, "count": count},
+        )
 
     def age_page_tokens(self, seconds: float) -> None:
         """Every `next_page_token` issued so far becomes `seconds` older (they expire after 15

@@ -109,7 +109,7 @@ def _root(request) -> str:
 
 
 def zoom_api(view):
-    """Bearer auth, the per-account per-second limit, and Zoom's error bodies for every endpoint."""
+    """Bearer auth, the account's rate limits, and Zoom's error bodies for every endpoint."""
 
     @csrf_exempt
     @functools.wraps(view)
@@ -122,7 +122,7 @@ def zoom_api(view):
             request.sandbox_user_email = token.grant.user.email
             request.sandbox_client_id = token.grant.app.client_id
             try:
-                ratelimits.check_per_second(token.grant.user.account.account_id)
+                ratelimits.check_account(token.grant.user.account, request.method, request.path)
             except ratelimits.RateLimited as exc:
                 raise ApiError(429, 429, exc.message, headers=exc.headers) from exc
             return view(request, token, *args, **kwargs)

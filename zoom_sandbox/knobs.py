@@ -31,7 +31,9 @@ DEFAULTS = {
     "refresh_token_lifetime": 90 * 24 * 3600,
     "code_lifetime": 300,
     "daily_meeting_limit": 100,
-    "qps_limit": 30,
+    # None: each account's per-second limits are its plan's per category (ratelimits.py); a
+    # number replaces them with one limit for every request of an account (a test's control).
+    "qps_limit": None,
     "retry_after_header": True,
     # Which scope family an app registered without an explicit listing has. Apps created on the
     # Marketplace since 2024 only offer granular scopes; "classic" models an older app.

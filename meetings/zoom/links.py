@@ -32,7 +32,7 @@ from integrations.zoom.api.errors import (
 )
 from integrations.zoom.company.lifecycle import rep_unserved
 from integrations.zoom.company.models import ZoomCompanyMember
-from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
+from integrations.zoom.connection.hosts import ZoomHost, company_member_of, zoom_host_for
 from integrations.zoom.connection.models import ZoomConnection
 
 from .. import observability, signals
@@ -78,6 +78,10 @@ MAKER_GONE_NOTE = (
 MAKER_GONE_DELETE_NOTE = (
     "The Zoom meeting was made through {maker}, which no longer serves you, so it could not be "
     "deleted: it may still be joinable. Remove it in that Zoom account."
+)
+COMPANY_UNSERVED_MESSAGE = (
+    "Your company's Zoom account does not make your meetings ({reason}): the link is created "
+    "automatically once your Zoom admin sorts it out, or once you connect Zoom yourself."
 )
 COMPANY_RECONNECT_MESSAGE = (
     "Your company's Zoom account is not connected: the link is created automatically once a "
@@ -168,7 +172,7 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
             return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(_maker_broken(b)))
     host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
-        message = _not_usable_message(host)
+        message = _not_usable_message(host, booking.rep)
 
         def parked(b: Booking) -> None:
             b.mark_link_waiting_for_reconnect(message)
@@ -211,9 +215,15 @@ class CreateInDoubt(Exception):
     could give the guest two meetings: the rep decides, seeing why."""
 
 
-def _not_usable_message(host) -> str:
+def _not_usable_message(host, rep) -> str:
     if host is not None and host.via_company_account:
         return COMPANY_RECONNECT_MESSAGE
+    if host is None:
+        # A rep who never connected anything is not asked to reconnect: they are told why the
+        # company's Zoom account does not serve them.
+        member = company_member_of(rep)
+        if member is not None and not member.is_served:
+            return COMPANY_UNSERVED_MESSAGE.format(reason=member.get_state_display())
     return RECONNECT_MESSAGE
 
 

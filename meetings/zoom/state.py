@@ -262,9 +262,9 @@ class ZoomLink(models.Model):
         self.link_lease_until = None
 
     def erase_zoom_data(self, reason: str) -> None:
-        """The rep's Zoom user removed the app: every value Zoom gave us goes (Marketplace data
-        rules); the booking stays. A booking still ahead waits for a reconnect, which makes it a
-        new meeting; one that is over or cancelled needs nothing more."""
+        """The Zoom app that made the meeting was removed: every value Zoom gave us goes
+        (Marketplace data rules); the booking stays. A booking still ahead waits for a Zoom
+        connection; one that is over or cancelled needs nothing more."""
         self._forget_zoom_meeting()
         self.zoom_changed_at = None
         self.zoom_change_note = ""
@@ -276,6 +276,10 @@ class ZoomLink(models.Model):
         else:
             self.link_state = LinkState.WAITING_FOR_RECONNECT
             self.link_last_error = reason[:2000]
+            # Removing the app in Zoom does not delete its meetings, and the prospects' invites
+            # point at them: the next run looks for the one carrying this booking's reference
+            # (ours, in the agenda) and adopts it; only a meeting that is really gone is made anew.
+            self.zoom_create_in_doubt = True
 
     def _forget_zoom_meeting(self) -> None:
         self.zoom_meeting_id = ""

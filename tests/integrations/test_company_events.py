@@ -67,7 +67,10 @@ def test_a_deactivated_zoom_user_is_unserved_at_once_and_their_meetings_wait(liv
     applied("user.deactivated")
     assert ZoomCompanyMember.objects.get(rep=ann).state == State.DEACTIVATED
     booking.refresh_from_db()
-    assert booking.link_state == LinkState.WAITING_FOR_RECONNECT and booking.link_last_error
+    assert booking.link_state == LinkState.WAITING_FOR_RECONNECT
+    # Told why, never asked to reconnect a Zoom they never connected.
+    assert "The Zoom user is deactivated" in booking.link_last_error
+    assert "reconnect Zoom" not in booking.link_last_error
     [notice] = [m for m in mail.outbox if "no longer served" in m.subject]
     assert admin.email in notice.to and "deactivated" in notice.body
 

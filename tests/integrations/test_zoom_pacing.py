@@ -201,13 +201,18 @@ def test_a_per_second_429_holds_the_whole_account_until_retry_after(paced_client
     assert 0.5 < raised.value.wait <= 2.1
 
 
-def test_a_daily_429_does_not_hold_the_account(paced_client, settings):
+def test_a_hosts_daily_429_does_not_hold_the_account(paced_client, settings):
+    """The host's allowance of meeting writes is theirs: colleagues on the account go on."""
     settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 1000
     with responses.RequestsMock() as zoom:
         zoom.get(
             ME_URL,
             status=429,
-            json={"code": 429, "message": "You have exceeded the daily rate limit (100)"},
+            json={
+                "code": 429,
+                "message": "You have exceeded the daily rate limit (100) of Meeting Create/Update "
+                "API requests permitted for this particular user.",
+            },
             headers={"X-RateLimit-Type": "Daily-limit"},
         )
         with pytest.raises(ZoomRateLimited):

@@ -1,6 +1,7 @@
 """Every scope family the product supports, end to end against the strict sandbox: the complete
 granular grant, the help article's classic pair `user:read meeting:write`, and that pair plus
-`meeting:read`. Each books, reschedules, cancels and survives a create whose answer was lost.
+`meeting:read`. Each books, reschedules, keeps its connection alive, cancels and survives a create
+whose answer was lost.
 
 The sandbox takes the stricter reading of Zoom's reference: classic `meeting:write` does not allow
 `GET /meetings/{id}` or `GET /users/{id}/meetings` (the `classic_write_grants_read` knob), so the
@@ -10,7 +11,9 @@ event reaches the live app, which is how the pair finds a meeting whose create a
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
+from integrations.zoom.connection.keepalive import keep_connection_alive
 from integrations.zoom.connection.models import ZoomConnection
 from meetings.models import Booking
 from meetings.services.bookings import cancel_booking, reschedule_booking
@@ -73,6 +76,8 @@ def test_book_reschedule_and_cancel_work_in_every_family(rep, live_sandbox, fami
     meeting = zoom_meeting(live_sandbox, booking.zoom_meeting_id)
     assert meeting["start_time"] == moved.strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    # The keep-alive reads the user and their settings: user:read is enough.
+    keep_connection_alive(connection.pk)
     connection.refresh_from_db()
     assert connection.status == ZoomConnection.Status.CONNECTED
     if granted == PAIR:
@@ -158,3 +163,18 @@ def test_my_integrations_names_the_scope_to_add_once_zoom_refuses_a_read(
     assert 'id="zoom-scopes-advice"' in page
     assert "<code>meeting:read</code>" in page
     assert "Needs reconnecting" not in page
+
+
+def test_the_roster_shows_what_the_pairs_connection_does_without(
+    rep, superuser_client, live_sandbox
+):
+    connect(rep, live_sandbox, "classic", PAIR)
+    booking = book(rep)
+    zoom_links.sync_zoom_meeting(booking.pk)
+    reschedule_booking(Booking.objects.get(pk=booking.pk), start_at=next_slot(days=4, hour=11))
+    zoom_links.sync_zoom_meeting(booking.pk)
+
+    page = superuser_client.get(reverse("admin:integrations_zoomrosterentry_changelist"))
+    text = page.content.decode()
+    assert "Works without" in text
+    assert "<code>meeting:read</code>" in text

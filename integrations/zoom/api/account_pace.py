@@ -65,7 +65,8 @@ def default_rate() -> float:
     return float(settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND)
 
 
-_cache: dict[str, tuple[float, float]] = {}
+# account -> (its own rate, or None for the default setting; when the entry goes stale)
+_cache: dict[str, tuple[float | None, float]] = {}
 _lock = threading.Lock()
 
 
@@ -74,13 +75,13 @@ def rate_for(account_id: str) -> float:
     now = time.monotonic()
     with _lock:
         cached = _cache.get(account_id)
-    if cached is not None and cached[1] > now:
-        return cached[0]
-    pace = ZoomAccountPace.objects.filter(zoom_account_id=account_id).first()
-    rate = pace.rate if pace is not None else default_rate()
-    with _lock:
-        _cache[account_id] = (rate, now + CACHE_SECONDS)
-    return rate
+    if cached is None or cached[1] <= now:
+        pace = ZoomAccountPace.objects.filter(zoom_account_id=account_id).first()
+        own = (pace.admin_rate or pace.learned_rate) if pace is not None else None
+        cached = (own, now + CACHE_SECONDS)
+        with _lock:
+            _cache[account_id] = cached
+    return cached[0] or default_rate()
 
 
 def forget_cached(account_id: str | None = None) -> None:

@@ -22,6 +22,7 @@ from config.isotime import parse_iso_datetime
 
 from . import account_pace
 from .errors import (
+    ZoomAccountDailyLimitReached,
     ZoomCannotHost,
     ZoomCodeExpired,
     ZoomCodeInvalid,
@@ -409,7 +410,12 @@ class ZoomClient:
         if status == 429:
             error = _rate_limited(response)
             metrics.ZOOM_RATE_LIMITED.labels("daily" if error.daily else "qps").inc()
-            if not error.daily and self.account_id:
+            if isinstance(error, ZoomAccountDailyLimitReached) and self.account_id:
+                # Nobody on this account gets through until the cap resets: every worker's call
+                # to it is held back here (and retried then) instead of meeting the same 429.
+                wait = (error.retry_at - timezone.now()).total_seconds()
+                account_limiter().hold(self.account_id, wait)
+            elif not error.daily and self.account_id:
                 # The account is over its per-second limit (another app, or a plan allowing less
                 # than our pacing assumed): every worker holds back until Zoom's Retry-After (or
                 # X-RateLimit-Reset), and the account is paced under the limit Zoom named.
@@ -527,7 +533,15 @@ def _rate_limited(response: requests.Response) -> ZoomRateLimited:
             retry_at = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
         else:
             retry_at = now + timedelta(seconds=1)
-    limited = ZoomDailyLimitReached if daily else ZoomRateLimited
+    limited = ZoomRateLimited
+    if daily:
+        # The host's allowance of meeting creates and updates ("…of Meeting Create/Update API
+        # requests permitted for this particular user"), or, on any other call, the account's
+        # daily cap of a category (Free plans), shared by everyone on the account.
+        # The client's only POST and PATCH are meeting creates and updates.
+        method = response.request.method if response.request is not None else ""
+        per_host = method in ("POST", "PATCH") or "particular user" in message.lower()
+        limited = ZoomDailyLimitReached if per_host else ZoomAccountDailyLimitReached
     return limited(message, retry_at=retry_at, status=429, code=body.get("code"))
 
 

@@ -75,6 +75,12 @@ class ZoomPacedHere(ZoomRateLimited):
     sent to Zoom."""
 
 
+class ZoomAccountDailyLimitReached(ZoomRateLimited):
+    """429 for the Zoom account's daily cap on an API category (Free accounts: Zoom's rate-limits
+    page), shared by every user and app of the account, until `retry_at`. Not the host's
+    allowance of meeting writes: the host's count is left alone."""
+
+
 class ZoomDailyLimitReached(ZoomRateLimited):
     """429 for the host's daily allowance of meeting creates and updates (reset at `retry_at`)."""
 
@@ -237,6 +243,12 @@ RULES: dict[type[ZoomError], Rule] = {
         Outcome.RETRY,
         "Zoom asked us to slow down; trying again shortly.",
         wait=Wait.RETRY_AT_SPREAD,
+    ),
+    ZoomAccountDailyLimitReached: Rule(
+        Outcome.RETRY,
+        "Zoom's daily limit of requests for this Zoom account is reached (its plan allows only so "
+        "many a day); trying again at {exc.retry_at:%Y-%m-%d %H:%M} UTC.",
+        wait=Wait.RETRY_AT,
     ),
     ZoomDailyLimitReached: Rule(
         Outcome.RETRY,
