@@ -135,7 +135,6 @@ class Run:
             self.zoom_proc, zoom_url = stack.start_lean_zoom(args, workdir)
             self.children.append(self.zoom_proc)
         else:
-            # Imported once reps.prepare has set Django up: it reads the product's models.
             from scripts.sandbox import SandboxControl
 
             zoom_url = sandbox_url

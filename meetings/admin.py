@@ -58,7 +58,7 @@ class InviteDeliveryInline(admin.StackedInline):
     readonly_fields = ["sequence", "method", "recipient", "email", "location", "sent_at"]
 
 
-class HostChangeInline(admin.TabularInline):
+class HostChangeInline(admin.StackedInline):
     """Who the booking was handed from and to, and whether the former host's Zoom meeting is gone
     (an error says what to do when it could not be deleted)."""
 

@@ -29,6 +29,7 @@ booking_pages = [
     _page("<int:pk>/reschedule/", bookings.booking_reschedule),
     _page("<int:pk>/cancel/", bookings.booking_cancel),
     _page("<int:pk>/retry/", bookings.booking_retry),
+    _page("<int:pk>/create-anew/", bookings.booking_create_anew),
     _page("<int:pk>/start/", bookings.booking_start),
 ]
 # The guest's pages: the signed token is the only key.

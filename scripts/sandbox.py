@@ -29,7 +29,8 @@ SandboxControl (plain HTTP calls to the sandbox's control API under /_sandbox/)
   one user; after a withdrawal the tokens fail with 4738); `preapproval_requests() -> list[dict]`.
 - `set_knobs(**knobs) -> dict`, `knobs() -> dict`. Knobs: latency_ms, latency_p99_ms (0: fixed;
   above latency_ms: log-normal with that p99), access_token_lifetime (3599),
-  refresh_token_lifetime, code_lifetime (300), daily_meeting_limit (100), qps_limit (30),
+  refresh_token_lifetime, code_lifetime (300), daily_meeting_limit (100), qps_limit (None: the
+  plan's limits per category),
   retry_after_header (True), scope_family ("granular" | "classic"), classic_write_grants_read
   (False), granted_scopes (None = the app's listing; e.g. "user:read"), oauth_error_codes (False:
   token errors carry no numeric `code`), missing_scope_code (4711 | 4700), timeout_seconds (30),
@@ -42,7 +43,8 @@ SandboxControl (plain HTTP calls to the sandbox's control API under /_sandbox/)
   duration_ms).
 - `meetings(host_email=None) -> list[dict]` (Zoom's meeting object plus host_email).
 - `token_stats(email) -> dict` (families, active_families, refresh_count, access_tokens_issued).
-- `expire_access_tokens(email) -> int`; `set_daily_usage(email, count)`.
+- `expire_access_tokens(email) -> int`; `set_daily_usage(email, count)`; `age_page_tokens(seconds)`;
+  `set_account_daily_usage(account_id, category, count)`.
 - `uninstall(email, client_id=None, user_data_retention=False) -> dict` — the user removes the app
   in Zoom (by default the user-managed app; an admin removing an admin-managed app removes it for
   the whole account): tokens revoked, a signed `app_deauthorized` is POSTed to the app's webhook URL
@@ -82,8 +84,6 @@ from urllib.parse import urlsplit
 
 import requests
 
-from integrations.zoom.api.scopes import ACCOUNT_GRANULAR_SCOPES
-from integrations.zoom.webhooks.deliveries import HANDLED_EVENTS
 from scripts.launchers import free_port, serve_command, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,9 +95,6 @@ _TIMEOUT = 30
 _CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _PAGE_RE = re.compile(r'data-sandbox-page="([^"]+)"')
 _ERROR_RE = re.compile(r'id="error-message">([^<]*)<')
-# Both product apps subscribe to exactly the events the product handles, as their Marketplace
-# listings do (app_deauthorized is always sent).
-PRODUCT_EVENTS = sorted(HANDLED_EVENTS - {"app_deauthorized"})
 
 
 class SandboxError(Exception):
@@ -287,6 +284,20 @@ class SandboxControl:
     def expire_access_tokens(self, email: str) -> int:
         return self._call("POST", f"users/{email}/expire-access-tokens")["expired"]
 
+    def set_account_daily_usage(self, account_id: str, category: str, count: int) -> None:
+        """Requests an account made today in a rate-limit category ("Light" or "Medium"): the
+        Free plan caps them per day."""
+        self._call(
+            "POST",
+            f"accounts/{account_id}/daily-usage",
+            json={"category": category, "count": count},
+        )
+
+    def age_page_tokens(self, seconds: float) -> None:
+        """Every `next_page_token` issued so far becomes `seconds` older (they expire after 15
+        minutes)."""
+        self._call("POST", "page-tokens/age", json={"seconds": seconds})
+
     def set_daily_usage(self, email: str, count: int) -> None:
         self._call("POST", f"users/{email}/daily-usage", json={"count": count})
 
@@ -419,7 +430,15 @@ def register_product_apps(
     control: SandboxControl, settings, family: str = "granular"
 ) -> SandboxControl:
     """Resets the sandbox, registers the app and the company-wide app from `settings` (apps of
-    `family`: "granular" or "classic" scopes) and points `settings`' Zoom URLs at the sandbox."""
+    `family`: "granular" or "classic" scopes) and points `settings`' Zoom URLs at the sandbox.
+    Needs Django set up (it reads the product's events and scopes); the rest of this module does
+    not, so a process that only drives a sandbox can use it as it starts."""
+    from integrations.zoom.api.scopes import ACCOUNT_GRANULAR_SCOPES
+    from integrations.zoom.webhooks.deliveries import HANDLED_EVENTS
+
+    # Both product apps subscribe to exactly the events the product handles, as their Marketplace
+    # listings do (app_deauthorized is always sent).
+    product_events = sorted(HANDLED_EVENTS - {"app_deauthorized"})
     control.reset()
     if family != "granular":
         control.set_knobs(scope_family=family)
@@ -430,7 +449,7 @@ def register_product_apps(
         webhook_url=settings.SITE_URL + WEBHOOK_PATH,
         webhook_secret_token=settings.ZOOM_WEBHOOK_SECRET_TOKEN,
         name=getattr(settings, "ZOOM_APP_NAME", None),
-        events=PRODUCT_EVENTS,
+        events=product_events,
     )
     # The company-wide app: admin-managed, its own credentials, redirect URI and webhook.
     control.register_app(
@@ -442,7 +461,7 @@ def register_product_apps(
         name="Scheduler for Zoom (company)",
         scopes=" ".join(ACCOUNT_GRANULAR_SCOPES),
         management="admin",
-        events=PRODUCT_EVENTS,
+        events=product_events,
     )
     settings.ZOOM_OAUTH_BASE_URL = control.url
     settings.ZOOM_API_BASE_URL = f"{control.url}/v2"

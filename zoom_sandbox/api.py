@@ -1,14 +1,13 @@
 """Zoom's REST API (`/v2/…`): bearer auth, scope checks, the endpoints a scheduler uses, Zoom's
 error bodies. https://developers.zoom.us/docs/api/rest/error-definitions/"""
 
-import binascii
 import functools
 import json
 
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import knobs, meetings, past_meetings, ratelimits, tokens, users, webhooks
+from . import knobs, meetings, pagination, past_meetings, ratelimits, tokens, users, webhooks
 from .models import AccessToken, ZoomUser
 
 # The scopes each endpoint takes, as Zoom's API reference names them: the classic scope, the
@@ -110,7 +109,7 @@ def _root(request) -> str:
 
 
 def zoom_api(view):
-    """Bearer auth, the per-account per-second limit, and Zoom's error bodies for every endpoint."""
+    """Bearer auth, the account's rate limits, and Zoom's error bodies for every endpoint."""
 
     @csrf_exempt
     @functools.wraps(view)
@@ -123,7 +122,7 @@ def zoom_api(view):
             request.sandbox_user_email = token.grant.user.email
             request.sandbox_client_id = token.grant.app.client_id
             try:
-                ratelimits.check_per_second(token.grant.user.account.account_id)
+                ratelimits.check_account(token.grant.user.account, request.method, request.path)
             except ratelimits.RateLimited as exc:
                 raise ApiError(429, 429, exc.message, headers=exc.headers) from exc
             return view(request, token, *args, **kwargs)
@@ -164,8 +163,8 @@ def _owned_meeting(token: AccessToken, meeting_id, allowed: tuple[str, ...], *, 
 
     `change` ("update" or "delete") adds the refusals Zoom's Update and Delete a meeting
     references list for those calls: 400 code 3003 "You are not the meeting host." for a
-    colleague's meeting without the admin scope, 3002 while it is in progress and 3007 once it has
-    ended. https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
+    colleague's meeting without the admin scope; for a delete 3002 while it is in progress and
+    3007 once it has ended, for an update 3000 once it has started. https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
     """
     me = token.grant.user
     try:
@@ -187,6 +186,13 @@ def _owned_meeting(token: AccessToken, meeting_id, allowed: tuple[str, ...], *, 
         raise ApiError(400, 3003, "You are not the meeting host.")
     else:
         _require(token, allowed, admin=True)
+    if change == "update" and meeting.status in ("started", "ended"):
+        # PATCH answers 3000, not 3002/3007: "You cannot update or delete meetings that have
+        # started using this method" (Zoom's OpenAPI spec, `meetingUpdate`, 400). Zoom does not
+        # say what PATCH of an ended meeting answers; the stricter choice refuses it the same.
+        raise ApiError(
+            400, 3000, "You cannot update or delete meetings that have started using this method."
+        )
     if change is not None and meeting.status == "started":
         raise ApiError(
             400, 3002, f"Sorry, you cannot {change} this meeting since it is in progress."
@@ -273,6 +279,8 @@ def user_meetings(request, token, user):
         except ratelimits.RateLimited as exc:
             raise ApiError(429, 429, exc.message, headers=exc.headers) from exc
         meeting = meetings.create(host, cleaned)
+        if knobs.get("webhooks_for_api_changes"):
+            webhooks.meeting_created(meeting, meetings.join_url(meeting, _root(request)))
         response = JsonResponse(meetings.as_response(meeting, _root(request)), status=201)
         for name, value in headers.items():
             response[name] = value
@@ -296,8 +304,8 @@ def user_meetings(request, token, user):
         page = meetings.list_page(
             host, list_type, page_size, request.GET.get("next_page_token", ""), _root(request)
         )
-    except (ValueError, binascii.Error) as exc:
-        raise ApiError(400, 300, "Invalid next_page_token.") from exc
+    except pagination.PageTokenError as exc:
+        raise ApiError(400, 300, str(exc)) from exc
     return JsonResponse(page)
 
 

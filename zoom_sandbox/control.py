@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import calls, knobs, meetings, ratelimits, registration, tokens, users, webhooks
+from . import calls, knobs, meetings, pagination, ratelimits, registration, tokens, users, webhooks
 from .models import (
     Account,
     App,
@@ -128,6 +128,7 @@ def reset(request, data):
         ):
             model.objects.all().delete()
     ratelimits.reset()
+    pagination.reset()
     calls.start_new_generation()
     registration.register_from_environment()
     return {"status": "reset"}
@@ -197,7 +198,10 @@ def users_view(request, data):
 
 @control(["POST"])
 def delete_user(request, data, email):
-    users.delete_user(_user(email))
+    user = _user(email)
+    # Zoom tells the apps before the user is gone (their grants go with them).
+    webhooks.user_event(user, "user.deleted")
+    users.delete_user(user)
     return {"status": "deleted"}
 
 
@@ -346,7 +350,10 @@ def uninstall(request, data, email):
 @control(["POST"])
 def user_status(request, data, email):
     """Zoom's `PUT /users/{userId}/status` as an admin would do it."""
-    return users.user_as_dict(users.set_status(_user(email), data.get("action", "")))
+    user = users.set_status(_user(email), data.get("action", ""))
+    if user.status == ZoomUser.INACTIVE:
+        webhooks.user_event(user, "user.deactivated")
+    return users.user_as_dict(user)
 
 
 @control(["POST"])

@@ -4,7 +4,7 @@ deliveries it caused (sent, held or lost)."""
 
 import functools
 
-from . import live, webhooks
+from . import live, pagination, ratelimits, webhooks
 from .control import ControlError, _account, _meeting, control
 from .models import Account, MeetingInstance, Participant
 
@@ -140,3 +140,28 @@ def account_plan(request, data, account_id):
     account.plan = data["plan"]
     account.save(update_fields=["plan"])
     return {"account_id": account.account_id, "plan": account.plan}
+
+
+@control(["POST"])
+def age_page_tokens(request, data):
+    """Every `next_page_token` issued so far becomes `seconds` older (Zoom's expire after 15
+    minutes): a test's clock for them instead of waiting."""
+    seconds = data.get("seconds")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        raise ControlError("seconds must be a number, 0 or more")
+    pagination.age(seconds)
+    return {"aged_by": seconds}
+
+
+@control(["POST"])
+def account_daily_usage(request, data, account_id):
+    """`{"category": "Light" | "Medium", "count": n}`: requests the account has made today in
+    that category (the Free plan's daily caps count them)."""
+    account = _account(account_id)
+    if data.get("category") not in (ratelimits.LIGHT, ratelimits.MEDIUM):
+        raise ControlError("category must be Light or Medium")
+    count = data.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise ControlError("count must be a whole number, 0 or more")
+    ratelimits.set_account_daily_usage(account, data["category"], count)
+    return {"account_id": account.account_id, "category": data["category"], "count": count}

@@ -2,8 +2,9 @@
 applies latency and injected failures to Zoom's URLs.
 
 Failure kinds: `status` (that status, with `body` or a Zoom-style JSON error), `non_json` (an HTML
-error page, as Zoom's edge sometimes sends), `drop` (the connection is closed without an answer) and
-`timeout` (no answer for `timeout_seconds`, then the connection is closed).
+error page, as Zoom's edge sometimes sends), `drop` (the connection is closed without an answer),
+`timeout` (no answer for `timeout_seconds`, then the connection is closed) and `lost_answer` (Zoom
+does the work, then the connection is closed before its answer: a create whose answer was lost).
 """
 
 import json
@@ -30,7 +31,9 @@ DEFAULTS = {
     "refresh_token_lifetime": 90 * 24 * 3600,
     "code_lifetime": 300,
     "daily_meeting_limit": 100,
-    "qps_limit": 30,
+    # None: each account's per-second limits are its plan's per category (ratelimits.py); a
+    # number replaces them with one limit for every request of an account (a test's control).
+    "qps_limit": None,
     "retry_after_header": True,
     # Which scope family an app registered without an explicit listing has. Apps created on the
     # Marketplace since 2024 only offer granular scopes; "classic" models an older app.
@@ -49,8 +52,11 @@ DEFAULTS = {
     # scopes") as observed, or 4700, which Zoom's error table lists for the same meaning.
     "missing_scope_code": 4711,
     "timeout_seconds": 30,
-    # Zoom also sends meeting.updated/meeting.deleted for changes made through the API itself.
-    "webhooks_for_api_changes": False,
+    # Zoom sends meeting.created/updated/deleted for meetings made or changed through the API
+    # too, not only in its own apps: "Zoom triggers this event every time a meeting is
+    # updated" (Meeting Updated, https://developers.zoom.us/docs/api/meetings/events/). On by
+    # default, as Zoom does: the app's echoes of its own changes are part of what it must handle.
+    "webhooks_for_api_changes": True,
     # Whether Zoom's retries of a failed webhook keep the first attempt's x-zm-request-timestamp
     # ("original", so a retry 85 minutes later is 85 minutes old) or are signed afresh ("fresh").
     # Zoom documents neither; "original" is the stricter choice.
@@ -69,7 +75,7 @@ _CHOICES = {
     "missing_scope_code": (4711, 4700),
     "webhook_retry_timestamp": ("original", "fresh"),
 }
-FAILURE_KINDS = ("status", "non_json", "drop", "timeout")
+FAILURE_KINDS = ("status", "non_json", "drop", "timeout", "lost_answer")
 DROP_FLAG = "zoom_sandbox.drop"
 # Only Zoom's own URLs get latency and failures; the sandbox's pages and control API never do.
 ZOOM_PATH_PREFIXES = ("/oauth/", "/v2/")
@@ -185,5 +191,9 @@ class FaultInjectionMiddleware:
         rule = take_failure(request.get_full_path())
         if rule is not None:
             request.sandbox_injected = rule.kind
+            if rule.kind == "lost_answer":
+                response = self.get_response(request)
+                request.META[DROP_FLAG] = True  # done, and never answered
+                return response
             return _failure_response(request, rule)
         return self.get_response(request)

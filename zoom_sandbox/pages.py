@@ -268,7 +268,10 @@ def knobs_page(request):
                     latency_p99_ms=int(request.POST.get("latency_p99_ms") or 0),
                     access_token_lifetime=int(request.POST.get("access_token_lifetime") or 3599),
                     daily_meeting_limit=int(request.POST.get("daily_meeting_limit") or 100),
-                    qps_limit=int(request.POST.get("qps_limit") or 30),
+                    # Empty: each account's plan sets its per-second limits per category.
+                    qps_limit=int(request.POST["qps_limit"])
+                    if request.POST.get("qps_limit")
+                    else None,
                     retry_after_header=request.POST.get("retry_after_header") == "on",
                     granted_scopes=granted or None,
                     scope_family=request.POST.get("scope_family") or "granular",

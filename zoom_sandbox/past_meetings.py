@@ -18,9 +18,9 @@
   30), with `next_page_token`.
 """
 
-import base64
 from urllib.parse import unquote
 
+from . import pagination
 from .activity_events import is_internal, shown_email
 from .meetings import format_time
 from .models import MeetingInstance, Participant
@@ -68,10 +68,11 @@ def participants_page(instance: MeetingInstance, page_size: str, page_token: str
         raise PastMeetingError(
             400, 300, "Validation Failed.", [{"field": "page_size", "message": "Invalid field."}]
         ) from exc
+    list_key = f"participants:{instance.pk}"
     try:
-        offset = int(base64.urlsafe_b64decode(page_token.encode()).decode()) if page_token else 0
-    except ValueError as exc:
-        raise PastMeetingError(400, 300, "Invalid next_page_token.") from exc
+        offset = pagination.offset_of(list_key, page_token)
+    except pagination.PageTokenError as exc:
+        raise PastMeetingError(400, 300, str(exc)) from exc
     stays = list(
         instance.participants.exclude(reached=Participant.WAITING_FOR_HOST)
         .select_related("zoom_user")
@@ -85,7 +86,7 @@ def participants_page(instance: MeetingInstance, page_size: str, page_token: str
         "page_count": (len(stays) + size - 1) // size,
         "page_size": size,
         "total_records": len(stays),
-        "next_page_token": base64.urlsafe_b64encode(str(next_offset).encode()).decode()
+        "next_page_token": pagination.issue(list_key, next_offset)
         if next_offset < len(stays)
         else "",
         "participants": [_as_record(stay, instance) for stay in page],

@@ -80,6 +80,8 @@ urlpatterns = [
     path("_sandbox/meetings/<str:meeting_id>/end", control_live.end),
     path("_sandbox/meetings/<str:meeting_id>/participants", control_live.participants),
     path("_sandbox/accounts/<str:account_id>/plan", control_live.account_plan),
+    path("_sandbox/accounts/<str:account_id>/daily-usage", control_live.account_daily_usage),
+    path("_sandbox/page-tokens/age", control_live.age_page_tokens),
     path("_sandbox/webhooks", control.deliveries),
     path("_sandbox/webhooks/url-validation", control.url_validation),
     path("_sandbox/webhooks/held/send", control_live.send_held),

@@ -1,13 +1,13 @@
 """Sandbox Zoom accounts and users, and Marketplace pre-approval of apps by account admins."""
 
 import copy
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.utils import timezone
 
 from . import identifiers
 from .models import Account, App, Approval, PreapprovalRequest, ZoomUser
+from .timezones import is_zoom_time_zone
 
 # What `GET /users/{id}/settings` answers before a user's own overrides (Zoom's shape, trimmed to
 # the sections a scheduler reads).
@@ -123,10 +123,10 @@ def create_user(
         raise DirectoryError("type must be 1 (Basic) or 2 (Licensed).")
     if plan is not None and plan not in dict(Account.PLANS):
         raise DirectoryError(f"plan must be one of {', '.join(dict(Account.PLANS))}.")
-    try:
-        ZoneInfo(timezone_name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise DirectoryError(f"Unknown time zone {timezone_name!r}.") from exc
+    # A Zoom user's time zone is picked from Zoom's list (timezones.py), so an app reading a host's
+    # profile only ever sees one of those ids.
+    if not is_zoom_time_zone(timezone_name):
+        raise DirectoryError(f"Unknown time zone {timezone_name!r}: not on Zoom's time zone list.")
     with transaction.atomic():
         existing = ZoomUser.objects.filter(email=email, deleted_at__isnull=True).first()
         if existing:

@@ -202,6 +202,26 @@ def uninstall(user: ZoomUser, app: App, *, user_data_retention: bool = False) ->
     )
 
 
+def user_event(user: ZoomUser, event: str) -> list[WebhookDelivery]:
+    """`user.deactivated`, `user.deleted`, `user.disassociated`: an admin of the account acted on
+    the user. Payload as Zoom's user events: the account, the operator, and the user in `object`.
+    https://developers.zoom.us/docs/api/users/events/"""
+    admin = user.account.users.filter(is_admin=True).order_by("id").first() or user
+    payload = {
+        "account_id": user.account.account_id,
+        "operator": admin.email,
+        "operator_id": admin.user_id,
+        "object": {
+            "id": user.user_id,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "type": user.type,
+        },
+    }
+    return [send(app, event, payload) for app in _subscribed_apps(user, event)]
+
+
 def _subscribed_apps(host: ZoomUser, event: str) -> list[App]:
     """Zoom sends a user's events to the apps that user has authorized, and to the admin-managed
     apps installed on the user's account (they act for every user of it), each only for the
@@ -238,6 +258,23 @@ def meeting_updated(meeting: Meeting, previous: dict) -> list[WebhookDelivery]:
     obj.update({key: current[key] for key in previous})
     old = {"id": meeting.id, "uuid": meeting.uuid, **previous}
     return _meeting_event(meeting, "meeting.updated", obj, old)
+
+
+def meeting_created(meeting: Meeting, join_url: str) -> list[WebhookDelivery]:
+    """`meeting.created`, in the shape of Zoom's SDK (`zoom/rivet-javascript`,
+    `meetings/meetings.d.ts`, `MeetingCreatedEvent`): no agenda, no start link."""
+    obj = {
+        **summary(meeting),
+        "join_url": join_url,
+        "password": meeting.password,
+        "settings": {
+            "use_pmi": False,
+            "alternative_hosts": "",
+            "join_before_host": bool(meeting.settings.get("join_before_host")),
+            "jbh_time": 0,
+        },
+    }
+    return _meeting_event(meeting, "meeting.created", obj, None)
 
 
 def meeting_deleted(meeting: Meeting) -> list[WebhookDelivery]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from .. import selectors
 from ..models import Booking
 from ..zoom.pages import StartLinkUnavailable, host_start_url
-from ..zoom.resume import retry_link
+from ..zoom.resume import create_link_anew, retry_link
 from .changes import cancel_page, reschedule_page
 from .slots import time_zone_from
 
@@ -85,6 +85,15 @@ def booking_cancel(request, pk: int):
 def booking_retry(request, pk: int):
     if retry_link(_own_booking(request, pk)):
         messages.success(request, "Trying again to prepare the Zoom link.")
+    return redirect("meetings:booking_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def booking_create_anew(request, pk: int):
+    """A booking in doubt (Zoom may have made its meeting): the rep found none in Zoom."""
+    if create_link_anew(_own_booking(request, pk)):
+        messages.success(request, "Creating a new Zoom meeting.")
     return redirect("meetings:booking_detail", pk=pk)
 
 

@@ -69,14 +69,20 @@ def last_line(agenda: str) -> str:
 
 
 def schedule_body(booking: Booking, host_time_zone: str) -> dict:
-    """The booking's time and wording: the body of a PATCH, and the core of a create."""
-    return {
+    """The booking's time and wording: the body of a PATCH, and the core of a create.
+
+    The start is sent in UTC ("…Z"), so `timezone` only names the zone Zoom shows the meeting in:
+    the host's own Zoom zone when known, else left out (Zoom then uses the host's). The rep's IANA
+    name may not be in Zoom's list of time zones, which Zoom refuses."""
+    body = {
         "topic": topic(booking),
         "start_time": utc_start_time(booking),
         "duration": booking.duration_minutes,
-        "timezone": host_time_zone or booking.rep.time_zone,
         "agenda": agenda(booking),
     }
+    if host_time_zone:
+        body["timezone"] = host_time_zone
+    return body
 
 
 def create_body(booking: Booking, host_time_zone: str, passcode_rules: dict) -> dict:
@@ -128,6 +134,17 @@ def parse_meeting(data: dict) -> ZoomMeeting:
         passcode=str(data.get("password") or ""),
         dial_in=dial_in,
         phone_passcode=str(data.get("pstn_password") or ""),
+    )
+
+
+def meeting_of(booking: Booking) -> ZoomMeeting:
+    """The booking's meeting as we hold it."""
+    return ZoomMeeting(
+        id=booking.zoom_meeting_id,
+        join_url=booking.zoom_join_url,
+        passcode=booking.zoom_passcode,
+        dial_in=list(booking.zoom_dial_in or []),
+        phone_passcode=booking.zoom_phone_passcode,
     )
 
 

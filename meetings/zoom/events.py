@@ -5,6 +5,8 @@
   reschedules or recreates the link. It is never silently copied into the booking.
 - The company's Zoom account serves reps again (connected, matched): their parked bookings go
   back in line.
+- Zoom made a meeting for a host (`meeting.created`): a booking whose create answer was lost, on
+  a connection that may not list meetings, looks again.
 - A rep's Zoom connection works again: bookings parked for the reconnect go back in line now,
   rather than at the sweeper's next run.
 - An app was removed in Zoom (the rep's own, or the company's) and Zoom did not let us keep its
@@ -17,18 +19,21 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from integrations.zoom.signals import (
+    zoom_company_rep_unserved,
     zoom_connection_restored,
     zoom_data_erasure_due,
     zoom_meeting_changed,
+    zoom_meeting_created,
     zoom_reps_served,
 )
 
 from ..models import Booking, HostChange, InviteDelivery
-from ..signals import zoom_meetings_erased
+from ..signals import zoom_meetings_erased, zoom_work_after_commit
 from .bodies import topic, zoom_time
-from .resume import resume_parked_links
+from .resume import resume_in_doubt_links, resume_parked_links
 from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)
@@ -41,7 +46,7 @@ COMPANY_REMOVED_MESSAGE = (
 
 @receiver(zoom_meeting_changed, dispatch_uid="meetings.record_change_made_in_zoom")
 def record_change_made_in_zoom(
-    sender, *, meeting_id: str, change: str, details: dict, **kwargs
+    sender, *, meeting_id: str, change: str, details: dict, occurred_at=None, **kwargs
 ) -> bool:
     """Returns True when the meeting belongs to one of our bookings."""
     with transaction.atomic():
@@ -57,6 +62,11 @@ def record_change_made_in_zoom(
             return True  # our own cancellation's echo: nothing left to tell the rep
         if change == "deleted":
             booking.mark_deleted_in_zoom()
+        elif _superseded(booking, occurred_at):
+            # Made before our latest update of the meeting landed: the echo of an earlier move of
+            # ours (A → B → C, B's echo arriving last), or a change our update overwrote (it sends
+            # the booking's whole schedule). Zoom matches the booking.
+            return True
         else:
             note = _describe_update(booking, details)
             if not note:
@@ -65,6 +75,35 @@ def record_change_made_in_zoom(
         booking.save()
     logger.info("Booking %s: meeting %s %s in Zoom", booking.pk, meeting_id, change)
     return True
+
+
+@receiver(zoom_company_rep_unserved, dispatch_uid="meetings.move_off_the_company_account")
+def move_off_the_company_account(sender, *, rep_id: int, **kwargs) -> int:
+    """The company's account no longer serves the rep (their Zoom user left the account, was
+    deactivated or deleted, or may not host): their upcoming meetings it made cannot be kept up
+    through it. Each goes back in line, where the rep's own working connection gives it a new
+    meeting (the guest gets the new link), or it waits with the reason."""
+    moved = 0
+    upcoming = Booking.objects.select_for_update().filter(
+        rep_id=rep_id,
+        zoom_chain=ZoomChain.COMPANY,
+        end_at__gte=timezone.now(),
+        link_state__in=[LinkState.READY, LinkState.FAILED],
+    )
+    for booking in upcoming.exclude(status=Booking.Status.CANCELLED).order_by("pk"):
+        booking.reschedule_link()
+        booking.save(update_fields=Booking.ZOOM_LINK_FIELDS)
+        zoom_work_after_commit(booking.pk)
+        moved += 1
+    return moved
+
+
+@receiver(zoom_meeting_created, dispatch_uid="meetings.look_again_when_zoom_made_a_meeting")
+def look_again_when_zoom_made_a_meeting(sender, *, meeting_id: str, host_id: str, **kwargs) -> bool:
+    """A booking whose create answer was lost, on a connection that may not list meetings, waits
+    in doubt: Zoom's word that it made a meeting for the host sends it to look again (the run
+    adopts the meeting when it is the booking's)."""
+    return resume_in_doubt_links(host_id) > 0
 
 
 @receiver(zoom_reps_served, dispatch_uid="meetings.resume_company_served_links")
@@ -144,6 +183,14 @@ def _erase_former_meetings(chain: ZoomChain, rep) -> int:
 def _resume(rep_ids) -> None:
     for rep in get_user_model().objects.filter(pk__in=rep_ids):
         resume_parked_links(rep)
+
+
+def _superseded(booking: Booking, occurred_at) -> bool:
+    return (
+        occurred_at is not None
+        and booking.link_ready_at is not None
+        and occurred_at <= booking.link_ready_at
+    )
 
 
 def _describe_update(booking: Booking, details: dict) -> str:

@@ -11,12 +11,14 @@ from contextlib import contextmanager, suppress
 
 from integrations.zoom.api.client import ZoomClient
 from integrations.zoom.api.errors import (
+    ZoomCapabilityUnavailable,
     ZoomMeetingNotFound,
     ZoomValidationError,
 )
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_through
 from integrations.zoom.connection.models import ZoomConnection
 from integrations.zoom.connection.session import ZoomSession
+from integrations.zoom.webhooks.deliveries import meetings_created_by
 
 from ..models import Booking
 from . import bodies, matching
@@ -61,34 +63,73 @@ class MeetingGateway:
         chain = self.zoom.connection
         return chain.passcode_rules if isinstance(chain, ZoomConnection) else {}
 
-    def update(self, booking: Booking, meeting_id: str | None = None) -> ZoomMeeting:
-        """PATCH the booking's meeting (or `meeting_id`, one being adopted) to the booking's
-        current time and wording, then GET it again (the PATCH answers 204 with no body). Raises
-        ZoomMeetingNotFound when Zoom no longer has it."""
+    def update(
+        self, booking: Booking, meeting_id: str | None = None, known: ZoomMeeting | None = None
+    ) -> ZoomMeeting:
+        """PATCH the booking's meeting (or `meeting_id`, one being adopted, as `known`) to the
+        booking's current time and wording, then GET it again (the PATCH answers 204 with no
+        body). Raises ZoomMeetingNotFound when Zoom no longer has it."""
         meeting_id = meeting_id or booking.zoom_meeting_id
         body = bodies.schedule_body(booking, self.host_time_zone)
         self.zoom.call(ZoomClient.update_meeting, meeting_id, body)
-        return parse_meeting(self.zoom.call(ZoomClient.get_meeting, meeting_id))
+        try:
+            return parse_meeting(self.zoom.call(ZoomClient.get_meeting, meeting_id))
+        except ZoomCapabilityUnavailable:
+            # This connection may not read meetings. A PATCH keeps the meeting's id, join link
+            # and passcodes, so what we hold stays true.
+            return known or bodies.meeting_of(booking)
 
     def delete(self, meeting_id: str) -> None:
-        """Delete the meeting; one that is already gone counts as deleted."""
+        """Delete the meeting; one that is already gone counts as deleted. Zoom's own
+        cancellation emails are turned off explicitly (`schedule_for_reminder` to the host,
+        `cancel_meeting_reminder` to registrants): our cancellation email is the one people read
+        (https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId})."""
         with suppress(ZoomMeetingNotFound):
-            self.zoom.call(ZoomClient.delete_meeting, meeting_id)
+            self.zoom.call(
+                ZoomClient.delete_meeting,
+                meeting_id,
+                schedule_for_reminder=False,
+                cancel_meeting_reminder=False,
+            )
 
     def find(self, booking: Booking, *, exclude=frozenset()) -> list[dict]:
-        """Full Zoom meeting objects whose agenda carries this booking's reference, oldest
-        first (see `matching`)."""
+        """Zoom meeting objects that are this booking's, oldest first: found by the agenda's
+        reference in the host's list (`matching`), or, where this connection may not list
+        meetings, among those Zoom's `meeting.created` events told of. Raises
+        ZoomCapabilityUnavailable when it cannot list and no event matched: the meeting may
+        exist, and nobody can tell."""
+        try:
+            listed = self.zoom.call(ZoomClient.list_meetings)
+        except ZoomCapabilityUnavailable:
+            heard = self._heard_of(booking, exclude)
+            if heard:
+                return heard
+            raise
         found = []
-        for item in matching.meetings_to_read(
-            self.zoom.call(ZoomClient.list_meetings), booking, exclude=exclude
-        ):
+        for item in matching.meetings_to_read(listed, booking, exclude=exclude):
             try:
                 meeting = self.zoom.call(ZoomClient.get_meeting, item["id"])
             except ZoomMeetingNotFound:
                 continue  # deleted since it was listed
+            except ZoomCapabilityUnavailable:
+                meeting = item  # the listed agenda is all there is to go by
             if matching.carries_reference(meeting, booking):
                 found.append(meeting)
         return matching.oldest_first(found)
+
+    def _heard_of(self, booking: Booking, exclude) -> list[dict]:
+        """Meetings `meeting.created` told of that look like the booking's and no booking holds."""
+        candidates = [
+            m
+            for m in meetings_created_by(self.zoom.host.zoom_user_id)
+            if m["id"] not in exclude and matching.is_made_for(m, booking)
+        ]
+        held = set(
+            Booking.objects.filter(zoom_meeting_id__in=[m["id"] for m in candidates]).values_list(
+                "zoom_meeting_id", flat=True
+            )
+        )
+        return [m for m in candidates if m["id"] not in held]
 
     def start_url(self, meeting_id: str) -> str:
         """A fresh host link (it expires after about two hours and is never stored)."""

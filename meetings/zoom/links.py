@@ -22,20 +22,23 @@ from integrations.zoom.api.errors import (
     Outcome,
     Park,
     Rule,
+    ZoomCapabilityUnavailable,
     ZoomError,
     ZoomMeetingEnded,
     ZoomMeetingNotFound,
+    ZoomMeetingStarted,
     ZoomNotMeetingHost,
     rule_for,
 )
-from integrations.zoom.company.lifecycle import rep_left_company_account
-from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
+from integrations.zoom.company.lifecycle import rep_unserved
+from integrations.zoom.company.models import ZoomCompanyMember
+from integrations.zoom.connection.hosts import ZoomHost, company_member_of, zoom_host_for
 from integrations.zoom.connection.models import ZoomConnection
 
 from .. import observability, signals
 from ..models import Booking
 from . import matching
-from .bodies import ZoomMeeting, parse_meeting
+from .bodies import ZoomMeeting, parse_meeting, topic
 from .gateway import MeetingGateway, making_host, meeting_gateway
 from .retries import next_try, out_of_attempts
 from .state import LinkState, ZoomChain
@@ -47,6 +50,19 @@ RECONNECT_MESSAGE = "Zoom is not connected: reconnect Zoom and the link is creat
 NOT_HOST_NOTE = (
     "The earlier Zoom meeting belongs to another Zoom user than the one connected now, so Zoom "
     "refused to {action} it (error 3003). {outcome} Remove the old meeting in that Zoom account."
+)
+IN_DOUBT_MESSAGE = (
+    "Zoom may already have made this meeting: its answer to our request was lost, and this Zoom "
+    "connection may not list your meetings ({exc}), so we cannot look. If Zoom tells us it made "
+    'the meeting, the link appears here by itself. If your Zoom has no meeting "{topic}" at '
+    "this time, create a new one."
+)
+KEPT_OLD_MEETING_NOTE = (
+    "This Zoom connection may not {action} meetings ({exc}), so the booking got a new meeting "
+    "and the earlier one is still in Zoom: remove it there."
+)
+CANCELLED_KEPT_NOTE = (
+    "This Zoom connection may not delete meetings ({exc}): remove the cancelled meeting in Zoom."
 )
 # A meeting is moved or deleted only through the token chain that made it (the rep's own
 # connection or the company's Zoom account), whichever serves the rep today.
@@ -62,6 +78,10 @@ MAKER_GONE_NOTE = (
 MAKER_GONE_DELETE_NOTE = (
     "The Zoom meeting was made through {maker}, which no longer serves you, so it could not be "
     "deleted: it may still be joinable. Remove it in that Zoom account."
+)
+COMPANY_UNSERVED_MESSAGE = (
+    "Your company's Zoom account does not make your meetings ({reason}): the link is created "
+    "automatically once your Zoom admin sorts it out, or once you connect Zoom yourself."
 )
 COMPANY_RECONNECT_MESSAGE = (
     "Your company's Zoom account is not connected: the link is created automatically once a "
@@ -152,7 +172,7 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
             return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(_maker_broken(b)))
     host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
-        message = _not_usable_message(host)
+        message = _not_usable_message(host, booking.rep)
 
         def parked(b: Booking) -> None:
             b.mark_link_waiting_for_reconnect(message)
@@ -168,6 +188,9 @@ def _populate_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkR
         with meeting_gateway(host) as zoom:
             meeting, note = _meeting_for(booking, zoom, in_doubt)
             return _record_meeting(booking, meeting, zoom, note=note)
+    except CreateInDoubt as doubt:
+        says = IN_DOUBT_MESSAGE.format(exc=doubt.__cause__, topic=topic(booking))
+        return _record(booking, lambda b: b.mark_link_in_doubt(says))
     except ZoomError as exc:
         return _record_failure(booking, exc, in_doubt, host)
 
@@ -186,9 +209,21 @@ def _maker_broken(booking: Booking) -> str:
     return MAKER_BROKEN_MESSAGE.format(maker=ZoomChain(booking.zoom_chain).label)
 
 
-def _not_usable_message(host) -> str:
+class CreateInDoubt(Exception):
+    """A create whose answer was lost may have made the meeting, and this connection cannot
+    look (it may not list meetings, and no `meeting.created` event matched). Creating again
+    could give the guest two meetings: the rep decides, seeing why."""
+
+
+def _not_usable_message(host, rep) -> str:
     if host is not None and host.via_company_account:
         return COMPANY_RECONNECT_MESSAGE
+    if host is None:
+        # A rep who never connected anything is not asked to reconnect: they are told why the
+        # company's Zoom account does not serve them.
+        member = company_member_of(rep)
+        if member is not None and not member.is_served:
+            return COMPANY_UNSERVED_MESSAGE.format(reason=member.get_state_display())
     return RECONNECT_MESSAGE
 
 
@@ -204,9 +239,12 @@ def _meeting_for(booking: Booking, zoom: MeetingGateway, in_doubt: bool) -> tupl
         return _adopt_or_create(booking, zoom, look_first=in_doubt), note
     try:
         return zoom.update(booking), ""
-    except (ZoomMeetingNotFound, ZoomMeetingEnded, ZoomNotMeetingHost) as exc:
-        # Deleted or expired in Zoom, already held (3007), or another Zoom user's (3003): the
-        # booking gets a new meeting, whose new link goes out in the invite.
+    except ZoomCapabilityUnavailable as exc:
+        # This connection may not update meetings: a new one at the new time, and the old goes.
+        return _replace(booking, zoom, in_doubt, exc)
+    except (ZoomMeetingNotFound, ZoomMeetingStarted, ZoomMeetingEnded, ZoomNotMeetingHost) as exc:
+        # Deleted or expired in Zoom, started (3000) or already held (3007), or another Zoom
+        # user's (3003): the booking gets a new meeting, whose new link goes out in the invite.
         logger.info(
             "Zoom meeting of booking %s cannot be moved (%s); creating a new one",
             booking.pk,
@@ -223,6 +261,20 @@ def _meeting_for(booking: Booking, zoom: MeetingGateway, in_doubt: bool) -> tupl
         return meeting, note
 
 
+def _replace(
+    booking: Booking, zoom: MeetingGateway, in_doubt: bool, refused: ZoomCapabilityUnavailable
+) -> tuple[ZoomMeeting, str]:
+    old = booking.zoom_meeting_id
+    meeting = _adopt_or_create(booking, zoom, look_first=in_doubt, gone_id=old)
+    try:
+        zoom.delete(old)
+    except ZoomCapabilityUnavailable as exc:
+        return meeting, KEPT_OLD_MEETING_NOTE.format(
+            action="update or delete", exc=f"{refused}; {exc}"
+        )
+    return meeting, ""
+
+
 def _adopt_or_create(
     booking: Booking, zoom: MeetingGateway, *, look_first: bool, gone_id: str = ""
 ) -> ZoomMeeting:
@@ -233,7 +285,10 @@ def _adopt_or_create(
     refusal, a 429 included, created nothing and does not count. `gone_id` is a meeting Zoom no
     longer has."""
     if look_first:
-        found = zoom.find(booking, exclude={gone_id} - {""})
+        try:
+            found = zoom.find(booking, exclude={gone_id} - {""})
+        except ZoomCapabilityUnavailable as exc:
+            raise CreateInDoubt from exc
         if found:
             adopted = _adopt(booking, zoom, found)
             if adopted is not None:
@@ -255,7 +310,7 @@ def _adopt(booking: Booking, zoom: MeetingGateway, found: list[dict]) -> ZoomMee
         return parse_meeting(keep)
     try:
         # Made for the booking's earlier time (it moved while the create was unrecorded).
-        return zoom.update(booking, meeting_id=str(keep["id"]))
+        return zoom.update(booking, meeting_id=str(keep["id"]), known=parse_meeting(keep))
     except ZoomMeetingNotFound:
         return None  # deleted in Zoom meanwhile: the caller creates a new one
 
@@ -286,6 +341,9 @@ def _remove_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkRun
                     zoom.delete(booking.zoom_meeting_id)
                 except ZoomMeetingEnded:
                     pass  # over already: nobody can join it, and Zoom keeps it as a past meeting
+                except ZoomCapabilityUnavailable as exc:
+                    note = CANCELLED_KEPT_NOTE.format(exc=exc)
+                    return _record(booking, lambda b: _removed_with_note(b, note))
                 except ZoomNotMeetingHost:
                     note = NOT_HOST_NOTE.format(
                         action="delete", outcome="It may still be joinable."
@@ -295,8 +353,16 @@ def _remove_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkRun
                 # Cancelled while a worker held the booking: that worker died with a create in
                 # flight (a live one records its meeting and finds the booking cancelled), so a
                 # meeting may exist in Zoom that we never recorded.
-                for meeting in zoom.find(booking):
-                    zoom.delete(str(meeting["id"]))
+                try:
+                    for meeting in zoom.find(booking):
+                        zoom.delete(str(meeting["id"]))
+                except ZoomCapabilityUnavailable as exc:
+                    note = (
+                        f"A Zoom meeting may have been made for this booking, and this Zoom "
+                        f"connection cannot look for it or delete it ({exc}): if your Zoom has "
+                        f'"{topic(booking)}" at this time, remove it there.'
+                    )
+                    return _record(booking, lambda b: _removed_with_note(b, note))
     except ZoomError as exc:
         return _record_failure(booking, exc, in_doubt, host)
     return _record(booking, lambda b: b.mark_zoom_removed())
@@ -397,8 +463,15 @@ def _record_failure(
     says = rule.says.format(exc=exc)
     retry_at = None
     if rule.outcome == Outcome.PARK:
-        if rule.park == Park.LEFT_COMPANY_ACCOUNT:
-            rep_left_company_account(host.member)
+        unserved = {
+            Park.LEFT_COMPANY_ACCOUNT: ZoomCompanyMember.State.LEFT_ACCOUNT,
+            Park.CANNOT_HOST: ZoomCompanyMember.State.CANNOT_HOST,
+        }.get(rule.park)
+        if unserved:
+            # The rep's Zoom user cannot host for them: the account stops serving this rep (not
+            # only this booking), everyone else's meetings go on.
+            with transaction.atomic():
+                rep_unserved(host.member, unserved)
 
         def transition(b: Booking) -> None:
             b.mark_link_waiting_for_reconnect(says)

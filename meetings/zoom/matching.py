@@ -54,6 +54,14 @@ def is_on_time(meeting: dict, booking: Booking) -> bool:
     return (utc_text(meeting.get("start_time")), meeting.get("duration")) == schedule
 
 
+def is_made_for(meeting: dict, booking: Booking) -> bool:
+    """Whether a meeting Zoom's `meeting.created` event told of (no agenda, so no reference) is
+    the booking's: its topic, time and length, made since the booking existed."""
+    created = zoom_time(meeting.get("created_at"))
+    recent = created is None or created >= booking.created_at - CLOCK_SKEW
+    return recent and meeting.get("topic") == bodies.topic(booking) and is_on_time(meeting, booking)
+
+
 def meeting_to_keep(found: list[dict], booking: Booking) -> dict:
     """Two unrecorded creates (two crashes in a row) leave two meetings: keep one, at the
     booking's time if one is, else the oldest; the caller deletes the rest."""

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from config import rate_limits
 from integrations.zoom.api import quota
-from integrations.zoom.api.errors import ZoomError, ZoomNotConnected
+from integrations.zoom.api.errors import ZoomCapabilityUnavailable, ZoomError, ZoomNotConnected
 from integrations.zoom.connection.hosts import ZoomHost, zoom_host_for
+from integrations.zoom.connection.models import ZoomConnection
+from integrations.zoom.connection.selectors import zoom_connection_for
 
 from ..models import Booking
 from .gateway import making_host, meeting_gateway
@@ -28,6 +30,10 @@ def host_start_url(booking: Booking) -> str:
             raise ZoomNotConnected("This booking has no Zoom meeting to start.")
         with meeting_gateway(host) as zoom:
             return zoom.start_url(booking.zoom_meeting_id)
+    except ZoomCapabilityUnavailable:
+        # This connection may not read meetings (the help article's classic pair, where Zoom
+        # refuses the read): the join link starts the meeting for a host signed in to Zoom.
+        return booking.zoom_join_url
     except ZoomError as exc:
         raise StartLinkUnavailable(str(exc)) from exc
 
@@ -62,28 +68,45 @@ def zoom_host_for_page(rep) -> ZoomHost | None:
 
 @dataclass(frozen=True)
 class ZoomPageState:
-    """Where a rep's Zoom stands, as every page tells it (templates/integrations/zoom/_state.html):
-    `key` is connected | company | company_down | needs_reconnect | removed | not_connected."""
+    """Where a rep's Zoom stands, as every page tells it (templates/integrations/zoom/_state.html,
+    the site-wide banner, My Integrations): `key` is connected | company | company_down |
+    needs_reconnect | removed | not_connected. `own_unused` is the status of the rep's own
+    connection while the company's account serves them instead (needs_reconnect | removed), or
+    empty: a broken connection that makes no meeting is no blocker, and pages say so."""
 
     key: str
     zoom_email: str = ""
     reason: str = ""
+    own_unused: str = ""
 
     @property
     def works(self) -> bool:
         return self.key in ("connected", "company")
 
+    @property
+    def needs_the_rep(self) -> bool:
+        """Whether the rep must act for Zoom bookings to get links (the site-wide banner)."""
+        return self.key in ("needs_reconnect", "removed")
+
+
+# What a rep's own connection may be while the company's account makes their meetings instead.
+_BROKEN = (ZoomConnection.Status.NEEDS_RECONNECT, ZoomConnection.Status.REMOVED)
+
 
 def zoom_state_for_page(rep) -> ZoomPageState:
-    """The one reading of the rep's Zoom for the dashboard, Meeting Types and My Integrations, by
-    the precedence meetings are made with (`zoom_host_for`): their own working connection, else
-    the company's account serving them, else what is broken."""
+    """The one reading of the rep's Zoom for every page (dashboard, Meeting Types, My
+    Integrations, the site-wide banner), by the precedence meetings are made with
+    (`zoom_host_for`): their own working connection, else the company's account serving them,
+    else what is broken."""
     host = zoom_host_for_page(rep)
     if host is None:
         return ZoomPageState("not_connected")
     if host.via_company_account:
-        key = "company" if host.is_usable else "company_down"
-        return ZoomPageState(key, host.zoom_email)
+        if not host.is_usable:
+            return ZoomPageState("company_down", host.zoom_email)
+        own = zoom_connection_for(rep)
+        unused = own.status if own is not None and own.status in _BROKEN else ""
+        return ZoomPageState("company", host.zoom_email, own_unused=unused)
     connection = host.chain
     if host.is_usable:
         return ZoomPageState("connected", host.zoom_email)

@@ -1,5 +1,6 @@
-"""Bookings put back in line for their Zoom link: by hand (the rep's or an admin's "Try again"),
-and those parked for a reconnect once their rep's Zoom works again."""
+"""Bookings put back in line for their Zoom link: by hand (the rep's or an admin's "Try again", or
+"Create a new meeting" for one in doubt), those parked for a reconnect once their rep's Zoom works
+again, and those in doubt once Zoom tells of a meeting made for their host."""
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -21,6 +22,32 @@ def retry_link(booking: Booking) -> bool:
         current.save()
         signals.zoom_work_after_commit(current.pk)
     return True
+
+
+def create_link_anew(booking: Booking) -> bool:
+    """The rep's "Create a new meeting" for a booking in doubt (`Booking.create_link_anew`)."""
+    with transaction.atomic():
+        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        if not current.create_link_anew():
+            return False
+        current.save()
+        signals.zoom_work_after_commit(current.pk)
+    return True
+
+
+def resume_in_doubt_links(zoom_user_id: str) -> int:
+    """Zoom told of a meeting made for this Zoom user: bookings in doubt whose rep it hosts look
+    again (the run adopts the meeting if it is theirs)."""
+    count = 0
+    in_doubt = Booking.objects.filter(
+        link_state=LinkState.FAILED, zoom_create_in_doubt=True, zoom_meeting_id=""
+    ).filter(
+        Q(rep__zoom_connection__zoom_user_id=zoom_user_id)
+        | Q(rep__zoom_company_member__zoom_user_id=zoom_user_id)
+    )
+    for booking in in_doubt:
+        count += retry_link(booking)
+    return count
 
 
 def resume_parked_links(rep=None) -> int:

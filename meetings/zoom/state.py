@@ -204,6 +204,25 @@ class ZoomLink(models.Model):
         self.link_next_attempt_at = None
         self.link_lease_until = None
 
+    def mark_link_in_doubt(self, reason: str) -> None:
+        """A create whose answer was lost may have made the meeting and nobody can look: failed,
+        still in doubt, so nothing creates again until the meeting turns up (`meeting.created`)
+        or the rep, told why, creates a new one (`create_link_anew`)."""
+        self.mark_link_failed(reason)
+        self.zoom_create_in_doubt = True
+
+    @property
+    def link_in_doubt(self) -> bool:
+        return self.link_state == LinkState.FAILED and self.zoom_create_in_doubt
+
+    def create_link_anew(self) -> bool:
+        """The rep found no meeting in Zoom for a booking in doubt: the next run creates one
+        without looking. False when the booking is not in doubt."""
+        if not self.link_in_doubt or self.is_cancelled:
+            return False
+        self.zoom_create_in_doubt = False
+        return self.retry_link()
+
     def record_zoom_change(self, note: str) -> None:
         self.zoom_changed_at = timezone.now()
         self.zoom_change_note = note[:300]
@@ -243,9 +262,9 @@ class ZoomLink(models.Model):
         self.link_lease_until = None
 
     def erase_zoom_data(self, reason: str) -> None:
-        """The rep's Zoom user removed the app: every value Zoom gave us goes (Marketplace data
-        rules); the booking stays. A booking still ahead waits for a reconnect, which makes it a
-        new meeting; one that is over or cancelled needs nothing more."""
+        """The Zoom app that made the meeting was removed: every value Zoom gave us goes
+        (Marketplace data rules); the booking stays. A booking still ahead waits for a Zoom
+        connection; one that is over or cancelled needs nothing more."""
         self._forget_zoom_meeting()
         self.zoom_changed_at = None
         self.zoom_change_note = ""
@@ -257,6 +276,10 @@ class ZoomLink(models.Model):
         else:
             self.link_state = LinkState.WAITING_FOR_RECONNECT
             self.link_last_error = reason[:2000]
+            # Removing the app in Zoom does not delete its meetings, and the prospects' invites
+            # point at them: the next run looks for the one carrying this booking's reference
+            # (ours, in the agenda) and adopts it; only a meeting that is really gone is made anew.
+            self.zoom_create_in_doubt = True
 
     def _forget_zoom_meeting(self) -> None:
         self.zoom_meeting_id = ""

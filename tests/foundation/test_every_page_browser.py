@@ -40,6 +40,7 @@ JOIN = "https://zoom.example/j/81234567890"
 NOT_PAGES = {
     "meetings:booking_link": "a fragment polled by the rep's booking page",
     "meetings:booking_retry": "POST only",
+    "meetings:booking_create_anew": "POST only",
     "meetings:booking_start": "POST only (sends to Zoom)",
     "meetings:meeting_type_archive": "POST only",
     "meetings:guest_link": "a fragment polled by the guest's page",

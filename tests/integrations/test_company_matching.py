@@ -123,3 +123,15 @@ def test_staff_who_take_meetings_are_reps_of_the_company_account(sandbox):
     connected_company(sandbox, "lead@corp.example")
 
     assert states() == {"lead@corp.example": State.SERVED}
+
+
+def test_a_rep_whose_email_an_admin_changes_is_matched_again(sandbox):
+    rep = RepFactory(email="bob@corp.example")
+    connected_company(sandbox, "robert@corp.example")
+    assert states() == {"bob@corp.example": State.NO_ZOOM_USER}
+
+    rep.email = "robert@corp.example"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        rep.save()
+
+    assert states() == {"robert@corp.example": State.SERVED}

@@ -151,18 +151,18 @@ def test_a_marketplace_install_while_logged_out_connects_after_login(client, rep
 @pytest.mark.parametrize(
     ("family", "granted", "missing"),
     [
-        # The six scopes the product used to document: the meeting list was missing.
+        # Without creating meetings the product can do nothing: named in the app's family.
         (
             "granular",
-            "user:read:user user:read:settings meeting:write:meeting meeting:update:meeting "
-            "meeting:delete:meeting meeting:read:meeting",
-            "meeting:read:list_meetings",
+            "user:read:user user:read:settings meeting:read:meeting",
+            "meeting:write:meeting",
         ),
-        # The classic pair the help article used to name: no meeting reads.
-        ("classic", "user:read meeting:write", "meeting:read"),
+        ("classic", "user:read meeting:read", "meeting:write"),
+        # Without reading the user it cannot tell whose Zoom it is.
+        ("classic", "meeting:write", "user:read"),
     ],
 )
-def test_a_grant_missing_a_scope_any_endpoint_needs_is_refused_at_connect(
+def test_a_grant_without_creating_meetings_or_reading_the_user_is_refused_at_connect(
     rep_client, rep, sandbox, family, granted, missing
 ):
     sandbox.set_knobs(scope_family=family, granted_scopes=granted)
@@ -170,3 +170,26 @@ def test_a_grant_missing_a_scope_any_endpoint_needs_is_refused_at_connect(
     assert response.status_code == 403
     assert missing in response.content.decode()
     assert not ZoomConnection.objects.filter(user=rep, status="connected").exists()
+
+
+@pytest.mark.parametrize(
+    ("family", "granted"),
+    [
+        # The help article's app, exactly.
+        ("classic", "user:read meeting:write"),
+        # The six granular scopes the product used to document: no meeting list.
+        (
+            "granular",
+            "user:read:user user:read:settings meeting:write:meeting meeting:update:meeting "
+            "meeting:delete:meeting meeting:read:meeting",
+        ),
+    ],
+)
+def test_the_help_articles_pair_and_the_documented_six_connect(
+    rep_client, rep, sandbox, family, granted
+):
+    sandbox.set_knobs(scope_family=family, granted_scopes=granted)
+    response = steps.connect(rep_client, sandbox, "rep.zoom@example.com")
+    assert response.status_code == 302
+    connection = ZoomConnection.objects.get(user=rep)
+    assert connection.status == ZoomConnection.Status.CONNECTED

@@ -81,7 +81,7 @@ def test_a_connect_that_never_came_back_explains_marketplace_approval(rep_client
     # The ready-to-send message names the app and its scopes.
     message = page.split('id="zoom-admin-message"')[1].split("</textarea>")[0]
     assert "Acme Scheduler" in message
-    assert "user:read, meeting:write, meeting:read" in message
+    assert "(classic: user:read, meeting:write)" in message
     assert "meeting:write:meeting" in message and "meeting:read:list_meetings" in message
 
 

@@ -14,6 +14,8 @@ from integrations.zoom.api.scopes import (
     OPTIONAL_CAPABILITIES,
     missing_capabilities,
     missing_scope_names,
+    scope_to_add,
+    unavailable_capabilities,
 )
 
 API = "https://api.zoom.test/v2"
@@ -67,23 +69,52 @@ def test_the_granular_listing_has_one_scope_per_endpoint_including_list_meetings
     )
 
 
-def test_the_classic_listing_asks_for_meeting_read_too():
-    assert CLASSIC_SCOPES == ("user:read", "meeting:write", "meeting:read")
+def test_the_classic_listing_is_the_help_articles_pair():
+    assert CLASSIC_SCOPES == ("user:read", "meeting:write")
 
 
 @pytest.mark.parametrize("listing", [CLASSIC_SCOPES, GRANULAR_SCOPES])
-def test_either_full_listing_grants_every_capability(listing):
+def test_either_full_listing_grants_every_essential_capability_and_loses_none(listing):
     assert missing_capabilities(frozenset(listing)) == []
+    assert unavailable_capabilities(frozenset(listing)) == []
 
 
-def test_the_documented_granular_six_miss_listing_meetings():
+def test_the_documented_granular_six_connect_and_do_without_listing_meetings():
     six = frozenset(GRANULAR_SCOPES) - {"meeting:read:list_meetings"}
-    assert [c.endpoint for c in missing_capabilities(six)] == ["GET /users/{userId}/meetings"]
-    assert missing_scope_names(six) == ("meeting:read:list_meetings",)
+    assert missing_capabilities(six) == []
+    [without] = unavailable_capabilities(six)
+    assert without.endpoint == "GET /users/{userId}/meetings"
+    assert scope_to_add(without, six) == "meeting:read:list_meetings"
 
 
-def test_classic_write_alone_misses_the_reads_named_in_the_classic_family():
-    assert missing_scope_names(frozenset({"user:read", "meeting:write"})) == ("meeting:read",)
+def test_the_classic_pair_tries_the_reads_and_names_meeting_read_once_zoom_refuses_them():
+    pair = frozenset({"user:read", "meeting:write"})
+    assert unavailable_capabilities(pair) == []
+    refused = unavailable_capabilities(pair, refused=["GET /meetings/{meetingId}"])
+    assert [(c.endpoint, scope_to_add(c, pair)) for c in refused] == [
+        ("GET /meetings/{meetingId}", "meeting:read")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("granted", "missing"),
+    [
+        ("meeting:write", ("user:read",)),
+        ("user:read", ("meeting:write",)),
+        ("user:read:user user:read:settings meeting:read:meeting", ("meeting:write:meeting",)),
+    ],
+)
+def test_only_a_grant_without_user_read_or_create_is_refused_named_in_its_family(granted, missing):
+    assert missing_scope_names(frozenset(granted.split())) == missing
+
+
+def test_a_granular_grant_without_update_or_delete_connects_and_does_without_them():
+    grant = frozenset(GRANULAR_SCOPES) - {"meeting:update:meeting", "meeting:delete:meeting"}
+    assert missing_capabilities(grant) == []
+    assert [c.endpoint for c in unavailable_capabilities(grant)] == [
+        "PATCH /meetings/{meetingId}",
+        "DELETE /meetings/{meetingId}",
+    ]
 
 
 def test_account_level_scopes_grant_the_capability_too():

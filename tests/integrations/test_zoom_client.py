@@ -4,6 +4,7 @@ The only place `responses` is used: flows run against the Zoom sandbox.
 """
 
 import base64
+import uuid
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -494,6 +495,37 @@ def test_a_daily_429_is_recognised_by_its_message_alone(client, zoom):
     assert caught.value.retry_at.time() == datetime.min.time()
 
 
+def test_a_daily_429_on_a_read_is_the_accounts_cap_and_holds_the_account(zoom, settings, db):
+    """Free accounts have daily caps per category, shared by every user: nobody on the account
+    gets through until the reset, and the host's own allowance of meeting writes is untouched."""
+    from integrations.zoom.api.errors import ZoomAccountDailyLimitReached
+    from integrations.zoom.api.pacing import Limiter, PacingDelay, store_for
+
+    settings.ZOOM_API_BASE_URL = API
+    account = "acct-" + uuid.uuid4().hex
+    tomorrow = (timezone.now() + timedelta(days=1)).date()
+    zoom.get(
+        ME_URL,
+        status=429,
+        json={
+            "code": 429,
+            "message": "You have reached the maximum daily rate limit for this API.",
+        },
+        headers={
+            "X-RateLimit-Type": "Daily-limit",
+            "X-RateLimit-Category": "Light",
+            "Retry-After": f"{tomorrow.isoformat()}T00:00:00Z",
+        },
+    )
+    with pytest.raises(ZoomAccountDailyLimitReached) as caught:
+        ZoomClient(account_id=account).get_me("t")
+    assert caught.value.daily is False
+    other_worker = Limiter(store_for(settings.ZOOM_PACING_URL), rate=1000)
+    with pytest.raises(PacingDelay) as held:
+        other_worker.acquire(account, max_wait=0)
+    assert held.value.wait > 60
+
+
 def test_a_per_second_429_without_retry_after_waits_briefly(client, zoom):
     zoom.get(ME_URL, status=429, body="", headers={"X-RateLimit-Type": "QPS"})
     with pytest.raises(ZoomRateLimited) as caught:
@@ -575,3 +607,25 @@ def test_meeting_state_refusals_of_patch_and_delete_are_typed(client, zoom, code
         client.update_meeting("t", 85746065432, {"topic": "x"})
     with pytest.raises(error):
         client.delete_meeting("t", 85746065432)
+
+
+@pytest.mark.parametrize(
+    "body", [{"code": 4711, "message": "no scope"}, {"message": "Unauthorized"}, None]
+)
+def test_a_read_refused_with_401_not_for_the_token_is_a_missing_scope(client, zoom, body):
+    """Zoom refuses reads the grant's scopes do not allow with 4711/4700, or with a 401 that is
+    not code 124 (the token)."""
+    from integrations.zoom.api.errors import ZoomMissingScopes
+
+    if body is None:
+        zoom.get(MEETING_URL, status=401, body="")
+    else:
+        zoom.get(MEETING_URL, status=401, json=body)
+    with pytest.raises(ZoomMissingScopes):
+        client.get_meeting("t", 85746065432)
+
+
+def test_a_401_with_code_124_is_still_an_expired_token(client, zoom):
+    zoom.get(MEETING_URL, status=401, json={"code": 124, "message": "Invalid access token."})
+    with pytest.raises(ZoomTokenExpired):
+        client.get_meeting("t", 85746065432)

@@ -11,7 +11,7 @@ import responses
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from integrations.zoom.api import pacing
+from integrations.zoom.api import account_pace, pacing
 from integrations.zoom.api.client import ZoomClient
 from integrations.zoom.api.errors import ZoomRateLimited
 from integrations.zoom.api.pacing import FileStore, Limiter, PacingDelay, RedisStore, store_for
@@ -153,7 +153,9 @@ def test_the_demo_without_redis_paces_in_a_file(settings, tmp_path):
 
 
 @pytest.fixture
-def paced_client(settings):
+def paced_client(settings, db):
+    """A client of a Zoom account of its own; its pace is read from (and learned into) the
+    database (`account_pace`)."""
     settings.ZOOM_OAUTH_BASE_URL = "https://zoom.test"
     settings.ZOOM_API_BASE_URL = API
     settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 2
@@ -199,13 +201,18 @@ def test_a_per_second_429_holds_the_whole_account_until_retry_after(paced_client
     assert 0.5 < raised.value.wait <= 2.1
 
 
-def test_a_daily_429_does_not_hold_the_account(paced_client, settings):
+def test_a_hosts_daily_429_does_not_hold_the_account(paced_client, settings):
+    """The host's allowance of meeting writes is theirs: colleagues on the account go on."""
     settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 1000
     with responses.RequestsMock() as zoom:
         zoom.get(
             ME_URL,
             status=429,
-            json={"code": 429, "message": "You have exceeded the daily rate limit (100)"},
+            json={
+                "code": 429,
+                "message": "You have exceeded the daily rate limit (100) of Meeting Create/Update "
+                "API requests permitted for this particular user.",
+            },
             headers={"X-RateLimit-Type": "Daily-limit"},
         )
         with pytest.raises(ZoomRateLimited):
@@ -259,3 +266,64 @@ def test_a_caller_woken_a_little_late_keeps_its_slot_and_gives_up_one_only_once(
     slots = _Slots(0.2, 0.2)
     Limiter(slots, rate=10, clock=clock, sleep=sleep).acquire("account")
     assert slots.reserved == 2  # a caller starved twice sends rather than queue forever
+
+
+def _qps_429(zoom, **headers):
+    zoom.get(
+        ME_URL,
+        status=429,
+        json={"code": 429, "message": "You have reached the maximum per-second rate limit"},
+        headers={"X-RateLimit-Type": "QPS", **headers},
+    )
+
+
+def test_a_429_naming_the_limit_paces_that_account_just_under_it(paced_client, settings):
+    """A Free account's Medium limit is 2 a second, far under the default pace."""
+    settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 18
+    with responses.RequestsMock() as zoom:
+        _qps_429(zoom, **{"X-RateLimit-Limit": "2", "X-RateLimit-Category": "Medium"})
+        with pytest.raises(ZoomRateLimited):
+            paced_client.get_me("token")
+
+    pace = account_pace.ZoomAccountPace.objects.get(zoom_account_id=paced_client.account_id)
+    assert pace.learned_rate == pytest.approx(1.8)
+    assert (pace.learned_limit, pace.learned_category) == (2, "Medium")
+    assert account_pace.rate_for(paced_client.account_id) == pytest.approx(1.8)
+    assert account_pace.rate_for("another-account") == 18  # remembered per account
+
+
+def test_a_429_without_a_limit_halves_the_pace_and_never_speeds_it_up(paced_client, settings):
+    settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 10
+    with responses.RequestsMock() as zoom:
+        _qps_429(zoom)
+        with pytest.raises(ZoomRateLimited):
+            paced_client.get_me("token")
+    assert account_pace.rate_for(paced_client.account_id) == pytest.approx(5)
+    assert account_pace.learn_from_429(paced_client.account_id, limit=None) == pytest.approx(2.5)
+    assert account_pace.learn_from_429(paced_client.account_id, limit=100) == pytest.approx(2.5)
+
+
+def test_an_admins_rate_wins_over_the_learned_one(paced_client, settings):
+    account_pace.learn_from_429(paced_client.account_id, limit=2)
+    pace = account_pace.ZoomAccountPace.objects.get(zoom_account_id=paced_client.account_id)
+    pace.admin_rate = 55
+    pace.save()
+    account_pace.forget_cached(paced_client.account_id)
+    assert account_pace.rate_for(paced_client.account_id) == 55
+
+
+def test_x_ratelimit_reset_is_honoured_when_it_is_later_than_retry_after(paced_client, settings):
+    settings.ZOOM_PACING_MAX_WAIT_SECONDS = 10
+    now = timezone.now()
+    reset = int((now + timedelta(seconds=4)).timestamp())
+    with responses.RequestsMock() as zoom:
+        _qps_429(
+            zoom,
+            **{
+                "Retry-After": (now + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "X-RateLimit-Reset": str(reset),
+            },
+        )
+        with pytest.raises(ZoomRateLimited) as raised:
+            paced_client.get_me("token")
+    assert int(raised.value.retry_at.timestamp()) == reset

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from meetings import selectors
 from meetings.models import Booking
+from meetings.questions import Question
 from tests.meetings.factories import MeetingTypeFactory
 
 pytestmark = pytest.mark.browser
@@ -165,3 +166,44 @@ def test_switching_language_keeps_the_zone_day_and_details_and_the_booking_keeps
     assert page.locator("html").get_attribute("lang") == "fr"
     booking = Booking.objects.get()
     assert booking.language == "fr" and booking.guest_time_zone == "Asia/Tokyo"
+
+
+def test_the_details_forms_error_summary_takes_focus_and_leads_to_each_field(
+    live_server, page, meeting_type, screenshot
+):
+    Question.objects.create(meeting_type=meeting_type, label="What brings you here?", required=True)
+    Question.objects.create(
+        meeting_type=meeting_type,
+        label="Team size",
+        kind=Question.Kind.CHOICE,
+        choices="1–10\n11–50",
+        required=True,
+        position=1,
+    )
+    page.goto(book_url(live_server, meeting_type))
+    page.locator(".slot-list a").first.click()
+    page.locator("input[name=name]").fill("Ada Lovelace")
+    page.get_by_role("button", name="Book it").click()
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    links = summary.get_by_role("link")
+    assert links.count() == 3  # email, the text question, the choice, in the form's order
+    screenshot(page, "05-details-errors")
+
+    # Each link puts focus in its field (the choice: its first option), ready to type.
+    links.nth(0).click()
+    assert page.evaluate("document.activeElement.name") == "email"
+    links.nth(2).click()
+    assert page.evaluate("document.activeElement.type") == "radio"
+    assert page.evaluate("document.activeElement.value") == "1–10"
+    links.nth(1).click()
+    page.keyboard.type("Pricing")
+    assert page.evaluate("document.activeElement.value") == "Pricing"
+    assert (
+        page.evaluate("document.activeElement.labels[0].textContent")
+        .strip()
+        .startswith("What brings you here?")
+    )
+    assert page.locator("input[name=name]").input_value() == "Ada Lovelace"
+    assert not Booking.objects.exists()

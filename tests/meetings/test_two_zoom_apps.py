@@ -306,3 +306,32 @@ def test_a_cancel_whose_chain_is_gone_says_why_the_meeting_stays(live_sandbox):
     assert after.link_state == LinkState.REMOVED
     assert "could not be deleted" in after.zoom_change_note
     assert not calls_for(live_sandbox, "DELETE", booking.zoom_meeting_id)
+
+
+def test_after_remove_and_reconnect_the_bookings_keep_their_meetings(live_sandbox):
+    """The rep removes the app in Zoom, then connects again: the meetings are still in their
+    Zoom and the prospects' invites point at them, so they are adopted, not made again; one
+    deleted in Zoom meanwhile is made anew."""
+    world = make_world("personal_only", live_sandbox)
+    [kept, _past] = world.made_by[ZoomChain.PERSONAL]
+    start = next_slot(days=9)
+    gone = BookingFactory(
+        meeting_type=MeetingTypeFactory(rep=world.rep),
+        start_at=start,
+        end_at=start + timedelta(minutes=30),
+    )
+    gone = synced(gone)
+    meetings_before = len(live_sandbox.meetings("bob@solo.example"))
+    remove_app(live_sandbox, world, ZoomChain.PERSONAL)
+    live_sandbox.delete_meeting_in_zoom(gone.zoom_meeting_id)
+
+    connect_rep(live_sandbox, "bob@solo.example", rep=world.rep)
+
+    adopted, remade = synced(kept), synced(gone)
+    assert adopted.link_state == LinkState.READY
+    assert adopted.zoom_meeting_id == kept.zoom_meeting_id
+    assert adopted.zoom_join_url == kept.zoom_join_url
+    assert remade.link_state == LinkState.READY
+    assert remade.zoom_meeting_id not in ("", gone.zoom_meeting_id)
+    # No orphan: one meeting per upcoming booking (the one deleted in Zoom replaced).
+    assert len(live_sandbox.meetings("bob@solo.example")) == meetings_before

@@ -1,5 +1,6 @@
 """What the strict Zoom sandbox demands of a booking's meeting: passcodes meeting the host's rules,
-the numeric phone passcode for dial-in, and meetings Zoom will not touch (3002, 3003, 3007)."""
+the numeric phone passcode for dial-in, and meetings Zoom will not touch (3000, 3002, 3003,
+3007)."""
 
 import json
 
@@ -128,16 +129,23 @@ def ready_booking(rep, connect_zoom, sandbox):
     return booking
 
 
-def test_a_reschedule_while_the_meeting_runs_waits_and_keeps_the_connection(
+def test_a_reschedule_of_a_started_meeting_ends_with_a_new_working_link(
     ready_booking, sandbox, django_capture_on_commit_callbacks
 ):
-    sandbox.set_meeting_status(ready_booking.zoom_meeting_id, "started")
+    """Zoom answers PATCH of a started meeting with 3000 (not 3002): the booking gets a new
+    meeting at the new time, and the connection stays healthy."""
+    old_id = ready_booking.zoom_meeting_id
+    sandbox.set_meeting_status(old_id, "started")
+    moved = next_slot(days=4, hour=11)
     with django_capture_on_commit_callbacks(execute=True):
-        reschedule_booking(ready_booking, start_at=next_slot(days=4, hour=11))
+        reschedule_booking(ready_booking, start_at=moved)
     ready_booking.refresh_from_db()
-    assert ready_booking.link_state == LinkState.PENDING
-    assert "in progress" in ready_booking.link_last_error
-    assert ready_booking.link_next_attempt_at is not None
+    assert ready_booking.link_state == LinkState.READY
+    assert ready_booking.zoom_meeting_id not in ("", old_id)
+    [patch] = [c for c in sandbox.calls(f"/meetings/{old_id}") if c["method"] == "PATCH"]
+    assert json.loads(patch["response_body"])["code"] == 3000
+    new = [m for m in sandbox.meetings(ZOOM_EMAIL) if str(m["id"]) == ready_booking.zoom_meeting_id]
+    assert new[0]["start_time"] == moved.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert ready_booking.rep.zoom_connection.status == ZoomConnection.Status.CONNECTED
 
 
@@ -238,3 +246,17 @@ def test_a_call_refused_with_4700_parks_the_booking_and_asks_for_a_reconnect(
     connection.refresh_from_db()
     assert connection.status == ZoomConnection.Status.NEEDS_RECONNECT
     assert connection.needs_reconnect_reason == "missing_scopes"
+
+
+def test_without_the_hosts_zoom_time_zone_the_body_names_none(rep, connect_zoom, sandbox):
+    """The start goes in UTC; the rep's IANA zone may not be in Zoom's list, so none is sent."""
+    connection = connect_zoom(rep)
+    ZoomConnection.objects.filter(pk=connection.pk).update(zoom_timezone="")
+    rep.time_zone = "America/Argentina/ComodRivadavia"
+    rep.save()
+    booking = BookingFactory(meeting_type=MeetingTypeFactory(rep=rep))
+
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
+    [body] = created(sandbox)
+    assert "timezone" not in body
+    assert body["start_time"].endswith("Z")

@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from scripts.sandbox import SandboxError
+
 
 @pytest.fixture
 def token(zoom):
@@ -63,6 +65,43 @@ def test_invalid_fields_fail_with_code_300_and_errors(zoom, token):
     assert body["code"] == 300
     fields = {e["field"] for e in body["errors"]}
     assert fields == {"topic", "start_time", "password", "settings.auto_recording"}
+
+
+@pytest.mark.parametrize(
+    "name", ["America/Toronto", "Europe/Kyiv", "Asia/Ho_Chi_Minh", "Mars/Base"]
+)
+def test_a_time_zone_off_zooms_list_is_refused_and_nothing_is_made(zoom, token, name):
+    # Real IANA names that Zoom's list does not carry are refused like a made-up one.
+    response = zoom.create_meeting(token, start_time="2030-01-15T10:00:00", timezone=name)
+    assert response.status_code == 400
+    assert response.json()["code"] == 300
+    assert [e["field"] for e in response.json()["errors"]] == ["timezone"]
+    assert zoom.api("GET", "/users/me/meetings", token).json()["total_records"] == 0
+
+
+def test_an_update_with_a_time_zone_off_zooms_list_changes_nothing(zoom, token):
+    meeting_id = zoom.create_meeting(token, topic="Kept").json()["id"]
+    response = zoom.api(
+        "PATCH", f"/meetings/{meeting_id}", token, json={"topic": "New", "timezone": "Europe/Kyiv"}
+    )
+    assert response.status_code == 400 and response.json()["code"] == 300
+    assert zoom.api("GET", f"/meetings/{meeting_id}", token).json()["topic"] == "Kept"
+
+
+@pytest.mark.parametrize(
+    ("name", "utc"),
+    [("Asia/Calcutta", "2030-01-15T04:30:00Z"), ("SST", "2030-01-14T23:00:00Z")],
+)
+def test_zoom_list_spellings_are_accepted(zoom, token, name, utc):
+    # Zoom's list keeps old spellings (Asia/Calcutta) and one id that is no IANA name (SST,
+    # Solomon Islands).
+    body = zoom.create_meeting(token, start_time="2030-01-15T10:00:00", timezone=name).json()
+    assert body["timezone"] == name and body["start_time"] == utc
+
+
+def test_a_user_time_zone_comes_from_zooms_list(zoom):
+    with pytest.raises(SandboxError, match="Zoom.s time zone list"):
+        zoom.sandbox.create_user("toronto@example.com", timezone="America/Toronto")
 
 
 def test_a_body_that_is_not_json_fails_with_code_300(zoom, token):
@@ -152,6 +191,42 @@ def test_list_pages_with_next_page_token(zoom, token):
     assert len(second["meetings"]) == 1 and second["next_page_token"] == ""
 
 
+def _second_page(zoom, token, page_token, list_type="scheduled"):
+    return zoom.api(
+        "GET",
+        f"/users/me/meetings?type={list_type}&page_size=2&next_page_token={page_token}",
+        token,
+    )
+
+
+def test_a_next_page_token_expires_after_15_minutes(zoom, token):
+    for _ in range(3):
+        zoom.create_meeting(token)
+    page_token = zoom.api("GET", "/users/me/meetings?page_size=2", token).json()["next_page_token"]
+    zoom.sandbox.age_page_tokens(15 * 60 - 1)
+    assert len(_second_page(zoom, token, page_token).json()["meetings"]) == 1
+    zoom.sandbox.age_page_tokens(1)
+    expired = _second_page(zoom, token, page_token)
+    assert expired.status_code == 400
+    assert expired.json() == {"code": 300, "message": "The next page token is invalid or expired."}
+    # A new listing gets a fresh token.
+    fresh = zoom.api("GET", "/users/me/meetings?page_size=2", token).json()["next_page_token"]
+    assert _second_page(zoom, token, fresh).ok
+
+
+@pytest.mark.parametrize("page_token", ["Mg==", "made-up"])
+def test_a_next_page_token_zoom_never_issued_is_refused(zoom, token, page_token):
+    response = _second_page(zoom, token, page_token)
+    assert (response.status_code, response.json()["code"]) == (400, 300)
+
+
+def test_a_next_page_token_belongs_to_its_list(zoom, token):
+    for _ in range(3):
+        zoom.create_meeting(token)
+    page_token = zoom.api("GET", "/users/me/meetings?page_size=2", token).json()["next_page_token"]
+    assert _second_page(zoom, token, page_token, list_type="upcoming").status_code == 400
+
+
 def test_list_with_an_unknown_type_fails_validation(zoom, token):
     assert zoom.api("GET", "/users/me/meetings?type=someday", token).json()["code"] == 300
 
@@ -197,15 +272,21 @@ def test_the_sandbox_lists_meetings_by_host(zoom, token):
     assert zoom.sandbox.meetings(host_email="nobody@example.com") == []
 
 
-@pytest.mark.parametrize(("status", "code"), [("started", 3002), ("ended", 3007)])
-def test_patch_and_delete_refuse_a_meeting_in_progress_or_ended(zoom, token, status, code):
+@pytest.mark.parametrize(("status", "delete_code"), [("started", 3002), ("ended", 3007)])
+def test_patch_of_a_started_meeting_answers_3000_and_delete_3002_or_3007(
+    zoom, token, status, delete_code
+):
+    """Zoom's OpenAPI spec: PATCH answers 3000 "You cannot update or delete meetings that have
+    started using this method" (`meetingUpdate`); DELETE 3002 in progress, 3007 ended
+    (`meetingDelete`)."""
     meeting = zoom.create_meeting(token).json()
     zoom.sandbox.set_meeting_status(meeting["id"], status)
     path = f"/meetings/{meeting['id']}"
     patched = zoom.api("PATCH", path, token, json={"topic": "Moved"})
     deleted = zoom.api("DELETE", path, token)
-    assert (patched.status_code, patched.json()["code"]) == (400, code)
-    assert (deleted.status_code, deleted.json()["code"]) == (400, code)
+    assert (patched.status_code, patched.json()["code"]) == (400, 3000)
+    assert "have started" in patched.json()["message"]
+    assert (deleted.status_code, deleted.json()["code"]) == (400, delete_code)
     assert zoom.api("GET", path, token).json()["status"] == status
 
 

@@ -11,6 +11,9 @@ from scripts.sandbox import SandboxError
 
 @pytest.fixture
 def host_token(zoom, webhook_receiver):
+    # These tests watch the events of a meeting that happens, not the echoes of API changes
+    # (meeting.created…), which Zoom sends too and test_webhooks.py covers.
+    zoom.sandbox.set_knobs(webhooks_for_api_changes=False)
     return zoom.connect("host@corp.example", account_name="Corp")["access_token"]
 
 

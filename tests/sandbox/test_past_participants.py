@@ -130,6 +130,17 @@ def test_pages_follow_next_page_token(zoom, meeting, host_token):
     assert (refused.status_code, refused.json()["code"]) == (400, 300)
 
 
+def test_a_participants_page_token_expires_after_15_minutes(zoom, meeting, host_token):
+    _held(zoom.sandbox, meeting, {"name": "A"}, {"name": "B"}, {"name": "C"})
+    first = _participants(zoom, host_token, meeting["id"], page_size=3).json()
+    zoom.sandbox.age_page_tokens(15 * 60)
+    expired = _participants(
+        zoom, host_token, meeting["id"], page_size=3, next_page_token=first["next_page_token"]
+    )
+    assert (expired.status_code, expired.json()["code"]) == (400, 300)
+    assert expired.json()["message"] == "The next page token is invalid or expired."
+
+
 def test_a_free_account_gets_code_200(zoom, meeting, host_token):
     _held(zoom.sandbox, meeting, {"name": "Guest"})
     account_id = zoom.sandbox.user("host@corp.example")["account_id"]

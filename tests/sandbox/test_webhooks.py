@@ -104,14 +104,20 @@ def test_the_meeting_page_edit_sends_meeting_updated(zoom, webhook_receiver):
     assert event["payload"]["object"]["topic"] == "Renamed"
 
 
-def test_api_changes_send_no_webhooks_unless_the_knob_says_so(zoom, webhook_receiver):
+def test_api_changes_send_meeting_events_by_default_as_zoom_does(zoom, webhook_receiver):
     token = zoom.connect("host@example.com")["access_token"]
     meeting = zoom.create_meeting(token).json()
+    [created] = webhook_receiver.events("meeting.created")
+    # Zoom's SDK shape (MeetingCreatedEvent): the join link and passcode, no agenda.
+    assert created["payload"]["object"]["join_url"] == meeting["join_url"]
+    assert "agenda" not in created["payload"]["object"]
     zoom.api("PATCH", f"/meetings/{meeting['id']}", token, json={"topic": "a"})
-    assert webhook_receiver.events("meeting.updated") == []
-    zoom.sandbox.set_knobs(webhooks_for_api_changes=True)
-    zoom.api("PATCH", f"/meetings/{meeting['id']}", token, json={"topic": "b"})
     assert len(webhook_receiver.events("meeting.updated")) == 1
+    zoom.api("DELETE", f"/meetings/{meeting['id']}", token)
+    assert len(webhook_receiver.events("meeting.deleted")) == 1
+    zoom.sandbox.set_knobs(webhooks_for_api_changes=False)
+    zoom.create_meeting(token, topic="quiet")
+    assert len(webhook_receiver.events("meeting.created")) == 1
 
 
 def test_meeting_events_go_only_to_apps_the_host_authorized(zoom, webhook_receiver):

@@ -83,3 +83,26 @@ def test_the_admin_roster_says_when_a_rep_is_near_zooms_daily_limit(
         f"/admin/integrations/zoomrosterentry/{calm.pk}/change/"
     ).content.decode()
     assert "1 / 100" in detail
+
+
+def test_calls_held_back_by_our_pacing_are_not_counted_against_the_day(
+    zoom_rep, sandbox, settings, tmp_path
+):
+    """Only what reaches Zoom counts: five bookings at once on an account paced to one call per
+    ten seconds send one create; the other four wait their turn, uncounted."""
+    from meetings.zoom import links as zoom_links
+    from tests.meetings.factories import BookingFactory
+
+    settings.ZOOM_PACING_URL = f"file://{tmp_path}"
+    settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 0.1
+    settings.ZOOM_PACING_MAX_WAIT_SECONDS = 0
+    meeting_type = MeetingTypeFactory(rep=zoom_rep)
+    bookings = [BookingFactory(meeting_type=meeting_type, start_at=slot(n)) for n in range(5)]
+
+    states = [zoom_links.sync_zoom_meeting(b.pk).state for b in bookings]
+
+    assert states.count(LinkState.READY) == 1
+    assert states.count(LinkState.PENDING) == 4
+    posts = [c for c in sandbox.calls("/users/me/meetings") if c["method"] == "POST"]
+    assert len(posts) == 1
+    assert quota.writes_today(zoom_rep.pk) == 1

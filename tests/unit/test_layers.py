@@ -97,6 +97,7 @@ def test_task_names_stay_what_queued_messages_were_sent_under():
         "meetings.tasks.sweep_due_reminders",
         "meetings.tasks.sweep_due_work",
         "meetings.tasks.sync_zoom_meeting",
+        "meetings.zoom.tasks.remove_former_meeting",
     }
 
 

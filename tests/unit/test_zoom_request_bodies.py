@@ -12,8 +12,15 @@ def test_a_create_is_a_scheduled_meeting_at_the_bookings_utc_time_and_length():
     assert body["timezone"] == "America/New_York"
 
 
-def test_the_reps_own_zone_stands_in_when_zoom_gave_none():
-    assert bodies.schedule_body(booking(), "")["timezone"] == "Europe/Paris"
+def test_no_zone_is_sent_when_zoom_gave_none_the_start_being_utc():
+    # The rep's IANA zone may not be in Zoom's list of time zones, which Zoom refuses.
+    body = bodies.schedule_body(booking(), "")
+    assert "timezone" not in body
+    assert body["start_time"].endswith("Z")
+
+
+def test_the_hosts_zoom_zone_is_sent_when_known():
+    assert bodies.schedule_body(booking(), "Asia/Tokyo")["timezone"] == "Asia/Tokyo"
 
 
 def test_the_passcode_has_letters_and_digits_and_fits_zooms_ten_characters():

@@ -160,9 +160,12 @@ def test_unsigned_delivery_is_rejected(client, connection):
     assert not ZoomWebhookEvent.objects.exists()
 
 
-def test_an_event_we_do_not_handle_is_refused_and_not_stored(client, settings, db):
+def test_an_event_we_do_not_handle_is_acknowledged_and_not_stored(client, settings, db):
+    """Zoom counts any answer but 2xx as a failure, retries, and stops sending the event after
+    its retries (https://developers.zoom.us/docs/api/webhooks/#webhook-retries)."""
     response = post(client, settings, {"event": "recording.completed", "payload": {"object": {}}})
-    assert response.status_code == 422
+    assert response.status_code == 200
+    assert response.json() == {"status": "ignored"}
     assert not ZoomWebhookEvent.objects.exists()
 
 

@@ -120,3 +120,34 @@ def test_a_topic_the_host_changed_in_zoom_is_still_recorded(booking, live_sandbo
     wait_until(applied(), message="meeting.updated to be applied")
     booking.refresh_from_db()
     assert "topic changed" in booking.zoom_change_note
+
+
+def _move(booking, days: int) -> None:
+    booking.refresh_from_db()
+    booking.move_to(booking.start_at + timedelta(days=days), booking.end_at + timedelta(days=days))
+    booking.link_state = LinkState.PENDING
+    booking.save()
+    assert zoom_links.sync_zoom_meeting(booking.pk).state == LinkState.READY
+
+
+def test_the_echo_of_an_earlier_move_of_ours_arriving_last_records_nothing(
+    booking, live_sandbox, celery_worker, settings
+):
+    """A → B → C in quick succession; Zoom's echo of B comes after C's (its first delivery
+    failed and Zoom retried it). It is older than our last update, so it says nothing."""
+    secret = settings.ZOOM_WEBHOOK_SECRET_TOKEN
+    settings.ZOOM_WEBHOOK_SECRET_TOKEN = ""  # the app cannot answer B's echo: Zoom retries it
+    _move(booking, days=1)
+    settings.ZOOM_WEBHOOK_SECRET_TOKEN = secret
+    _move(booking, days=1)
+    [late] = [d for d in live_sandbox.webhook_deliveries("meeting.updated") if d["status"] != 200]
+
+    assert live_sandbox.retry_delivery(late["id"])["status"] == 200
+
+    updates = ZoomWebhookEvent.objects.filter(event="meeting.updated")
+    wait_until(
+        lambda: updates.exclude(outcome="pending").count() == 2,
+        message="both echoes to be processed",
+    )
+    booking.refresh_from_db()
+    assert booking.zoom_change_note == ""

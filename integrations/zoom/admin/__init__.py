@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from config.admin_views import ViewOnlyAdmin
 
+from ..api.account_pace import ZoomAccountPace, forget_cached
 from ..connection.models import ZoomConnection, ZoomDataErasure
 from ..connection.services import revoke_before_delete
 from . import notices, roster_admin  # noqa: F401 - registers the reconnect notices, the roster
@@ -80,3 +81,29 @@ class ZoomDataErasureAdmin(ViewOnlyAdmin):
     list_display = ("zoom_app", "rep", "erased_at", "retained", "records_erased", "payloads_erased")
     list_filter = ("zoom_app", "retained")
     search_fields = ("rep__email",)
+
+
+@admin.register(ZoomAccountPace)
+class ZoomAccountPaceAdmin(admin.ModelAdmin):
+    """How fast calls to each Zoom account go: learned from Zoom's 429s, or set here (a Free
+    account allows 2 Medium requests a second, Business 60)."""
+
+    list_display = ("zoom_account_id", "effective_rate", "admin_rate", "learned_rate", "learned_at")
+    search_fields = ("zoom_account_id",)
+    fields = (
+        "zoom_account_id",
+        "admin_rate",
+        "learned_rate",
+        "learned_limit",
+        "learned_category",
+        "learned_at",
+    )
+    readonly_fields = ("learned_rate", "learned_limit", "learned_category", "learned_at")
+
+    @admin.display(description="Paced at (requests/s)")
+    def effective_rate(self, pace):
+        return f"{pace.rate:g}"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_cached(obj.zoom_account_id)

@@ -30,6 +30,7 @@ from meetings.models import Booking
 from meetings.zoom.state import LinkState
 
 from ..api.reasons import ReconnectReason
+from ..company.models import ZoomCompanyMember
 from ..connection.models import PENDING_CONNECT_WINDOW, ZoomConnection
 from ..connection.token_chain import TOKEN_FIELDS
 
@@ -49,6 +50,10 @@ class RosterStatus(TextChoices):
     AWAITING_APPROVAL = "awaiting_approval", "Blocked by Zoom pre-approval"
     NEVER_CONNECTED = "never_connected", "Never connected"
     DISCONNECTED = "disconnected", "Disconnected"
+    # Meetings made by the company's Zoom account (`hosts.zoom_host_for`): whatever became of the
+    # rep's own connection, new meetings do not wait for it (a booking that connection made
+    # still counts among the bookings at risk).
+    COMPANY = "company", "Served by the company's Zoom account"
     CONNECTED = _Status.CONNECTED.value, _Status.CONNECTED.label
 
     @property
@@ -63,7 +68,21 @@ class RosterStatus(TextChoices):
 def _status_rules(now: datetime) -> list[tuple[Q, RosterStatus]]:
     """Which RosterStatus a rep has, as conditions tried in order (first match wins)."""
     connection = "zoom_connection__"
+    member = "zoom_company_member__"
+    own_works = Q(**{f"{connection}status": _Status.CONNECTED}) & ~Q(
+        **{f"{connection}zoom_user_id": ""}
+    )
+    # `hosts.zoom_host_for`'s precedence: the company's account serves the rep (a Zoom user, the
+    # account working) and their own connection does not work.
+    served_by_company = (
+        Q(**{f"{member}state": ZoomCompanyMember.State.SERVED})
+        & ~Q(**{f"{member}zoom_user_id": ""})
+        & Q(**{f"{member}account__status": _Status.CONNECTED})
+        & ~Q(**{f"{member}account__zoom_account_id": ""})
+        & ~own_works
+    )
     return [
+        (served_by_company, RosterStatus.COMPANY),
         (Q(**{f"{connection}status": _Status.NEEDS_RECONNECT}), RosterStatus.NEEDS_RECONNECT),
         (Q(**{f"{connection}status": _Status.REMOVED}), RosterStatus.REMOVED),
         # A connected rep who clicked Connect again and did not come back still works: connected.
@@ -176,6 +195,15 @@ def is_served_by_company(entry) -> bool:
         return False
     member = company_member_of(entry)
     return member is not None and member.is_served and member.account.is_usable
+
+
+def own_connection_unused(entry) -> str:
+    """For a rep the company's account serves: what became of their own connection, which no
+    meeting waits for ("" when they have none, or never connected)."""
+    connection = connection_of(entry)
+    if connection is None or connection.status not in (_Status.NEEDS_RECONNECT, _Status.REMOVED):
+        return ""
+    return connection.get_status_display().lower()
 
 
 def status_of(entry) -> RosterStatus:

@@ -159,6 +159,10 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
             )
         elif status == roster.RosterStatus.REMOVED:
             detail = format_html("removed {}", _when(connection.removed_at))
+        elif status == roster.RosterStatus.COMPANY and roster.own_connection_unused(entry):
+            detail = format_html(
+                "own Zoom connection not used: {}", roster.own_connection_unused(entry)
+            )
         return format_html(
             '<span class="zoom-status zoom-status--{}">{}</span>{}',
             status.value,
@@ -199,6 +203,17 @@ class ZoomRosterAdmin(ViewOnlyAdmin):
                 format_html(
                     '<small class="zoom-missing">Missing: {}</small>',
                     ", ".join(c.label for c in missing),
+                )
+            )
+        advice = connection.scopes_to_add if connection and connection.scopes else []
+        if advice:
+            # Not a problem to fix today: the connection works and does without these.
+            parts.append(
+                format_html(
+                    '<small class="zoom-advice">Works without: {}</small>',
+                    format_html_join(
+                        "; ", "{} (add <code>{}</code>)", ((c.label, scope) for c, scope in advice)
+                    ),
                 )
             )
         connected = roster.status_of(entry) == roster.RosterStatus.CONNECTED

@@ -20,7 +20,9 @@ from django.views.decorators.debug import sensitive_variables
 from config import metrics
 from config.isotime import parse_iso_datetime
 
+from . import account_pace
 from .errors import (
+    ZoomAccountDailyLimitReached,
     ZoomCannotHost,
     ZoomCodeExpired,
     ZoomCodeInvalid,
@@ -30,10 +32,12 @@ from .errors import (
     ZoomMeetingEnded,
     ZoomMeetingInProgress,
     ZoomMeetingNotFound,
+    ZoomMeetingStarted,
     ZoomMissingScopes,
     ZoomNeedsReconnect,
     ZoomNotMeetingHost,
     ZoomOAuthError,
+    ZoomPacedHere,
     ZoomPaidPlanRequired,
     ZoomRateLimited,
     ZoomRedirectMismatch,
@@ -56,6 +60,10 @@ CODE_USER_NOT_FOUND = 1001
 CODE_USER_PENDING = 1120
 CODE_MEETING_NOT_FOUND = 3001
 CODE_CANNOT_HOST = 3161
+# PATCH /meetings/{id}: "You cannot update or delete meetings that have started using this
+# method", among other reasons the meeting cannot be changed (Zoom's OpenAPI spec,
+# `meetingUpdate`, 400); not 3002 or 3007, which only DELETE answers.
+CODE_CANNOT_CHANGE = 3000
 # "Only available for paid account: {accountId}" (e.g. GET /past_meetings/{id}/participants).
 CODE_PAID_PLAN_REQUIRED = 200
 CODE_REDIRECT_MISMATCH = 4709
@@ -119,6 +127,17 @@ def _meeting_write(endpoint):
     (100 a day, `quota.py`): whoever runs them for a rep counts them (`ZoomSession.call`)."""
     endpoint.counts_as_meeting_write = True
     return endpoint
+
+
+def _endpoint(name: str):
+    """Names the endpoint a method calls as the capability table does (`scopes.CAPABILITIES`), so
+    a refusal for lack of a scope is traced to the capability it takes away."""
+
+    def mark(method):
+        method.zoom_endpoint = name
+        return method
+
+    return mark
 
 
 _local = threading.local()
@@ -244,32 +263,39 @@ class ZoomClient:
 
     # REST API ---------------------------------------------------------------------------------
 
+    @_endpoint("GET /users/{userId}")
     def get_me(self, token: str) -> dict:
         """`GET /users/me`: id, email, account_id, type (1 Basic, 2 Licensed), timezone, …"""
         return self._api("GET", "/users/me", token)
 
+    @_endpoint("GET /users/{userId}")
     def get_user(self, token: str, user: str) -> dict:
         """`GET /users/{userId}` by id or email (account-level token): `id, email, type, status`
         (`active`, `inactive` when deactivated); 1001 when no such user is in the account."""
         return self._api("GET", f"/users/{quote(user, safe='@')}", token)
 
+    @_endpoint("GET /users/{userId}/settings")
     def get_user_settings(self, token: str, user: str | None = None) -> dict:
         return self._api("GET", f"/users/{user or self.user}/settings", token)
 
+    @_endpoint("POST /users/{userId}/meetings")
     @_meeting_write
     def create_meeting(self, token: str, body: dict, user: str | None = None) -> dict:
         """`POST /users/{userId}/meetings` as the host
         (https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings)."""
         return self._api("POST", f"/users/{user or self.user}/meetings", token, json=body)
 
+    @_endpoint("GET /meetings/{meetingId}")
     def get_meeting(self, token: str, meeting_id: int | str) -> dict:
         return self._api("GET", f"/meetings/{meeting_id}", token, meeting=True)
 
+    @_endpoint("PATCH /meetings/{meetingId}")
     @_meeting_write
     def update_meeting(self, token: str, meeting_id: int | str, body: dict) -> None:
         """`PATCH /meetings/{id}` answers 204 with no body: call `get_meeting` for fresh links."""
         self._api("PATCH", f"/meetings/{meeting_id}", token, json=body, meeting=True)
 
+    @_endpoint("DELETE /meetings/{meetingId}")
     def delete_meeting(
         self,
         token: str,
@@ -286,6 +312,7 @@ class ZoomClient:
             params["cancel_meeting_reminder"] = str(cancel_meeting_reminder).lower()
         self._api("DELETE", f"/meetings/{meeting_id}", token, params=params, meeting=True)
 
+    @_endpoint("GET /users/{userId}/meetings")
     def list_meetings(
         self, token: str, type: str = "upcoming", user: str | None = None
     ) -> list[dict]:
@@ -300,6 +327,7 @@ class ZoomClient:
                 return meetings
             params = {**params, "next_page_token": next_page}
 
+    @_endpoint("GET /past_meetings/{meetingId}/participants")
     def past_meeting_participants(self, token: str, meeting: str) -> list[dict]:
         """Every page of `GET /past_meetings/{meetingId}/participants` (Zoom's OpenAPI spec,
         `pastMeetingParticipants`): a meeting ID names its latest ended instance, a UUID one
@@ -347,11 +375,14 @@ class ZoomClient:
         if not self.account_id:
             return
         try:
-            metrics.PACING_WAIT_SECONDS.observe(account_limiter().acquire(self.account_id))
+            waited = account_limiter().acquire(
+                self.account_id, rate=account_pace.rate_for(self.account_id)
+            )
+            metrics.PACING_WAIT_SECONDS.observe(waited)
         except PacingDelay as exc:
             metrics.PACING_DEFERRED.inc()
             # Nothing was sent: the caller retries at the slot it would have had.
-            raise ZoomRateLimited(
+            raise ZoomPacedHere(
                 "Zoom calls for this account are queued; trying again shortly.",
                 retry_at=timezone.now() + timedelta(seconds=exc.wait),
             ) from exc
@@ -379,11 +410,22 @@ class ZoomClient:
         if status == 429:
             error = _rate_limited(response)
             metrics.ZOOM_RATE_LIMITED.labels("daily" if error.daily else "qps").inc()
-            if not error.daily and self.account_id:
-                # The account is over its per-second limit (another app, or a limit lower than
-                # our pacing assumes): every worker holds back until Zoom's Retry-After.
+            if isinstance(error, ZoomAccountDailyLimitReached) and self.account_id:
+                # Nobody on this account gets through until the cap resets: every worker's call
+                # to it is held back here (and retried then) instead of meeting the same 429.
+                wait = (error.retry_at - timezone.now()).total_seconds()
+                account_limiter().hold(self.account_id, wait)
+            elif not error.daily and self.account_id:
+                # The account is over its per-second limit (another app, or a plan allowing less
+                # than our pacing assumed): every worker holds back until Zoom's Retry-After (or
+                # X-RateLimit-Reset), and the account is paced under the limit Zoom named.
                 wait = (error.retry_at - timezone.now()).total_seconds()
                 account_limiter().hold(self.account_id, min(wait, 60.0))
+                account_pace.learn_from_429(
+                    self.account_id,
+                    _int_or_none(response.headers.get("X-RateLimit-Limit")),
+                    response.headers.get("X-RateLimit-Category", ""),
+                )
             raise error
         if meeting and status == 404:
             # 3001 "Meeting … is not found or has expired"; Zoom's 404s sometimes lack a JSON body.
@@ -392,13 +434,21 @@ class ZoomClient:
             raise ZoomUnavailable(f"Zoom answered {status}.", status=status)
         body = _error_body(response)
         code, message = _int_or_none(body.get("code")), str(body.get("message", ""))
+        method = response.request.method if response.request is not None else ""
+        if code is not None:
+            _raise_for_code(code, message, status)
+        if status == 401 and method == "GET" and code not in _API_ERRORS:
+            # A read refused with 401 for something other than the token (124): Zoom refuses
+            # reads the grant's scopes do not allow this way too, besides 4711/4700.
+            raise ZoomMissingScopes(message or f"Zoom answered {status}.", status=status, code=code)
         if code is None:
             raise ZoomUnavailable(f"Zoom answered {status} without an error code.", status=status)
-        _raise_for_code(code, message, status)
         if code == CODE_VALIDATION:
             raise ZoomValidationError(
                 message, errors=body.get("errors") or [], status=status, code=code
             )
+        if meeting and method == "PATCH" and code == CODE_CANNOT_CHANGE:
+            raise ZoomMeetingStarted(message, status=status, code=code)
         if meeting and code in _MEETING_LOCKED_CODES:
             raise _MEETING_LOCKED_CODES[code](message, status=status, code=code)
         raise _API_ERRORS.get(code, ZoomError)(message, status=status, code=code)
@@ -471,22 +521,43 @@ def _rate_limited(response: requests.Response) -> ZoomRateLimited:
     limit_type = response.headers.get("X-RateLimit-Type", "")
     daily = limit_type.lower().startswith("daily") or "daily" in message.lower()
     now = timezone.now()
-    retry_at = _parse_retry_after(response.headers.get("Retry-After"), now)
+    # Every timing header Zoom sends counts: Retry-After (an ISO datetime), and X-RateLimit-Reset,
+    # which Zoom documents for per-second limits; the later of the two wins.
+    times = [
+        _parse_retry_after(response.headers.get(name), now)
+        for name in ("Retry-After", "X-RateLimit-Reset")
+    ]
+    retry_at = max((t for t in times if t is not None), default=None)
     if retry_at is None:
         if daily:
             retry_at = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
         else:
             retry_at = now + timedelta(seconds=1)
-    limited = ZoomDailyLimitReached if daily else ZoomRateLimited
+    limited = ZoomRateLimited
+    if daily:
+        # The host's allowance of meeting creates and updates ("…of Meeting Create/Update API
+        # requests permitted for this particular user"), or, on any other call, the account's
+        # daily cap of a category (Free plans), shared by everyone on the account.
+        # The client's only POST and PATCH are meeting creates and updates.
+        method = response.request.method if response.request is not None else ""
+        per_host = method in ("POST", "PATCH") or "particular user" in message.lower()
+        limited = ZoomDailyLimitReached if per_host else ZoomAccountDailyLimitReached
     return limited(message, retry_at=retry_at, status=429, code=body.get("code"))
 
 
 def _parse_retry_after(value: str | None, now: datetime) -> datetime | None:
+    """An ISO datetime, seconds from now, or a Unix time (seconds or milliseconds): Zoom's docs
+    show the first and do not fix the form of X-RateLimit-Reset."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
-        return now + timedelta(seconds=int(value))
+        number = int(value)
+        if number >= 10**12:
+            return datetime.fromtimestamp(number / 1000, tz=UTC)
+        if number >= 10**9:
+            return datetime.fromtimestamp(number, tz=UTC)
+        return now + timedelta(seconds=number)
     return parse_iso_datetime(value, naive_is_utc=True)
 
 

@@ -48,6 +48,18 @@ class ZoomMissingScopes(ZoomNeedsReconnect):
         self.missing = missing
 
 
+class ZoomCapabilityUnavailable(ZoomError):
+    """Raised by a Zoom session, not by Zoom: the call needs a capability this connection does
+    without (the grant lacks its scope, or Zoom refused it with 4711/4700). Nothing was changed
+    in Zoom; the connection is healthy. `scope` is the one to add on the Marketplace app."""
+
+    def __init__(self, endpoint: str, scope: str = "", label: str = ""):
+        needs = f" needs the Zoom scope {scope}" if scope else " is not allowed by Zoom"
+        super().__init__(f"{label or endpoint}{needs}")
+        self.endpoint = endpoint
+        self.scope = scope
+
+
 class ZoomRateLimited(ZoomError):
     """429 (or our own pacing holding the call back). `retry_at` is when to try again."""
 
@@ -56,6 +68,17 @@ class ZoomRateLimited(ZoomError):
     def __init__(self, message: str = "", *, retry_at: datetime, **kwargs):
         super().__init__(message, **kwargs)
         self.retry_at = retry_at
+
+
+class ZoomPacedHere(ZoomRateLimited):
+    """Our own pacing held the call back (the account's next free slot is too far): nothing was
+    sent to Zoom."""
+
+
+class ZoomAccountDailyLimitReached(ZoomRateLimited):
+    """429 for the Zoom account's daily cap on an API category (Free accounts: Zoom's rate-limits
+    page), shared by every user and app of the account, until `retry_at`. Not the host's
+    allowance of meeting writes: the host's count is left alone."""
 
 
 class ZoomDailyLimitReached(ZoomRateLimited):
@@ -110,6 +133,13 @@ class ZoomMeetingLocked(ZoomError):
 
 class ZoomMeetingInProgress(ZoomMeetingLocked):
     """The meeting is running (code 3002): it can be changed once it ends."""
+
+
+class ZoomMeetingStarted(ZoomMeetingLocked):
+    """PATCH answered 400 code 3000: Zoom will not change this meeting through the API, most
+    often because it has started ("You cannot update or delete meetings that have started using
+    this method"; the same code also says "Cannot access meeting information"; Zoom's OpenAPI
+    spec, `meetingUpdate`): a moved booking gets a new meeting."""
 
 
 class ZoomMeetingEnded(ZoomMeetingLocked):
@@ -177,6 +207,7 @@ class Park(StrEnum):
 
     RECONNECT = "reconnect"  # the rep's Zoom, or the company's, must be connected again
     LEFT_COMPANY_ACCOUNT = "left_company_account"  # the rep's Zoom user left the company's account
+    CANNOT_HOST = "cannot_host"  # the company's Zoom user of the rep may not host meetings
 
 
 @dataclass(frozen=True)
@@ -213,6 +244,12 @@ RULES: dict[type[ZoomError], Rule] = {
         "Zoom asked us to slow down; trying again shortly.",
         wait=Wait.RETRY_AT_SPREAD,
     ),
+    ZoomAccountDailyLimitReached: Rule(
+        Outcome.RETRY,
+        "Zoom's daily limit of requests for this Zoom account is reached (its plan allows only so "
+        "many a day); trying again at {exc.retry_at:%Y-%m-%d %H:%M} UTC.",
+        wait=Wait.RETRY_AT,
+    ),
     ZoomDailyLimitReached: Rule(
         Outcome.RETRY,
         "Zoom's daily limit of meeting creates and updates for this host is reached; "
@@ -242,9 +279,26 @@ RULES: dict[type[ZoomError], Rule] = {
     ),
     # These will not heal by retrying: the rep sees the reason and decides.
     ZoomValidationError: Rule(Outcome.FAIL, "Zoom refused the meeting: {exc.with_field_errors}"),
-    ZoomCannotHost: Rule(Outcome.FAIL, "This Zoom user may not host meetings (Zoom error 3161)."),
+    # 3161 for a rep the company's account serves: that Zoom user may not host, so the account
+    # stops serving the rep (not only this booking) and the booking waits.
+    ZoomCannotHost: Rule(
+        Outcome.FAIL,
+        "This Zoom user may not host meetings (Zoom error 3161).",
+        via_company=Rule(
+            Outcome.PARK,
+            "Your Zoom user in your company's Zoom account may not host meetings (Zoom error "
+            "3161): ask your Zoom admin to allow it, or connect Zoom yourself, and the link is "
+            "created automatically.",
+            park=Park.CANNOT_HOST,
+        ),
+    ),
     ZoomMeetingLocked: Rule(
         Outcome.FAIL, "Zoom refused to change the meeting in its current state: {exc}"
+    ),
+    ZoomCapabilityUnavailable: Rule(
+        Outcome.FAIL,
+        "Zoom does not allow this connection to do it ({exc}): add that scope to the Zoom app "
+        "and reconnect Zoom, then try again.",
     ),
     ZoomError: Rule(Outcome.FAIL, "Zoom refused the request: {exc}"),
 }

@@ -144,7 +144,9 @@ class Limiter:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
 
-    def acquire(self, key: str, *, max_wait: float | None = None) -> float:
+    def acquire(
+        self, key: str, *, max_wait: float | None = None, rate: float | None = None
+    ) -> float:
         """Takes the key's next slot, sleeping until it comes; returns the seconds from the call
         to the slot. Raises PacingDelay (taking nothing) when that slot is further than
         `max_wait`.
@@ -152,7 +154,8 @@ class Limiter:
         Zoom counts calls as they arrive. A caller woken more than a slot late (its process was
         starved of CPU) would arrive together with the callers due after it, so it gives its
         passed slot up and takes the next free one, once."""
-        interval = 1.0 / self.rate
+        # `rate`: this key's own pace (a Zoom account's, `account_pace`), else the limiter's.
+        interval = 1.0 / (rate or self.rate)
         limit = self.max_wait if max_wait is None else max_wait
         waited = 0.0
         for _turn in range(2):

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from config import rate_limits
 
-from .errors import ZoomRateLimited
+from .errors import ZoomError, ZoomRateLimited, ZoomUnavailable
 
 _DAY = 86400
 # Shown in the admin from this share of the daily limit on.
@@ -43,18 +43,24 @@ def record_write(user_id: int) -> None:
 
 @contextmanager
 def counted_write(user_id: int | None):
-    """Around one meeting create or update: counted when sent; a 429 for the day fills the count.
-    No rep (the company's Zoom admin acting as themselves): nothing to count."""
+    """Around one meeting create or update: counted once it has reached Zoom (answered, or sent
+    and its answer lost), never when it was held back before leaving (our own pacing, a
+    connection that cannot be used) or refused by a 429 (Zoom did nothing). A 429 for the day
+    fills the count. No rep (the company's Zoom admin acting as themselves): nothing to count."""
     if user_id is None:
         yield
         return
-    record_write(user_id)
     try:
         yield
     except ZoomRateLimited as exc:
         if exc.daily:
             record_exhausted(user_id)
         raise
+    except ZoomError as exc:
+        if exc.status is not None or isinstance(exc, ZoomUnavailable):
+            record_write(user_id)
+        raise
+    record_write(user_id)
 
 
 def record_exhausted(user_id: int) -> None:

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ..api.scopes import missing_account_capabilities
+from ..api.scopes import ACCOUNT_CAPABILITIES, missing_account_capabilities
 from ..connection.token_chain import ZoomTokenChain
 from ..connection.zoom_user import ZoomUser, zoom_user_constraints
 
@@ -27,6 +27,7 @@ class ZoomCompanyAccount(ZoomTokenChain):
     """
 
     zoom_app = "account"
+    capabilities = ACCOUNT_CAPABILITIES
     identity_field = "zoom_account_id"
 
     key = models.CharField(max_length=20, default=COMPANY, unique=True, editable=False)
@@ -103,6 +104,7 @@ class ZoomCompanyMember(ZoomUser):
         )
         ZOOM_USER_TAKEN = "zoom_user_taken", "That Zoom user already serves another rep"
         LOOKUP_FAILED = "lookup_failed", "Zoom could not be asked: try again"
+        CANNOT_HOST = "cannot_host", "Zoom does not let this Zoom user host meetings"
 
     account = models.ForeignKey(
         ZoomCompanyAccount, on_delete=models.CASCADE, related_name="members"
@@ -132,10 +134,15 @@ class ZoomCompanyMember(ZoomUser):
         return self.state == self.State.SERVED and bool(self.zoom_user_id)
 
     def mark_left(self) -> bool:
-        """Zoom answered 1001 for this rep's Zoom user: they left the company's Zoom account.
-        Only this rep stops being served. Returns whether this call made the change."""
+        """Zoom answered 1001 for this rep's Zoom user: they left the company's Zoom account."""
+        return self.mark_unserved(self.State.LEFT_ACCOUNT)
+
+    def mark_unserved(self, state: str) -> bool:
+        """The rep's Zoom user can no longer host for them (left the account, deactivated,
+        deleted, not allowed to host): only this rep stops being served, with the reason.
+        Returns whether this call made the change."""
         changed = ZoomCompanyMember.objects.filter(pk=self.pk, state=self.State.SERVED).update(
-            state=self.State.LEFT_ACCOUNT,
+            state=state,
             zoom_user_id="",
             zoom_timezone="",
             checked_at=timezone.now(),

@@ -29,10 +29,12 @@ def _broke(detail: dict) -> tuple[str, str]:
 def _rep_left(detail: dict) -> tuple[str, str]:
     rep = get_user_model().objects.filter(pk=detail.get("rep_id")).first()
     email = rep.email if rep else "A rep"
+    reason = detail.get("reason") or "No longer a user of the company's Zoom account"
     return (
-        f"{email} is no longer in the company's Zoom account",
-        f"Zoom no longer knows the Zoom user of {email}, so their bookings wait for a Zoom "
-        "connection. Map them to their Zoom user again, or have them connect Zoom.",
+        f"{email} is no longer served by the company's Zoom account",
+        f"{reason}: the company's Zoom account no longer makes {email}'s meetings, so their "
+        "bookings wait for a Zoom connection (or use their own, if they connected one). Map them "
+        "to a Zoom user again, or have them connect Zoom.",
     )
 
 

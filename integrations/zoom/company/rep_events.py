@@ -4,6 +4,8 @@ after the commit), rather than waiting for an admin or the hourly keep-alive whi
 wait."""
 
 from allauth.account.signals import email_changed, email_confirmed, user_signed_up
+from django.contrib.auth import get_user_model
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from . import services
@@ -28,3 +30,14 @@ def match_confirmed_rep(sender, *, email_address, **kwargs) -> None:
 @receiver(email_changed, dispatch_uid="zoom.company.match_rep_with_new_email")
 def match_rep_with_new_email(sender, *, user, **kwargs) -> None:
     _match_soon(user)
+
+
+@receiver(pre_save, sender=get_user_model(), dispatch_uid="zoom.company.match_rep_on_email_edit")
+def match_rep_whose_email_is_edited(sender, *, instance, update_fields=None, **kwargs) -> None:
+    """An admin edits a rep's email (the Django admin saves every field): look them up again.
+    Saves naming other fields only (a sign-in's `last_login`) cost nothing."""
+    if instance.pk is None or (update_fields is not None and "email" not in update_fields):
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("email", flat=True).first()
+    if before is not None and before.lower() != (instance.email or "").lower():
+        _match_soon(instance)

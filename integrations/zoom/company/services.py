@@ -60,9 +60,10 @@ def start_company_connect(staff_user, session) -> str:
     )
 
 
-def handle_company_callback(staff_user, session, params) -> ZoomCompanyAccount | str:
-    """Zoom's redirect back to the admin. Returns the connection, or a URL to restart at (an
-    install started in the Marketplace, with no state). Raises ConnectFailed."""
+def handle_company_callback(staff_user, session, params) -> ZoomCompanyAccount | None:
+    """Zoom's redirect back to the admin. Returns the connection, or None for an install started
+    in the Marketplace (a code with no state): the admin confirms on our page, with a POST, before
+    the flow starts again. Raises ConnectFailed."""
     pending = oauth_session.take(session, key=oauth_session.ACCOUNT_SESSION_KEY)
     error, state, code = params.get("error"), params.get("state"), params.get("code")
     if error:
@@ -71,8 +72,11 @@ def handle_company_callback(staff_user, session, params) -> ZoomCompanyAccount |
         raise ConnectFailed(ConnectProblem.ZOOM_REFUSED)
     if not state:
         if code and pending is None:
-            # Never accept a code we cannot tie to this session (login CSRF): start over.
-            return start_company_connect(staff_user, session)
+            # Never accept a code we cannot tie to this session (login CSRF), and never start
+            # over on this GET: any site could send a signed-in admin through Zoom's consent
+            # (which answers at once for an admin who consented before, in whichever Zoom account
+            # they are signed in to) and switch the company's Zoom account without a click.
+            return None
         raise ConnectFailed(ConnectProblem.STATE_MISSING)
     if pending is None:
         raise ConnectFailed(ConnectProblem.STATE_MISSING)

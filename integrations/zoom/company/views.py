@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ..api.errors import ZoomError
 from ..api.scopes import ACCOUNT_CAPABILITIES, ACCOUNT_CLASSIC_SCOPES, ACCOUNT_GRANULAR_SCOPES
 from ..connection.connect_failures import ConnectFailed
+from ..connection.hosts import ZoomHost, zoom_hosts_for
 from ..connection.views import ADDED_APPS, connect_problem_page, tell_disconnected
 from . import services
 from .models import ZoomCompanyMember
@@ -21,19 +22,27 @@ def _admin_only(view):
     return login_required(permission_required(MANAGE, raise_exception=True)(view))
 
 
+def _company_in_use(host: ZoomHost | None) -> bool:
+    return host is not None and host.via_company_account
+
+
 @require_GET
 @_admin_only
 def company_page(request):
     company = services.company_account()
     members = {m.rep_id: m for m in ZoomCompanyMember.objects.all()} if company else {}
-    rows = [(rep, members.get(rep.pk)) for rep in services.reps()]
+    reps = list(services.reps())
+    # Whether the company's account makes each rep's meetings, by the precedence meetings are
+    # made with: a served rep whose own connection works is "Not used" here as on their page.
+    hosts = zoom_hosts_for([rep.pk for rep in reps])
+    rows = [(rep, members.get(rep.pk), _company_in_use(hosts[rep.pk].host)) for rep in reps]
     return render(
         request,
         "integrations/zoom/account/page.html",
         {
             "company": company,
             "rows": rows,
-            "served_count": sum(1 for _, m in rows if m is not None and m.is_served),
+            "served_count": sum(1 for _, m, _ in rows if m is not None and m.is_served),
             "capabilities": ACCOUNT_CAPABILITIES,
             "classic_scopes": ACCOUNT_CLASSIC_SCOPES,
             "granular_scopes": ACCOUNT_GRANULAR_SCOPES,
@@ -55,8 +64,8 @@ def company_callback(request):
         outcome = services.handle_company_callback(request.user, request.session, request.GET)
     except ConnectFailed as failure:
         return connect_problem_page(request, failure, ACCOUNT_CAPABILITIES)
-    if isinstance(outcome, str):
-        return redirect(outcome)
+    if outcome is None:
+        return render(request, "integrations/zoom/account/finish_install.html")
     services.schedule_matching()
     messages.success(
         request,

@@ -13,6 +13,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -26,6 +27,7 @@ from meetings.zoom.state import LinkState
 
 from ..api.reasons import ReconnectReason
 from .connect_failures import ConnectProblem
+from .hosts import zoom_host_for
 from .models import ZoomConnection
 
 logger = logging.getLogger(__name__)
@@ -68,7 +70,13 @@ def notify_needs_reconnect(
 ) -> bool:
     """Email the rep a reconnect link if their connection is still broken and they were not
     emailed in the last 24 hours (`force`, for an admin, skips only the latter). `sent_by` is the
-    admin who forced it. Returns whether an email went out; mail server errors propagate."""
+    admin who forced it. Returns whether an email went out; mail server errors propagate.
+
+    Not sent by itself while the company's Zoom account makes the rep's meetings and no booking
+    waits for this connection: every page tells them so (an admin may still send one)."""
+    rep = get_user_model()(pk=connection.user_id)
+    if not force and _served_by_company(rep) and not _bookings_waiting(rep):
+        return False
     claimed = _claim_notice(connection, force=force, sent_by=sent_by)
     if claimed is None:
         return False
@@ -108,6 +116,11 @@ def _claim_notice(
             sent_by=sent_by,
         )
     return notice, current
+
+
+def _served_by_company(rep) -> bool:
+    host = zoom_host_for(rep, with_tokens=False)
+    return host is not None and host.via_company_account and host.is_usable
 
 
 def _emailed_recently(rep_id: int) -> bool:

@@ -11,18 +11,6 @@ def zoom_connection_for(user) -> ZoomConnection | None:
     return ZoomConnection.objects.without_tokens().filter(user=user).first()
 
 
-def zoom_connection_needing_attention(user) -> ZoomConnection | None:
-    """The rep's connection when it is broken or was removed in Zoom (for site-wide banners)."""
-    return (
-        ZoomConnection.objects.without_tokens()
-        .filter(
-            user=user,
-            status__in=[ZoomConnection.Status.NEEDS_RECONNECT, ZoomConnection.Status.REMOVED],
-        )
-        .first()
-    )
-
-
 def zoom_meeting_types_over_basic_limit(user) -> list:
     """The rep's Zoom Meeting Types longer than Zoom lets a Basic (free) user meet.
 

@@ -24,7 +24,15 @@ from django.views.decorators.debug import sensitive_variables
 
 from ..api import quota
 from ..api.client import ZoomClient
-from ..api.errors import ZoomMeetingNotFound, ZoomNeedsReconnect, ZoomNotConnected, ZoomTokenExpired
+from ..api.errors import (
+    ZoomCapabilityUnavailable,
+    ZoomMeetingNotFound,
+    ZoomMissingScopes,
+    ZoomNeedsReconnect,
+    ZoomNotConnected,
+    ZoomTokenExpired,
+)
+from ..api.scopes import Capability, capability_for
 from . import lifecycle
 from .hosts import ZoomHost, as_host
 from .token_chain import GRANT_FIELDS, ZoomTokenChain
@@ -45,6 +53,11 @@ class ZoomSession:
     once and retries once, never more. A refresh or call that says the authorization is gone marks
     the connection "needs reconnect" and re-raises `ZoomNeedsReconnect`; every other ZoomError
     propagates untouched. Closing records one success on the connection if any call succeeded.
+
+    A call of a capability the product can do without (`Capability.essential` false) that the
+    connection lacks raises `ZoomCapabilityUnavailable` without reaching Zoom; one Zoom refuses
+    for lack of a scope (a read tried under classic `meeting:write`) is recorded on the
+    connection, which stays healthy, and raises the same.
     """
 
     def __init__(
@@ -94,15 +107,29 @@ class ZoomSession:
         """`endpoint(client, token, *args, **kwargs)`: a ZoomClient method (`ZoomClient.get_me`)
         run with this session's client and a valid token. A meeting create or update counts once
         against the host's daily allowance, however often the token is refreshed for it."""
+        optional = self._optional_capability(endpoint)
+        if optional is not None and self.connection.capability_unavailable(optional.endpoint):
+            raise self._unavailable(optional)  # never sent, never counted
         if getattr(endpoint, "counts_as_meeting_write", False):
             with quota.counted_write(self._rep_id):
                 return self._call(endpoint, *args, **kwargs)
         return self._call(endpoint, *args, **kwargs)
 
+    def _optional_capability(self, endpoint) -> Capability | None:
+        capability = capability_for(
+            getattr(endpoint, "zoom_endpoint", ""), self.connection.capabilities
+        )
+        return None if capability is None or capability.essential else capability
+
+    def _unavailable(self, capability: Capability) -> ZoomCapabilityUnavailable:
+        scope = dict(self.connection.scopes_to_add).get(capability) or capability.classic
+        return ZoomCapabilityUnavailable(capability.endpoint, scope, capability.label)
+
     @sensitive_variables()
     def _call(self, endpoint: Callable[..., T], *args, **kwargs) -> T:
         connection, client = self.connection, self.client
         self._require_usable()
+        optional = self._optional_capability(endpoint)
         if connection.access_token_expires_within(REFRESH_MARGIN):
             _refresh(connection, client, stale_generation=connection.token_generation)
         generation = connection.token_generation
@@ -116,13 +143,31 @@ class ZoomSession:
         except ZoomMeetingNotFound:
             self._answered = True  # Zoom accepted the token and answered
             raise
+        except ZoomMissingScopes as exc:
+            if optional is None:
+                self._mark_broken(exc, generation)
+                raise
+            # Not a broken connection: this grant does not allow this one call.
+            self._answered = True
+            if connection.record_refused_endpoint(optional.endpoint):
+                logger.info(
+                    "Zoom refused %s for connection %s (%s): doing without it",
+                    optional.endpoint,
+                    connection.pk,
+                    exc,
+                )
+            raise self._unavailable(optional) from exc
         except ZoomNeedsReconnect as exc:
-            # Only the worker that made the transition tells the rep; the others saw it happen.
-            if connection.mark_needs_reconnect(exc.reason, exc.message, generation=generation):
-                lifecycle.connection_broke(connection)
+            self._mark_broken(exc, generation)
             raise
         self._answered = True
         return result
+
+    def _mark_broken(self, exc: ZoomNeedsReconnect, generation: int) -> None:
+        # Only the worker that made the transition tells the rep; the others saw it happen.
+        connection = self.connection
+        if connection.mark_needs_reconnect(exc.reason, exc.message, generation=generation):
+            lifecycle.connection_broke(connection)
 
 
 @sensitive_variables()

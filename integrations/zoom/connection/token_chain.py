@@ -4,11 +4,17 @@ connection (`connection.models.ZoomConnection`) and the company's account connec
 
 from datetime import timedelta
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from ..api.reasons import ReconnectReason
-from ..api.scopes import parse_scopes
+from ..api.scopes import (
+    CAPABILITIES,
+    Capability,
+    parse_scopes,
+    scope_to_add,
+    unavailable_capabilities,
+)
 from .fields import StrictEncryptedTextField
 
 # The encrypted token columns: pages, the admin and emails never need them, and leaving them out of
@@ -43,6 +49,8 @@ class ZoomTokenChain(models.Model):
     # Each kind of chain names the field saying whom its tokens act as (a Zoom user, a Zoom
     # account): a chain is usable once connected with that field filled.
     identity_field: str
+    # What its app calls, with the scopes each call takes (`api/scopes.py`).
+    capabilities: tuple[Capability, ...] = CAPABILITIES
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISCONNECTED)
 
@@ -62,6 +70,11 @@ class ZoomTokenChain(models.Model):
         max_length=32, choices=ReconnectReason.choices, blank=True
     )
     needs_reconnect_detail = models.TextField(blank=True)
+    # Endpoints ("GET /meetings/{meetingId}") Zoom refused for lack of a scope although the grant
+    # may allow them (a read tried under classic `meeting:write`), or of a capability the product
+    # does without: the connection stays healthy and the pages name the scope to add. A new
+    # grant (connect, reconnect) tries them again.
+    refused_endpoints = models.JSONField(default=list, blank=True)
     needs_reconnect_since = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
 
@@ -90,6 +103,24 @@ class ZoomTokenChain(models.Model):
     @property
     def granted_scope_list(self) -> list[str]:
         return sorted(self.granted_scopes)
+
+    @property
+    def unavailable_capabilities(self) -> list[Capability]:
+        """What the product does without on this connection (the grant lacks it, or Zoom
+        refused it)."""
+        return unavailable_capabilities(
+            self.granted_scopes, self.refused_endpoints or (), self.capabilities
+        )
+
+    def capability_unavailable(self, endpoint: str) -> bool:
+        return any(c.endpoint == endpoint for c in self.unavailable_capabilities)
+
+    @property
+    def scopes_to_add(self) -> list[tuple[Capability, str]]:
+        """Each unavailable capability with the scope that would allow it, in the grant's family
+        (the advisory on My Integrations and the roster)."""
+        granted = self.granted_scopes
+        return [(c, scope_to_add(c, granted) or c.classic) for c in self.unavailable_capabilities]
 
     def access_token_expires_within(self, margin: timedelta) -> bool:
         expires_at = self.access_token_expires_at
@@ -130,6 +161,22 @@ class ZoomTokenChain(models.Model):
         self.refresh_from_db(fields=self.health_fields)
         return bool(changed)
 
+    def record_refused_endpoint(self, endpoint: str) -> bool:
+        """Zoom refused `endpoint` for lack of a scope: the product does without it from now on,
+        and the connection stays healthy. Returns whether this call recorded it."""
+        with transaction.atomic():
+            row = type(self)._default_manager.select_for_update().only("refused_endpoints")
+            refused = list(row.get(pk=self.pk).refused_endpoints or [])
+            if endpoint in refused:
+                self.refused_endpoints = refused
+                return False
+            refused.append(endpoint)
+            type(self)._default_manager.filter(pk=self.pk).update(
+                refused_endpoints=refused, updated_at=timezone.now()
+            )
+        self.refused_endpoints = refused
+        return True
+
     def mark_removed(self) -> None:
         """The app was removed inside Zoom (deauthorization): forget everything Zoom gave us."""
         self._forget_zoom_data()
@@ -155,6 +202,8 @@ class ZoomTokenChain(models.Model):
         self.needs_reconnect_since = None
 
     def _mark_healthy(self, now) -> None:
+        """A new grant (connect, reconnect): healthy, and every capability worth trying again."""
+        self.refused_endpoints = []
         self.status = self.Status.CONNECTED
         self.connected_at = now
         self.last_success_at = now

@@ -9,9 +9,9 @@ erases exactly its meetings (past and future) and leaves the other app's alone.
 
 from config.isotime import parse_iso_datetime
 
-from ..connection.models import ZoomApp, ZoomDataErasure
+from ..connection.models import ZoomApp, ZoomConnection, ZoomDataErasure
 from ..signals import zoom_data_erasure_due
-from .models import ZoomWebhookEvent
+from .models import ZoomMeetingCreated, ZoomWebhookEvent
 
 
 def erase_app_data(
@@ -30,8 +30,20 @@ def erase_app_data(
         answers = zoom_data_erasure_due.send(sender=ZoomDataErasure, zoom_app=zoom_app, rep=rep)
         erasure.records_erased = sum(count for _receiver, count in answers if count)
         erasure.payloads_erased = _erase_stored_payloads(zoom_app, delivery_id, zoom_user_id)
+        if zoom_app == ZoomApp.COMPANY:
+            erasure.records_erased += _erase_meetings_heard_of()
     erasure.save()
     return erasure
+
+
+def _erase_meetings_heard_of() -> int:
+    """What `meeting.created` told of meetings: the company's app hears it for every user of the
+    account. Kept only for hosts whose own app (still authorized) heard it too."""
+    own = ZoomConnection.objects.filter(status=ZoomConnection.Status.CONNECTED).exclude(
+        zoom_user_id=""
+    )
+    erased, _ = ZoomMeetingCreated.objects.exclude(host_id__in=own.values("zoom_user_id")).delete()
+    return erased
 
 
 def _erase_stored_payloads(zoom_app: ZoomApp, delivery_id: int, zoom_user_id: str) -> int:

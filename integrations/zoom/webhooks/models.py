@@ -41,3 +41,43 @@ class ZoomWebhookEvent(models.Model):
         self.processed_at = timezone.now()
         self.payload = {}
         self.save(update_fields=["outcome", "note", "processed_at", "payload"])
+
+
+class ZoomMeetingCreated(models.Model):
+    """What a `meeting.created` event said of a meeting, kept for KEEP_FOR.
+
+    A create whose answer was lost (a timeout, a dropped connection) may have made the meeting in
+    Zoom. A connection that may list its meetings finds it by the agenda's reference; one that may
+    not (the help article's classic pair, where Zoom refuses the list) finds it here: Zoom sends
+    this event for meetings made through the API too. The event carries no agenda (Zoom's SDK
+    `zoom/rivet-javascript`, `meetings/meetings.d.ts`, `MeetingCreatedEvent`), so a meeting is
+    matched by its host, topic, start time and length. Erased with its Zoom user
+    (`app_deauthorized`) and pruned after KEEP_FOR.
+    """
+
+    KEEP_FOR_DAYS = 7
+
+    meeting_id = models.CharField(max_length=32, unique=True)
+    host_id = models.CharField(max_length=64, db_index=True)
+    topic = models.CharField(max_length=300, blank=True)
+    start_time = models.CharField(max_length=32, blank=True)
+    duration = models.IntegerField(null=True, blank=True)
+    join_url = models.URLField(max_length=2000, blank=True)
+    password = models.CharField(max_length=32, blank=True)
+    heard_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Zoom meeting {self.meeting_id} created"
+
+    def as_meeting(self) -> dict:
+        """In the shape of Zoom's meeting object, as far as the event told."""
+        return {
+            "id": self.meeting_id,
+            "host_id": self.host_id,
+            "topic": self.topic,
+            "start_time": self.start_time,
+            "duration": self.duration,
+            "join_url": self.join_url,
+            "password": self.password,
+            "created_at": self.heard_at.isoformat(),
+        }
