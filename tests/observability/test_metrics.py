@@ -144,7 +144,8 @@ def test_zoom_calls_are_counted_by_endpoint_and_status_and_429s_by_limit(setting
 
 
 @responses.activate
-def test_pacing_waits_and_deferrals_are_counted(settings, tmp_path):
+def test_pacing_waits_and_deferrals_are_counted(settings, tmp_path, db):
+    # The account's pace is read from the database (integrations.zoom.api.account_pace).
     settings.ZOOM_PACING_URL = f"file://{tmp_path}"
     settings.ZOOM_ACCOUNT_REQUESTS_PER_SECOND = 0.5  # a turn every 2 s
     settings.ZOOM_PACING_MAX_WAIT_SECONDS = 1.0
