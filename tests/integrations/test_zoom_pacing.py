@@ -271,6 +271,17 @@ def test_a_caller_woken_more_than_a_slot_late_takes_the_next_free_slot():
     assert waited == pytest.approx(0.1 + 0.15 + 0.3)
 
 
+def test_at_a_slow_pace_a_caller_woken_a_tenth_of_a_slot_late_takes_the_next_slot():
+    # A Free account paced at 1.8/s: its slots are 556 ms apart, 111 ms over two under Zoom's
+    # 2/s; woken 100 ms late, the caller would arrive within a second of the two after it.
+    clock, sleep = _oversleeping([0.1, 0.0])
+    slots = _Slots(0.2, 0.5)
+
+    Limiter(slots, rate=1.8, clock=clock, sleep=sleep).acquire("account")
+
+    assert slots.reserved == 2
+
+
 def test_a_caller_woken_a_little_late_keeps_its_slot_and_gives_up_one_only_once():
     clock, sleep = _oversleeping([0.05])
     slots = _Slots(0.2)

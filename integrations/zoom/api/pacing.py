@@ -78,6 +78,12 @@ class PacingDelay(Exception):
 SLOWEST_KEPT_SECONDS = 60.0
 
 
+# How late a woken caller may still go at its slot: a share of the interval between slots, but
+# never less than a sleep's ordinary overshoot, nor more than a slot.
+LATE_SHARE = 0.1
+LATE_ALWAYS_OK = 0.05
+
+
 def _slowest_key(key: str) -> str:
     return key + ":slowest"
 
@@ -191,9 +197,11 @@ class Limiter:
         to the slot. Raises PacingDelay (taking nothing) when that slot is further than
         `max_wait`.
 
-        Zoom counts calls as they arrive. A caller woken more than a slot late (its process was
-        starved of CPU) would arrive together with the callers due after it, so it gives its
-        passed slot up and takes the next free one, once."""
+        Zoom counts calls as they arrive. A caller woken late (its process was starved of CPU)
+        would arrive closer to the callers due after it than the pace allows: more than
+        LATE_SHARE of a slot late (at least LATE_ALWAYS_OK, at most a slot), it gives its passed
+        slot up and takes the next free one, once.
+        (An account paced at 90% of a 2/s limit has only a tenth of a slot to spare.)"""
         # `rate`: this key's own pace (a Zoom account's, `account_pace`), else the limiter's.
         interval = 1.0 / (rate or self.rate)
         limit = self.max_wait if max_wait is None else max_wait
@@ -209,7 +217,7 @@ class Limiter:
                 due = self.clock() + wait
                 self.sleep(wait)
                 late = self.clock() - due
-                if late > interval:
+                if late > min(interval, max(interval * LATE_SHARE, LATE_ALWAYS_OK)):
                     waited += late
                     continue
             break
