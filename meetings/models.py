@@ -383,6 +383,21 @@ class Booking(ZoomLink):
     def mark_invite_undeliverable(self, recipient_label: str, reason: str) -> None:
         self.invite_error = f"The invite to the {recipient_label} could not be sent: {reason}"[:300]
 
+    # What `renew_invite_for_new_link` writes besides the link.
+    NEW_LINK_INVITE_FIELDS = ("invite_sequence", "previous_start_at")
+
+    def renew_invite_for_new_link(self) -> bool:
+        """The booking's meeting was made anew (the one the invites point at is gone in Zoom):
+        when this version's invite went out already, a new version (same UID, next SEQUENCE)
+        carries the new link. True when it did; a version still due carries it anyway."""
+        sent = self.invites_sent_sequence
+        if self.is_cancelled or sent is None or sent < self.invite_sequence:
+            return False
+        self.invite_sequence += 1
+        # The time did not move: the update must not say it did.
+        self.previous_start_at = None
+        return True
+
     def move_to(self, start_at, end_at) -> None:
         self.previous_start_at = self.start_at
         self.start_at = start_at

@@ -58,6 +58,11 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _whole_second_up(moment: datetime) -> datetime:
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + timedelta(seconds=1)
+
+
 def _headers(category: str, limit_type: str, limit: int, remaining: int) -> dict:
     return {
         "X-RateLimit-Category": category,
@@ -115,12 +120,15 @@ def check_account(account: Account, method: str, path: str) -> None:
         while window and now - window[0] >= 1.0:
             window.popleft()
         if len(window) >= per_second:
+            # Retry-After is when the window has room again, to the whole second as Zoom's ISO
+            # form gives it: rounded up, never to a moment that would be refused again.
+            frees_at = timezone.now() + timedelta(seconds=1.0 - (now - window[0]))
             raise _limited(
                 "You have reached the maximum per-second rate limit for this API. Try again later.",
                 category,
                 "QPS",
                 per_second,
-                timezone.now() + timedelta(seconds=1),
+                _whole_second_up(frees_at),
             )
         day_key = (account.account_id, category, today)
         if per_day is not None and _daily[day_key] >= per_day:

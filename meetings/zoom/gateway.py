@@ -33,6 +33,9 @@ class MeetingGateway:
 
     def __init__(self, zoom: ZoomSession):
         self.zoom = zoom
+        # Ids of the meetings this session created (a new join link, unlike an adopted or
+        # updated meeting's).
+        self.made: set[str] = set()
 
     @property
     def host_time_zone(self) -> str:
@@ -44,6 +47,11 @@ class MeetingGateway:
         return ZoomChain(self.zoom.host.chain_name)
 
     def create(self, booking: Booking) -> ZoomMeeting:
+        meeting = self._create(booking)
+        self.made.add(meeting.id)
+        return meeting
+
+    def _create(self, booking: Booking) -> ZoomMeeting:
         body = bodies.create_body(booking, self.host_time_zone, self._passcode_rules())
         try:
             return parse_meeting(self.zoom.call(ZoomClient.create_meeting, body))

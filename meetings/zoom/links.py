@@ -377,7 +377,8 @@ def _record_meeting(
     booking: Booking, meeting: ZoomMeeting, zoom: MeetingGateway, *, note: str = ""
 ) -> LinkRun:
     """Store the meeting; if the booking changed while Zoom answered, go round again."""
-    stored = _store_if_as_claimed(booking, meeting, zoom.chain, note)
+    new_link = meeting.id in zoom.made
+    stored = _store_if_as_claimed(booking, meeting, zoom.chain, note, new_link=new_link)
     if stored is not None:
         return LinkRun(stored.link_state)
     with transaction.atomic():
@@ -390,7 +391,7 @@ def _record_meeting(
             bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
         ) or current.rep_id != booking.rep_id
         if not duplicate:
-            _store(current, booking, meeting, zoom.chain)
+            _store(current, booking, meeting, zoom.chain, new_link=new_link)
             if note:
                 current.record_zoom_change(note)
                 current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
@@ -410,37 +411,51 @@ def _record_meeting(
 
 
 def _store_if_as_claimed(
-    booking: Booking, meeting: ZoomMeeting, chain: ZoomChain, note: str
+    booking: Booking, meeting: ZoomMeeting, chain: ZoomChain, note: str, *, new_link: bool
 ) -> Booking | None:
     """Most runs find the booking as they claimed it: then one UPDATE, landing only if nothing
-    this run decided on changed (our lease, the state, the time, the meeting, the status), stores
-    the meeting. None when something did: the caller decides under the row lock."""
+    this run decided on changed (our lease, the state, the time, the meeting, the status, the
+    invite's version), stores the meeting. None when something did: the caller decides under the
+    row lock. `new_link`: the meeting was created by this run."""
     ready = copy.copy(booking)
     ready.mark_link_ready(meeting, chain)
+    fields = _fields_to_store(ready, new_link)
     if note:
         ready.record_zoom_change(note)
     ready.updated_at = timezone.now()
     as_claimed = _link_as(
         booking,
         "link_state", "link_lease_until", "zoom_meeting_id", "status", "start_at", "end_at",
-        "rep_id",
+        "rep_id", "invite_sequence", "invites_sent_sequence",
     )  # fmt: skip
-    values = {name: getattr(ready, name) for name in Booking.ZOOM_LINK_FIELDS}
+    values = {name: getattr(ready, name) for name in fields}
     if not Booking.objects.filter(as_claimed).update(**values):
         return None
     _announce(ready, meeting, first_link=not booking.zoom_meeting_id)
     return ready
 
 
-def _store(current: Booking, booking: Booking, meeting: ZoomMeeting, chain: ZoomChain) -> None:
+def _store(
+    current: Booking, booking: Booking, meeting: ZoomMeeting, chain: ZoomChain, *, new_link: bool
+) -> None:
     """Under the row lock: `current` is the booking now, `booking` as this run claimed it."""
     current.mark_link_ready(
         meeting,
         chain,
         moved=(current.start_at, current.end_at) != (booking.start_at, booking.end_at),
     )
-    current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
+    current.save(update_fields=_fields_to_store(current, new_link))
     _announce(current, meeting, first_link=not booking.zoom_meeting_id)
+
+
+def _fields_to_store(ready: Booking, new_link: bool) -> tuple[str, ...]:
+    """What storing the meeting writes. A meeting this run created has a new join link: guests
+    who were sent this version's invite hold the old meeting's (deleted in Zoom, or lost with an
+    app removed in Zoom), so a new version of the invite carries the new one. An adopted or
+    updated meeting keeps its link, and the guests are told nothing."""
+    if new_link and ready.renew_invite_for_new_link():
+        return Booking.ZOOM_LINK_FIELDS + Booking.NEW_LINK_INVITE_FIELDS
+    return Booking.ZOOM_LINK_FIELDS
 
 
 def _announce(stored: Booking, meeting: ZoomMeeting, *, first_link: bool) -> None:

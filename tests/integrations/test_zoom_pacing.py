@@ -117,6 +117,21 @@ def test_a_hold_makes_every_caller_wait_until_it_ends(store_url):
     assert second == pytest.approx(0.01, abs=0.05)
 
 
+def test_a_hold_naming_a_slower_rate_paces_every_process_at_it(store_url):
+    # Two processes' limiters for one account, each still at the fast rate it had cached.
+    learned_here = Limiter(store_for(store_url), rate=100, max_wait=0.2)
+    elsewhere = Limiter(store_for(store_url), rate=100, max_wait=0.2)
+    key = uuid.uuid4().hex
+
+    learned_here.hold(key, 0, rate=2)
+    elsewhere.acquire(key)
+    with pytest.raises(PacingDelay) as refused:
+        elsewhere.acquire(key)
+
+    # The next slot is half a second away (2/s), not 10 ms (100/s).
+    assert 0.4 < refused.value.wait <= 0.5
+
+
 def test_the_redis_state_expires_when_idle():
     store = redis_store()
     key = "expiry-" + uuid.uuid4().hex

@@ -18,6 +18,7 @@ from django.utils import timezone
 from integrations.zoom.company import services as company_services
 from integrations.zoom.connection.models import ZoomConnection, ZoomDataErasure
 from integrations.zoom.webhooks.models import ZoomWebhookEvent
+from meetings import ics
 from meetings.models import Booking, InviteDelivery
 from meetings.services.bookings import cancel_booking, reschedule_booking
 from meetings.services.invites import send_invites
@@ -335,3 +336,51 @@ def test_after_remove_and_reconnect_the_bookings_keep_their_meetings(live_sandbo
     assert remade.zoom_meeting_id not in ("", gone.zoom_meeting_id)
     # No orphan: one meeting per upcoming booking (the one deleted in Zoom replaced).
     assert len(live_sandbox.meetings("bob@solo.example")) == meetings_before
+
+
+def guest_invites(booking: Booking) -> list[InviteDelivery]:
+    return list(
+        InviteDelivery.objects.filter(
+            booking=booking,
+            recipient=InviteDelivery.Recipient.GUEST,
+            method=InviteDelivery.Method.REQUEST,
+        ).order_by("sequence")
+    )
+
+
+def test_after_remove_and_reconnect_only_a_remade_meeting_sends_an_updated_invite(live_sandbox):
+    """The guest of an adopted meeting holds the right link already: nothing is sent. The guest of
+    one deleted in Zoom meanwhile gets one updated invite (same UID, next SEQUENCE) with the new
+    meeting's link."""
+    world = make_world("personal_only", live_sandbox)
+    [kept, _past] = world.made_by[ZoomChain.PERSONAL]
+    start = next_slot(days=9)
+    gone = BookingFactory(
+        meeting_type=MeetingTypeFactory(rep=world.rep),
+        start_at=start,
+        end_at=start + timedelta(minutes=30),
+    )
+    gone = synced(gone)
+    send_invites(gone.pk)
+    assert [i.sequence for i in guest_invites(gone)] == [0]
+    remove_app(live_sandbox, world, ZoomChain.PERSONAL)
+    live_sandbox.delete_meeting_in_zoom(gone.zoom_meeting_id)
+
+    connect_rep(live_sandbox, "bob@solo.example", rep=world.rep)
+
+    adopted, remade = synced(kept), synced(gone)
+    for booking in (adopted, remade):
+        send_invites(booking.pk)  # what the worker runs; a version already sent is not sent again
+    assert adopted.zoom_join_url == kept.zoom_join_url
+    assert adopted.invite_sequence == kept.invite_sequence
+    assert [i.sequence for i in guest_invites(adopted)] == [kept.invite_sequence]
+    assert remade.zoom_join_url not in ("", gone.zoom_join_url)
+    assert remade.invite_sequence == gone.invite_sequence + 1
+    [first, update] = guest_invites(remade)
+    assert (first.sequence, update.sequence) == (0, 1)
+    assert update.location == remade.zoom_join_url
+    # One calendar entry for the guest: the update replaces the first invite.
+    assert ics.uid_for(remade) == ics.uid_for(gone)
+    calendar = ics.build_invite(remade, InviteDelivery.Method.REQUEST).decode()
+    calendar = calendar.replace("\r\n ", "")  # unfolded (RFC 5545 3.1)
+    assert "SEQUENCE:1" in calendar and remade.zoom_join_url in calendar

@@ -33,6 +33,11 @@ _RESERVE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local interval, tolerance, max_wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local slowest = tonumber(redis.call('GET', KEYS[2]) or '0')
+if slowest > interval then
+  tolerance = tolerance * slowest / interval
+  interval = slowest
+end
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local wait = tat - tolerance - now
@@ -51,6 +56,10 @@ local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if until_ > tat then
   redis.call('SET', KEYS[1], tostring(until_), 'PX', math.ceil(tonumber(ARGV[1]) * 1000) + 1000)
 end
+local interval = tonumber(ARGV[2])
+if interval > 0 then
+  redis.call('SET', KEYS[2], tostring(interval), 'PX', math.ceil(tonumber(ARGV[3]) * 1000))
+end
 return 1
 """
 
@@ -61,6 +70,16 @@ class PacingDelay(Exception):
     def __init__(self, wait: float):
         super().__init__(f"Paced: the next free slot is {wait:.1f} s away.")
         self.wait = wait
+
+
+# A hold may name the account's slower pace (Zoom's 429 named its limit): every process paces at
+# it for this long, however long its own copy of the account's rate is still cached
+# (account_pace.CACHE_SECONDS).
+SLOWEST_KEPT_SECONDS = 60.0
+
+
+def _slowest_key(key: str) -> str:
+    return key + ":slowest"
 
 
 def _reserve(tat: float, now: float, interval: float, tolerance: float, max_wait: float):
@@ -79,11 +98,13 @@ class RedisStore:
         self._hold = self.redis.register_script(_HOLD)
 
     def reserve(self, key: str, interval: float, tolerance: float, max_wait: float):
-        granted, wait = self._reserve(keys=[key], args=[interval, tolerance, max_wait])
+        granted, wait = self._reserve(
+            keys=[key, _slowest_key(key)], args=[interval, tolerance, max_wait]
+        )
         return bool(granted), float(wait)
 
-    def hold(self, key: str, seconds: float) -> None:
-        self._hold(keys=[key], args=[seconds])
+    def hold(self, key: str, seconds: float, slowest: float = 0.0) -> None:
+        self._hold(keys=[key, _slowest_key(key)], args=[seconds, slowest, SLOWEST_KEPT_SECONDS])
 
 
 class FileStore:
@@ -97,8 +118,7 @@ class FileStore:
         self.directory.mkdir(parents=True, exist_ok=True)
 
     def _locked(self, key: str, update):
-        name = hashlib.sha256(key.encode()).hexdigest()[:32]
-        fd = os.open(self.directory / name, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self._path(key), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             raw = os.pread(fd, 64, 0).decode() or "0"
@@ -112,14 +132,34 @@ class FileStore:
             os.close(fd)  # closing releases the lock
 
     def reserve(self, key: str, interval: float, tolerance: float, max_wait: float):
+        slowest = self._slowest(key)
+        if slowest > interval:
+            tolerance, interval = tolerance * slowest / interval, slowest
+
         def update(tat, now):
             granted, wait, new_tat = _reserve(tat, now, interval, tolerance, max_wait)
             return (granted, wait), new_tat
 
         return self._locked(key, update)
 
-    def hold(self, key: str, seconds: float) -> None:
+    def hold(self, key: str, seconds: float, slowest: float = 0.0) -> None:
         self._locked(key, lambda tat, now: (None, now + seconds if now + seconds > tat else None))
+        if slowest > 0:
+            # "<interval> <until>", replaced whole: readers see the old file or the new one.
+            path = self._path(_slowest_key(key))
+            spare = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
+            spare.write_text(f"{slowest!r} {time.time() + SLOWEST_KEPT_SECONDS!r}")
+            os.replace(spare, path)
+
+    def _slowest(self, key: str) -> float:
+        try:
+            interval, until = self._path(_slowest_key(key)).read_text().split()
+            return float(interval) if float(until) > time.time() else 0.0
+        except (OSError, ValueError):
+            return 0.0
+
+    def _path(self, key: str) -> Path:
+        return self.directory / hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def store_for(url: str):
@@ -175,11 +215,12 @@ class Limiter:
             break
         return waited
 
-    def hold(self, key: str, seconds: float) -> None:
+    def hold(self, key: str, seconds: float, *, rate: float | None = None) -> None:
         """Nobody calls for this key during the next `seconds` (Zoom said the account is over
-        its limit); waiting callers then resume one slot at a time."""
-        if seconds > 0:
-            self.store.hold(self.prefix + key, seconds)
+        its limit); waiting callers then resume one slot at a time, at `rate` at most if given
+        (whatever rate each process still has for the key) for SLOWEST_KEPT_SECONDS."""
+        if seconds > 0 or rate:
+            self.store.hold(self.prefix + key, max(seconds, 0.0), 1.0 / rate if rate else 0.0)
 
 
 _lock = threading.Lock()
