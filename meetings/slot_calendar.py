@@ -33,6 +33,11 @@ class SlotMonth:
     next_month: date | None  # None past the booking horizon
     horizon_days: int
     free_days: list[date] = field(default_factory=list)
+    # Whether the viewer picked the month and the day (the query named them) or the page chose
+    # them as the first with free times: only a pick is kept when the zone changes, since in
+    # another zone the first free day may be another one.
+    month_picked: bool = False
+    day_picked: bool = False
 
     def query(self, **changes) -> str:
         """This page's query string (zone, month, day) with `changes` applied; None drops one."""

@@ -67,7 +67,7 @@ def book_team_meeting(
     reps = {m.member.rep_id: m.member.rep for m in members}
     with transaction.atomic():
         lock_reps(reps)
-        free = availability.free_at(meeting_type, reps.values(), start_at)
+        free_slot = availability.free_at(meeting_type, reps.values(), start_at)
         line = ranking.in_line(
             selectors.candidates(meeting_type, members), meeting_type.distribution
         )
@@ -82,7 +82,7 @@ def book_team_meeting(
                     Skip(candidate.rep_id, _HOSTING_REASONS[cannot_host[candidate.rep_id]])
                 )
                 continue
-            slot = free.get(candidate.rep_id)
+            slot = free_slot(reps[candidate.rep_id])
             if slot is None:
                 skips.append(Skip(candidate.rep_id, SkipReason.BUSY))
                 continue

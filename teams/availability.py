@@ -4,11 +4,13 @@ Each member's slots come from the one slot engine (`meetings.selectors.slots_by_
 rules, the member's hours in their zone, their bookings of every type), all members at once.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from meetings.availability import Slot
 from meetings.models import MeetingType
-from meetings.selectors import slots_by_host
+from meetings.selectors import slot_finder, slots_by_host
 from meetings.zoom.hosting import hosting_refusals
 
 from . import selectors
@@ -51,9 +53,13 @@ def refusals(meeting_type: MeetingType, rep_ids, *, public: bool) -> dict[int, s
     return hosting_refusals(rep_ids, public=public)
 
 
-def free_at(meeting_type: MeetingType, reps, start_at: datetime) -> dict[int, Slot]:
-    """The reps free for the slot starting at `start_at`, with that slot, by rep id."""
-    found = slots_by_host(meeting_type, reps, start_at, start_at + _ONE_SLOT)
-    return {
-        rep_id: slot for rep_id, slots in found.items() for slot in slots if slot.start == start_at
-    }
+def free_at(meeting_type: MeetingType, reps, start_at: datetime) -> Callable[[Any], Slot | None]:
+    """Whether a rep among `reps` is free for the slot starting at `start_at`: a function of the
+    rep giving that slot, or None. Their bookings are read for all `reps` at once; each rep's
+    hours are worked out only when asked."""
+    slots_of = slot_finder(meeting_type, reps, start_at, start_at + _ONE_SLOT)
+
+    def slot_of(rep) -> Slot | None:
+        return next((slot for slot in slots_of(rep) if slot.start == start_at), None)
+
+    return slot_of

@@ -6,18 +6,27 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from config.compiled_reads import ByKeys
 from meetings.models import Booking, MeetingType
 from meetings.selectors import with_hours
 
 from .models import MeetingTypeMember, Team
 from .ranking import Candidate
 
+# The team booking page's and booking POST's first read: compiled once per web process thread,
+# as a rep's (meetings.selectors.bookable_meeting_type).
+_BOOKABLE = ByKeys(
+    lambda: with_hours(MeetingType.objects.select_related("team")).filter(
+        is_active=True, is_archived=False
+    ),
+    "team__slug",
+    "slug",
+)
+
 
 def bookable_team_type(team_slug: str, slug: str) -> MeetingType:
-    """A team's Meeting Type open for booking, with its team and weekly hours."""
-    return with_hours(MeetingType.objects.select_related("team")).get(
-        team__slug=team_slug, slug=slug, is_active=True, is_archived=False
-    )
+    """A team's Meeting Type open for booking, with its team and weekly hours (two queries)."""
+    return _BOOKABLE.get(team_slug, slug)
 
 
 def members_of(

@@ -65,7 +65,8 @@ def slot_month(
     if not asked and free and min(free) >= add_months(month, 1):
         month = add_months(month, 1)
     free_days = sorted(d for d in free if first_of_month(d) == month)
-    if day is None or first_of_month(day) != month:
+    day_picked = day is not None and first_of_month(day) == month
+    if not day_picked:
         day = free_days[0] if free_days else None
     first_weekday = int(formats.get_format("FIRST_DAY_OF_WEEK"))
     return SlotMonth(
@@ -79,4 +80,6 @@ def slot_month(
         next_month=add_months(month, 1) if month < last_month else None,
         horizon_days=meeting_type.horizon_days,
         free_days=free_days,
+        month_picked=asked,
+        day_picked=day_picked,
     )

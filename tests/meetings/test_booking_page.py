@@ -302,6 +302,24 @@ def test_months_step_within_this_month_and_the_booking_horizon(client):
     assert f'data-month="{last_day:%Y-%m}"' in page
 
 
+def test_the_zone_picker_keeps_only_the_month_and_day_the_prospect_picked(client):
+    """A day the page opened on is its first free one in the zone shown: in another zone the
+    first free day may be another (late in the day, today has no time left in a zone ahead), so
+    the picker leaves the choice to the page again. A picked day or month stays picked."""
+    meeting_type = MeetingTypeFactory()
+    page = client.get(page_url(meeting_type, tz="UTC")).content.decode()
+    assert 'aria-selected="true"' in page
+    assert 'name="day"' not in page and 'name="month"' not in page
+    day = _today("UTC") + timedelta(days=2)
+    page = client.get(page_url(meeting_type, tz="UTC", day=day.isoformat())).content.decode()
+    assert f'<input type="hidden" name="day" value="{day.isoformat()}">' in page
+    assert f'<input type="hidden" name="month" value="{day:%Y-%m}">' in page  # the day's
+    month = f"{day:%Y-%m}"
+    page = client.get(page_url(meeting_type, tz="UTC", month=month)).content.decode()
+    assert f'<input type="hidden" name="month" value="{month}">' in page
+    assert 'name="day"' not in page
+
+
 def test_a_picked_day_lists_its_times_and_a_day_without_any_says_so(client):
     meeting_type = MeetingTypeFactory()
     day = _today("UTC") + timedelta(days=2)

@@ -115,6 +115,10 @@ def test_a_time_zone_applies_at_once_and_enter_picks_the_first_match(
     assert page.get_by_label("Your time zone").input_value() == "Asia/Tokyo"
     assert "UTC time" not in page.locator("main").inner_text()
     assert page.evaluate("() => document.activeElement.type") == "search"
+    assert "day=" not in page.url  # no day was picked: Tokyo's first free day is shown
+    assert page.locator("td[aria-selected=true]").get_attribute("data-date") == (
+        first_free_day(meeting_type, "Asia/Tokyo").isoformat()
+    )
     first_time = page.locator(".slot-list a").first
     assert "tz=Asia/Tokyo" in first_time.get_attribute("href")
 

@@ -134,17 +134,22 @@ def calls_for(sandbox, method: str, meeting_id: str) -> list[dict]:
     return [c for c in sandbox.calls(f"/meetings/{meeting_id}") if c["method"] == method]
 
 
+def deauthorizations_applied() -> int:
+    # Only app_deauthorized: the meeting.created/updated/deleted Zoom sends for our own API
+    # changes may be applied at any moment too.
+    return ZoomWebhookEvent.objects.filter(
+        event="app_deauthorized", outcome=ZoomWebhookEvent.Outcome.APPLIED
+    ).count()
+
+
 def remove_app(sandbox, world: World, chain: str) -> None:
-    before = ZoomWebhookEvent.objects.filter(outcome=ZoomWebhookEvent.Outcome.APPLIED).count()
+    before = deauthorizations_applied()
     if chain == ZoomChain.COMPANY:
         sandbox.uninstall("admin@corp.example", client_id=client_of(chain))
     else:
         sandbox.uninstall(world.zoom_user[chain], client_id=client_of(chain))
     wait_until(
-        lambda: (
-            ZoomWebhookEvent.objects.filter(outcome=ZoomWebhookEvent.Outcome.APPLIED).count()
-            > before
-        ),
+        lambda: deauthorizations_applied() > before,
         message="app_deauthorized to be applied",
     )
 
@@ -238,14 +243,11 @@ def test_an_app_removed_with_data_retention_keeps_its_meetings(live_sandbox, set
     world = make_world(setup, live_sandbox)
     kept = [v for b in world.bookings() for v in zoom_values(b)]
 
-    before = ZoomWebhookEvent.objects.filter(outcome=ZoomWebhookEvent.Outcome.APPLIED).count()
+    before = deauthorizations_applied()
     who = "admin@corp.example" if removed == ZoomChain.COMPANY else world.zoom_user[removed]
     live_sandbox.uninstall(who, client_id=client_of(removed), user_data_retention=True)
     wait_until(
-        lambda: (
-            ZoomWebhookEvent.objects.filter(outcome=ZoomWebhookEvent.Outcome.APPLIED).count()
-            > before
-        ),
+        lambda: deauthorizations_applied() > before,
         message="app_deauthorized to be applied",
     )
 
