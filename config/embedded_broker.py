@@ -4,8 +4,8 @@ Every step is one SQLite transaction, so a process killed at any moment leaves t
 were before or after its step, never between: a publish is in the file or not, a message is taken
 by exactly one consumer, and an acknowledgement deletes it. kombu's file-system transport, which
 this replaces, writes each message into a file a consumer may read before it is complete, and a
-consumer that finds one empty or half written stops for good (kombu issue #1551); it also deletes a
-message as it reads it, so a consumer killed before the task ran lost it.
+consumer that finds one empty or half written stops for good (a known kombu bug, still open); it
+also deletes a message as it reads it, so a consumer killed before the task ran lost it.
 
 A message taken by a consumer stays in the file, marked with that process (host, pid and the pid's
 start time, so a reused pid is not mistaken for it), until it is acknowledged. A consumer whose

@@ -98,7 +98,8 @@ def broker_survives_a_killed_process(app_configs=None, **kwargs):
     return [
         checks.Error(
             "CELERY_BROKER_URL=filesystem:// (kombu's file-system broker) loses messages and can "
-            "stop every worker for good after a process is killed mid-write (kombu issue #1551).",
+            "stop every worker for good after a process is killed mid-write (a kombu bug still "
+            "open upstream).",
             hint="On one machine choose CELERY_BROKER_URL=embedded, which survives it.",
             id="config.E005",
         )
