@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.connection.models import ZoomConnection
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 
 
 class RosterManager(models.Manager):

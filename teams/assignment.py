@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from meetings import booking_limits
-from meetings.models import Booking, MeetingType
+from meetings.meeting_types import MeetingType
+from meetings.models import Booking
 from meetings.services.bookings import SlotUnavailable, lock_reps, place_booking
 from meetings.zoom import hosting
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from meetings.availability import Slot
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 from meetings.selectors import slot_finder, slots_by_host
 from meetings.zoom.hosting import hosting_refusals
 

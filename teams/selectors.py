@@ -7,7 +7,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from config.compiled_reads import ByKeys
-from meetings.models import Booking, MeetingType
+from meetings.meeting_types import MeetingType
+from meetings.models import Booking
 from meetings.selectors import with_hours
 
 from .models import MeetingTypeMember, Team

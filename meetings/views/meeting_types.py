@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..forms import MeetingTypeForm
-from ..models import MeetingType
+from ..meeting_types import MeetingType
 from ..question_forms import question_formset
 from ..services.meeting_types import (
     MeetingTypeInUse,
