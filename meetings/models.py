@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.fields import done_by
+
 # Models of their own modules, gathered here so Django sees them: import them from their home.
 from .host_changes import HostChange  # noqa: F401
 from .invite_deliveries import InviteDelivery  # noqa: F401
@@ -46,13 +48,7 @@ class Booking(ZoomLink):
     meeting_type = models.ForeignKey(MeetingType, on_delete=models.PROTECT, related_name="bookings")
     # Who booked it from inside the app for the guest (an SDR for a teammate); empty when the
     # guest booked on the public page.
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        related_name="bookings_made",
-        null=True,
-        blank=True,
-    )
+    booked_by = done_by("bookings_made")
     guest_name = models.CharField(max_length=200)
     guest_email = models.EmailField()
     guest_time_zone = models.CharField(max_length=64)

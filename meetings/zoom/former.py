@@ -19,7 +19,6 @@ from django.utils import timezone
 from integrations.zoom.api.errors import (
     Outcome,
     ZoomError,
-    ZoomMeetingEnded,
     ZoomNotMeetingHost,
     rule_for,
 )
@@ -73,9 +72,7 @@ def remove_former_meeting(change_id: int) -> LinkRun:
         with meeting_gateway(host) as zoom:
             if change.zoom_meeting_id:
                 try:
-                    zoom.delete(change.zoom_meeting_id)
-                except ZoomMeetingEnded:
-                    pass  # over already: nobody can join it
+                    zoom.remove(change.zoom_meeting_id)
                 except ZoomNotMeetingHost:
                     return _record(
                         change, Removal.FAILED, NOT_HOST.format(meeting=change.zoom_meeting_id)

@@ -307,9 +307,7 @@ def _remove_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkRun
         with meeting_gateway(host) as zoom:
             if booking.zoom_meeting_id:
                 try:
-                    zoom.delete(booking.zoom_meeting_id)
-                except ZoomMeetingEnded:
-                    pass  # over already: nobody can join it, and Zoom keeps it as a past meeting
+                    zoom.remove(booking.zoom_meeting_id)
                 except ZoomCapabilityUnavailable as exc:
                     note = CANCELLED_KEPT_NOTE.format(exc=exc)
                     return record(booking, lambda b: _removed_with_note(b, note))
