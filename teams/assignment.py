@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from meetings import booking_limits
+from meetings.availability import Slot
 from meetings.meeting_types import MeetingType
 from meetings.models import Booking
-from meetings.services.bookings import SlotUnavailable, lock_reps, place_booking
+from meetings.services.bookings import SlotUnavailable, place_booking
 from meetings.zoom import hosting
 
 from . import availability, ranking, selectors
@@ -64,32 +65,28 @@ def book_team_meeting(
     `details`: the guest's language, answers and other guests
     (meetings.services.bookings.place_booking). Raises SlotUnavailable when no member can take
     the slot."""
-    members = selectors.members_of(meeting_type, only_rep_id=only_rep_id)
-    reps = {m.member.rep_id: m.member.rep for m in members}
+    public = booked_by is None
+    if public and admission is None:
+        admission = booking_limits.PublicAdmission()
     with transaction.atomic():
-        lock_reps(reps)
-        free_slot = availability.free_at(meeting_type, reps.values(), start_at)
+        reps = {
+            rep.pk: rep for rep in selectors.lock_members(meeting_type, only_rep_id=only_rep_id)
+        }
         line = ranking.in_line(
-            selectors.candidates(meeting_type, members), meeting_type.distribution
+            selectors.candidates(meeting_type, reps.values()), meeting_type.distribution
         )
-        cannot_host = availability.refusals(meeting_type, list(reps), public=booked_by is None)
-        if booked_by is None and admission is None:
-            admission = booking_limits.PublicAdmission()
         skips: list[Skip] = []
         booking = None
-        for candidate in line:
-            if candidate.rep_id in cannot_host:
-                skips.append(
-                    Skip(candidate.rep_id, _HOSTING_REASONS[cannot_host[candidate.rep_id]])
-                )
+        for candidate, slot, cannot_host in _ask_in_line(
+            meeting_type, line, reps, start_at, public=public
+        ):
+            if cannot_host:
+                skips.append(Skip(candidate.rep_id, _HOSTING_REASONS[cannot_host]))
                 continue
-            slot = free_slot(reps[candidate.rep_id])
             if slot is None:
                 skips.append(Skip(candidate.rep_id, SkipReason.BUSY))
                 continue
-            refused = (
-                _admit(admission, meeting_type, candidate.rep_id) if booked_by is None else None
-            )
+            refused = _admit(admission, meeting_type, candidate.rep_id) if public else None
             if refused:
                 skips.append(Skip(candidate.rep_id, refused))
                 continue
@@ -106,7 +103,7 @@ def book_team_meeting(
                 )
             except SlotUnavailable:
                 # Booked by a path that bypassed the lock; the database refused the overlap.
-                if booked_by is None:
+                if public:
                     admission.give_back()
                 skips.append(Skip(candidate.rep_id, SkipReason.BUSY))
                 continue
@@ -117,6 +114,26 @@ def book_team_meeting(
             raise SlotUnavailable(JUST_TAKEN)
         raise SlotUnavailable(NOBODY_CAN_HOST)
     return booking
+
+
+def _ask_in_line(meeting_type: MeetingType, line, reps: dict, start_at: datetime, *, public: bool):
+    """Each candidate in line with their slot starting at `start_at` (None: busy) and why their
+    Zoom cannot host (None: it can). The line usually stops at the first member free, so Zoom is
+    asked about the members up to the next one free, not about the whole team; a member both
+    busy and unable to host is passed over for their Zoom, as the report counts it."""
+    free_slot = availability.free_at(meeting_type, reps.values(), start_at)
+    slots: dict[int, Slot | None] = {}
+    cannot_host: dict[int, str] = {}
+    for position, candidate in enumerate(line):
+        if candidate.rep_id not in slots:
+            ahead = []
+            for member in line[position:]:
+                ahead.append(member.rep_id)
+                slots[member.rep_id] = free_slot(reps[member.rep_id])
+                if slots[member.rep_id] is not None:
+                    break
+            cannot_host.update(availability.refusals(meeting_type, ahead, public=public))
+        yield candidate, slots[candidate.rep_id], cannot_host.get(candidate.rep_id)
 
 
 def _admit(admission, meeting_type: MeetingType, rep_id: int) -> str | None:

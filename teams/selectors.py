@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from config.compiled_reads import ByKeys
@@ -55,16 +55,32 @@ def member_rep(meeting_type: MeetingType, booking_slug: str):
     return member.member.rep if member else None
 
 
-def candidates(
-    meeting_type: MeetingType, members: list[MeetingTypeMember], now: datetime | None = None
-) -> list[Candidate]:
-    """Each member with their bookings of the type in its round robin window and their latest
-    booking of it (one query)."""
+def lock_members(meeting_type: MeetingType, *, only_rep_id: int | None = None) -> list:
+    """The type's members whose rep account is active, as their reps with their `priority` and
+    `weight` on the type, locked for a booking (one query; `members_of` that takes the lock
+    meetings.services.bookings.lock_reps takes, in the same rep id order). Call it inside a
+    transaction; `only_rep_id`: that rep alone."""
+    member = "team_memberships__meeting_types__"
+    found = get_user_model().objects.filter(
+        **{f"{member}meeting_type": meeting_type}, is_active=True
+    )
+    if only_rep_id is not None:
+        found = found.filter(pk=only_rep_id)
+    return list(
+        found.annotate(priority=F(f"{member}priority"), weight=F(f"{member}weight"))
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+
+
+def candidates(meeting_type: MeetingType, reps, now: datetime | None = None) -> list[Candidate]:
+    """Each member (`lock_members`'s reps) with their bookings of the type in its round robin
+    window and their latest booking of it (one query)."""
     since = (now or timezone.now()) - timedelta(days=meeting_type.distribution_window_days)
     standing = {
         row["rep_id"]: row
         for row in Booking.objects.filter(
-            meeting_type=meeting_type, rep__in=[m.member.rep_id for m in members]
+            meeting_type=meeting_type, rep__in=[rep.pk for rep in reps]
         )
         .values("rep_id")
         .annotate(
@@ -75,13 +91,13 @@ def candidates(
     }
     return [
         Candidate(
-            rep_id=m.member.rep_id,
-            priority=m.priority,
-            weight=m.weight,
-            bookings=standing.get(m.member.rep_id, {}).get("recent", 0),
-            last_booked_at=standing.get(m.member.rep_id, {}).get("latest"),
+            rep_id=rep.pk,
+            priority=rep.priority,
+            weight=rep.weight,
+            bookings=standing.get(rep.pk, {}).get("recent", 0),
+            last_booked_at=standing.get(rep.pk, {}).get("latest"),
         )
-        for m in members
+        for rep in reps
     ]
 
 

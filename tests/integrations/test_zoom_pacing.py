@@ -2,6 +2,7 @@
 test broker's database) or, for the demo without Redis, in a locked file."""
 
 import multiprocessing
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -237,15 +238,20 @@ def test_a_hosts_daily_429_does_not_hold_the_account(paced_client, settings):
 
 
 class _Slots:
-    """A store that grants the waits it is given, counting reservations."""
+    """A store that grants the waits it is given, counting reservations; `held` says, per
+    reservation, whether a hold came while its caller slept."""
 
-    def __init__(self, *waits: float):
+    def __init__(self, *waits: float, held: tuple[bool, ...] = ()):
         self.waits = list(waits)
+        self.held = list(held)
         self.reserved = 0
 
     def reserve(self, key, interval, tolerance, max_wait):
         self.reserved += 1
-        return True, self.waits.pop(0)
+        return True, self.waits.pop(0), float(self.reserved)
+
+    def held_since(self, key, stamp):
+        return self.held.pop(0) if self.held else False
 
 
 def _oversleeping(late_by: list[float]):
@@ -292,6 +298,42 @@ def test_a_caller_woken_a_little_late_keeps_its_slot_and_gives_up_one_only_once(
     slots = _Slots(0.2, 0.2)
     Limiter(slots, rate=10, clock=clock, sleep=sleep).acquire("account")
     assert slots.reserved == 2  # a caller starved twice sends rather than queue forever
+
+
+def test_a_caller_asleep_on_its_slot_when_a_hold_comes_takes_a_slot_after_it(store_url):
+    # Slots were given at 10/s; while their callers sleep, Zoom's 429 holds the account for
+    # 0.4 s at 2/s. Every sleeper goes after the hold, half a second apart, not at its old slot.
+    key = uuid.uuid4().hex
+    limiter = Limiter(store_for(store_url), rate=10, max_wait=5)
+    limiter.acquire(key)
+    sent = []
+
+    def call():
+        limiter.acquire(key)
+        sent.append(time.monotonic())
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.05)  # each has its slot (0.1, 0.2 and 0.3 s away) and sleeps on it
+    held_at = time.monotonic()
+    limiter.hold(key, 0.4, rate=2)
+    for thread in threads:
+        thread.join(timeout=10)
+
+    sent.sort()
+    assert len(sent) == 3
+    assert sent[0] - held_at >= 0.39
+    assert all(b - a >= 0.45 for a, b in zip(sent, sent[1:], strict=False))
+
+
+def test_a_caller_meeting_hold_after_hold_stops_waiting_here_and_retries_later():
+    clock, sleep = _oversleeping([0.0] * 4)
+    slots = _Slots(0.1, 0.1, 0.1, 0.1, held=(True, True, True, True))
+
+    with pytest.raises(PacingDelay):
+        Limiter(slots, rate=10, clock=clock, sleep=sleep).acquire("account")
+    assert slots.reserved == pacing.HOLDS_FOLLOWED + 1
 
 
 def _qps_429(zoom, **headers):

@@ -420,14 +420,16 @@ class ZoomClient:
                 # than our pacing assumed): every worker holds back until Zoom's Retry-After (or
                 # X-RateLimit-Reset), and the account is paced under the limit Zoom named.
                 # Every process paces at the learned rate from now on, not only this one: the
-                # others' cached rate would otherwise meet the same 429 each.
+                # others' cached rate would otherwise meet the same 429 each. The hold goes
+                # first: callers due meanwhile must not wait on the database's write to see it.
+                wait = min((error.retry_at - timezone.now()).total_seconds(), 60.0)
+                account_limiter().hold(self.account_id, wait)
                 rate = account_pace.learn_from_429(
                     self.account_id,
                     _int_or_none(response.headers.get("X-RateLimit-Limit")),
                     response.headers.get("X-RateLimit-Category", ""),
                 )
-                wait = (error.retry_at - timezone.now()).total_seconds()
-                account_limiter().hold(self.account_id, min(wait, 60.0), rate=rate)
+                account_limiter().hold(self.account_id, wait, rate=rate)
             raise error
         if meeting and status == 404:
             # 3001 "Meeting … is not found or has expired"; Zoom's 404s sometimes lack a JSON body.

@@ -12,6 +12,10 @@ the next free slot (one slot every 1/rate seconds, `burst` of them may be taken 
 until it comes, so waiting callers go in order and never arrive at Zoom together. The state lives
 in Redis (one Lua script, Redis's clock) so every process on every host shares it; the demo, which
 runs without Redis, keeps it in a file under a lock, which holds across the processes of one host.
+
+Slots are handed out ahead of time, so when Zoom answers 429 some callers are already asleep on a
+slot given at the pace Zoom just refused. The hold that follows the 429 is stamped, and a caller
+who wakes to find a hold newer than its slot takes a fresh slot after the hold instead of sending.
 """
 
 import fcntl
@@ -42,10 +46,10 @@ local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local wait = tat - tolerance - now
 if wait < 0 then wait = 0 end
-if wait > max_wait then return {0, tostring(wait)} end
+if wait > max_wait then return {0, tostring(wait), tostring(now)} end
 local ttl = math.ceil((tat + interval - now) * 1000) + 1000
 redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', ttl)
-return {1, tostring(wait)}
+return {1, tostring(wait), tostring(now)}
 """
 
 _HOLD = """
@@ -60,6 +64,8 @@ local interval = tonumber(ARGV[2])
 if interval > 0 then
   redis.call('SET', KEYS[2], tostring(interval), 'PX', math.ceil(tonumber(ARGV[3]) * 1000))
 end
+local kept = math.ceil((tonumber(ARGV[1]) + tonumber(ARGV[3])) * 1000)
+redis.call('SET', KEYS[3], tostring(now), 'PX', kept)
 return 1
 """
 
@@ -84,8 +90,17 @@ LATE_SHARE = 0.1
 LATE_ALWAYS_OK = 0.05
 
 
+# A caller sleeping on its slot looks for a newer hold at most this many times before it gives up
+# waiting here (PacingDelay) instead of queueing behind 429 after 429.
+HOLDS_FOLLOWED = 3
+
+
 def _slowest_key(key: str) -> str:
     return key + ":slowest"
+
+
+def _held_key(key: str) -> str:
+    return key + ":held"
 
 
 def _reserve(tat: float, now: float, interval: float, tolerance: float, max_wait: float):
@@ -104,13 +119,21 @@ class RedisStore:
         self._hold = self.redis.register_script(_HOLD)
 
     def reserve(self, key: str, interval: float, tolerance: float, max_wait: float):
-        granted, wait = self._reserve(
+        """(granted, wait, stamp): `stamp` is when the slot was given, for `held_since`."""
+        granted, wait, stamp = self._reserve(
             keys=[key, _slowest_key(key)], args=[interval, tolerance, max_wait]
         )
-        return bool(granted), float(wait)
+        return bool(granted), float(wait), float(stamp)
 
     def hold(self, key: str, seconds: float, slowest: float = 0.0) -> None:
-        self._hold(keys=[key, _slowest_key(key)], args=[seconds, slowest, SLOWEST_KEPT_SECONDS])
+        self._hold(
+            keys=[key, _slowest_key(key), _held_key(key)],
+            args=[seconds, slowest, SLOWEST_KEPT_SECONDS],
+        )
+
+    def held_since(self, key: str, stamp: float) -> bool:
+        held = self.redis.get(_held_key(key))
+        return held is not None and float(held) >= stamp
 
 
 class FileStore:
@@ -144,18 +167,31 @@ class FileStore:
 
         def update(tat, now):
             granted, wait, new_tat = _reserve(tat, now, interval, tolerance, max_wait)
-            return (granted, wait), new_tat
+            return (granted, wait, now), new_tat
 
         return self._locked(key, update)
 
     def hold(self, key: str, seconds: float, slowest: float = 0.0) -> None:
-        self._locked(key, lambda tat, now: (None, now + seconds if now + seconds > tat else None))
+        def update(tat, now):
+            self._replace(_held_key(key), repr(now))
+            return None, now + seconds if now + seconds > tat else None
+
+        self._locked(key, update)
         if slowest > 0:
-            # "<interval> <until>", replaced whole: readers see the old file or the new one.
-            path = self._path(_slowest_key(key))
-            spare = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
-            spare.write_text(f"{slowest!r} {time.time() + SLOWEST_KEPT_SECONDS!r}")
-            os.replace(spare, path)
+            self._replace(_slowest_key(key), f"{slowest!r} {time.time() + SLOWEST_KEPT_SECONDS!r}")
+
+    def held_since(self, key: str, stamp: float) -> bool:
+        try:
+            return float(self._path(_held_key(key)).read_text()) >= stamp
+        except (OSError, ValueError):
+            return False
+
+    def _replace(self, key: str, text: str) -> None:
+        # Replaced whole: readers see the old file or the new one, never half of either.
+        path = self._path(key)
+        spare = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
+        spare.write_text(text)
+        os.replace(spare, path)
 
     def _slowest(self, key: str) -> float:
         try:
@@ -201,27 +237,41 @@ class Limiter:
         would arrive closer to the callers due after it than the pace allows: more than
         LATE_SHARE of a slot late (at least LATE_ALWAYS_OK, at most a slot), it gives its passed
         slot up and takes the next free one, once.
-        (An account paced at 90% of a 2/s limit has only a tenth of a slot to spare.)"""
+        (An account paced at 90% of a 2/s limit has only a tenth of a slot to spare.)
+        A caller who wakes to a hold newer than its slot (Zoom refused a call meanwhile) takes a
+        slot after the hold, at most HOLDS_FOLLOWED times."""
         # `rate`: this key's own pace (a Zoom account's, `account_pace`), else the limiter's.
         interval = 1.0 / (rate or self.rate)
         limit = self.max_wait if max_wait is None else max_wait
+        key = self.prefix + key
         waited = 0.0
-        for _turn in range(2):
-            granted, wait = self.store.reserve(
-                self.prefix + key, interval, interval * (self.burst - 1), limit
+        gave_up_late = False
+        holds = 0
+        while True:
+            granted, wait, stamp = self.store.reserve(
+                key, interval, interval * (self.burst - 1), limit
             )
             if not granted:
                 raise PacingDelay(wait)
             waited += wait
-            if wait > 0:
-                due = self.clock() + wait
-                self.sleep(wait)
-                late = self.clock() - due
-                if late > min(interval, max(interval * LATE_SHARE, LATE_ALWAYS_OK)):
-                    waited += late
-                    continue
-            break
-        return waited
+            if wait <= 0:
+                return waited
+            due = self.clock() + wait
+            self.sleep(wait)
+            late = self.clock() - due
+            if self.store.held_since(key, stamp):
+                holds += 1
+                if holds > HOLDS_FOLLOWED:
+                    raise PacingDelay(interval)
+                waited += late
+                continue
+            if not gave_up_late and late > min(
+                interval, max(interval * LATE_SHARE, LATE_ALWAYS_OK)
+            ):
+                gave_up_late = True
+                waited += late
+                continue
+            return waited
 
     def hold(self, key: str, seconds: float, *, rate: float | None = None) -> None:
         """Nobody calls for this key during the next `seconds` (Zoom said the account is over
