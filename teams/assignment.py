@@ -138,9 +138,10 @@ def _book(
 
 def _ask_in_line(meeting_type: MeetingType, line, reps: dict, start_at: datetime, *, public: bool):
     """Each candidate in line with their slot starting at `start_at` (None: busy) and why their
-    Zoom cannot host (None: it can). The line usually stops at the first member free, so Zoom is
-    asked about the members up to the next one free, not about the whole team; a member both
-    busy and unable to host is passed over for their Zoom, as the report counts it."""
+    Zoom cannot host (None: it can). The line usually stops at the first member free, so their
+    slots are worked out and their Zoom allowance read for the members up to the next one free,
+    not for the whole team; a member both busy and unable to host is passed over for their Zoom,
+    as the report counts it."""
     free_slot = availability.free_at(meeting_type, reps.values(), start_at)
     slots: dict[int, Slot | None] = {}
     cannot_host: dict[int, str] = {}
@@ -148,11 +149,11 @@ def _ask_in_line(meeting_type: MeetingType, line, reps: dict, start_at: datetime
         if candidate.rep_id not in slots:
             ahead = []
             for member in line[position:]:
-                ahead.append(member.rep_id)
+                ahead.append(reps[member.rep_id])
                 slots[member.rep_id] = free_slot(reps[member.rep_id])
                 if slots[member.rep_id] is not None:
                     break
-            cannot_host.update(availability.refusals(meeting_type, ahead, public=public))
+            cannot_host.update(availability.refusals_among(meeting_type, ahead, public=public))
         yield candidate, slots[candidate.rep_id], cannot_host.get(candidate.rep_id)
 
 

@@ -7,6 +7,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from config.compiled_reads import ByKeys
+from integrations.zoom.connection.hosts import with_zoom_state
 from meetings.models import Booking, MeetingType
 from meetings.selectors import with_hours
 
@@ -57,14 +58,17 @@ def member_rep(meeting_type: MeetingType, booking_slug: str):
 def lock_members(meeting_type: MeetingType, *, only_rep_id: int | None = None) -> list:
     """The type's members whose rep account is active, as their reps with their `priority` and
     `weight` on the type, locked for a booking (one query; `members_of` that takes the lock
-    meetings.services.bookings.lock_reps takes, in the same rep id order). Call it inside a
-    transaction; `only_rep_id`: that rep alone."""
+    meetings.services.bookings.lock_reps takes, in the same rep id order). A Zoom type's reps come
+    with their Zoom state (`availability.refusals_among`). Call it inside a transaction;
+    `only_rep_id`: that rep alone."""
     member = "team_memberships__meeting_types__"
     found = get_user_model().objects.filter(
         **{f"{member}meeting_type": meeting_type}, is_active=True
     )
     if only_rep_id is not None:
         found = found.filter(pk=only_rep_id)
+    if meeting_type.is_zoom:
+        found = with_zoom_state(found)
     return list(
         found.annotate(priority=F(f"{member}priority"), weight=F(f"{member}weight"))
         .select_for_update(of=("self",))
