@@ -95,16 +95,17 @@ def _book(
     None for a booking made from inside the app."""
     public = admission is not None
     with transaction.atomic():
-        reps = {
-            rep.pk: rep for rep in selectors.lock_members(meeting_type, only_rep_id=only_rep_id)
+        members = {
+            member.pk: member
+            for member in selectors.lock_members(meeting_type, only_rep_id=only_rep_id)
         }
         line = ranking.in_line(
-            selectors.candidates(meeting_type, reps.values()), meeting_type.distribution
+            selectors.candidates(meeting_type, members.values()), meeting_type.distribution
         )
         skips: list[Skip] = []
         booking = None
-        for candidate, slot, cannot_host in _ask_in_line(
-            meeting_type, line, reps, start_at, public=public
+        for candidate, host, slot, cannot_host in _ask_in_line(
+            meeting_type, line, members, start_at, public=public
         ):
             if cannot_host:
                 skips.append(Skip(candidate.rep_id, _HOSTING_REASONS[cannot_host]))
@@ -119,9 +120,7 @@ def _book(
             try:
                 # No savepoint of its own (two round trips less on every booking): a refused
                 # insert ends the transaction, and the booking starts over.
-                booking = place_booking(
-                    meeting_type, reps[candidate.rep_id], slot, savepoint=False, **details
-                )
+                booking = place_booking(meeting_type, host, slot, savepoint=False, **details)
             except SlotUnavailable:
                 # Booked by a path that bypassed the lock; the database refused the overlap.
                 if public:
@@ -136,25 +135,37 @@ def _book(
     return booking
 
 
-def _ask_in_line(meeting_type: MeetingType, line, reps: dict, start_at: datetime, *, public: bool):
-    """Each candidate in line with their slot starting at `start_at` (None: busy) and why their
-    Zoom cannot host (None: it can). The line usually stops at the first member free, so their
-    slots are worked out and their Zoom allowance read for the members up to the next one free,
-    not for the whole team; a member both busy and unable to host is passed over for their Zoom,
-    as the report counts it."""
-    free_slot = availability.free_at(meeting_type, reps.values(), start_at)
+def _ask_in_line(
+    meeting_type: MeetingType, line, members: dict, start_at: datetime, *, public: bool
+):
+    """Each candidate in line with their rep as host, their slot starting at `start_at` (None:
+    busy) and why their Zoom cannot host (None: it can). The line usually stops at the first
+    member free, so reps, their Zoom and their slots are read for the members up to the next one
+    free, not for the whole team; a member both busy and unable to host is passed over for their
+    Zoom, as the report counts it."""
+    free_slot = availability.free_at(meeting_type, members.values(), start_at)
     slots: dict[int, Slot | None] = {}
+    hosts: dict = {}
     cannot_host: dict[int, str] = {}
     for position, candidate in enumerate(line):
         if candidate.rep_id not in slots:
             ahead = []
             for member in line[position:]:
-                ahead.append(reps[member.rep_id])
-                slots[member.rep_id] = free_slot(reps[member.rep_id])
+                ahead.append(member.rep_id)
+                slots[member.rep_id] = free_slot(members[member.rep_id])
                 if slots[member.rep_id] is not None:
                     break
-            cannot_host.update(availability.refusals_among(meeting_type, ahead, public=public))
-        yield candidate, slots[candidate.rep_id], cannot_host.get(candidate.rep_id)
+            found = selectors.hosts_among(meeting_type, ahead)
+            hosts.update(found)
+            cannot_host.update(
+                availability.refusals_among(meeting_type, found.values(), public=public)
+            )
+        yield (
+            candidate,
+            hosts[candidate.rep_id],
+            slots[candidate.rep_id],
+            cannot_host.get(candidate.rep_id),
+        )
 
 
 def _admit(admission, meeting_type: MeetingType, rep_id: int) -> str | None:

@@ -55,7 +55,7 @@ def refusals(meeting_type: MeetingType, rep_ids, *, public: bool) -> dict[int, s
 
 
 def refusals_among(meeting_type: MeetingType, reps, *, public: bool) -> dict[int, str]:
-    """`refusals` of reps read with their Zoom state (selectors.lock_members): no query but the
+    """`refusals` of reps read with their Zoom state (selectors.hosts_among): no query but the
     allowance's cache round trip."""
     if not meeting_type.is_zoom or not reps:
         return {}
