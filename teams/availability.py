@@ -8,10 +8,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from integrations.zoom.connection.hosts import zoom_hosts_of
 from meetings.availability import Slot
 from meetings.meeting_types import MeetingType
 from meetings.selectors import slot_finder, slots_by_host
-from meetings.zoom.hosting import hosting_refusals
+from meetings.zoom.hosting import hosting_refusals, refusals_of
 
 from . import selectors
 
@@ -51,6 +52,14 @@ def refusals(meeting_type: MeetingType, rep_ids, *, public: bool) -> dict[int, s
     if not meeting_type.is_zoom or not rep_ids:
         return {}
     return hosting_refusals(rep_ids, public=public)
+
+
+def refusals_among(meeting_type: MeetingType, reps, *, public: bool) -> dict[int, str]:
+    """`refusals` of reps read with their Zoom state (selectors.hosts_among): no query but the
+    allowance's cache round trip."""
+    if not meeting_type.is_zoom or not reps:
+        return {}
+    return refusals_of(zoom_hosts_of(reps), public=public)
 
 
 def free_at(meeting_type: MeetingType, reps, start_at: datetime) -> Callable[[Any], Slot | None]:

@@ -1,12 +1,14 @@
 """Reads: teams, their Meeting Types and members, and each member's standing in the rotation."""
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from config.compiled_reads import ByKeys
+from integrations.zoom.connection.hosts import with_zoom_state
 from meetings.meeting_types import MeetingType
 from meetings.models import Booking
 from meetings.selectors import with_hours
@@ -55,26 +57,46 @@ def member_rep(meeting_type: MeetingType, booking_slug: str):
     return member.member.rep if member else None
 
 
-def lock_members(meeting_type: MeetingType, *, only_rep_id: int | None = None) -> list:
-    """The type's members whose rep account is active, as their reps with their `priority` and
-    `weight` on the type, locked for a booking (one query; `members_of` that takes the lock
-    meetings.services.bookings.lock_reps takes, in the same rep id order). Call it inside a
-    transaction; `only_rep_id`: that rep alone."""
+class Member(NamedTuple):
+    """A member as a booking weighs them: their rep's id (`pk`, as meetings.selectors.slot_finder
+    reads a host) and time zone, and their priority and weight on the type."""
+
+    pk: int
+    time_zone: str
+    priority: int
+    weight: int
+
+
+def lock_members(meeting_type: MeetingType, *, only_rep_id: int | None = None) -> list[Member]:
+    """The type's members whose rep account is active, locked for a booking (one query: the lock
+    meetings.services.bookings.lock_reps takes, on their reps' rows, in the same rep id order).
+    Call it inside a transaction; `only_rep_id`: that member alone."""
     member = "team_memberships__meeting_types__"
     found = get_user_model().objects.filter(
         **{f"{member}meeting_type": meeting_type}, is_active=True
     )
     if only_rep_id is not None:
         found = found.filter(pk=only_rep_id)
-    return list(
-        found.annotate(priority=F(f"{member}priority"), weight=F(f"{member}weight"))
+    locked = (
+        found.only("time_zone")
+        .annotate(priority=F(f"{member}priority"), weight=F(f"{member}weight"))
         .select_for_update(of=("self",))
         .order_by("pk")
     )
+    return [Member(rep.pk, rep.time_zone, rep.priority, rep.weight) for rep in locked]
+
+
+def hosts_among(meeting_type: MeetingType, rep_ids) -> dict:
+    """The reps of these members, by id, as hosts of a booking of the type: a Zoom type's with
+    their Zoom state (availability.refusals_among) (one query)."""
+    reps = get_user_model().objects.filter(pk__in=rep_ids)
+    if meeting_type.is_zoom:
+        reps = with_zoom_state(reps)
+    return {rep.pk: rep for rep in reps}
 
 
 def candidates(meeting_type: MeetingType, reps, now: datetime | None = None) -> list[Candidate]:
-    """Each member (`lock_members`'s reps) with their bookings of the type in its round robin
+    """Each member (`lock_members`) with their bookings of the type in its round robin
     window and their latest booking of it (one query)."""
     since = (now or timezone.now()) - timedelta(days=meeting_type.distribution_window_days)
     standing = {

@@ -3,15 +3,17 @@ connection): every member hosts at most once, the rest hear "just taken"; reassi
 each other and prospects never double-book anyone."""
 
 import threading
+from datetime import timedelta
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 from meetings.models import Booking, HostChange
 from meetings.services.bookings import BookingError, SlotUnavailable, book_meeting
 from teams.assignment import book_team_meeting
+from teams.models import AssignmentSkip, SkipReason
 from teams.reassignment import reassign_booking
-from tests.meetings.factories import MeetingTypeFactory, next_slot
+from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot
 from tests.teams.factories import member_reps, team_type
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -99,6 +101,41 @@ def test_two_team_types_sharing_members_book_at_once_without_deadlock():
     results = at_once(calls)
     assert sum(isinstance(r, Booking) for r in results) == 4
     assert Booking.objects.active().filter(start_at=start).values("rep").distinct().count() == 4
+
+
+def test_a_member_booked_past_the_lock_is_passed_over_when_the_booking_starts_over():
+    """A path that skips the members' lock (an edit moving the first member's other meeting onto
+    the slot) commits between the team booking's free check and its insert: the database refuses
+    the overlap, the booking starts over, sees that member busy and goes to the next."""
+    meeting_type = team_type(size=2, **PHONE)
+    first, second = sorted(member_reps(meeting_type), key=lambda rep: rep.pk)
+    start = next_slot()
+    other_meeting = BookingFactory(
+        meeting_type=MeetingTypeFactory(rep=first, **PHONE), start_at=start + timedelta(hours=3)
+    )
+
+    def move_onto_the_slot():
+        Booking.objects.filter(pk=other_meeting.pk).update(
+            start_at=start, end_at=start + timedelta(minutes=30)
+        )
+        connections.close_all()
+
+    def before_the_first_insert(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "meetings_booking"') and not moved.is_set():
+            moved.set()
+            mover = threading.Thread(target=move_onto_the_slot)
+            mover.start()
+            mover.join(timeout=30)
+        return execute(sql, params, many, context)
+
+    moved = threading.Event()
+    with connection.execute_wrapper(before_the_first_insert):
+        booking = prospect(meeting_type, start, 1)()
+
+    assert moved.is_set()
+    assert booking.rep_id == second.pk
+    skips = AssignmentSkip.objects.filter(booking=booking)
+    assert [(skip.rep_id, skip.reason) for skip in skips] == [(first.pk, SkipReason.BUSY)]
 
 
 def test_reassignments_racing_each_other_and_a_prospect_never_double_book_anyone():

@@ -147,6 +147,29 @@ def zoom_hosts_for(rep_ids, *, with_tokens: bool = False) -> dict[int, HostLooku
     }
 
 
+# A rep's Zoom state as `zoom_hosts_of` reads it, loaded with the rep (select_related).
+_REP_ZOOM_STATE = ("zoom_connection", "zoom_company_member__account")
+
+
+def with_zoom_state(reps):
+    """A queryset of reps that loads what `zoom_hosts_of` reads with them (in the same query;
+    tokens not loaded)."""
+    return reps.select_related(*_REP_ZOOM_STATE).defer(
+        *(f"{relation}__{name}" for relation in _REP_ZOOM_STATE for name in TOKEN_FIELDS)
+    )
+
+
+def zoom_hosts_of(reps) -> dict[int, HostLookup]:
+    """`zoom_hosts_for` of reps read `with_zoom_state`, by rep id (no query): a team's members
+    read with their lock."""
+    hosts = {}
+    for rep in reps:
+        personal = getattr(rep, "zoom_connection", None)
+        member = getattr(rep, "zoom_company_member", None)
+        hosts[rep.pk] = HostLookup(_host_from(personal, lambda member=member: member), member)
+    return hosts
+
+
 def zoom_host_through(rep, chain_name: str, *, with_tokens: bool = True) -> ZoomHost | None:
     """The rep's host on one chain, whatever its state (None if the rep has none there): the
     chain that made a meeting is the only one that may move or delete it."""
