@@ -59,7 +59,8 @@ def fill(first: int, reps: int, bookings_per_rep: int) -> None:
 
     from accounts.models import User
     from integrations.zoom.connection.models import ZoomConnection
-    from meetings.models import Booking, LocationKind, MeetingType
+    from meetings.meeting_types import LocationKind, MeetingType
+    from meetings.models import Booking
     from meetings.zoom.state import LinkState
 
     now = timezone.now()

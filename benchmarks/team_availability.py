@@ -80,7 +80,8 @@ def fill(members: int, bookings_per_day: int):
 
     from accounts.models import User
     from integrations.zoom.connection.models import ZoomConnection
-    from meetings.models import Booking, Distribution, LocationKind, MeetingType
+    from meetings.meeting_types import Distribution, LocationKind, MeetingType
+    from meetings.models import Booking
     from meetings.schedules import AvailabilitySchedule, AvailabilityWindow
     from meetings.zoom.state import LinkState, ZoomChain
     from teams.models import MeetingTypeMember, Team, TeamMember

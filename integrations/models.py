@@ -7,10 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.fields import done_by
 from accounts.models import User
 from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.connection.models import ZoomConnection
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 
 
 class RosterManager(models.Manager):
@@ -63,13 +64,7 @@ class ReconnectNotice(models.Model):
     reason = models.CharField(max_length=32, choices=ReconnectReason.choices, blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
     # The admin who sent it from the roster (bypassing the daily limit); empty when automatic.
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    sent_by = done_by()
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

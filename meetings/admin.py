@@ -5,7 +5,8 @@ from config.admin_views import ViewOnlyAdmin
 
 from .host_changes import HostChange
 from .invite_deliveries import InviteDelivery
-from .models import Booking, MeetingType
+from .meeting_types import MeetingType
+from .models import Booking
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
 from .zoom.resume import retry_link
 from .zoom.state import ZoomLink

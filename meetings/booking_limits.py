@@ -18,7 +18,8 @@ from django.conf import settings
 from config import rate_limits
 from config.client_address import client_address
 
-from .models import Booking, MeetingType
+from .meeting_types import MeetingType
+from .models import Booking
 from .zoom.pages import PublicShareSpent, public_zoom_write
 
 # What refused a public booking (TooManyRequests.reason): a team passes over a member refused for

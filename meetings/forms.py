@@ -13,7 +13,7 @@ from accounts.models import validate_time_zone
 from config.isotime import parse_iso_datetime
 
 from . import placeholders, reminders
-from .models import MAX_ADDITIONAL_GUESTS, LocationKind, MeetingType
+from .meeting_types import MAX_ADDITIONAL_GUESTS, LocationKind, MeetingType
 from .questions import answers_from
 from .schedules import AvailabilitySchedule
 

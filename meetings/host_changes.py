@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from accounts.fields import done_by
+
 from .zoom.state import ZoomChain
 
 
@@ -34,13 +36,7 @@ class HostChange(models.Model):
     to_rep = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings_taken_over"
     )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        related_name="host_changes_made",
-        null=True,
-        blank=True,
-    )
+    changed_by = done_by("host_changes_made")
     # The former meeting, as the booking had it: deleted through `zoom_chain` only (the chain
     # that made it). `in_doubt`: a create may have left a meeting the booking never recorded, so
     # the former host's meetings are searched for the booking's reference too.

@@ -8,6 +8,8 @@ from datetime import date, time
 
 from django import forms
 
+from .row_formsets import row_formset, rows_shown
+
 PREFIX = "overrides"
 # Far more than anyone keeps; a bound keeps a forged form from making the server build thousands.
 MAX_ROWS = 200
@@ -103,21 +105,15 @@ class BaseDateOverrideFormSet(forms.BaseFormSet):
         )
 
 
-DateOverrideFormSet = forms.formset_factory(
-    DateOverrideForm,
-    formset=BaseDateOverrideFormSet,
-    extra=1,
-    can_delete=True,
-    max_num=MAX_ROWS,
-    absolute_max=MAX_ROWS,
-    validate_max=True,
+DateOverrideFormSet = row_formset(
+    DateOverrideForm, BaseDateOverrideFormSet, extra=1, max_rows=MAX_ROWS
 )
 
 
 def override_formset(data, schedule) -> BaseDateOverrideFormSet | None:
-    """The rows of `schedule`'s overrides, bound to `data` when given. None for a POST that
-    carries no rows at all (a client that never showed them): its overrides stay as they are."""
-    if data is not None and f"{PREFIX}-TOTAL_FORMS" not in data:
+    """The rows of `schedule`'s overrides, bound to `data` when given; None when the POST shows
+    none (`rows_shown`)."""
+    if not rows_shown(data, PREFIX):
         return None
     initial = [
         {

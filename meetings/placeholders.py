@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from accounts.time_zones import zone_city
 
 from . import dates
-from .models import DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_TITLE_TEMPLATE
+from .meeting_types import DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_TITLE_TEMPLATE
 from .questions import answers_text
 
 DEFAULT_TEMPLATES = (DEFAULT_TITLE_TEMPLATE, DEFAULT_DESCRIPTION_TEMPLATE)

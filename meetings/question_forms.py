@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .questions import MAX_CHOICES, MAX_QUESTIONS, Question, split_choices
+from .row_formsets import row_formset, rows_shown
 
 PREFIX = "questions"
 
@@ -63,22 +64,15 @@ class BaseQuestionFormSet(forms.BaseFormSet):
         ]
 
 
-QuestionFormSet = forms.formset_factory(
-    QuestionForm,
-    formset=BaseQuestionFormSet,
-    extra=1,
-    can_delete=True,
-    # A forged form cannot make the server build thousands of rows.
-    max_num=MAX_QUESTIONS + 5,
-    absolute_max=MAX_QUESTIONS + 5,
-    validate_max=True,
+QuestionFormSet = row_formset(
+    QuestionForm, BaseQuestionFormSet, extra=1, max_rows=MAX_QUESTIONS + 5
 )
 
 
 def question_formset(data, meeting_type) -> BaseQuestionFormSet | None:
-    """The rows of `meeting_type`'s questions, bound to `data` when given. None for a POST that
-    carries no rows at all (a client that never showed them): its questions stay as they are."""
-    if data is not None and f"{PREFIX}-TOTAL_FORMS" not in data:
+    """The rows of `meeting_type`'s questions, bound to `data` when given; None when the POST
+    shows none (`rows_shown`)."""
+    if not rows_shown(data, PREFIX):
         return None
     initial = [
         {

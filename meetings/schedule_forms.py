@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .availability import Window
+from .row_formsets import row_formset
 from .schedules import AvailabilitySchedule, AvailabilityWindow
 
 PREFIX = "hours"
@@ -130,15 +131,7 @@ class BaseHoursFormSet(forms.BaseFormSet):
         return [(day, Weekday(day).label, rows[day]) for day in Weekday.values]
 
 
-HoursFormSet = forms.formset_factory(
-    HoursRowForm,
-    formset=BaseHoursFormSet,
-    extra=0,
-    can_delete=True,
-    max_num=MAX_ROWS,
-    absolute_max=MAX_ROWS,
-    validate_max=True,
-)
+HoursFormSet = row_formset(HoursRowForm, BaseHoursFormSet, extra=0, max_rows=MAX_ROWS)
 
 
 def hours_formset(data, windows: list[Window]) -> BaseHoursFormSet:

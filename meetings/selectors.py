@@ -11,12 +11,8 @@ from django.utils import timezone
 from config.compiled_reads import ByKeys
 
 from .availability import Busy, Rules, Slot, Window, free_slots
-from .models import (
-    MAX_BUFFER_MINUTES,
-    Booking,
-    InviteDelivery,
-    MeetingType,
-)
+from .meeting_types import MAX_BUFFER_MINUTES, MeetingType
+from .models import Booking, InviteDelivery
 from .questions import Question
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
 from .zoom.state import LinkState

@@ -93,18 +93,13 @@ def send_no_show_email(booking_id: int) -> bool:
     if not _claim(booking_id, "no_show_email_sent_at", Q(outcome=Outcome.GUEST_NO_SHOW) & _SETTLED):
         return False
     context = {"booking": booking, "rebook_url": url, "host": booking.rep}
-    try:
-        EmailMessage(
-            subject=f"Sorry we missed you: {booking.meeting_type.name}",
-            body=render_to_string("outcomes/email/no_show.txt", context),
-            to=[booking.guest_email],
-            reply_to=[booking.rep.email],
-        ).send()
-    except Exception:
-        _release(booking_id, "no_show_email_sent_at")
-        raise
-    logger.info("Sent the no-show email of booking %s", booking_id)
-    return True
+    email = EmailMessage(
+        subject=f"Sorry we missed you: {booking.meeting_type.name}",
+        body=render_to_string("outcomes/email/no_show.txt", context),
+        to=[booking.guest_email],
+        reply_to=[booking.rep.email],
+    )
+    return _send_claimed(email, booking_id, "no_show_email_sent_at", "no-show email")
 
 
 def alert_host_absent(booking_id: int) -> bool:
@@ -128,17 +123,12 @@ def alert_host_absent(booking_id: int) -> bool:
         "booking_url": settings.SITE_URL
         + reverse("meetings:booking_detail", kwargs={"pk": booking.pk}),
     }
-    try:
-        EmailMessage(
-            subject=f"{booking.guest_name} is waiting for you in Zoom",
-            body=render_to_string("outcomes/email/host_absent.txt", context),
-            to=[booking.rep.email],
-        ).send()
-    except Exception:
-        _release(booking_id, "host_absent_alert_sent_at")
-        raise
-    logger.info("Sent the host-absent alert of booking %s", booking_id)
-    return True
+    email = EmailMessage(
+        subject=f"{booking.guest_name} is waiting for you in Zoom",
+        body=render_to_string("outcomes/email/host_absent.txt", context),
+        to=[booking.rep.email],
+    )
+    return _send_claimed(email, booking_id, "host_absent_alert_sent_at", "host-absent alert")
 
 
 def alerts_due(now=None, limit: int = 500) -> list[int]:
@@ -189,5 +179,13 @@ def _claim(booking_id: int, field: str, condition: Q | None = None) -> bool:
         return found.update(**{field: timezone.now()}) == 1
 
 
-def _release(booking_id: int, field: str) -> None:
-    MeetingOutcome.objects.filter(booking_id=booking_id).update(**{field: None})
+def _send_claimed(email: EmailMessage, booking_id: int, field: str, what: str) -> bool:
+    """Sends what `field` claimed; the claim is given back if the mail server refuses, so the
+    task's retry can send it."""
+    try:
+        email.send()
+    except Exception:
+        MeetingOutcome.objects.filter(booking_id=booking_id).update(**{field: None})
+        raise
+    logger.info("Sent the %s of booking %s", what, booking_id)
+    return True

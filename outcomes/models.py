@@ -8,10 +8,11 @@ us to erase it; the outcome itself is our conclusion and stays with the booking.
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from accounts.fields import done_by
 
 from .rules import Evidence, Outcome
 
@@ -30,13 +31,8 @@ class MeetingOutcome(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Who marked the outcome by hand (it then wins over what Zoom says later).",
+    corrected_by = done_by(
+        help_text="Who marked the outcome by hand (it then wins over what Zoom says later)."
     )
 
     # What Zoom said about the meeting.

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings import booking_limits
 from meetings.availability import Slot
-from meetings.models import Booking, MeetingType
+from meetings.meeting_types import MeetingType
+from meetings.models import Booking
 from meetings.services.bookings import SlotUnavailable, place_booking
 from meetings.zoom import hosting
 

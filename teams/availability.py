@@ -10,7 +10,7 @@ from typing import Any
 
 from integrations.zoom.connection.hosts import zoom_hosts_of
 from meetings.availability import Slot
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 from meetings.selectors import slot_finder, slots_by_host
 from meetings.zoom.hosting import hosting_refusals, refusals_of
 

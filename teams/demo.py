@@ -9,7 +9,7 @@ from accounts.models import User
 from integrations.zoom.api.reasons import ReconnectReason
 from integrations.zoom.connection.models import ZoomConnection
 from meetings.availability import Window
-from meetings.models import Distribution, LocationKind, MeetingType
+from meetings.meeting_types import Distribution, LocationKind, MeetingType
 from meetings.schedules import AvailabilitySchedule
 from meetings.services.meeting_types import save_meeting_type
 from meetings.services.schedules import save_schedule

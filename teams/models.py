@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import validate_time_zone
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 
 
 class Team(models.Model):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
 
-from meetings.models import Distribution
+from meetings.meeting_types import Distribution
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
 

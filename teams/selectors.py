@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from config.compiled_reads import ByKeys
 from integrations.zoom.connection.hosts import with_zoom_state
-from meetings.models import Booking, MeetingType
+from meetings.meeting_types import MeetingType
+from meetings.models import Booking
 from meetings.selectors import with_hours
 
 from .models import MeetingTypeMember, Team

@@ -20,7 +20,8 @@ def insert_bookings(plan: list[tuple[Page, datetime]], first_index: int) -> list
     """The planned bookings as `book_meeting` leaves them, in one bulk insert; their ids."""
     from django.utils import timezone
 
-    from meetings.models import Booking, LocationKind
+    from meetings.meeting_types import LocationKind
+    from meetings.models import Booking
 
     rows = []
     for number, (page, start) in enumerate(plan, start=first_index):

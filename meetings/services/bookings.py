@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import selectors, signals
 from ..availability import Slot
-from ..models import MAX_ADDITIONAL_GUESTS, Booking, MeetingType
+from ..meeting_types import MAX_ADDITIONAL_GUESTS, MeetingType
+from ..models import Booking
 from ..zoom.state import LinkState
 
 # A booking's Zoom work is enqueued at once; if that message is lost the sweeper picks the booking

@@ -3,7 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Booking, MeetingType
+from ..meeting_types import MeetingType
+from ..models import Booking
 from ..questions import Question
 
 

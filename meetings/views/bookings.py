@@ -83,17 +83,21 @@ def booking_cancel(request, pk: int):
 @login_required
 @require_POST
 def booking_retry(request, pk: int):
-    if retry_link(_own_booking(request, pk)):
-        messages.success(request, "Trying again to prepare the Zoom link.")
-    return redirect("meetings:booking_detail", pk=pk)
+    return _back_in_line(request, pk, retry_link, "Trying again to prepare the Zoom link.")
 
 
 @login_required
 @require_POST
 def booking_create_anew(request, pk: int):
     """A booking in doubt (Zoom may have made its meeting): the rep found none in Zoom."""
-    if create_link_anew(_own_booking(request, pk)):
-        messages.success(request, "Creating a new Zoom meeting.")
+    return _back_in_line(request, pk, create_link_anew, "Creating a new Zoom meeting.")
+
+
+def _back_in_line(request, pk: int, put_back, done: str):
+    """The booking's Zoom link put back in line (`meetings.zoom.resume`); nothing is said when
+    it no longer needed it."""
+    if put_back(_own_booking(request, pk)):
+        messages.success(request, done)
     return redirect("meetings:booking_detail", pk=pk)
 
 

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..forms import MeetingTypeForm
-from ..models import MeetingType
+from ..meeting_types import MeetingType
 from ..question_forms import question_formset
 from ..services.meeting_types import (
     MeetingTypeInUse,
@@ -15,6 +15,7 @@ from ..services.meeting_types import (
 )
 from ..services.schedules import ensure_a_schedule
 from ..zoom.pages import zoom_defaults_for, zoom_host_for_page, zoom_state_for_page
+from .deletion import delete_page
 
 
 @login_required
@@ -54,18 +55,14 @@ def meeting_type_archive(request, pk: int):
 @login_required
 def meeting_type_delete(request, pk: int):
     meeting_type = _own_meeting_type(request, pk)
-    if request.method == "POST":
-        try:
-            delete_meeting_type(meeting_type)
-        except MeetingTypeInUse as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"“{meeting_type.name}” is deleted.")
-        return redirect("meetings:meeting_type_list")
-    return render(
+    return delete_page(
         request,
-        "meetings/meeting_types/delete.html",
-        {"meeting_type": meeting_type, "in_use": meeting_type.bookings.exists()},
+        meeting_type,
+        delete=delete_meeting_type,
+        refused=MeetingTypeInUse,
+        back="meetings:meeting_type_list",
+        template="meetings/meeting_types/delete.html",
+        question=lambda: {"meeting_type": meeting_type, "blocked": meeting_type.bookings.exists()},
     )
 
 

@@ -17,7 +17,8 @@ from config import metrics
 
 from .. import booking_limits, guest_access, languages, selectors
 from ..forms import BookingForm, TimeZonePickForm, parse_slot
-from ..models import Booking, MeetingType
+from ..meeting_types import MeetingType
+from ..models import Booking
 from ..services.bookings import BookingError, book_meeting
 from .slots import slot_month, time_zone_from
 

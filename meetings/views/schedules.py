@@ -17,6 +17,7 @@ from ..services.schedules import (
     ensure_a_schedule,
     save_schedule,
 )
+from .deletion import delete_page
 
 
 @login_required
@@ -80,16 +81,17 @@ def _edit(request, schedule: AvailabilitySchedule, *, windows, created: bool):
 @login_required
 def schedule_delete(request, pk: int):
     schedule = _own_schedule(request, pk)
-    if request.method == "POST":
-        try:
-            delete_schedule(schedule)
-        except ScheduleError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"“{schedule.name}” is deleted.")
-        return redirect("meetings:schedule_list")
-    return render(
+
+    def question():
+        used_by = list(schedule.meeting_types.all())
+        return {"used_by": used_by, "blocked": used_by}
+
+    return delete_page(
         request,
-        "meetings/schedules/delete.html",
-        {"schedule": schedule, "used_by": list(schedule.meeting_types.all())},
+        schedule,
+        delete=delete_schedule,
+        refused=ScheduleError,
+        back="meetings:schedule_list",
+        template="meetings/schedules/delete.html",
+        question=question,
     )

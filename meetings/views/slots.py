@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from accounts.models import validate_time_zone
 
 from ..availability import Slot, day_bounds, group_by_day
-from ..models import MeetingType
+from ..meeting_types import MeetingType
 from ..slot_calendar import (
     SlotMonth,
     add_months,

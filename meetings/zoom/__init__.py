@@ -6,7 +6,9 @@ Read it top to bottom, as the story goes:
   abstract model the booking inherits);
 - `tasks`: what starts a run (the Celery task, sent when a booking's Zoom work is due, and again
   by the sweeper);
-- `links`: the run (claim, adopt-or-create / update / remove, record the outcome, back off);
+- `links`: the run (claim, adopt-or-create / update / remove);
+- `results`: what a run records on the booking (its meeting, or its error's rule: back off,
+  park, fail);
 - `gateway`: every Zoom call a booking makes, over one Zoom session;
 - `bodies`: what we send Zoom for a booking, and what we keep of its answers (pure);
 - `matching`: which meeting found in Zoom is this booking's (pure);

@@ -13,7 +13,8 @@ from config.isotime import parse_iso_datetime
 from integrations.zoom.api import passcodes
 
 from .. import placeholders
-from ..models import AutoRecording, Booking, MeetingType
+from ..meeting_types import AutoRecording, MeetingType
+from ..models import Booking
 
 TOPIC_LIMIT = 200
 AGENDA_LIMIT = 2000

@@ -19,7 +19,6 @@ from django.utils import timezone
 from integrations.zoom.api.errors import (
     Outcome,
     ZoomError,
-    ZoomMeetingEnded,
     ZoomNotMeetingHost,
     rule_for,
 )
@@ -28,7 +27,7 @@ from integrations.zoom.connection.hosts import zoom_host_for, zoom_host_through
 from ..host_changes import HostChange
 from . import links, retries
 from .gateway import meeting_gateway
-from .links import NOTHING_TO_DO, LinkRun
+from .results import NOTHING_TO_DO, LinkRun, row_as_read
 
 logger = logging.getLogger(__name__)
 
@@ -73,9 +72,7 @@ def remove_former_meeting(change_id: int) -> LinkRun:
         with meeting_gateway(host) as zoom:
             if change.zoom_meeting_id:
                 try:
-                    zoom.delete(change.zoom_meeting_id)
-                except ZoomMeetingEnded:
-                    pass  # over already: nobody can join it
+                    zoom.remove(change.zoom_meeting_id)
                 except ZoomNotMeetingHost:
                     return _record(
                         change, Removal.FAILED, NOT_HOST.format(meeting=change.zoom_meeting_id)
@@ -110,7 +107,7 @@ def _claim(change_id: int) -> HostChange | None:
         return None
     lease_until = now + links.lease()
     taken = HostChange.objects.filter(
-        _as_read(change, "removal", "attempts", "lease_until")
+        row_as_read(change, "removal", "attempts", "lease_until")
     ).update(attempts=change.attempts + 1, lease_until=lease_until, next_attempt_at=lease_until)
     if not taken:
         return None
@@ -119,18 +116,10 @@ def _claim(change_id: int) -> HostChange | None:
     return change
 
 
-def _as_read(change: HostChange, *fields: str) -> Q:
-    condition = Q(pk=change.pk)
-    for name in fields:
-        value = getattr(change, name)
-        condition &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
-    return condition
-
-
 def _record(change: HostChange, removal: str, error: str, *, retry_at=None) -> LinkRun:
     """Stores the outcome while this run still holds the lease (a run that outlived it leaves
     the outcome to the one that took over)."""
-    HostChange.objects.filter(_as_read(change, "lease_until")).update(
+    HostChange.objects.filter(row_as_read(change, "lease_until")).update(
         removal=removal,
         last_error=error[:2000],
         next_attempt_at=retry_at,

@@ -12,6 +12,7 @@ from contextlib import contextmanager, suppress
 from integrations.zoom.api.client import ZoomClient
 from integrations.zoom.api.errors import (
     ZoomCapabilityUnavailable,
+    ZoomMeetingEnded,
     ZoomMeetingNotFound,
     ZoomValidationError,
 )
@@ -99,6 +100,13 @@ class MeetingGateway:
                 schedule_for_reminder=False,
                 cancel_meeting_reminder=False,
             )
+
+    def remove(self, meeting_id: str) -> None:
+        """Delete a meeting nobody should join any more (cancelled, or its booking changed host);
+        one that is over already counts as removed: nobody can join it, and Zoom keeps it as a
+        past meeting."""
+        with suppress(ZoomMeetingEnded):
+            self.delete(meeting_id)
 
     def find(self, booking: Booking, *, exclude=frozenset()) -> list[dict]:
         """Zoom meeting objects that are this booking's, oldest first: found by the agenda's

@@ -2,45 +2,34 @@
 
 Each run claims the booking with a short lease (a compare-and-swap: one UPDATE that lands only if
 the link is as the run read it), talks to Zoom outside any transaction (a token refresh inside the
-Zoom session must commit whatever happens here), then records the outcome: by one UPDATE when the
-booking is still as claimed, else under the row lock. A second run while the lease is held does
-nothing; a run that died leaves a lease that expires, and the sweeper starts it again.
+Zoom session must commit whatever happens here), then records the outcome (`results`): by one
+UPDATE when the booking is still as claimed, else under the row lock. A second run while the lease
+is held does nothing; a run that died leaves a lease that expires, and the sweeper starts it again.
 """
 
-import copy
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from config.compiled_reads import ByPrimaryKey
 from integrations.zoom.api.errors import (
-    Outcome,
-    Park,
-    Rule,
     ZoomCapabilityUnavailable,
     ZoomError,
     ZoomMeetingEnded,
     ZoomMeetingNotFound,
     ZoomMeetingStarted,
     ZoomNotMeetingHost,
-    rule_for,
 )
-from integrations.zoom.company.lifecycle import rep_unserved
-from integrations.zoom.company.models import ZoomCompanyMember
 from integrations.zoom.connection.hosts import ZoomHost, company_member_of, zoom_host_for
 from integrations.zoom.connection.models import ZoomConnection
 
-from .. import observability, signals
 from ..models import Booking
 from . import matching
 from .bodies import ZoomMeeting, parse_meeting, topic
 from .gateway import MeetingGateway, making_host, meeting_gateway
-from .retries import next_try, out_of_attempts
+from .results import NOTHING_TO_DO, LinkRun, record, record_failure, record_meeting, row_as_read
 from .state import LinkState, ZoomChain
 
 logger = logging.getLogger(__name__)
@@ -89,17 +78,6 @@ COMPANY_RECONNECT_MESSAGE = (
 )
 
 
-@dataclass(frozen=True)
-class LinkRun:
-    """What a run left behind: the link state, and when to run again if it should."""
-
-    state: str
-    retry_at: datetime | None = None
-
-
-NOTHING_TO_DO = LinkRun(state="")
-
-
 def sync_zoom_meeting(booking_id: int) -> LinkRun:
     """Create, update or delete the booking's Zoom meeting as its state asks.
 
@@ -145,20 +123,11 @@ def _claim(booking_id: int) -> tuple[Booking, bool] | None:
         return None
     if booking.link_lease_until and booking.link_lease_until > now:
         return None  # another worker is on it
-    as_read = _link_as(booking, "link_state", "link_attempts", "link_lease_until")
+    as_read = row_as_read(booking, "link_state", "link_attempts", "link_lease_until")
     in_doubt = booking.begin_zoom_work(lease_until=now + lease())
     booking.updated_at = now
     taken = Booking.objects.filter(as_read).update(**{f: getattr(booking, f) for f in CLAIM_FIELDS})
     return (booking, in_doubt) if taken else None
-
-
-def _link_as(booking: Booking, *fields: str) -> Q:
-    """The booking's row, only while these fields hold the values `booking` has."""
-    condition = Q(pk=booking.pk)
-    for name in fields:
-        value = getattr(booking, name)
-        condition &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
-    return condition
 
 
 def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
@@ -169,7 +138,7 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
         if _can_come_back(maker):
             # Only the chain that made the meeting may move it, and the prospect's link is that
             # meeting's: wait for that chain rather than give them a new one.
-            return _record(booking, lambda b: b.mark_link_waiting_for_reconnect(_maker_broken(b)))
+            return record(booking, lambda b: b.mark_link_waiting_for_reconnect(_maker_broken(b)))
     host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
         message = _not_usable_message(host, booking.rep)
@@ -179,7 +148,7 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
             # Nothing was sent to Zoom: the doubt is what it was before this run.
             b.record_zoom_refusal(in_doubt)
 
-        return _record(booking, parked)
+        return record(booking, parked)
     return _populate_through(booking, host, in_doubt)
 
 
@@ -187,12 +156,12 @@ def _populate_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkR
     try:
         with meeting_gateway(host) as zoom:
             meeting, note = _meeting_for(booking, zoom, in_doubt)
-            return _record_meeting(booking, meeting, zoom, note=note)
+            return record_meeting(booking, meeting, zoom, note=note)
     except CreateInDoubt as doubt:
         says = IN_DOUBT_MESSAGE.format(exc=doubt.__cause__, topic=topic(booking))
-        return _record(booking, lambda b: b.mark_link_in_doubt(says))
+        return record(booking, lambda b: b.mark_link_in_doubt(says))
     except ZoomError as exc:
-        return _record_failure(booking, exc, in_doubt, host)
+        return record_failure(booking, exc, in_doubt, host)
 
 
 def _can_come_back(maker: ZoomHost | None) -> bool:
@@ -320,16 +289,16 @@ def _remove(booking: Booking, in_doubt: bool) -> LinkRun:
         maker = making_host(booking)
         if maker is None or not maker.is_usable:
             if _can_come_back(maker):
-                return _record(
+                return record(
                     booking, lambda b: b.mark_link_waiting_for_reconnect(_maker_broken(b))
                 )
             # Only the chain that made the meeting may delete it, and it is gone: say so.
             note = MAKER_GONE_DELETE_NOTE.format(maker=ZoomChain(booking.zoom_chain).label)
-            return _record(booking, lambda b: _removed_with_note(b, note))
+            return record(booking, lambda b: _removed_with_note(b, note))
         return _remove_through(booking, maker, in_doubt)
     host = zoom_host_for(booking.rep)
     if host is None or not host.is_usable:
-        return _record(booking, lambda b: b.mark_zoom_removed())
+        return record(booking, lambda b: b.mark_zoom_removed())
     return _remove_through(booking, host, in_doubt)
 
 
@@ -338,17 +307,15 @@ def _remove_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkRun
         with meeting_gateway(host) as zoom:
             if booking.zoom_meeting_id:
                 try:
-                    zoom.delete(booking.zoom_meeting_id)
-                except ZoomMeetingEnded:
-                    pass  # over already: nobody can join it, and Zoom keeps it as a past meeting
+                    zoom.remove(booking.zoom_meeting_id)
                 except ZoomCapabilityUnavailable as exc:
                     note = CANCELLED_KEPT_NOTE.format(exc=exc)
-                    return _record(booking, lambda b: _removed_with_note(b, note))
+                    return record(booking, lambda b: _removed_with_note(b, note))
                 except ZoomNotMeetingHost:
                     note = NOT_HOST_NOTE.format(
                         action="delete", outcome="It may still be joinable."
                     )
-                    return _record(booking, lambda b: _removed_with_note(b, note))
+                    return record(booking, lambda b: _removed_with_note(b, note))
             else:
                 # Cancelled while a worker held the booking: that worker died with a create in
                 # flight (a live one records its meeting and finds the booking cancelled), so a
@@ -362,174 +329,15 @@ def _remove_through(booking: Booking, host: ZoomHost, in_doubt: bool) -> LinkRun
                         f"connection cannot look for it or delete it ({exc}): if your Zoom has "
                         f'"{topic(booking)}" at this time, remove it there.'
                     )
-                    return _record(booking, lambda b: _removed_with_note(b, note))
+                    return record(booking, lambda b: _removed_with_note(b, note))
     except ZoomError as exc:
-        return _record_failure(booking, exc, in_doubt, host)
-    return _record(booking, lambda b: b.mark_zoom_removed())
+        return record_failure(booking, exc, in_doubt, host)
+    return record(booking, lambda b: b.mark_zoom_removed())
 
 
 def _removed_with_note(booking: Booking, note: str) -> None:
     booking.mark_zoom_removed()
     booking.record_zoom_change(note)
-
-
-def _record_meeting(
-    booking: Booking, meeting: ZoomMeeting, zoom: MeetingGateway, *, note: str = ""
-) -> LinkRun:
-    """Store the meeting; if the booking changed while Zoom answered, go round again."""
-    new_link = meeting.id in zoom.made
-    stored = _store_if_as_claimed(booking, meeting, zoom.chain, note, new_link=new_link)
-    if stored is not None:
-        return LinkRun(stored.link_state)
-    with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
-        stored = current.zoom_meeting_id
-        # Zoom was slower than the lease: another run claimed the booking and stored its own
-        # meeting while this one was creating. Theirs is the guest's link; ours goes. Or the
-        # booking changed hands meanwhile: ours is in the former host's Zoom, and goes too.
-        duplicate = (
-            bool(stored) and stored not in (booking.zoom_meeting_id, meeting.id)
-        ) or current.rep_id != booking.rep_id
-        if not duplicate:
-            _store(current, booking, meeting, zoom.chain, new_link=new_link)
-            if note:
-                current.record_zoom_change(note)
-                current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
-    if duplicate:
-        logger.warning(
-            "Booking %s already has Zoom meeting %s (or another host); deleting duplicate %s",
-            booking.pk,
-            stored,
-            meeting.id,
-        )
-        try:
-            zoom.delete(meeting.id)
-        except ZoomError as exc:
-            # Still traceable by the booking reference in its agenda.
-            logger.error("Could not delete duplicate Zoom meeting %s: %s", meeting.id, exc)
-    return LinkRun(current.link_state)
-
-
-def _store_if_as_claimed(
-    booking: Booking, meeting: ZoomMeeting, chain: ZoomChain, note: str, *, new_link: bool
-) -> Booking | None:
-    """Most runs find the booking as they claimed it: then one UPDATE, landing only if nothing
-    this run decided on changed (our lease, the state, the time, the meeting, the status, the
-    invite's version), stores the meeting. None when something did: the caller decides under the
-    row lock. `new_link`: the meeting was created by this run."""
-    ready = copy.copy(booking)
-    ready.mark_link_ready(meeting, chain)
-    fields = _fields_to_store(ready, new_link)
-    if note:
-        ready.record_zoom_change(note)
-    ready.updated_at = timezone.now()
-    as_claimed = _link_as(
-        booking,
-        "link_state", "link_lease_until", "zoom_meeting_id", "status", "start_at", "end_at",
-        "rep_id", "invite_sequence", "invites_sent_sequence",
-    )  # fmt: skip
-    values = {name: getattr(ready, name) for name in fields}
-    if not Booking.objects.filter(as_claimed).update(**values):
-        return None
-    _announce(ready, meeting, first_link=not booking.zoom_meeting_id)
-    return ready
-
-
-def _store(
-    current: Booking, booking: Booking, meeting: ZoomMeeting, chain: ZoomChain, *, new_link: bool
-) -> None:
-    """Under the row lock: `current` is the booking now, `booking` as this run claimed it."""
-    current.mark_link_ready(
-        meeting,
-        chain,
-        moved=(current.start_at, current.end_at) != (booking.start_at, booking.end_at),
-    )
-    current.save(update_fields=_fields_to_store(current, new_link))
-    _announce(current, meeting, first_link=not booking.zoom_meeting_id)
-
-
-def _fields_to_store(ready: Booking, new_link: bool) -> tuple[str, ...]:
-    """What storing the meeting writes. A meeting this run created has a new join link: guests
-    who were sent this version's invite hold the old meeting's (deleted in Zoom, or lost with an
-    app removed in Zoom), so a new version of the invite carries the new one. An adopted or
-    updated meeting keeps its link, and the guests are told nothing."""
-    if new_link and ready.renew_invite_for_new_link():
-        return Booking.ZOOM_LINK_FIELDS + Booking.NEW_LINK_INVITE_FIELDS
-    return Booking.ZOOM_LINK_FIELDS
-
-
-def _announce(stored: Booking, meeting: ZoomMeeting, *, first_link: bool) -> None:
-    """A ready link's invites go out (a booking's first link is counted and logged); a booking
-    that moved or was cancelled meanwhile goes round again."""
-    if stored.link_state == LinkState.READY:
-        if first_link:
-            observability.link_ready(stored)
-            logger.info("Booking %s has its Zoom link (meeting %s)", stored.pk, meeting.id)
-        signals.invites_after_commit(stored.pk)
-    else:
-        signals.zoom_work_after_commit(stored.pk)
-
-
-def _record_failure(
-    booking: Booking, exc: ZoomError, in_doubt: bool, host: ZoomHost | None = None
-) -> LinkRun:
-    """Records what the error's rule says (`integrations.zoom.api.errors.RULES`)."""
-    rule = rule_for(exc, via_company=host is not None and host.via_company_account)
-    says = rule.says.format(exc=exc)
-    retry_at = None
-    if rule.outcome == Outcome.PARK:
-        unserved = {
-            Park.LEFT_COMPANY_ACCOUNT: ZoomCompanyMember.State.LEFT_ACCOUNT,
-            Park.CANNOT_HOST: ZoomCompanyMember.State.CANNOT_HOST,
-        }.get(rule.park)
-        if unserved:
-            # The rep's Zoom user cannot host for them: the account stops serving this rep (not
-            # only this booking), everyone else's meetings go on.
-            with transaction.atomic():
-                rep_unserved(host.member, unserved)
-
-        def transition(b: Booking) -> None:
-            b.mark_link_waiting_for_reconnect(says)
-
-    elif rule.outcome == Outcome.RETRY and not _out_of_attempts(rule, booking):
-        retry_at = next_try(rule, exc, booking.link_attempts)
-
-        def transition(b: Booking) -> None:
-            b.mark_link_retry(says, retry_at)
-
-    else:
-        if rule.outcome == Outcome.RETRY:
-            says = f"Zoom kept failing after {booking.link_attempts} attempts: {exc}"
-
-        def transition(b: Booking) -> None:
-            b.mark_link_failed(says)
-
-    if rule.answer_lost:
-        return _record(booking, transition, retry_at)  # Zoom may have acted: the doubt stays
-
-    # Zoom refused (a 429 too: it means nothing was created), or nothing was sent: this run made
-    # no meeting, so the next one looks first only if it had to.
-    def refused(current: Booking) -> None:
-        transition(current)
-        current.record_zoom_refusal(in_doubt)
-
-    return _record(booking, refused, retry_at)
-
-
-def _out_of_attempts(rule: Rule, booking: Booking) -> bool:
-    return out_of_attempts(rule, booking.link_attempts)
-
-
-def _record(booking: Booking, transition, retry_at: datetime | None = None) -> LinkRun:
-    with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
-        if current.rep_id != booking.rep_id:
-            # Handed to another host while this run worked in the former host's Zoom: what it
-            # learnt is about that Zoom, not the booking's (whose own run is under way).
-            return NOTHING_TO_DO
-        transition(current)
-        current.save(update_fields=Booking.ZOOM_LINK_FIELDS)
-    return LinkRun(current.link_state, retry_at)
 
 
 def lease() -> timedelta:

@@ -2,6 +2,8 @@
 "Create a new meeting" for one in doubt), those parked for a reconnect once their rep's Zoom works
 again, and those in doubt once Zoom tells of a meeting made for their host."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -15,20 +17,20 @@ from .state import LinkState
 
 def retry_link(booking: Booking) -> bool:
     """Puts a failed or parked booking back in line now (the rep's or an admin's "Try again")."""
-    with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
-        if not current.retry_link():
-            return False
-        current.save()
-        signals.zoom_work_after_commit(current.pk)
-    return True
+    return _back_in_line(booking, Booking.retry_link)
 
 
 def create_link_anew(booking: Booking) -> bool:
     """The rep's "Create a new meeting" for a booking in doubt (`Booking.create_link_anew`)."""
+    return _back_in_line(booking, Booking.create_link_anew)
+
+
+def _back_in_line(booking: Booking, transition: Callable[[Booking], bool]) -> bool:
+    """The transition, under the row lock, and the Zoom work announced; False when the booking
+    is no longer where the transition starts from."""
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
-        if not current.create_link_anew():
+        if not transition(current):
             return False
         current.save()
         signals.zoom_work_after_commit(current.pk)

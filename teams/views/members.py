@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from meetings import guest_access
 from meetings.forms import TimeZonePickForm, parse_slot
-from meetings.models import Booking, MeetingType
+from meetings.meeting_types import MeetingType
+from meetings.models import Booking
 from meetings.selectors import available_slots
 from meetings.services.bookings import BookingError, book_meeting
 from meetings.views.slots import slot_month, time_zone_from

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from meetings import booking_limits
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 from meetings.views.public import booking_page, confirm_page
 
 from .. import selectors

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from config import compiled_reads
 from config.compiled_reads import ByKeys, ByPrimaryKey
 from meetings import selectors
-from meetings.models import Booking, MeetingType
+from meetings.meeting_types import MeetingType
+from meetings.models import Booking
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.management.commands.seed_demo import DEMO_EMAIL, DEMO_PASSWORD
 from accounts.models import User
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 
 
 @pytest.fixture(autouse=True)

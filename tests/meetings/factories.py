@@ -4,7 +4,8 @@ from datetime import UTC, datetime, time, timedelta
 import factory
 from django.utils import timezone
 
-from meetings.models import Booking, LocationKind, MeetingType
+from meetings.meeting_types import LocationKind, MeetingType
+from meetings.models import Booking
 from meetings.schedules import AvailabilitySchedule, AvailabilityWindow
 from meetings.zoom.state import LinkState, ZoomChain
 from tests.factories import RepFactory

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
-from meetings.models import Booking, LocationKind
+from meetings.meeting_types import LocationKind
+from meetings.models import Booking
 from meetings.services.bookings import SlotUnavailable, book_meeting
 from meetings.zoom.state import LinkState
 from tests.factories import RepFactory

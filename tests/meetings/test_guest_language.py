@@ -9,7 +9,8 @@ from django.conf import settings
 from icalendar import Calendar
 
 from meetings import guest_access
-from meetings.models import DEFAULT_DESCRIPTION_TEMPLATE, Booking
+from meetings.meeting_types import DEFAULT_DESCRIPTION_TEMPLATE
+from meetings.models import Booking
 from meetings.services.invites import send_invites
 from meetings.zoom.state import LinkState
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot

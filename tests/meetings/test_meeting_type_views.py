@@ -4,7 +4,7 @@ from datetime import time
 
 import pytest
 
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 from meetings.schedules import AvailabilitySchedule, AvailabilityWindow
 from tests.factories import RepFactory
 from tests.meetings.factories import MeetingTypeFactory, ScheduleFactory

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from meetings import placeholders
-from meetings.models import LocationKind
+from meetings.meeting_types import LocationKind
 from meetings.zoom.state import LinkState
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory
 

@@ -4,7 +4,8 @@ bookings lists, and cancelling with a confirmation step."""
 
 import pytest
 
-from meetings.models import Booking, MeetingType
+from meetings.meeting_types import MeetingType
+from meetings.models import Booking
 from meetings.zoom.state import LinkState
 from tests.conftest import PASSWORD
 from tests.meetings.factories import BookingFactory, MeetingTypeFactory, next_slot

@@ -14,6 +14,7 @@ from meetings.models import Booking, InviteDelivery
 from meetings.services.bookings import cancel_booking, reschedule_booking
 from meetings.zoom import bodies, resume, retries
 from meetings.zoom import links as zoom_links
+from meetings.zoom.results import NOTHING_TO_DO
 from meetings.zoom.state import LinkState
 from tests.meetings.factories import ZOOM_EMAIL, BookingFactory, MeetingTypeFactory, next_slot
 
@@ -222,7 +223,7 @@ def test_a_run_while_another_holds_the_booking_does_nothing(booking, sandbox):
     Booking.objects.filter(pk=booking.pk).update(
         link_lease_until=timezone.now() + timedelta(minutes=1)
     )
-    assert zoom_links.sync_zoom_meeting(booking.pk) == zoom_links.NOTHING_TO_DO
+    assert zoom_links.sync_zoom_meeting(booking.pk) == NOTHING_TO_DO
     assert sandbox.calls("meetings") == []
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 from outcomes import followups
 from outcomes.models import MeetingOutcome, Source
 from outcomes.rules import Outcome

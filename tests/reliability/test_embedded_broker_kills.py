@@ -46,7 +46,7 @@ PUBLISHER = """
 import django, json, sys
 django.setup()
 from datetime import datetime
-from meetings.models import MeetingType
+from meetings.meeting_types import MeetingType
 from meetings.services.bookings import book_meeting
 from meetings.zoom import tasks as zoom_tasks
 

@@ -1,7 +1,7 @@
 import factory
 
 from integrations.zoom.connection.models import ZoomConnection
-from meetings.models import Distribution
+from meetings.meeting_types import Distribution
 from teams.models import MeetingTypeMember, Team, TeamMember
 from tests.factories import RepFactory
 from tests.integrations.factories import ZoomConnectionFactory

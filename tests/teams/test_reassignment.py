@@ -205,7 +205,7 @@ def test_a_create_the_former_host_never_recorded_is_found_and_deleted(
     def dies(*args, **kwargs):
         raise SystemExit("killed")
 
-    monkeypatch.setattr(links, "_record_meeting", dies)
+    monkeypatch.setattr(links, "record_meeting", dies)
     with pytest.raises(SystemExit):
         links.sync_zoom_meeting(booking.pk)
     monkeypatch.undo()

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetings.models import Booking, MeetingType
+from meetings.meeting_types import MeetingType
+from meetings.models import Booking
 from teams.models import AssignmentSkip, MeetingTypeMember, SkipReason, TeamMember
 from tests.admin.conftest import staff_client
 from tests.factories import RepFactory

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetings.models import Booking, Distribution
+from meetings.meeting_types import Distribution
+from meetings.models import Booking
 from meetings.services.bookings import SlotUnavailable
 from teams.assignment import book_team_meeting
 from teams.models import AssignmentSkip, Priority, SkipReason

@@ -3,7 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 from accounts.models import User
-from meetings.models import Booking, LocationKind, MeetingType
+from meetings.meeting_types import LocationKind, MeetingType
+from meetings.models import Booking
 
 START = datetime(2030, 6, 3, 14, 0, tzinfo=UTC)
 

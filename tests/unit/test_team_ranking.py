@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from meetings.models import Distribution
+from meetings.meeting_types import Distribution
 from teams.ranking import Candidate, in_line
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from meetings.models import LocationKind, MeetingType
+from meetings.meeting_types import LocationKind, MeetingType
 from meetings.services.meeting_types import save_meeting_type
 from meetings.services.schedules import ensure_a_schedule
 from teams.demo import seed_demo_team

@@ -1,6 +1,6 @@
-"""The Zoom admin: the raw connections, the roster of every rep with its actions (`roster_admin`),
-the reconnect emails reps were sent (`notices`), the overview on the admin index (`overview`,
-`templatetags.zoom_admin`).
+"""The Zoom admin: the raw connections, the roster of every rep (`roster_admin`) with its actions
+(`roster_actions`), the reconnect emails reps were sent (`notices`), the overview on the admin
+index (`overview`, `templatetags.zoom_admin`).
 
 The Zoom core never imports this layer."""
 

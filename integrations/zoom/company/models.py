@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.fields import done_by
+
 from ..api.scopes import ACCOUNT_CAPABILITIES, missing_account_capabilities
 from ..connection.token_chain import ZoomTokenChain
 from ..connection.zoom_user import ZoomUser, zoom_user_constraints
@@ -35,13 +37,8 @@ class ZoomCompanyAccount(ZoomTokenChain):
     # The Zoom admin who authorized the app (Zoom's `GET /users/me` of the account token).
     admin_zoom_user_id = models.CharField(max_length=64, blank=True)
     admin_zoom_email = models.EmailField(blank=True)
-    connected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The staff user who connected the company's Zoom account here.",
+    connected_by = done_by(
+        help_text="The staff user who connected the company's Zoom account here."
     )
 
     class Meta:

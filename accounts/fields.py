@@ -1,0 +1,17 @@
+"""Fields that point at a person."""
+
+from django.conf import settings
+from django.db import models
+
+
+def done_by(related_name: str = "+", **options) -> models.ForeignKey:
+    """The user who did something to a record (booked it, sent it, corrected it, moved it): the
+    record outlives them, and the field is left empty when their account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        **options,
+    )
