@@ -234,17 +234,19 @@ class InviteMessages:
         self.booking = booking
         self._texts: dict[str, placeholders.InviteTexts] = {}
         self._calendars: dict[tuple[str, str], bytes] = {}
-        self._bodies: dict[tuple[str, str, str, bool], str] = {}
+        self._bodies: dict[tuple[str, str, str, str], str] = {}
         self._new_host: bool | None = None
+        self._former_zones: dict[str, str] | None = None
 
     def for_delivery(self, delivery: InviteDelivery) -> EmailMessage:
         method, recipient = delivery.method, delivery.recipient
         language = language_of(self.booking, recipient)
-        # A host the booking was handed away from (their cancellation).
+        # A host the booking was handed away from (their cancellation), told in their own zone.
         former = recipient == Recipient.REP and delivery.email != self.booking.rep.email
+        former_zone = self.former_zone(delivery.email) if former else ""
         message = EmailMessage(
             subject=self.subject(method, language),
-            body=self.body(method, recipient, language, former=former),
+            body=self.body(method, recipient, language, former_zone=former_zone),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[delivery.email],
             headers={"Content-Language": language},
@@ -284,11 +286,17 @@ class InviteMessages:
         return self._calendars[key]
 
     def body(
-        self, method: str, recipient: str, language: str = languages.DEFAULT, *, former=False
+        self,
+        method: str,
+        recipient: str,
+        language: str = languages.DEFAULT,
+        *,
+        former_zone: str = "",
     ) -> str:
-        key = (method, recipient, language, former)
+        """`former_zone`: the body is for a former host of the booking, in that zone."""
+        key = (method, recipient, language, former_zone)
         if key not in self._bodies:
-            context = self._context(method, recipient, language, former)
+            context = self._context(method, recipient, language, former_zone)
             with translation.override(language):
                 self._bodies[key] = render_to_string("meetings/email/invite.txt", context)
         return self._bodies[key]
@@ -302,12 +310,23 @@ class InviteMessages:
             )
         return self._new_host
 
-    def _context(self, method: str, recipient: str, language: str, former: bool = False) -> dict:
+    def former_zone(self, email: str) -> str:
+        """The time zone of the former host with this email (the booking's own host's zone is
+        not theirs: a team's members live in different zones)."""
+        if self._former_zones is None:
+            self._former_zones = dict(
+                self.booking.host_changes.values_list("from_rep__email", "from_rep__time_zone")
+            )
+        return self._former_zones.get(email) or self.booking.rep.time_zone
+
+    def _context(self, method: str, recipient: str, language: str, former_zone: str = "") -> dict:
         booking = self.booking
         texts = self.texts(language)
         description = texts.description
         is_rep = recipient == Recipient.REP
-        time_zone = booking.rep.time_zone if is_rep else booking.guest_time_zone
+        former = bool(former_zone)
+        own_zone = booking.rep.time_zone if is_rep else booking.guest_time_zone
+        time_zone = former_zone or own_zone
         with translation.override(language):
             when = placeholders.format_start(booking.start_at, time_zone)
             previous_when = (

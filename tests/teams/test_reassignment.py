@@ -3,6 +3,7 @@ that made it, a new one is made in the new host's Zoom, the guest gets one updat
 new link (same UID, next SEQUENCE) and the former host a cancellation; a crash at any step loses
 nothing and duplicates nothing. Against the Zoom sandbox, tasks run inline."""
 
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -140,6 +141,25 @@ def test_handed_back_and_away_again_each_former_host_hears_each_time(
         .count()
         == 4
     )
+
+
+def test_the_former_host_reads_the_time_in_their_own_zone_not_the_new_hosts(
+    booked, team, mailoutbox, django_capture_on_commit_callbacks
+):
+    _, first, second = team
+    first.time_zone, second.time_zone = "Asia/Tokyo", "America/Los_Angeles"
+    first.save(update_fields=["time_zone"])
+    second.save(update_fields=["time_zone"])
+    mailoutbox.clear()
+
+    reassign(booked, second, django_capture_on_commit_callbacks)
+
+    (former_mail,) = mail_to(mailoutbox, first.email)
+    (new_mail,) = mail_to(mailoutbox, second.email)
+    tokyo = booked.start_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert "(Tokyo time)" in former_mail.body and f"{tokyo:%H:%M}" in former_mail.body
+    assert "Los Angeles" not in former_mail.body
+    assert "(Los Angeles time)" in new_mail.body
 
 
 def test_a_crash_after_the_change_committed_is_finished_by_the_sweeper(
