@@ -15,6 +15,7 @@ from .meeting_types import MAX_BUFFER_MINUTES, MeetingType
 from .models import Booking, InviteDelivery
 from .questions import Question
 from .schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
+from .zoom.retries import due_and_unheld
 from .zoom.state import LinkState
 
 # Rows per page of the rep's bookings list.
@@ -137,22 +138,7 @@ def available_slots(
 ) -> list[Slot]:
     """The free slots of the type with its rep, or with `host` (a member of a team type)."""
     host = host or meeting_type.rep
-    return slots_by_host(meeting_type, [host], start, end, exclude=exclude, now=now)[host.pk]
-
-
-def slots_by_host(
-    meeting_type: MeetingType,
-    hosts,
-    start: datetime,
-    end: datetime,
-    *,
-    exclude: Booking | None = None,
-    now: datetime | None = None,
-) -> dict[int, list[Slot]]:
-    """Each host's free slots of the type within [start, end), by rep id: the type's hours in the
-    host's zone, less the host's bookings of every type (three queries, however many hosts)."""
-    slots_of = slot_finder(meeting_type, hosts, start, end, exclude=exclude, now=now)
-    return {host.pk: slots_of(host) for host in hosts}
+    return slot_finder(meeting_type, [host], start, end, exclude=exclude, now=now)(host)
 
 
 def slot_finder(
@@ -164,9 +150,10 @@ def slot_finder(
     exclude: Booking | None = None,
     now: datetime | None = None,
 ) -> Callable[[Any], list[Slot]]:
-    """`slots_by_host`, a host at a time: the three queries for all `hosts` now, each host's
-    slots worked out only when asked for (a team's booking asks the members in line until one
-    is free, not the whole team)."""
+    """Each host's free slots of the type within [start, end), a host at a time: the type's hours
+    in the host's zone, less the host's bookings of every type. The three queries for all `hosts`
+    run now, however many; each host's slots are worked out only when asked for (a team's booking
+    asks the members in line until one is free, not the whole team)."""
     rules = rules_of(meeting_type)
     windows = windows_of(meeting_type)
     # A slot starting just before `end` runs past it, and buffers reach further on both sides:
@@ -228,12 +215,12 @@ def booking_by_public_id(public_id: uuid.UUID) -> Booking:
 def bookings_with_zoom_work_due(now: datetime | None = None) -> QuerySet[Booking]:
     """Bookings whose Zoom meeting should be created, updated or deleted by now and that no
     worker holds: lost enqueues, crashed workers and waits (rate limits, backoff) that ran out."""
-    now = now or timezone.now()
-    return Booking.objects.filter(
-        Q(link_lease_until__isnull=True) | Q(link_lease_until__lte=now),
-        link_state__in=[LinkState.PENDING, LinkState.REMOVING],
-        link_next_attempt_at__lte=now,
-    ).order_by("link_next_attempt_at")
+    return due_and_unheld(
+        Booking.objects.filter(link_state__in=[LinkState.PENDING, LinkState.REMOVING]),
+        lease="link_lease_until",
+        next_attempt="link_next_attempt_at",
+        now=now,
+    )
 
 
 def bookings_with_invites_due(now: datetime | None = None) -> QuerySet[Booking]:

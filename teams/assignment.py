@@ -10,21 +10,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from meetings import booking_limits
 from meetings.availability import Slot
 from meetings.meeting_types import MeetingType
 from meetings.models import Booking
-from meetings.services.bookings import SlotUnavailable, place_booking
+from meetings.services.bookings import (
+    JUST_TAKEN,
+    NO_LONGER_AVAILABLE,
+    SlotUnavailable,
+    place_booking,
+)
 from meetings.zoom import hosting
 
 from . import availability, ranking, selectors
 from .models import AssignmentSkip, SkipReason
-
-# The rep pages' words for a slot gone (guests read them in their language).
-JUST_TAKEN = _("Someone booked that time a moment ago. Please pick another one.")
-NOBODY_CAN_HOST = _("That time is no longer available. Please pick another one.")
 
 # Why a member's Zoom cannot make the meeting (meetings.zoom.hosting).
 _HOSTING_REASONS = {
@@ -58,29 +58,21 @@ def book_team_meeting(
     meeting_type: MeetingType,
     *,
     start_at: datetime,
-    guest_name: str,
-    guest_email: str,
-    guest_time_zone: str,
     booked_by=None,
     admission=None,
     only_rep_id: int | None = None,
-    **details,
+    **booking,
 ) -> Booking:
     """Books the slot with the member the type's distribution puts first among those free for it;
     a public booking (no `booked_by`) also spends that member's public limits (with `admission`'s
     limits of the guest, booking_limits.PublicAdmission; TooManyRequests when those refuse), and
     a member their own limits refuse is passed over. Members passed over are recorded with the
     reason. `only_rep_id`: that member or nobody (a guest booking again with the rep they had).
-    `details`: the guest's language, answers and other guests
-    (meetings.services.bookings.place_booking). Raises SlotUnavailable when no member can take
-    the slot."""
+    `booking`: the guest (guest_name, guest_email, guest_time_zone), their language, answers and
+    other guests, handed as they are to meetings.services.bookings.place_booking. Raises
+    SlotUnavailable when no member can take the slot."""
     admission = (admission or booking_limits.PublicAdmission()) if booked_by is None else None
-    details.update(
-        guest_name=guest_name,
-        guest_email=guest_email,
-        guest_time_zone=guest_time_zone,
-        booked_by=booked_by,
-    )
+    details = {**booking, "booked_by": booked_by}
     for _attempt in range(_ATTEMPTS):
         try:
             return _book(meeting_type, start_at, admission, only_rep_id, details)
@@ -132,7 +124,7 @@ def _book(
     if booking is None:
         if any(skip.reason == SkipReason.BUSY for skip in skips):
             raise SlotUnavailable(JUST_TAKEN)
-        raise SlotUnavailable(NOBODY_CAN_HOST)
+        raise SlotUnavailable(NO_LONGER_AVAILABLE)
     return booking
 
 

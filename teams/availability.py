@@ -1,6 +1,6 @@
 """A team Meeting Type's free slots: every slot at least one of its members is free for.
 
-Each member's slots come from the one slot engine (`meetings.selectors.slots_by_host`: the type's
+Each member's slots come from the one slot engine (`meetings.selectors.slot_finder`: the type's
 rules, the member's hours in their zone, their bookings of every type), all members at once.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from integrations.zoom.connection.hosts import zoom_hosts_of
 from meetings.availability import Slot
 from meetings.meeting_types import MeetingType
-from meetings.selectors import slot_finder, slots_by_host
+from meetings.selectors import slot_finder
 from meetings.zoom.hosting import hosting_refusals, refusals_of
 
 from . import selectors
@@ -40,8 +40,9 @@ def team_slots(
     if not reps:
         return []
     union: dict[datetime, Slot] = {}
-    for slots in slots_by_host(meeting_type, reps, start, end, now=now).values():
-        for slot in slots:
+    slots_of = slot_finder(meeting_type, reps, start, end, now=now)
+    for rep in reps:
+        for slot in slots_of(rep):
             union.setdefault(slot.start, slot)
     return sorted(union.values(), key=lambda slot: slot.start)
 

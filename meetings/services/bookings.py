@@ -31,6 +31,12 @@ class SlotUnavailable(BookingError):
     pass
 
 
+# A slot gone, in the words the person booking reads (in their language when shown): no longer
+# offered, or taken by someone else at the same moment.
+NO_LONGER_AVAILABLE = _("That time is no longer available. Please pick another one.")
+JUST_TAKEN = _("Someone booked that time a moment ago. Please pick another one.")
+
+
 class BookingClosed(BookingError):
     pass
 
@@ -64,7 +70,7 @@ def _offered_slot(
     ):
         if slot.start == start_at:
             return slot
-    raise SlotUnavailable(_("That time is no longer available. Please pick another one."))
+    raise SlotUnavailable(NO_LONGER_AVAILABLE)
 
 
 def _save_slot(booking: Booking, *, savepoint: bool = True) -> None:
@@ -73,9 +79,7 @@ def _save_slot(booking: Booking, *, savepoint: bool = True) -> None:
             booking.save()
     except IntegrityError as exc:
         if _is_slot_conflict(exc):
-            raise SlotUnavailable(
-                _("Someone booked that time a moment ago. Please pick another one.")
-            ) from exc
+            raise SlotUnavailable(JUST_TAKEN) from exc
         raise
 
 

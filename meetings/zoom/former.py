@@ -13,7 +13,6 @@ deleted twice and nothing is left.
 import logging
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from integrations.zoom.api.errors import (
@@ -145,9 +144,9 @@ def _record_failure(change: HostChange, exc: ZoomError, host) -> LinkRun:
 def former_meetings_due(now=None):
     """Host changes whose former meeting should be deleted by now and that no worker holds: lost
     enqueues, crashed workers, waits that ran out."""
-    now = now or timezone.now()
-    return HostChange.objects.filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lte=now),
-        removal__in=[Removal.PENDING, Removal.WAITING],
-        next_attempt_at__lte=now,
-    ).order_by("next_attempt_at")
+    return retries.due_and_unheld(
+        HostChange.objects.filter(removal__in=[Removal.PENDING, Removal.WAITING]),
+        lease="lease_until",
+        next_attempt="next_attempt_at",
+        now=now,
+    )

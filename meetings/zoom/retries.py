@@ -6,6 +6,7 @@ import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from integrations.zoom.api.errors import Rule, Wait, ZoomError
@@ -42,3 +43,14 @@ def backoff(attempts: int) -> timedelta:
     base = timedelta(seconds=settings.MEETINGS_ZOOM_BACKOFF_BASE_SECONDS)
     ceiling = min(BACKOFF_CAP, base * (2 ** max(attempts - 1, 0)))
     return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
+
+
+def due_and_unheld(rows: QuerySet, *, lease: str, next_attempt: str, now: datetime | None = None):
+    """The `rows` whose next try (field `next_attempt`) is due by `now` and that no worker holds
+    (field `lease`: empty, or run out), soonest first: what the sweeper hands out again, the link
+    runs' and the former host's meeting removals' alike."""
+    now = now or timezone.now()
+    return rows.filter(
+        Q(**{f"{lease}__isnull": True}) | Q(**{f"{lease}__lte": now}),
+        **{f"{next_attempt}__lte": now},
+    ).order_by(next_attempt)
