@@ -226,6 +226,9 @@ def change_host(booking: Booking, to_rep, *, by=None, may_host=None) -> Booking:
             signals.invites_after_commit(locked.pk)
         if change.removal_is_open and change.next_attempt_at <= now:
             signals.former_meeting_after_commit(change.pk)
+        signals.booking_changed.send(
+            sender=Booking, booking=locked, change="reassigned", host_change=change
+        )
     return locked
 
 
