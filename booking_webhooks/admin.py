@@ -23,7 +23,7 @@ class EndpointForm(forms.ModelForm):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
-    list_display = ["__str__", "url", "is_active", "disabled_reason", "created_at"]
+    list_display = ["__str__", "url", "events", "is_active", "disabled_reason", "created_at"]
     readonly_fields = ["signing_secret", "disabled_reason", "created_at"]
     fieldsets = [
         (None, {"fields": ["url", "description", "event_types", "is_active", "disabled_reason"]}),
@@ -38,6 +38,14 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         ),
     ]
     actions = ["roll_secret"]
+
+    @admin.display(description="Events")
+    def events(self, endpoint):
+        # "Every event": it also gets events added later (README, Outgoing webhooks).
+        chosen = set(endpoint.event_types)
+        if chosen.issuperset(EventType.values):
+            return "Every event"
+        return ", ".join(label for value, label in EventType.choices if value in chosen)
 
     @admin.display(description="Signing secret")
     def signing_secret(self, endpoint):

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from meetings.models import Booking
+from meetings.models import Booking, HostChange
 
 from . import signing
 from .models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
@@ -45,15 +45,22 @@ TIMEOUT = (5, 10)
 GRACE = timedelta(minutes=1)
 
 
-def announce(event_type: str, booking: Booking, *, on_commit: Callable[[int], None]) -> int:
+def announce(
+    event_type: str,
+    booking: Booking,
+    *,
+    on_commit: Callable[[int], None],
+    host_change: HostChange | None = None,
+) -> int:
     """Writes a delivery of `event_type` about `booking` for every active endpoint that wants it;
-    call it inside the change's transaction. `on_commit(delivery_id)` runs once it commits."""
+    call it inside the change's transaction. `on_commit(delivery_id)` runs once it commits.
+    `host_change`: the reassignment a booking.reassigned tells of."""
     endpoints = [
         e for e in WebhookEndpoint.objects.filter(is_active=True) if e.subscribes_to(event_type)
     ]
     if not endpoints:
         return 0
-    payload = event_payload(event_type, booking)
+    payload = event_payload(event_type, booking, host_change=host_change)
     for endpoint in endpoints:
         delivery = WebhookDelivery.objects.create(
             endpoint=endpoint,

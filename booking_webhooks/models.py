@@ -18,6 +18,7 @@ from .signing import new_secret
 class EventType(models.TextChoices):
     CREATED = "booking.created", "Booking created"
     MOVED = "booking.moved", "Booking moved to another time"
+    REASSIGNED = "booking.reassigned", "Booking handed to another host"
     CANCELLED = "booking.cancelled", "Booking cancelled"
     OUTCOME = "booking.outcome", "Meeting outcome recorded or changed"
 

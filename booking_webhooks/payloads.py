@@ -1,10 +1,10 @@
 """What a delivery says about a booking. Zoom's values (meeting id, links, passcodes, what Zoom
 said about who joined) are not passed on: Zoom's terms keep them between Zoom, the rep and us.
-The outcome is our conclusion and is included."""
+The outcome is our conclusion and is included. People are named by name and email only."""
 
 from django.utils import timezone
 
-from meetings.models import Booking
+from meetings.models import Booking, HostChange
 from outcomes.models import MeetingOutcome
 
 
@@ -26,9 +26,17 @@ def _outcome(booking: Booking) -> dict | None:
     }
 
 
-def event_payload(event_type: str, booking: Booking) -> dict:
-    host = booking.rep
-    return {
+def _person(user) -> dict | None:
+    return {"name": user.display_name, "email": user.email} if user else None
+
+
+def event_payload(
+    event_type: str, booking: Booking, *, host_change: HostChange | None = None
+) -> dict:
+    """`host_change`: the booking was just handed to another host (booking.reassigned); the
+    booking then also says who hosted it before and who handed it over (None: no one signed in,
+    e.g. a script)."""
+    payload = {
         "type": event_type,
         "timestamp": _time(timezone.now()),
         "data": {
@@ -44,7 +52,7 @@ def event_payload(event_type: str, booking: Booking) -> dict:
                     "slug": booking.meeting_type.slug,
                 },
                 "location": booking.location_kind,
-                "host": {"name": host.display_name, "email": host.email},
+                "host": _person(booking.rep),
                 "guest": {
                     "name": booking.guest_name,
                     "email": booking.guest_email,
@@ -56,3 +64,9 @@ def event_payload(event_type: str, booking: Booking) -> dict:
             }
         },
     }
+    if host_change is not None:
+        payload["data"]["booking"] |= {
+            "previous_host": _person(host_change.from_rep),
+            "reassigned_by": _person(host_change.changed_by),
+        }
+    return payload

@@ -40,13 +40,18 @@ def _enqueue(delivery_id: int) -> None:
 _BOOKING_EVENTS = {
     "created": EventType.CREATED,
     "moved": EventType.MOVED,
+    "reassigned": EventType.REASSIGNED,
     "cancelled": EventType.CANCELLED,
 }
 
 
 @receiver(booking_changed, sender=Booking, dispatch_uid="booking_webhooks.booking_changed")
-def announce_booking_change(sender, *, booking: Booking, change: str, **kwargs) -> int:
-    return deliveries.announce(_BOOKING_EVENTS[change], booking, on_commit=_enqueue)
+def announce_booking_change(
+    sender, *, booking: Booking, change: str, host_change=None, **kwargs
+) -> int:
+    return deliveries.announce(
+        _BOOKING_EVENTS[change], booking, on_commit=_enqueue, host_change=host_change
+    )
 
 
 @receiver(outcome_changed, sender=MeetingOutcome, dispatch_uid="booking_webhooks.outcome")

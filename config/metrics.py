@@ -83,7 +83,7 @@ PACING_DEFERRED = Counter(
 )
 BOOKINGS = Counter(
     "zoomsched_bookings_total",
-    "Booking changes by change (created, moved, cancelled) and location (zoom, phone, …).",
+    "Booking changes by change (created, moved, reassigned, cancelled) and location (zoom, …).",
     ["change", "location"],
 )
 BOOKINGS_REFUSED = Counter(

@@ -107,6 +107,30 @@ def weekly_slots(
     return slots
 
 
+def within_hours(
+    slots: Iterable[Slot], windows: Iterable[Window], rep_tz: str, overrides: dict | None = None
+) -> list[Slot]:
+    """The slots that lie whole within the weekly windows (or a date's override: none is a day
+    off) on `rep_tz`'s wall clock: a team member's own working hours."""
+    overrides = overrides or {}
+    tz = zoneinfo.ZoneInfo(rep_tz)
+    by_weekday: dict[int, list[tuple[time, time]]] = {}
+    for window in windows:
+        by_weekday.setdefault(window.weekday, []).append((window.start, window.end))
+    kept = []
+    for slot in slots:
+        opens_at = slot.start.astimezone(tz).replace(tzinfo=None)
+        closes_at = slot.end.astimezone(tz).replace(tzinfo=None)
+        day = opens_at.date()
+        hours = overrides[day] if day in overrides else by_weekday.get(day.weekday(), ())
+        if any(
+            datetime.combine(day, opens) <= opens_at and closes_at <= datetime.combine(day, closes)
+            for opens, closes in hours
+        ):
+            kept.append(slot)
+    return kept
+
+
 def _window_slots(day, opens, closes, tz, duration, step, start, end) -> list[Slot]:
     """The slots of one window on one day that start within [start, end)."""
     wall = datetime.combine(day, opens)

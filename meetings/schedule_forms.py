@@ -27,7 +27,8 @@ class ScheduleForm(forms.ModelForm):
         labels = {"name": "Name"}
         help_texts = {
             "name": "For you, e.g. “Working hours” or “Evenings”.",
-            "is_default": "New Meeting Types start with it.",
+            "is_default": "New Meeting Types start with it, and team Meeting Types book you "
+            "only within its hours and days off.",
         }
 
     def __init__(self, *args, rep, **kwargs):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from config.compiled_reads import ByKeys
 
-from .availability import Busy, Rules, Slot, Window, free_slots
+from .availability import Busy, Rules, Slot, Window, free_slots, within_hours
 from .meeting_types import MAX_BUFFER_MINUTES, MeetingType
 from .models import Booking, InviteDelivery
 from .questions import Question
@@ -127,6 +127,28 @@ def rules_of(meeting_type: MeetingType) -> Rules:
     )
 
 
+def own_hours_of(rep_ids) -> dict[int, tuple[list[Window], dict]]:
+    """Each rep's own working hours, which their team Meeting Types keep to: the weekly windows
+    and date overrides of the schedule they marked default, by rep id (a rep without one is
+    absent: the team type's hours alone apply). Two queries."""
+    hours: dict[int, tuple[list[Window], dict]] = {}
+    windows = AvailabilitySchedule.objects.filter(rep__in=rep_ids, is_default=True).values_list(
+        "rep_id", "windows__weekday", "windows__start_time", "windows__end_time"
+    )
+    for rep_id, weekday, opens, closes in windows.order_by():
+        weekly, _ = hours.setdefault(rep_id, ([], {}))
+        if weekday is not None:  # a default schedule with no hours: never free
+            weekly.append(Window(weekday, opens, closes))
+    overrides = DateOverride.objects.filter(
+        schedule__rep__in=rep_ids, schedule__is_default=True
+    ).values_list("schedule__rep_id", "date", "start_time", "end_time")
+    for rep_id, day, opens, closes in overrides.order_by("start_time"):
+        day_hours = hours[rep_id][1].setdefault(day, [])
+        if opens is not None:
+            day_hours.append((opens, closes))
+    return hours
+
+
 def available_slots(
     meeting_type: MeetingType,
     start: datetime,
@@ -152,8 +174,9 @@ def slot_finder(
 ) -> Callable[[Any], list[Slot]]:
     """Each host's free slots of the type within [start, end), a host at a time: the type's hours
     in the host's zone, less the host's bookings of every type. The three queries for all `hosts`
-    run now, however many; each host's slots are worked out only when asked for (a team's booking
-    asks the members in line until one is free, not the whole team)."""
+    (five for a team type: its members' own hours too) run now, however many; each host's slots
+    are worked out only when asked for (a team's booking asks the members in line until one is
+    free, not the whole team)."""
     rules = rules_of(meeting_type)
     windows = windows_of(meeting_type)
     # A slot starting just before `end` runs past it, and buffers reach further on both sides:
@@ -165,9 +188,11 @@ def slot_finder(
         exclude=exclude,
     )
     now = now or timezone.now()
+    # A team type's member keeps to their own working hours and days off as well as the type's.
+    own_hours = own_hours_of([host.pk for host in hosts]) if meeting_type.team_id else {}
 
     def slots_of(host) -> list[Slot]:
-        return free_slots(
+        slots = free_slots(
             windows,
             host.time_zone,
             meeting_type.duration_minutes,
@@ -177,6 +202,10 @@ def slot_finder(
             now,
             rules,
         )
+        if host.pk in own_hours:
+            weekly, overrides = own_hours[host.pk]
+            slots = within_hours(slots, weekly, host.time_zone, overrides)
+        return slots
 
     return slots_of
 

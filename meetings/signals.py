@@ -11,9 +11,10 @@ would not see the booking, hence `on_commit`.
 `former_meeting_due(sender=HostChange, change_id: int)`: a booking handed to another host left a
 Zoom meeting in the former host's Zoom to delete.
 
-`booking_changed(sender=Booking, booking: Booking, change: "created" | "moved" | "cancelled")`
-is sent inside the change's transaction instead: a listener's writes (an outgoing webhook's
-delivery) commit or roll back with the change itself.
+`booking_changed(sender=Booking, booking: Booking, change: "created" | "moved" | "reassigned" |
+"cancelled")` is sent inside the change's transaction instead: a listener's writes (an outgoing
+webhook's delivery) commit or roll back with the change itself. A "reassigned" change also carries
+`host_change: HostChange`, saved: who hosted before and who handed the booking over.
 
 `zoom_meetings_erased(sender=Booking, booking_ids: list[int])`: the Zoom app that made these
 bookings' meetings was removed in Zoom and its data erased from them; sent inside that erasure's

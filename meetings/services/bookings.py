@@ -197,10 +197,11 @@ def reschedule_booking(booking: Booking, *, start_at: datetime, admit=None) -> B
 def change_host(booking: Booking, to_rep, *, by=None, may_host=None) -> Booking:
     """Hands an upcoming booking to `to_rep` at the same time: a Zoom booking gets a new meeting
     in their Zoom in the background (the former host's is deleted apart, through the chain that
-    made it), the guest and the new host get an updated invite once it exists, and the former host
-    a cancellation. `by`: who changed it; `may_host(booking)`: raises BookingError when `to_rep`
-    may not take the booking, asked under the locks. Raises SlotUnavailable when `to_rep` has
-    another meeting then. (Its words are for reps and admins, in the site's language.)"""
+    made it), the guest and the new host get an updated invite once it exists, the former host
+    a cancellation, and the company's webhooks a booking.reassigned. `by`: who changed it;
+    `may_host(booking)`: raises BookingError when `to_rep` may not take the booking, asked under
+    the locks. Raises SlotUnavailable when `to_rep` has another meeting then. (Its words are for
+    reps and admins, in the site's language.)"""
     with transaction.atomic():
         lock_reps([booking.rep_id, to_rep.pk])
         locked = _lock_open_booking(booking)
@@ -230,6 +231,9 @@ def change_host(booking: Booking, to_rep, *, by=None, may_host=None) -> Booking:
             signals.invites_after_commit(locked.pk)
         if change.removal_is_open and change.next_attempt_at <= now:
             signals.former_meeting_after_commit(change.pk)
+        signals.booking_changed.send(
+            sender=Booking, booking=locked, change="reassigned", host_change=change
+        )
     return locked
 
 

@@ -54,7 +54,8 @@ def _bookable(request, pk: int) -> MeetingType:
 
 def _slots(meeting_type: MeetingType):
     if meeting_type.is_team_type:
-        return lambda start, end: team_slots(meeting_type, start, end)
+        # Booked from inside the app, as `_book` books it: Zoom's reserve is open to it.
+        return lambda start, end: team_slots(meeting_type, start, end, public=False)
     return lambda start, end: available_slots(meeting_type, start, end)
 
 

@@ -77,3 +77,19 @@ def test_a_delivery_shows_its_attempts_and_is_sent_again(
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("pending", 0)
     assert sent == [delivery.pk]
+
+
+def test_the_form_offers_reassignments_and_the_list_tells_every_event_from_a_picked_few(
+    admin_client_,
+):
+    form = admin_client_.get(f"{ENDPOINTS}add/").content.decode()
+    assert 'value="booking.reassigned"' in form and "Booking handed to another host" in form
+    WebhookEndpoint.objects.create(url="https://every.example/h", description="Every")
+    WebhookEndpoint.objects.create(
+        url="https://picked.example/h",
+        description="Picked",
+        event_types=["booking.reassigned", "booking.created"],
+    )
+    listing = admin_client_.get(ENDPOINTS).content.decode()
+    assert "Every event" in listing
+    assert "Booking created, Booking handed to another host" in listing

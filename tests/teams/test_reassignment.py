@@ -163,7 +163,7 @@ def test_the_former_host_reads_the_time_in_their_own_zone_not_the_new_hosts(
 
 
 def test_a_crash_after_the_change_committed_is_finished_by_the_sweeper(
-    booked, team, sandbox, mailoutbox
+    booked, team, sandbox, mailoutbox, django_capture_on_commit_callbacks
 ):
     """The change commits and its messages to the workers are lost (the process dies, or the
     broker is down): the booking and its former meeting are due, and the sweeper finds both."""
@@ -172,12 +172,24 @@ def test_a_crash_after_the_change_committed_is_finished_by_the_sweeper(
     reassign_booking(booked, second, by=None)  # on_commit never runs: nothing was handed over
     assert len(sandbox.meetings(FORMER)) == 1 and sandbox.meetings(NEW) == []
 
-    sweep_due_work()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_due_work()
 
     booked.refresh_from_db()
     assert booked.link_state == LinkState.READY and sandbox.meetings(FORMER) == []
     assert [str(m["id"]) for m in sandbox.meetings(NEW)] == [booked.zoom_meeting_id]
     assert HostChange.objects.get().removal == "removed"
+    # Everyone hears once, as if nothing had been lost; a second sweep sends nothing more.
+    (guest_mail,) = mail_to(mailoutbox, GUEST["guest_email"])
+    assert calendar_of(guest_mail)[0] == "REQUEST" and sandbox.meetings(NEW)[0]["join_url"] in (
+        guest_mail.body
+    )
+    assert [calendar_of(m)[0] for m in mail_to(mailoutbox, first.email)] == ["CANCEL"]
+    assert [calendar_of(m)[0] for m in mail_to(mailoutbox, second.email)] == ["REQUEST"]
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_due_work()
+    assert mailoutbox == []
 
 
 def test_a_worker_that_died_deleting_the_former_meeting_is_taken_over(

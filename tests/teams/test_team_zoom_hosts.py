@@ -14,7 +14,7 @@ from meetings.zoom import links as zoom_links
 from meetings.zoom.state import LinkState
 from teams.assignment import book_team_meeting
 from teams.availability import team_slots
-from teams.models import AssignmentSkip, Priority, SkipReason
+from teams.models import AssignmentSkip, Priority, SkipReason, TeamMember
 from tests.factories import RepFactory
 from tests.integrations.company_steps import connected_company, zoom_admin
 from tests.integrations.factories import ZoomConnectionFactory
@@ -110,6 +110,23 @@ def test_a_member_whose_public_share_of_zooms_allowance_is_used_is_passed_over(s
     assert skipped() == {(first.pk, SkipReason.ZOOM_ALLOWANCE)}
     # Prospects see only `second`'s times now; the SDR's in-app booking may use the reserve.
     assert book(meeting_type, next_slot(hour=11), booked_by=RepFactory()).rep == first
+
+
+def test_an_sdrs_time_picker_offers_what_only_the_reserve_can_serve(small_allowance, client):
+    # The host's public share is used: prospects see no time, a teammate booking from inside
+    # the app sees the times it may book (the reserve is for the team's own work).
+    meeting_type = team_type(size=1)
+    (host,) = member_reps(meeting_type)
+    for _ in range(3):
+        quota.record_write(host.pk)
+    assert team_slots(meeting_type, *day_of(next_slot())) == []
+    sdr = RepFactory()
+    TeamMember.objects.create(team=meeting_type.team, rep=sdr)
+    client.force_login(sdr)
+
+    week = client.get(f"/teams/book/{meeting_type.pk}/?tz=UTC").content.decode()
+
+    assert f"/teams/book/{meeting_type.pk}/?start=" in week
 
 
 def test_a_member_whose_whole_allowance_is_used_takes_no_booking_at_all(small_allowance):
