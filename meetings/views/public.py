@@ -2,7 +2,9 @@
 pages, reached through a signed link, are meetings.views.guest)."""
 
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial, wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,6 +18,7 @@ from accounts.services import current_booking_slug
 from config import metrics
 
 from .. import booking_limits, guest_access, languages, selectors
+from ..availability import Slot
 from ..forms import BookingForm, TimeZonePickForm, parse_slot
 from ..meeting_types import MeetingType
 from ..models import Booking
@@ -58,89 +61,83 @@ def follows_renamed_handle(view):
     return wrapper
 
 
-@follows_renamed_handle
-def book(request, rep: str, meeting_type: str):
-    meeting_type = _meeting_type(rep, meeting_type)
-    return booking_page(
-        request,
+@dataclass(frozen=True)
+class BookingPages:
+    """The two booking pages of one Meeting Type, and what differs between a rep's and a team's
+    (the whole team, or one member): who hosts, the zone times show in until the prospect picks
+    theirs, where each step is, whose free slots (`find_slots(start, end)`), and what books
+    (`book(meeting_type, admission=…, start_at=…, guest_name=…, …)`: book_meeting, or the
+    team's)."""
+
+    meeting_type: MeetingType
+    host_name: str
+    default_time_zone: str
+    book_url: str
+    confirm_url: str
+    find_slots: Callable[[datetime, datetime], list[Slot]]
+    book: Callable[..., Booking]
+
+
+def _rep_pages(rep: str, slug: str) -> BookingPages:
+    meeting_type = _meeting_type(rep, slug)
+    return BookingPages(
         meeting_type,
         host_name=meeting_type.rep.display_name,
         default_time_zone=meeting_type.rep.time_zone,
+        book_url=reverse("meetings:book", args=[rep, meeting_type.slug]),
         confirm_url=reverse("meetings:book_confirm", args=[rep, meeting_type.slug]),
-        find_slots=lambda start, end: selectors.available_slots(meeting_type, start, end),
+        find_slots=partial(selectors.available_slots, meeting_type),
+        book=book_meeting,
     )
 
 
-def booking_page(request, meeting_type: MeetingType, **page):
+@follows_renamed_handle
+def book(request, rep: str, meeting_type: str):
+    return booking_page(request, _rep_pages(rep, meeting_type))
+
+
+@follows_renamed_handle
+def book_confirm(request, rep: str, meeting_type: str):
+    return confirm_page(request, _rep_pages(rep, meeting_type))
+
+
+def booking_page(request, pages: BookingPages):
     """The page where a prospect picks a time, in their language: of a rep's Meeting Type, or of
-    a team's (whose slots are its members' together, and whose host is named once assigned).
-    `page`: host_name, default_time_zone, confirm_url, find_slots."""
-    return languages.render_in(
-        languages.for_request(request), _booking_page, request, meeting_type, **page
-    )
+    a team's (whose slots are its members' together, and whose host is named once assigned)."""
+    return languages.render_in(languages.for_request(request), _booking_page, request, pages)
 
 
-def _booking_page(
-    request, meeting_type: MeetingType, *, host_name, default_time_zone, confirm_url, find_slots
-):
-    time_zone = time_zone_from(request.GET.get("tz"), default_time_zone)
+def _booking_page(request, pages: BookingPages):
+    time_zone = time_zone_from(request.GET.get("tz"), pages.default_time_zone)
     return render(
         request,
         "meetings/public/book.html",
         {
-            "meeting_type": meeting_type,
-            "host_name": host_name,
-            "confirm_url": confirm_url,
-            "slots": slot_month(meeting_type, time_zone, request.GET, find_slots),
+            "meeting_type": pages.meeting_type,
+            "host_name": pages.host_name,
+            "confirm_url": pages.confirm_url,
+            "slots": slot_month(pages.meeting_type, time_zone, request.GET, pages.find_slots),
             "time_zone_detected": "tz" in request.GET,
             "tz_form": TimeZonePickForm(time_zone),
         },
     )
 
 
-@follows_renamed_handle
-def book_confirm(request, rep: str, meeting_type: str):
-    meeting_type = _meeting_type(rep, meeting_type)
-    return confirm_page(
-        request,
-        meeting_type,
-        host_name=meeting_type.rep.display_name,
-        default_time_zone=meeting_type.rep.time_zone,
-        book_url=reverse("meetings:book", args=[rep, meeting_type.slug]),
-        book=lambda **details: book_meeting(
-            meeting_type,
-            admission=booking_limits.PublicAdmission(request, details["guest_email"]),
-            **details,
-        ),
-    )
-
-
-def confirm_page(request, meeting_type: MeetingType, **page):
+def confirm_page(request, pages: BookingPages):
     """The prospect's details for the picked time, in their language (which the booking keeps);
-    a valid POST books (`book(start_at=…, guest_name=…, guest_email=…, guest_time_zone=…,
-    language=…, answers=…, additional_guests=…)`: BookingError when the time is gone,
-    TooManyRequests when the public limits it spends refuse), then opens the guest's page.
-    `page`: host_name, default_time_zone, book_url, book."""
-    return languages.render_in(
-        languages.for_request(request), _confirm_page, request, meeting_type, **page
-    )
+    a valid POST books, spending the public booking limits (BookingError when the time is gone,
+    TooManyRequests when the limits refuse), then opens the guest's page."""
+    return languages.render_in(languages.for_request(request), _confirm_page, request, pages)
 
 
-def _confirm_page(
-    request,
-    meeting_type: MeetingType,
-    *,
-    host_name: str,
-    default_time_zone: str,
-    book_url: str,
-    book: Callable[..., Booking],
-):
+def _confirm_page(request, pages: BookingPages):
+    meeting_type = pages.meeting_type
     data = request.POST if request.method == "POST" else None
     time_zone = time_zone_from(
-        (data or request.GET).get("time_zone") or request.GET.get("tz"), default_time_zone
+        (data or request.GET).get("time_zone") or request.GET.get("tz"), pages.default_time_zone
     )
     start = parse_slot((data or request.GET).get("start", ""))
-    back = book_url + f"?tz={time_zone}"
+    back = pages.book_url + f"?tz={time_zone}"
     if start is None:
         messages.error(request, gettext("Please pick a time first."))
         return redirect(back)
@@ -163,7 +160,9 @@ def _confirm_page(
         return response
     if data is not None and form.is_valid():
         try:
-            booking = book(
+            booking = pages.book(
+                meeting_type,
+                admission=booking_limits.PublicAdmission(request, form.cleaned_data["email"]),
                 start_at=form.cleaned_data["start"],
                 guest_name=form.cleaned_data["name"],
                 guest_email=form.cleaned_data["email"],
@@ -188,7 +187,7 @@ def _confirm_page(
         "meetings/public/confirm.html",
         {
             "meeting_type": meeting_type,
-            "host_name": host_name,
+            "host_name": pages.host_name,
             "form": form,
             "start": start,
             "time_zone": time_zone,
