@@ -11,7 +11,7 @@ from .. import selectors
 from ..models import Booking
 from ..zoom.pages import StartLinkUnavailable, host_start_url
 from ..zoom.resume import create_link_anew, retry_link
-from .changes import cancel_page, reschedule_page
+from .changes import ChangePages, cancel_page, reschedule_page
 from .slots import time_zone_from
 
 
@@ -51,33 +51,28 @@ def booking_link(request, pk: int):
     )
 
 
+def _change_pages(booking: Booking) -> ChangePages:
+    return ChangePages(
+        by=Booking.Actor.REP,
+        templates="meetings/bookings",
+        back_to=reverse("meetings:booking_detail", kwargs={"pk": booking.pk}),
+        tell=booking.guest_name,
+        moved="The meeting is moved; both of you get an updated invite.",
+        cancelled="The meeting is cancelled; the guest gets a cancellation.",
+    )
+
+
 @login_required
 def booking_reschedule(request, pk: int):
     booking = _own_booking(request, pk)
-    return reschedule_page(
-        request,
-        booking,
-        template="meetings/bookings/reschedule.html",
-        confirm_template="meetings/bookings/reschedule_confirm.html",
-        back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
-        time_zone=time_zone_from(request.GET.get("tz"), request.user.time_zone),
-        moved_message="The meeting is moved; both of you get an updated invite.",
-    )
+    time_zone = time_zone_from(request.GET.get("tz"), request.user.time_zone)
+    return reschedule_page(request, booking, _change_pages(booking), time_zone=time_zone)
 
 
 @login_required
 def booking_cancel(request, pk: int):
     booking = _own_booking(request, pk)
-    return cancel_page(
-        request,
-        booking,
-        by=Booking.Actor.REP,
-        template="meetings/bookings/cancel.html",
-        tell=booking.guest_name,
-        back_to=reverse("meetings:booking_detail", kwargs={"pk": pk}),
-        time_zone=request.user.time_zone,
-        cancelled_message="The meeting is cancelled; the guest gets a cancellation.",
-    )
+    return cancel_page(request, booking, _change_pages(booking), time_zone=request.user.time_zone)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from .. import booking_limits, calendar_links, guest_access, ics, languages, selectors
 from ..invite_deliveries import InviteDelivery
 from ..models import Booking
-from .changes import cancel_page, reschedule_page, zone_context, zone_query
+from .changes import ChangePages, cancel_page, reschedule_page, zone_context, zone_query
 from .public import too_many_requests
 from .slots import time_zone_from
 
@@ -98,19 +98,15 @@ def guest_link(request, booking: Booking, token: str):
     )
 
 
-@guest_page
-def guest_reschedule(request, booking: Booking, token: str):
-    time_zone = _guest_zone(request, booking)
+def _change_pages(request, booking: Booking, token: str, time_zone: str) -> ChangePages:
     back_to = guest_access.manage_path(booking) + zone_query(time_zone)
-
-    return reschedule_page(
-        request,
-        booking,
-        template="meetings/public/reschedule.html",
-        confirm_template="meetings/public/reschedule_confirm.html",
+    return ChangePages(
+        by=Booking.Actor.GUEST,
+        templates="meetings/public",
         back_to=back_to,
-        time_zone=time_zone,
-        moved_message=gettext("Your meeting is moved. An updated invite is on its way."),
+        tell=booking.rep.display_name,
+        moved=gettext("Your meeting is moved. An updated invite is on its way."),
+        cancelled=gettext("Your meeting is cancelled. We let the host know."),
         context={"token": token},
         admit=booking_limits.guest_reschedule_admission(request),
         refused=lambda refused: too_many_requests(request, refused, back_to),
@@ -118,19 +114,17 @@ def guest_reschedule(request, booking: Booking, token: str):
 
 
 @guest_page
+def guest_reschedule(request, booking: Booking, token: str):
+    time_zone = _guest_zone(request, booking)
+    pages = _change_pages(request, booking, token, time_zone)
+    return reschedule_page(request, booking, pages, time_zone=time_zone)
+
+
+@guest_page
 def guest_cancel(request, booking: Booking, token: str):
     time_zone = _guest_zone(request, booking)
-    return cancel_page(
-        request,
-        booking,
-        by=Booking.Actor.GUEST,
-        template="meetings/public/cancel.html",
-        tell=booking.rep.display_name,
-        back_to=guest_access.manage_path(booking) + zone_query(time_zone),
-        time_zone=time_zone,
-        cancelled_message=gettext("Your meeting is cancelled. We let the host know."),
-        context={"token": token},
-    )
+    pages = _change_pages(request, booking, token, time_zone)
+    return cancel_page(request, booking, pages, time_zone=time_zone)
 
 
 @require_POST
