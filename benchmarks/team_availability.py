@@ -82,7 +82,7 @@ def fill(members: int, bookings_per_day: int):
     from integrations.zoom.connection.models import ZoomConnection
     from meetings.meeting_types import Distribution, LocationKind, MeetingType
     from meetings.models import Booking
-    from meetings.schedules import AvailabilitySchedule, AvailabilityWindow
+    from meetings.schedules import AvailabilitySchedule, AvailabilityWindow, DateOverride
     from meetings.zoom.state import LinkState, ZoomChain
     from teams.models import MeetingTypeMember, Team, TeamMember
 
@@ -135,14 +135,25 @@ def fill(members: int, bookings_per_day: int):
     )
     weekdays = [(day, wall(9), wall(17)) for day in range(5)]
     for meeting_type in [team_type, *own_types]:
+        # A member's own schedule is their default, as their first Meeting Type makes it: the
+        # team type keeps to it (and to its days off) as well as to its own hours.
         meeting_type.schedule = AvailabilitySchedule.objects.create(
-            rep=meeting_type.rep, team=meeting_type.team, name="Working hours"
+            rep=meeting_type.rep,
+            team=meeting_type.team,
+            name="Working hours",
+            is_default=meeting_type.team is None,
         )
     MeetingType.objects.bulk_update([team_type, *own_types], ["schedule"])
     AvailabilityWindow.objects.bulk_create(
         AvailabilityWindow(schedule=mt.schedule, weekday=d, start_time=s, end_time=e)
         for mt in [team_type, *own_types]
         for d, s, e in weekdays
+    )
+    # Every fifth member takes a day off in the week measured.
+    DateOverride.objects.bulk_create(
+        DateOverride(schedule=own.schedule, date=now.date() + timedelta(days=2 + index % 5))
+        for index, own in enumerate(own_types)
+        if index % 5 == 0
     )
     MeetingTypeMember.objects.bulk_create(
         MeetingTypeMember(meeting_type=team_type, member=m) for m in memberships

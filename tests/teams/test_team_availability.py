@@ -105,8 +105,8 @@ def test_a_week_of_a_big_team_takes_a_fixed_number_of_queries():
     with CaptureQueriesContext(connection) as queries:
         team_slots(meeting_type, start, start + timedelta(days=7))
     # Members, their Zoom connections and company-account rows, the type's overrides, its
-    # weekly hours, everyone's bookings, the members' own hours (with their days off).
-    assert len(queries) == 7
+    # weekly hours, everyone's bookings, the members' own hours and their days off.
+    assert len(queries) == 8
 
 
 def own_hours(rep, windows, overrides=()):
