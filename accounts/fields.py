@@ -15,3 +15,15 @@ def done_by(related_name: str = "+", **options) -> models.ForeignKey:
         related_name=related_name,
         **options,
     )
+
+
+def own_rep(related_name: str) -> models.ForeignKey:
+    """The rep whose own record this is, empty when it is not one rep's (a team's Meeting Type or
+    schedule, the company app's erasure): it goes when the rep's account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        null=True,
+        blank=True,
+    )

@@ -1,12 +1,13 @@
 """What a prospect can book: a Meeting Type (length, place, weekly hours, invite wording), its
 choices and limits."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+
+from accounts.fields import own_rep
 
 from .reminders import default_reminders
 
@@ -68,13 +69,7 @@ class MeetingType(models.Model):
     """What a prospect can book: length, place, weekly hours, invite wording. A rep's own (`rep`),
     or a team's (`team`), whose bookings go to one of its members."""
 
-    rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="meeting_types",
-        null=True,
-        blank=True,
-    )
+    rep = own_rep("meeting_types")
     team = models.ForeignKey(
         "teams.Team",
         on_delete=models.PROTECT,

@@ -2,21 +2,16 @@
 owned by a rep (or by a team, for a team Meeting Type) and shared by the Meeting Types that use
 them. Times are wall-clock times in the host's zone."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+from accounts.fields import own_rep
 
 MAX_SCHEDULES_PER_REP = 20
 
 
 class AvailabilitySchedule(models.Model):
-    rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="schedules",
-        null=True,
-        blank=True,
-    )
+    rep = own_rep("schedules")
     team = models.ForeignKey(
         "teams.Team", on_delete=models.CASCADE, related_name="schedules", null=True, blank=True
     )

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.fields import own_rep
+
 from ..api.scopes import missing_capabilities
 from .token_chain import ZoomTokenChain
 from .zoom_user import ZoomUser, ZoomUserType, zoom_user_constraints
@@ -158,13 +160,7 @@ class ZoomDataErasure(models.Model):
     itself: only which app, who, when, and how much."""
 
     zoom_app = models.CharField(max_length=10, choices=ZoomApp.choices, default=ZoomApp.PERSONAL)
-    rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="zoom_erasures",
-        null=True,
-        blank=True,
-    )
+    rep = own_rep("zoom_erasures")
     deauthorized_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(default=timezone.now)
     # Zoom's `user_data_retention`: true lets us keep what we hold (only the tokens went).
