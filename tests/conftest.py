@@ -7,6 +7,7 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.celery_worker",
     "tests.fixtures.logs",
+    "tests.fixtures.migrations",
     "tests.fixtures.sandbox",
     "tests.fixtures.zoom",
 ]

@@ -2,28 +2,14 @@
 too, hand-picked lists stay as they were; back again, no endpoint lists it. On the real database."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.fixtures.migrations import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("booking_webhooks", "0001_outgoing_webhooks")]
 AFTER = [("booking_webhooks", "0002_booking_reassigned")]
 EVERY_EVENT_BEFORE = ["booking.created", "booking.moved", "booking.cancelled", "booking.outcome"]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def at_latest():
-    yield
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
 
 
 def events_by_url(apps) -> dict[str, list[str]]:

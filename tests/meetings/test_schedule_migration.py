@@ -5,27 +5,13 @@ real database (PostgreSQL refuses to alter a table whose rows changed in the sam
 from datetime import date, time
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.fixtures.migrations import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("meetings", "0014_availability_schedules"), ("teams", "0001_initial")]
 AFTER = [("meetings", "0016_hours_belong_to_schedules")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def at_latest():
-    yield
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_each_types_hours_become_a_schedule_it_uses(at_latest):
