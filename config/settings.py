@@ -149,8 +149,15 @@ else:
         )
         # Behind PgBouncer in transaction pooling, a server-side cursor may outlive the
         # transaction that opened it on a server connection the next transaction does not get.
-        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
-            "DATABASE_PGBOUNCER", default=False
+        _pgbouncer = env.bool("DATABASE_PGBOUNCER", default=False)
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _pgbouncer
+        # Parameters bound by the server, and a statement run twice on a connection prepared:
+        # PostgreSQL then plans a booking's dozen-odd queries once per connection instead of
+        # every time, which halves its CPU per booking (benchmarks/booking_cost.py). A prepared
+        # statement lives on one server connection, which PgBouncer's transaction pooling does
+        # not keep, so there the statements are bound but never prepared.
+        DATABASES["default"]["OPTIONS"].update(
+            server_side_binding=True, prepare_threshold=None if _pgbouncer else 2
         )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
