@@ -86,10 +86,6 @@ class ZoomConnection(ZoomTokenChain, ZoomUser):
     # Reads ------------------------------------------------------------------------------------
 
     @property
-    def is_basic(self) -> bool:
-        return self.zoom_user_type == self.UserType.BASIC
-
-    @property
     def missing_capabilities(self):
         return missing_capabilities(self.granted_scopes)
 
