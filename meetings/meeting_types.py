@@ -58,6 +58,27 @@ def _buffer_field(side: str) -> models.PositiveSmallIntegerField:
     )
 
 
+def _days_field(label: str, default: int, help_text: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label,
+        default=default,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
+        help_text=help_text,
+    )
+
+
+def _in_use_by_types(model: str, **options) -> models.ForeignKey:
+    """What a Meeting Type may have (a team, a schedule), kept while a type has it."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.PROTECT,
+        related_name="meeting_types",
+        null=True,
+        blank=True,
+        **options,
+    )
+
+
 class Distribution(models.TextChoices):
     """How a team Meeting Type picks the member who hosts a booking (`teams.ranking`)."""
 
@@ -70,24 +91,17 @@ class MeetingType(models.Model):
     or a team's (`team`), whose bookings go to one of its members."""
 
     rep = own_rep("meeting_types")
-    team = models.ForeignKey(
-        "teams.Team",
-        on_delete=models.PROTECT,
-        related_name="meeting_types",
-        null=True,
-        blank=True,
-    )
+    team = _in_use_by_types("teams.Team")
     distribution = models.CharField(
         max_length=20,
         choices=Distribution.choices,
         blank=True,
         help_text="Team Meeting Types only: who of the members takes a booking.",
     )
-    distribution_window_days = models.PositiveSmallIntegerField(
+    distribution_window_days = _days_field(
         "round robin window (days)",
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
-        help_text="Round robin counts each member's bookings of this type made in these last days.",
+        30,
+        "Round robin counts each member's bookings of this type made in these last days.",
     )
     name = models.CharField(max_length=120)
     slug = models.SlugField(
@@ -114,14 +128,7 @@ class MeetingType(models.Model):
     )
     # When it can be booked: weekly hours and date overrides, shared with other types. None: no
     # hours yet (never bookable).
-    schedule = models.ForeignKey(
-        "meetings.AvailabilitySchedule",
-        on_delete=models.PROTECT,
-        related_name="meeting_types",
-        null=True,
-        blank=True,
-        verbose_name="availability",
-    )
+    schedule = _in_use_by_types("meetings.AvailabilitySchedule", verbose_name="availability")
     # Archived types leave the rep's list and take no new bookings; existing ones keep working.
     is_archived = models.BooleanField("archived", default=False)
 
@@ -134,12 +141,7 @@ class MeetingType(models.Model):
         validators=[MaxValueValidator(MAX_NOTICE_MINUTES)],
         help_text="How soon before a meeting prospects may still book it.",
     )
-    horizon_days = models.PositiveSmallIntegerField(
-        "booking horizon (days)",
-        default=56,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
-        help_text="How far ahead prospects may book.",
-    )
+    horizon_days = _days_field("booking horizon (days)", 56, "How far ahead prospects may book.")
 
     # Zoom meeting settings. A passcode is always set: without one, accounts that require a
     # security option force a waiting room on (see docs/zoom-facts.md, POST /users/me/meetings).
