@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from accounts.fields import own_rep
+from config.timestamps import timestamps
 
 from .reminders import default_reminders
 
@@ -177,8 +178,7 @@ class MeetingType(models.Model):
     # rep are reminded.
     reminder_minutes = models.JSONField("reminders", default=default_reminders, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
         ordering = ["name", "pk"]

@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.db import models, transaction
 from django.utils import timezone
 
+from config.timestamps import timestamps
+
 from ..api.reasons import ReconnectReason
 from ..api.scopes import (
     CAPABILITIES,
@@ -78,8 +80,7 @@ class ZoomTokenChain(models.Model):
     needs_reconnect_since = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
 
     objects = ZoomConnectionQuerySet.as_manager()
 
