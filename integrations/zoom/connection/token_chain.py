@@ -13,6 +13,7 @@ from ..api.reasons import ReconnectReason
 from ..api.scopes import (
     CAPABILITIES,
     Capability,
+    missing_capabilities,
     parse_scopes,
     scope_to_add,
     unavailable_capabilities,
@@ -53,6 +54,8 @@ class ZoomTokenChain(models.Model):
     identity_field: str
     # What its app calls, with the scopes each call takes (`api/scopes.py`).
     capabilities: tuple[Capability, ...] = CAPABILITIES
+    # What a connect refuses a grant without, among them (a rep's app: the essential ones).
+    missing_from = staticmethod(missing_capabilities)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISCONNECTED)
 
@@ -104,6 +107,10 @@ class ZoomTokenChain(models.Model):
     @property
     def granted_scope_list(self) -> list[str]:
         return sorted(self.granted_scopes)
+
+    @property
+    def missing_capabilities(self) -> list[Capability]:
+        return self.missing_from(self.granted_scopes)
 
     @property
     def unavailable_capabilities(self) -> list[Capability]:
