@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from accounts.fields import own_rep
+from config.timestamps import timestamps
 
 from .reminders import default_reminders
 
@@ -58,6 +59,27 @@ def _buffer_field(side: str) -> models.PositiveSmallIntegerField:
     )
 
 
+def _days_field(label: str, default: int, help_text: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label,
+        default=default,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
+        help_text=help_text,
+    )
+
+
+def _in_use_by_types(model: str, **options) -> models.ForeignKey:
+    """What a Meeting Type may have (a team, a schedule), kept while a type has it."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.PROTECT,
+        related_name="meeting_types",
+        null=True,
+        blank=True,
+        **options,
+    )
+
+
 class Distribution(models.TextChoices):
     """How a team Meeting Type picks the member who hosts a booking (`teams.ranking`)."""
 
@@ -70,24 +92,17 @@ class MeetingType(models.Model):
     or a team's (`team`), whose bookings go to one of its members."""
 
     rep = own_rep("meeting_types")
-    team = models.ForeignKey(
-        "teams.Team",
-        on_delete=models.PROTECT,
-        related_name="meeting_types",
-        null=True,
-        blank=True,
-    )
+    team = _in_use_by_types("teams.Team")
     distribution = models.CharField(
         max_length=20,
         choices=Distribution.choices,
         blank=True,
         help_text="Team Meeting Types only: who of the members takes a booking.",
     )
-    distribution_window_days = models.PositiveSmallIntegerField(
+    distribution_window_days = _days_field(
         "round robin window (days)",
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
-        help_text="Round robin counts each member's bookings of this type made in these last days.",
+        30,
+        "Round robin counts each member's bookings of this type made in these last days.",
     )
     name = models.CharField(max_length=120)
     slug = models.SlugField(
@@ -114,14 +129,7 @@ class MeetingType(models.Model):
     )
     # When it can be booked: weekly hours and date overrides, shared with other types. None: no
     # hours yet (never bookable).
-    schedule = models.ForeignKey(
-        "meetings.AvailabilitySchedule",
-        on_delete=models.PROTECT,
-        related_name="meeting_types",
-        null=True,
-        blank=True,
-        verbose_name="availability",
-    )
+    schedule = _in_use_by_types("meetings.AvailabilitySchedule", verbose_name="availability")
     # Archived types leave the rep's list and take no new bookings; existing ones keep working.
     is_archived = models.BooleanField("archived", default=False)
 
@@ -134,12 +142,7 @@ class MeetingType(models.Model):
         validators=[MaxValueValidator(MAX_NOTICE_MINUTES)],
         help_text="How soon before a meeting prospects may still book it.",
     )
-    horizon_days = models.PositiveSmallIntegerField(
-        "booking horizon (days)",
-        default=56,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
-        help_text="How far ahead prospects may book.",
-    )
+    horizon_days = _days_field("booking horizon (days)", 56, "How far ahead prospects may book.")
 
     # Zoom meeting settings. A passcode is always set: without one, accounts that require a
     # security option force a waiting room on (see docs/zoom-facts.md, POST /users/me/meetings).
@@ -175,8 +178,7 @@ class MeetingType(models.Model):
     # rep are reminded.
     reminder_minutes = models.JSONField("reminders", default=default_reminders, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
         ordering = ["name", "pk"]

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.fields import done_by
+from config.timestamps import timestamps
 
 # Models of their own modules, gathered here so Django sees them: import them from their home.
 from .host_changes import HostChange  # noqa: F401
@@ -85,8 +86,7 @@ class Booking(ZoomLink):
     next_reminder_at = models.DateTimeField(null=True, blank=True)
     reminders_from = models.DateTimeField(null=True, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
 
     objects = BookingQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.fields import own_rep
+from config.timestamps import timestamps
 
 MAX_SCHEDULES_PER_REP = 20
 
@@ -18,8 +19,7 @@ class AvailabilitySchedule(models.Model):
     name = models.CharField(max_length=80)
     # A rep's default: what a new Meeting Type starts with.
     is_default = models.BooleanField("use for new Meeting Types", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
         app_label = "meetings"

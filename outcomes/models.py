@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.fields import done_by
+from config.timestamps import timestamps
 
 from .rules import Evidence, Outcome
 
@@ -70,8 +71,7 @@ class MeetingOutcome(models.Model):
     no_show_email_sent_at = models.DateTimeField(null=True, blank=True)
     host_absent_alert_sent_at = models.DateTimeField(null=True, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
         constraints = [

@@ -22,7 +22,7 @@ from integrations.zoom.api.errors import (
     ZoomMeetingStarted,
     ZoomNotMeetingHost,
 )
-from integrations.zoom.connection.hosts import ZoomHost, company_member_of, zoom_host_for
+from integrations.zoom.connection.hosts import ZoomHost, company_member_of, zoom_hosts_of
 from integrations.zoom.connection.models import ZoomConnection
 
 from ..models import Booking
@@ -104,8 +104,18 @@ CLAIM_FIELDS = (
 )
 
 
-# Every run reads its booking this way: compiled once per worker thread.
-_BOOKING_TO_CLAIM = ByPrimaryKey(lambda: Booking.objects.select_related("meeting_type", "rep"))
+# Every run reads its booking this way, compiled once per worker thread, with what finds the
+# rep's host (`_host_of`): their own connection and their row in the company's account.
+_BOOKING_TO_CLAIM = ByPrimaryKey(
+    lambda: Booking.objects.select_related(
+        "meeting_type", "rep", "rep__zoom_connection", "rep__zoom_company_member__account"
+    )
+)
+
+
+def _host_of(rep) -> ZoomHost | None:
+    """`zoom_host_for` of a rep as the claim read them: no query of its own."""
+    return zoom_hosts_of([rep])[rep.pk].host
 
 
 def _claim(booking_id: int) -> tuple[Booking, bool] | None:
@@ -139,7 +149,7 @@ def _populate(booking: Booking, in_doubt: bool) -> LinkRun:
             # Only the chain that made the meeting may move it, and the prospect's link is that
             # meeting's: wait for that chain rather than give them a new one.
             return record(booking, lambda b: b.mark_link_waiting_for_reconnect(_maker_broken(b)))
-    host = zoom_host_for(booking.rep)
+    host = _host_of(booking.rep)
     if host is None or not host.is_usable:
         message = _not_usable_message(host, booking.rep)
 
@@ -296,7 +306,7 @@ def _remove(booking: Booking, in_doubt: bool) -> LinkRun:
             note = MAKER_GONE_DELETE_NOTE.format(maker=ZoomChain(booking.zoom_chain).label)
             return record(booking, lambda b: _removed_with_note(b, note))
         return _remove_through(booking, maker, in_doubt)
-    host = zoom_host_for(booking.rep)
+    host = _host_of(booking.rep)
     if host is None or not host.is_usable:
         return record(booking, lambda b: b.mark_zoom_removed())
     return _remove_through(booking, host, in_doubt)

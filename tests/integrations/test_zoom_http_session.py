@@ -21,3 +21,18 @@ def test_each_thread_has_its_own_http_session():
 
     assert sessions[0] is not sessions[1]
     assert ZoomClient().session not in sessions
+
+
+def test_the_environments_proxy_settings_still_apply(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "zoom.internal")
+    # A session made after the variables are set, as a worker thread's first call makes one.
+    session = type(ZoomClient().session)()
+
+    through_proxy = session.merge_environment_settings(
+        "https://api.zoom.us/v2", {}, None, None, None
+    )
+    bypassed = session.merge_environment_settings("https://zoom.internal/v2", {}, None, None, None)
+
+    assert through_proxy["proxies"]["https"] == "http://proxy.example:3128"
+    assert "https" not in bypassed["proxies"]

@@ -30,6 +30,7 @@ class ZoomCompanyAccount(ZoomTokenChain):
 
     zoom_app = "account"
     capabilities = ACCOUNT_CAPABILITIES
+    missing_from = staticmethod(missing_account_capabilities)
     identity_field = "zoom_account_id"
 
     key = models.CharField(max_length=20, default=COMPANY, unique=True, editable=False)
@@ -58,10 +59,6 @@ class ZoomCompanyAccount(ZoomTokenChain):
 
     def __str__(self) -> str:
         return f"Company Zoom account: {self.get_status_display()}"
-
-    @property
-    def missing_capabilities(self):
-        return missing_account_capabilities(self.granted_scopes)
 
     def store_connection(self, grant, profile: dict, staff_user) -> None:
         self.zoom_account_id = str(profile.get("account_id") or "")

@@ -50,25 +50,12 @@ class ZoomHost:
 
 
 def _personal(connection: ZoomConnection) -> ZoomHost:
-    return ZoomHost(
-        chain=connection,
-        user="me",
-        zoom_user_id=connection.zoom_user_id,
-        zoom_email=connection.zoom_email,
-        zoom_timezone=connection.zoom_timezone,
-        zoom_user_type=connection.zoom_user_type,
-    )
+    return ZoomHost(chain=connection, user="me", **connection.zoom_identity())
 
 
 def _company(member: ZoomCompanyMember) -> ZoomHost:
     return ZoomHost(
-        chain=member.account,
-        user=member.zoom_user_id,
-        zoom_user_id=member.zoom_user_id,
-        zoom_email=member.zoom_email,
-        zoom_timezone=member.zoom_timezone,
-        zoom_user_type=member.zoom_user_type,
-        member=member,
+        chain=member.account, user=member.zoom_user_id, member=member, **member.zoom_identity()
     )
 
 

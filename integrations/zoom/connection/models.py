@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accounts.fields import own_rep
 
-from ..api.scopes import missing_capabilities
 from .token_chain import ZoomTokenChain
 from .zoom_user import ZoomUser, ZoomUserType, zoom_user_constraints
 
@@ -84,14 +83,6 @@ class ZoomConnection(ZoomTokenChain, ZoomUser):
         return f"Zoom for {self.user_id}: {self.get_status_display()}"
 
     # Reads ------------------------------------------------------------------------------------
-
-    @property
-    def is_basic(self) -> bool:
-        return self.zoom_user_type == self.UserType.BASIC
-
-    @property
-    def missing_capabilities(self):
-        return missing_capabilities(self.granted_scopes)
 
     @property
     def has_pending_connect(self) -> bool:

@@ -7,10 +7,13 @@ from datetime import timedelta
 from django.db import models, transaction
 from django.utils import timezone
 
+from config.timestamps import timestamps
+
 from ..api.reasons import ReconnectReason
 from ..api.scopes import (
     CAPABILITIES,
     Capability,
+    missing_capabilities,
     parse_scopes,
     scope_to_add,
     unavailable_capabilities,
@@ -51,6 +54,8 @@ class ZoomTokenChain(models.Model):
     identity_field: str
     # What its app calls, with the scopes each call takes (`api/scopes.py`).
     capabilities: tuple[Capability, ...] = CAPABILITIES
+    # What a connect refuses a grant without, among them (a rep's app: the essential ones).
+    missing_from = staticmethod(missing_capabilities)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DISCONNECTED)
 
@@ -78,8 +83,7 @@ class ZoomTokenChain(models.Model):
     needs_reconnect_since = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at, updated_at = timestamps()
 
     objects = ZoomConnectionQuerySet.as_manager()
 
@@ -103,6 +107,10 @@ class ZoomTokenChain(models.Model):
     @property
     def granted_scope_list(self) -> list[str]:
         return sorted(self.granted_scopes)
+
+    @property
+    def missing_capabilities(self) -> list[Capability]:
+        return self.missing_from(self.granted_scopes)
 
     @property
     def unavailable_capabilities(self) -> list[Capability]:

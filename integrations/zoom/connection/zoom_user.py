@@ -24,6 +24,17 @@ class ZoomUser(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def is_basic(self) -> bool:
+        return self.zoom_user_type == ZoomUserType.BASIC
+
+    def zoom_identity(self) -> dict:
+        """The four values above, as a host (`hosts.ZoomHost`) carries them."""
+        return {
+            field: getattr(self, field)
+            for field in ("zoom_user_id", "zoom_email", "zoom_timezone", "zoom_user_type")
+        }
+
 
 def zoom_user_constraints(known_when: Q, *, one_rep: str, known: str) -> list:
     """A Zoom user is one rep's at most (rows without one aside), and is known on every row where
