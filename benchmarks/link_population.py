@@ -71,7 +71,11 @@ def parse_args(argv=None):
     add("--invites-concurrency", type=int, help="threads of the invites worker (split queues)")
     add("--worker-nice", type=int, default=10, help="workers' CPU priority below the web's")
     add("--web-workers", type=int, help="web processes (WEB_CONCURRENCY; else the Procfile's)")
-    add("--web-threads", type=int, default=1, help="threads per web process (1: the Procfile's)")
+    add(
+        "--web-threads",
+        type=int,
+        help="threads per web process (unset: the Procfile's, WEB_THREADS or 4; 1: sync processes)",
+    )
     add("--probe-rate", type=float, help="GETs per second of each trivial page (0: none)")
     add("--max-lag", type=float, default=0.05, help="s of send lag p99 that voids the offer")
     add("--keep-up", type=float, default=1.0, help="s end to end allowed past Zoom's p99")

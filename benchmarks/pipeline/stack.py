@@ -191,16 +191,16 @@ class ProcfileProcess(Process):
 
 
 def start_web(args, env: dict, workdir: Path) -> tuple[ProcfileProcess, str]:
-    """The Procfile's web (gunicorn: `--web-workers` → WEB_CONCURRENCY; `--web-threads` > 1
-    adds gthread to its command line)."""
+    """The Procfile's web (gunicorn: `--web-workers` → WEB_CONCURRENCY, `--web-threads` →
+    WEB_THREADS; `--web-threads 1` serves on sync processes, one request at a time each)."""
     port = free_port()
     env = {**env, "PORT": str(port)}
     if args.web_workers:
         env["WEB_CONCURRENCY"] = str(args.web_workers)
-    threaded = f" --worker-class gthread --threads {args.web_threads}"
-    web = ProcfileProcess(
-        "web", env, workdir / "web.log", extra=threaded if args.web_threads > 1 else ""
-    )
+    if args.web_threads:
+        env["WEB_THREADS"] = str(args.web_threads)
+    sync = " --worker-class sync" if args.web_threads == 1 else ""
+    web = ProcfileProcess("web", env, workdir / "web.log", extra=sync)
     base = f"http://127.0.0.1:{port}"
     web.wait_for(lambda: http_ok(f"{base}/healthz/live"), "The Procfile's web")
     return web, base
