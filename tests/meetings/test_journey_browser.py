@@ -122,6 +122,11 @@ def test_rep_connects_zoom_creates_a_type_and_a_prospect_books_moves_and_cancels
     # The prospect reschedules: Zoom's meeting moves with the booking.
     prospect.get_by_role("link", name="Reschedule").click()
     screenshot(prospect, "10-reschedule")
+    # A later day: late in the rep's day, the booked day has fewer than four times left.
+    later = prospect.locator("td[data-free]:not([aria-selected])").first
+    later_date = later.get_attribute("data-date")
+    later.locator("[data-day-link]").click()
+    prospect.locator(f"td[data-date='{later_date}'][aria-selected='true']").wait_for()
     prospect.locator(".slot-list button").nth(3).click()
     prospect.get_by_role("heading", name="Move your meeting").wait_for()
     screenshot(prospect, "10b-reschedule-confirm")
