@@ -22,7 +22,12 @@ from integrations.zoom.api.errors import (
     ZoomMeetingStarted,
     ZoomNotMeetingHost,
 )
-from integrations.zoom.connection.hosts import ZoomHost, company_member_of, zoom_hosts_of
+from integrations.zoom.connection.hosts import (
+    REP_ZOOM_STATE,
+    ZoomHost,
+    company_member_of,
+    zoom_hosts_of,
+)
 from integrations.zoom.connection.models import ZoomConnection
 
 from ..models import Booking
@@ -108,7 +113,7 @@ CLAIM_FIELDS = (
 # rep's host (`_host_of`): their own connection and their row in the company's account.
 _BOOKING_TO_CLAIM = ByPrimaryKey(
     lambda: Booking.objects.select_related(
-        "meeting_type", "rep", "rep__zoom_connection", "rep__zoom_company_member__account"
+        "meeting_type", "rep", *(f"rep__{relation}" for relation in REP_ZOOM_STATE)
     )
 )
 

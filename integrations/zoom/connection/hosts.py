@@ -134,15 +134,16 @@ def zoom_hosts_for(rep_ids, *, with_tokens: bool = False) -> dict[int, HostLooku
     }
 
 
-# A rep's Zoom state as `zoom_hosts_of` reads it, loaded with the rep (select_related).
-_REP_ZOOM_STATE = ("zoom_connection", "zoom_company_member__account")
+# A rep's Zoom state as `zoom_hosts_of` reads it, loaded with the rep (select_related; a query
+# of another model names them through its relation to the rep).
+REP_ZOOM_STATE = ("zoom_connection", "zoom_company_member__account")
 
 
 def with_zoom_state(reps):
     """A queryset of reps that loads what `zoom_hosts_of` reads with them (in the same query;
     tokens not loaded)."""
-    return reps.select_related(*_REP_ZOOM_STATE).defer(
-        *(f"{relation}__{name}" for relation in _REP_ZOOM_STATE for name in TOKEN_FIELDS)
+    return reps.select_related(*REP_ZOOM_STATE).defer(
+        *(f"{relation}__{name}" for relation in REP_ZOOM_STATE for name in TOKEN_FIELDS)
     )
 
 
