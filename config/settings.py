@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from config.beat_schedule import beat_schedule
+from config.database import database_config
 from config.error_reporting import init_sentry, parse_admins
 from config.logging_config import logging_config
 from config.services import ServiceChoices
@@ -120,45 +121,15 @@ TEMPLATES = [
     },
 ]
 
+# Tuned per engine (config/database.py): SQLite shared by processes, PostgreSQL, PgBouncer.
 DATABASES = {
-    "default": env.db_url_config(
-        _services.url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    "default": database_config(
+        env,
+        _services.url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        var_dir=VAR_DIR,
+        may_create=not _services.unchosen,
     ),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is shared by web processes and workers. WAL lets reads run beside the one writer.
-    # IMMEDIATE makes each transaction take the write lock when it begins, so writers queue (up to
-    # the busy timeout) instead of failing "database is locked" when a read turns into a write, and
-    # select_for_update, a no-op on SQLite, still serializes: the token refresh holds the write
-    # lock across its call to Zoom, so the timeout outlasts that call.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=env.int("DATABASE_SQLITE_TIMEOUT", default=60),
-        transaction_mode="IMMEDIATE",
-        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-    )
-    if DATABASES["default"]["NAME"] == str(VAR_DIR / "db.sqlite3") and not _services.unchosen:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # A server that accepts connections and never answers must not hang a request for good.
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-        )
-        # Behind PgBouncer in transaction pooling, a server-side cursor may outlive the
-        # transaction that opened it on a server connection the next transaction does not get.
-        _pgbouncer = env.bool("DATABASE_PGBOUNCER", default=False)
-        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _pgbouncer
-        # Parameters bound by the server, and a statement run twice on a connection prepared:
-        # PostgreSQL then plans a booking's dozen-odd queries once per connection instead of
-        # every time, which halves its CPU per booking (benchmarks/booking_cost.py). A prepared
-        # statement lives on one server connection, which PgBouncer's transaction pooling does
-        # not keep, so there the statements are bound but never prepared.
-        DATABASES["default"]["OPTIONS"].update(
-            server_side_binding=True, prepare_threshold=None if _pgbouncer else 2
-        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
