@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from config.compiled_reads import ByKeys
+from config.compiled_reads import ByKeys, Rows
 
 from .availability import Busy, Rules, Slot, Window, free_slots, within_hours
 from .meeting_types import MAX_BUFFER_MINUTES, MeetingType
@@ -54,7 +54,7 @@ def meeting_types_with_hours_of(rep) -> QuerySet[MeetingType]:
 
 def questions_of(meeting_type: MeetingType) -> list[Question]:
     """The type's own questions for the booking form, in their order (one query)."""
-    return list(Question.objects.filter(meeting_type=meeting_type))
+    return _QUESTIONS.of(meeting_type.pk)
 
 
 # The booking page's and the booking POST's first read: compiled once per web process thread.
@@ -89,22 +89,41 @@ def busy_times(rep, start: datetime, end: datetime, exclude: Booking | None = No
     return busy_times_of([rep.pk], start, end, exclude=exclude).get(rep.pk, [])
 
 
-def busy_times_of(
-    rep_ids, start: datetime, end: datetime, exclude: Booking | None = None
-) -> dict[int, list[Busy]]:
-    """`busy_times` of several reps at once, by rep id (one query)."""
-    reach = timedelta(minutes=MAX_BUFFER_MINUTES)
-    rows = Booking.objects.active().filter(rep__in=rep_ids).overlapping(start - reach, end + reach)
-    if exclude is not None:
-        rows = rows.exclude(pk=exclude.pk)
-    busy: dict[int, list[Busy]] = {}
-    for rep_id, start_at, end_at, before, after in rows.values_list(
+def _busy_rows(rep_ids, start: datetime, end: datetime, exclude_pk: int | None) -> QuerySet:
+    rows = Booking.objects.active().filter(rep__in=rep_ids).overlapping(start, end)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return rows.values_list(
         "rep_id",
         "start_at",
         "end_at",
         "meeting_type__buffer_before_minutes",
         "meeting_type__buffer_after_minutes",
-    ):
+    )
+
+
+# The booking POST's reads after the Meeting Type's, each compiled once per thread and shape.
+_BUSY = Rows(_busy_rows)
+_DATE_OVERRIDES = Rows(
+    lambda schedule_id: (
+        DateOverride.objects.filter(schedule_id=schedule_id)
+        .order_by()
+        .values_list("date", "start_time", "end_time")
+    )
+)
+_QUESTIONS = Rows(lambda meeting_type_id: Question.objects.filter(meeting_type_id=meeting_type_id))
+
+
+def busy_times_of(
+    rep_ids, start: datetime, end: datetime, exclude: Booking | None = None
+) -> dict[int, list[Busy]]:
+    """`busy_times` of several reps at once, by rep id (one query)."""
+    reach = timedelta(minutes=MAX_BUFFER_MINUTES)
+    rows = _BUSY.of(
+        list(rep_ids), start - reach, end + reach, None if exclude is None else exclude.pk
+    )
+    busy: dict[int, list[Busy]] = {}
+    for rep_id, start_at, end_at, before, after in rows:
         busy.setdefault(rep_id, []).append(
             Busy(start_at, end_at, timedelta(minutes=before), timedelta(minutes=after))
         )
@@ -114,10 +133,10 @@ def busy_times_of(
 def rules_of(meeting_type: MeetingType) -> Rules:
     """The type's booking rules, its schedule's date overrides included (one query)."""
     overrides: dict = {}
-    for row in DateOverride.objects.filter(schedule_id=meeting_type.schedule_id).order_by():
-        hours = overrides.setdefault(row.date, [])
-        if row.start_time is not None:
-            hours.append((row.start_time, row.end_time))
+    for day, opens, closes in _DATE_OVERRIDES.of(meeting_type.schedule_id):
+        hours = overrides.setdefault(day, [])
+        if opens is not None:
+            hours.append((opens, closes))
     return Rules(
         min_notice=timedelta(minutes=meeting_type.min_notice_minutes),
         horizon=timedelta(days=meeting_type.horizon_days),

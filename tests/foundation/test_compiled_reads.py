@@ -2,6 +2,7 @@
 one query each (and one per prefetch), the SQL compiled once per thread, Django's rules kept."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections, transaction
@@ -9,7 +10,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from config import compiled_reads
-from config.compiled_reads import ByKeys, ByPrimaryKey
+from config.compiled_reads import ByKeys, ByPrimaryKey, Rows
 from meetings import selectors
 from meetings.meeting_types import MeetingType
 from meetings.models import Booking
@@ -138,3 +139,62 @@ def test_a_sliced_query_is_refused():
     read = ByPrimaryKey(lambda: Booking.objects.all()[:1])
     with pytest.raises(ValueError, match="no slicing"):
         read.get(1)
+
+
+def _busy_rows(rep_ids, start, end, exclude_pk):
+    rows = Booking.objects.filter(rep__in=rep_ids, start_at__lt=end, end_at__gt=start)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return rows.order_by("start_at").values_list("pk", "start_at")
+
+
+def test_rows_are_the_orms_rows_for_each_shape_of_the_values(monkeypatch):
+    """Lists of any length, moments, and a None that changes the query: each shape compiled once,
+    the values of the same shape only substituted."""
+    read = Rows(_busy_rows)
+    first, second = BookingFactory(), BookingFactory()
+    third = BookingFactory(
+        meeting_type=first.meeting_type, start_at=first.start_at + timedelta(days=1)
+    )
+    start, end = first.start_at - timedelta(days=400), first.start_at + timedelta(days=400)
+    compiled = []
+    original = compiled_reads._compile
+    monkeypatch.setattr(compiled_reads, "_compile", lambda *a: compiled.append(1) or original(*a))
+
+    for values in (
+        ([first.rep_id], start, end, None),
+        ([second.rep_id], start, end, None),
+        ([first.rep_id, second.rep_id], start, end, None),
+        ([first.rep_id], start, end, third.pk),
+        ([first.rep_id], first.end_at, end, None),
+        ([], start, end, None),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            got = read.of(*values)
+        assert got == list(_busy_rows(*values)) and len(queries) <= 1
+    assert {pk for pk, _ in read.of([first.rep_id], start, end, None)} == {first.pk, third.pk}
+    assert len(compiled) == 4  # one rep, two reps, one rep but one booking, no rep
+
+    with pytest.raises(TypeError):
+        read.of([first.rep_id], start.replace(tzinfo=None), end, None)
+
+
+def test_rows_as_model_instances_in_the_querysets_order():
+    read = Rows(lambda rep_id: Booking.objects.filter(rep_id=rep_id).select_related("rep"))
+    booking = BookingFactory()
+    later = BookingFactory(
+        meeting_type=booking.meeting_type, start_at=booking.start_at + timedelta(days=1)
+    )
+    got = read.of(booking.rep_id)
+    expected = list(Booking.objects.filter(rep_id=booking.rep_id).select_related("rep"))
+    assert [_fields(b) for b in got] == [_fields(b) for b in expected]
+    assert {b.pk for b in got} == {booking.pk, later.pk}
+    with CaptureQueriesContext(connection) as queries:
+        assert got[0].rep.pk == booking.rep_id  # loaded with it
+    assert len(queries) == 0
+
+
+def test_a_value_the_query_does_not_pass_as_it_is_is_refused():
+    read = Rows(lambda name: Booking.objects.filter(guest_name__contains=name))
+    with pytest.raises(ValueError, match="appears 0 times"):
+        read.of("Ada")
