@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.compiled_reads import Rows
 from meetings.models import Booking, HostChange
 
 from . import signing
@@ -44,6 +45,10 @@ TIMEOUT = (5, 10)
 # Deliveries the broker never got are picked up by the sweeper after this.
 GRACE = timedelta(minutes=1)
 
+# Read in every booking change's transaction (most companies have no endpoint): compiled once per
+# thread.
+_ACTIVE_ENDPOINTS = Rows(lambda: WebhookEndpoint.objects.filter(is_active=True))
+
 
 def announce(
     event_type: str,
@@ -55,9 +60,7 @@ def announce(
     """Writes a delivery of `event_type` about `booking` for every active endpoint that wants it;
     call it inside the change's transaction. `on_commit(delivery_id)` runs once it commits.
     `host_change`: the reassignment a booking.reassigned tells of."""
-    endpoints = [
-        e for e in WebhookEndpoint.objects.filter(is_active=True) if e.subscribes_to(event_type)
-    ]
+    endpoints = [e for e in _ACTIVE_ENDPOINTS.of() if e.subscribes_to(event_type)]
     if not endpoints:
         return 0
     payload = event_payload(event_type, booking, host_change=host_change)
