@@ -41,15 +41,16 @@ def utc_start_time(booking: Booking) -> str:
     return booking.start_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def topic(booking: Booking) -> str:
-    return placeholders.render_title(booking)[:TOPIC_LIMIT]
+def topic(booking: Booking, values: dict | None = None) -> str:
+    """The rendered title; `values`: the booking's placeholder values when already read."""
+    return placeholders.render_title(booking, values)[:TOPIC_LIMIT]
 
 
-def agenda(booking: Booking) -> str:
+def agenda(booking: Booking, values: dict | None = None) -> str:
     """The rendered description with the guest's answers (Zoom values are unknown before the
     meeting exists, so they stay empty) ending with the marker line, which lets a meeting be
     traced to its booking."""
-    values = placeholders.booking_values(booking)
+    values = {**(values or placeholders.booking_values(booking))}
     values.update({name: "" for name in placeholders.FIELDS if name.startswith("zoom.")})
     text = placeholders.render_description(booking, values)
     reference = reference_line(booking)
@@ -75,11 +76,12 @@ def schedule_body(booking: Booking, host_time_zone: str) -> dict:
     The start is sent in UTC ("…Z"), so `timezone` only names the zone Zoom shows the meeting in:
     the host's own Zoom zone when known, else left out (Zoom then uses the host's). The rep's IANA
     name may not be in Zoom's list of time zones, which Zoom refuses."""
+    values = placeholders.booking_values(booking)  # one reading for the topic and the agenda
     body = {
-        "topic": topic(booking),
+        "topic": topic(booking, values),
         "start_time": utc_start_time(booking),
         "duration": booking.duration_minutes,
-        "agenda": agenda(booking),
+        "agenda": agenda(booking, values),
     }
     if host_time_zone:
         body["timezone"] = host_time_zone
