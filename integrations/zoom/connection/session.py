@@ -112,8 +112,8 @@ class ZoomSession:
             raise self._unavailable(optional)  # never sent, never counted
         if getattr(endpoint, "counts_as_meeting_write", False):
             with quota.counted_write(self._rep_id):
-                return self._call(endpoint, *args, **kwargs)
-        return self._call(endpoint, *args, **kwargs)
+                return self._call(endpoint, optional, *args, **kwargs)
+        return self._call(endpoint, optional, *args, **kwargs)
 
     def _optional_capability(self, endpoint) -> Capability | None:
         capability = capability_for(
@@ -126,10 +126,11 @@ class ZoomSession:
         return ZoomCapabilityUnavailable(capability.endpoint, scope, capability.label)
 
     @sensitive_variables()
-    def _call(self, endpoint: Callable[..., T], *args, **kwargs) -> T:
+    def _call(self, endpoint: Callable[..., T], optional: Capability | None, *args, **kwargs) -> T:
+        """`call` once the capability is known: `optional` is the one the product can do
+        without that `endpoint` needs, if any."""
         connection, client = self.connection, self.client
         self._require_usable()
-        optional = self._optional_capability(endpoint)
         if connection.access_token_expires_within(REFRESH_MARGIN):
             _refresh(connection, client, stale_generation=connection.token_generation)
         generation = connection.token_generation
