@@ -4,11 +4,14 @@ A web request gets a request id (the proxy's `X-Request-ID` when it sent a sane 
 it is echoed in the response). A booking change names its booking (`bind`). Tasks published while
 these are known carry them in their message headers, and a worker binds them while it runs the
 task, so the lines of a booking's POST, of its Zoom work, its invites and every retry share both
-ids; a task about one booking binds it itself, whoever published it (the sweeper, beat).
+ids; a task that takes a `booking_id` is bound to that booking, whoever published it (the sweeper,
+beat).
 The log filter (`LogContextFilter`) puts them on every record, for the JSON format and the plain.
 """
 
 import contextvars
+import functools
+import inspect
 import logging
 import re
 import uuid
@@ -82,10 +85,27 @@ def _carry_context(headers=None, **kwargs):
 
 
 @signals.task_prerun.connect
-def _bind_carried_context(task=None, **kwargs):
+def _bind_carried_context(task=None, args=None, kwargs=None, **extra):
     request = getattr(task, "request", None)
     carried = {name: getattr(request, f"log_{name}", None) for name in FIELDS}
-    _context.set({name: value for name, value in carried.items() if value})
+    named = _booking_argument(task, args or (), kwargs or {})
+    if named is not None:
+        carried["booking_id"] = named
+    _context.set({name: str(value) for name, value in carried.items() if value})
+
+
+def _booking_argument(task, args, kwargs):
+    """The `booking_id` the task was called with, if it takes one."""
+    if "booking_id" in kwargs:
+        return kwargs["booking_id"]
+    position = _booking_position(task) if task is not None else None
+    return args[position] if position is not None and position < len(args) else None
+
+
+@functools.cache
+def _booking_position(task) -> int | None:
+    parameters = list(inspect.signature(task.run).parameters)
+    return parameters.index("booking_id") if "booking_id" in parameters else None
 
 
 @signals.task_postrun.connect

@@ -3,7 +3,6 @@ is `meetings.zoom.tasks.sync_zoom_meeting`."""
 
 from celery import shared_task
 
-from config import log_context
 from config.celery import mail_task, publish, publish_on
 
 from . import selectors
@@ -17,7 +16,6 @@ SWEEP_BATCH = 500
 
 @mail_task(retry_backoff=30, max_retries=8)
 def send_booking_invites(booking_id: int) -> int:
-    log_context.bind(booking_id=booking_id)
     return invites.send_invites(booking_id)
 
 

@@ -7,7 +7,6 @@ from celery import shared_task
 from django.dispatch import receiver
 from django.utils import timezone
 
-from config import log_context
 from config.celery import publish, publish_on
 
 from ..models import Booking
@@ -22,7 +21,6 @@ MAX_COUNTDOWN = timedelta(minutes=10)
 # The name predates this module; messages queued under it during a deploy must still route.
 @shared_task(name="meetings.tasks.sync_zoom_meeting", acks_late=True)
 def sync_zoom_meeting(booking_id: int) -> str:
-    log_context.bind(booking_id=booking_id)
     run = links.sync_zoom_meeting(booking_id)
     if run.retry_at is not None:
         wait = run.retry_at - timezone.now()
