@@ -1,6 +1,7 @@
 """The Celery tasks that bring a booking's Zoom meeting in line (`links.sync_zoom_meeting`) and
 delete the one a booking left in its former host's Zoom (`former.remove_former_meeting`)."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from celery import shared_task
@@ -22,10 +23,16 @@ MAX_COUNTDOWN = timedelta(minutes=10)
 @shared_task(name="meetings.tasks.sync_zoom_meeting", acks_late=True)
 def sync_zoom_meeting(booking_id: int) -> str:
     run = links.sync_zoom_meeting(booking_id)
+    return _again_if_soon(run, lambda wait: enqueue_zoom_work(booking_id, countdown=wait))
+
+
+def _again_if_soon(run, queue_again: Callable[[float], object]) -> str:
+    """The run's state, once `queue_again(seconds)` has queued its retry, if it has one due
+    within MAX_COUNTDOWN."""
     if run.retry_at is not None:
         wait = run.retry_at - timezone.now()
         if wait <= MAX_COUNTDOWN:
-            enqueue_zoom_work(booking_id, countdown=max(wait.total_seconds(), 0))
+            queue_again(max(wait.total_seconds(), 0))
     return run.state
 
 
@@ -44,11 +51,9 @@ def _zoom_work_due(sender, *, booking_id: int, **kwargs) -> None:
 @shared_task(name="meetings.zoom.tasks.remove_former_meeting", acks_late=True)
 def remove_former_meeting(change_id: int) -> str:
     run = former.remove_former_meeting(change_id)
-    if run.retry_at is not None:
-        wait = run.retry_at - timezone.now()
-        if wait <= MAX_COUNTDOWN:
-            publish(remove_former_meeting, change_id, countdown=max(wait.total_seconds(), 0))
-    return run.state
+    return _again_if_soon(
+        run, lambda wait: publish(remove_former_meeting, change_id, countdown=wait)
+    )
 
 
 # A lost message leaves the change due: the sweeper finds it.
