@@ -20,8 +20,9 @@ that differ from one booking to the next only in their values.
 The queryset is built and compiled on a thread's first read (Django's own compiler: the same
 SQL, columns, converters and select_related objects as iterating the queryset), with stand-ins
 for the values, then only the values change; its prefetch_related lookups are fetched for the
-rows as the ORM would. Per thread, because a compiler belongs to its thread's database
-connection.
+rows as the ORM would (one that ends in a reverse foreign key reached through select_related
+objects, a schedule's weekly windows, by a query compiled once too). Per thread, because a
+compiler belongs to its thread's database connection.
 """
 
 import threading
@@ -31,7 +32,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import Model, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -48,6 +51,7 @@ from django.db.transaction import TransactionManagementError
 _KEY_STAND_IN = -1_917_042_871
 _TEXT_STAND_IN = "\x1fcompiled-read-key-{}"
 _MOMENT_STAND_IN = datetime(1901, 12, 13, 20, 45, 52, tzinfo=UTC)
+_INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,13 @@ class _Compiled:
                 populator.populate(row, obj)
             objects.append(obj)
         if self.prefetches and objects:
-            prefetch_related_objects(objects, *self.prefetches)
+            lookups = []
+            for prefetch in self.prefetches:
+                if isinstance(prefetch, _ChildrenPrefetch):
+                    prefetch.fetch(objects)
+                else:
+                    lookups.append(prefetch)
+            prefetch_related_objects(objects, *lookups)
         return objects
 
 
@@ -265,6 +275,76 @@ def _compile(queryset: QuerySet, stand_ins: list) -> _Compiled:
         related_populators=get_related_populators(klass_info, select, queryset.db)
         if rows_as is ModelIterable
         else [],
-        prefetches=tuple(queryset._prefetch_related_lookups),
+        prefetches=tuple(
+            _ChildrenPrefetch.of(queryset.model, query.select_related, lookup) or lookup
+            for lookup in queryset._prefetch_related_lookups
+        ),
         locks=bool(query.select_for_update),
     )
+
+
+class _ChildrenPrefetch:
+    """A prefetch_related lookup that ends in a reverse foreign key (a schedule's weekly windows)
+    reached through select_related objects, its rows read by a compiled query and cached on each
+    parent as Django's prefetch caches them (Django builds and compiles that query on every read).
+    """
+
+    def __init__(self, path: list[str], name: str, descriptor, queryset: QuerySet | None):
+        self._path, self._name, self._queryset = path, name, queryset
+        self._key = descriptor.field  # the child's foreign key to the parent
+        children = queryset if queryset is not None else self._key.model._default_manager.all()
+        self._rows = Rows(lambda ids: children.filter(**{f"{self._key.attname}__in": ids}))
+
+    @classmethod
+    def of(cls, model, select_related, lookup) -> "_ChildrenPrefetch | None":
+        """The compiled prefetch of `lookup`, or None when it is one only Django's prefetch does."""
+        lookup = lookup if isinstance(lookup, Prefetch) else Prefetch(lookup)
+        if lookup.to_attr or (
+            lookup.queryset is not None and lookup.queryset._prefetch_related_lookups
+        ):
+            return None
+        *path, name = lookup.prefetch_through.split(LOOKUP_SEP)
+        for step in path:
+            if not isinstance(select_related, dict) or step not in select_related:
+                return None
+            field = model._meta.get_field(step)
+            if not (field.many_to_one and field.concrete):
+                return None
+            model, select_related = field.related_model, select_related[step]
+        descriptor = getattr(model, name, None)
+        if type(descriptor) is not ReverseManyToOneDescriptor:
+            return None
+        target = descriptor.field.target_field
+        if not target.primary_key or target.get_internal_type() not in _INTEGER_KEYS:
+            return None
+        return cls(path, name, descriptor, lookup.queryset)
+
+    def fetch(self, objects: list) -> None:
+        parents, seen = [], set()
+        for parent in objects:
+            for step in self._path:
+                parent = getattr(parent, step)  # loaded with the row (select_related)
+                if parent is None:
+                    break
+            if parent is not None and id(parent) not in seen:
+                seen.add(id(parent))
+                parents.append(parent)
+        if not parents:
+            return
+        children: dict = {}
+        for child in self._rows.of(sorted({parent.pk for parent in parents})):
+            children.setdefault(getattr(child, self._key.attname), []).append(child)
+        for parent in parents:
+            found = children.get(parent.pk, [])
+            for child in found:
+                self._key.set_cached_value(child, parent)
+            manager = getattr(parent, self._name)
+            cached = (
+                manager.get_queryset()
+                if self._queryset is None
+                else manager._apply_rel_filters(self._queryset)
+            )
+            cached._result_cache, cached._prefetch_done = found, True
+            parent.__dict__.setdefault("_prefetched_objects_cache", {})[
+                self._key.remote_field.cache_name
+            ] = cached

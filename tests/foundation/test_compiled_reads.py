@@ -198,3 +198,46 @@ def test_a_value_the_query_does_not_pass_as_it_is_is_refused():
     read = Rows(lambda name: Booking.objects.filter(guest_name__contains=name))
     with pytest.raises(ValueError, match="appears 0 times"):
         read.of("Ada")
+
+
+def test_weekly_windows_are_prefetched_as_django_prefetches_them(monkeypatch):
+    """The schedule's windows, reached through select_related objects, are read by a compiled
+    query too, and cached where Django's prefetch caches them."""
+    first, second = MeetingTypeFactory(), MeetingTypeFactory()
+    read = Rows(
+        lambda rep_ids: selectors.with_hours(MeetingType.objects.select_related("rep")).filter(
+            rep_id__in=rep_ids
+        )
+    )
+    expected = list(
+        selectors.with_hours(MeetingType.objects.select_related("rep")).filter(
+            rep_id__in=[first.rep_id, second.rep_id]
+        )
+    )
+    compiled = []
+    original = compiled_reads._compile
+    monkeypatch.setattr(compiled_reads, "_compile", lambda *a: compiled.append(1) or original(*a))
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            got = read.of([first.rep_id, second.rep_id])
+        assert len(queries) == 2
+        with CaptureQueriesContext(connection) as queries:
+            for meeting_type, same in zip(got, expected, strict=True):
+                windows = list(meeting_type.schedule.windows.all())
+                assert [_fields(w) for w in windows] == [
+                    _fields(w) for w in same.schedule.windows.all()
+                ]
+                assert windows and all(w.schedule is meeting_type.schedule for w in windows)
+        assert len(queries) == 0
+    assert len(compiled) == 2  # the types, then their windows: each once
+
+
+def test_a_prefetch_not_through_select_related_objects_is_djangos():
+    booking = BookingFactory()
+    read = Rows(
+        lambda pk: Booking.objects.filter(pk=pk).prefetch_related("meeting_type__questions")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        [got] = read.of(booking.pk)
+        assert list(got.meeting_type.questions.all()) == []
+    assert len(queries) == 3  # the booking, its type, the type's questions
