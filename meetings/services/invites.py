@@ -6,7 +6,7 @@ import smtplib
 from email.mime.text import MIMEText
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from config.compiled_reads import ByPrimaryKey
+from config.mail import EmailMessage
 
 from .. import guest_access, ics, languages, placeholders
 from ..invite_deliveries import InviteDelivery
