@@ -6,10 +6,13 @@ from email.mime.text import MIMEText
 from email.policy import compat32
 
 from django.core import mail as django_mail
+from django.core.mail import message as django_message
+from django.core.mail.backends import smtp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from config.mail import FAST_FOLDING, EmailMessage
+from config import mail as config_mail
+from config.mail import FAST_FOLDING, EmailMessage, sanitize_address
 
 names = st.sampled_from(["Subject", "To", "From", "Content-Type", "X-A-Rather-Long-Header-Name"])
 values = st.one_of(
@@ -65,3 +68,33 @@ def test_a_whole_message_is_written_as_django_writes_it():
         "Invitation: " + "x" * 90,
     ]:
         assert invite(EmailMessage, subject) == invite(django_mail.EmailMessage, subject)
+
+
+addresses = st.one_of(
+    st.emails(),
+    st.text(max_size=30),
+    st.tuples(st.text(max_size=20), st.emails()),
+    st.builds("{} <{}>".format, st.text(max_size=20), st.emails()),
+    st.sampled_from(["Jürgen <j@example.com>", "a@b@c", '"Last, First" <l@example.com>']),
+)
+
+
+def formatted(sanitize, address, encoding):
+    try:
+        return sanitize(address, encoding)
+    except ValueError as exc:
+        return type(exc)
+
+
+@given(addresses, st.sampled_from(["utf-8", "iso-8859-1"]))
+def test_an_address_is_formatted_as_django_formats_it(address, encoding):
+    django_formats = config_mail._format_address
+    for _ in range(2):  # the second time, kept
+        assert formatted(sanitize_address, address, encoding) == formatted(
+            django_formats, address, encoding
+        )
+
+
+def test_django_formats_addresses_through_the_kept_ones():
+    assert django_message.sanitize_address is sanitize_address
+    assert smtp.sanitize_address is sanitize_address
