@@ -72,16 +72,20 @@ def used_many(scope: str, idents: list[str], rate: Rate) -> dict[str, int]:
     return {ident: found.get(key, 0) for ident, key in keys.items()}
 
 
-# KEYS: the windows' counters; ARGV: amount, then each window's limit, then each one's lifetime.
-# Returns 0 when everything was counted, else the 1-based index of the spent window.
+# KEYS: the windows' counters; ARGV: amount, then each window's limit, then each one's lifetime (0:
+# a ceiling, read but not counted). Returns 0 when everything was counted, else the 1-based index
+# of the spent window.
 _CONSUME = """
 local amount, n = tonumber(ARGV[1]), #KEYS
 for i, key in ipairs(KEYS) do
   if tonumber(redis.call('GET', key) or '0') + amount > tonumber(ARGV[1 + i]) then return i end
 end
 for i, key in ipairs(KEYS) do
-  redis.call('INCRBY', key, amount)
-  redis.call('EXPIRE', key, tonumber(ARGV[1 + n + i]))
+  local lifetime = tonumber(ARGV[1 + n + i])
+  if lifetime > 0 then
+    redis.call('INCRBY', key, amount)
+    redis.call('EXPIRE', key, lifetime)
+  end
 end
 return 0
 """
@@ -114,11 +118,15 @@ def _windows(scope: str, ident: str, rates: list[Rate], now: float):
 
 @dataclass(frozen=True)
 class Limit:
-    """`rates` for one scope (what is counted) and ident (whose count it is)."""
+    """`rates` for one scope (what is counted) and ident (whose count it is). With `at_most`, a
+    ceiling on a counter something else keeps (a host's Zoom writes): read in the same round trip
+    as the limits it guards, refusing once the count plus the amount would pass `at_most` in the
+    rates' windows, and never counted itself."""
 
     scope: str
     ident: str
     rates: list[Rate]
+    at_most: int | None = None
 
 
 def consume(scope: str, ident: str, rates: list[Rate], amount: int = 1) -> float | None:
@@ -132,8 +140,11 @@ def consume_all(limits: list[Limit], amount: int = 1) -> tuple[int, float] | Non
     """`consume` for several limits at once, all or nothing: None when every one fits (each is
     counted), else (index of a spent limit, seconds until its window resets), counting none."""
     now = time.time()
+    # (index, key, the count it may reach, the window's end, whether it is counted)
     windows = [
-        (index, key, rate, end)
+        (index, key, rate.count, end, True)
+        if limit.at_most is None
+        else (index, key, limit.at_most, end, False)
         for index, limit in enumerate(limits)
         for key, rate, end in _windows(limit.scope, limit.ident, limit.rates, now)
     ]
@@ -142,29 +153,31 @@ def consume_all(limits: list[Limit], amount: int = 1) -> tuple[int, float] | Non
     if shared := _redis():
         _client, script = shared
         spent = script(
-            keys=[cache.make_key(key) for _, key, _, _ in windows],
+            keys=[cache.make_key(key) for _, key, _, _, _ in windows],
             args=[amount]
-            + [rate.count for _, _, rate, _ in windows]
-            + [int(end - now) + 60 for _, _, _, end in windows],
+            + [most for _, _, most, _, _ in windows]
+            + [int(end - now) + 60 if counted else 0 for _, _, _, end, counted in windows],
         )
         if not spent:
             return None
-        index, _key, _rate, end = windows[spent - 1]
+        index, _key, _most, end, _counted = windows[spent - 1]
         return index, max(end - now, 1.0)
     with _locked_all([f"rl-lock:{limit.scope}:{limit.ident}" for limit in limits]):
-        counts = cache.get_many([key for _, key, _, _ in windows])
-        for index, key, rate, end in windows:
-            if counts.get(key, 0) + amount > rate.count:
+        counts = cache.get_many([key for _, key, _, _, _ in windows])
+        for index, key, most, end, _counted in windows:
+            if counts.get(key, 0) + amount > most:
                 return index, max(end - now, 1.0)
-        for _index, key, _rate, end in windows:
-            cache.set(key, counts.get(key, 0) + amount, timeout=int(end - now) + 60)
+        for _index, key, _most, end, counted in windows:
+            if counted:
+                cache.set(key, counts.get(key, 0) + amount, timeout=int(end - now) + 60)
     return None
 
 
 def give_back(limits: list[Limit], amount: int = 1) -> None:
     """Uncounts what `consume_all` counted for work that did not happen after all."""
     for limit in limits:
-        add(limit.scope, limit.ident, limit.rates, amount=-amount)
+        if limit.at_most is None:
+            add(limit.scope, limit.ident, limit.rates, amount=-amount)
 
 
 def add(scope: str, ident: str, rates: list[Rate], amount: int = 1) -> int:

@@ -20,7 +20,7 @@ from config.client_address import client_address
 
 from .meeting_types import MeetingType
 from .models import Booking
-from .zoom.pages import PublicShareSpent, public_zoom_write
+from .zoom.pages import public_zoom_writes
 
 # What refused a public booking (TooManyRequests.reason): a team passes over a member refused for
 # their own limit or allowance, and refuses the guest for the guest's.
@@ -58,18 +58,20 @@ def _spend(limits: list[tuple[str, str, str, str, str]], zoom_host: int | None):
     host `zoom_host`, one public write: all, or none and TooManyRequests for the first spent one.
     One round trip to the cache. Returns what was counted."""
     counted = [_limit(*limit[:3]) for limit in limits]
+    ceiling, share = [], []
     if zoom_host is not None:
-        try:
-            counted.append(public_zoom_write(zoom_host))
-        except PublicShareSpent as spent:
-            raise TooManyRequests(_ZOOM_FULL, spent.retry_after, ZOOM_ALLOWANCE) from None
-    refused = rate_limits.consume_all(counted)
+        # The host's public share is checked first: once the rep's own work has used it, every
+        # public booking is refused for it, whoever makes it.
+        share_left, one_write = public_zoom_writes(zoom_host)
+        ceiling, share = [share_left], [one_write]
+    refused = rate_limits.consume_all([*ceiling, *counted, *share])
     if refused is not None:
         index, retry_after = refused
-        if index < len(limits):
+        index -= len(ceiling)
+        if 0 <= index < len(limits):
             raise TooManyRequests(limits[index][3], retry_after, limits[index][4])
         raise TooManyRequests(_ZOOM_FULL, retry_after, ZOOM_ALLOWANCE)
-    return counted
+    return counted + share
 
 
 class PublicAdmission:

@@ -118,19 +118,9 @@ def zoom_state_for_page(rep) -> ZoomPageState:
     return ZoomPageState("not_connected")
 
 
-class PublicShareSpent(Exception):
-    """The public's share of the host's daily Zoom meeting writes is used up for today."""
-
-    def __init__(self, retry_after: float):
-        super().__init__(f"Try again in {retry_after:.0f} s.")
-        self.retry_after = retry_after
-
-
-def public_zoom_write(rep_id: int) -> rate_limits.Limit:
-    """The counter a public booking (or move) of a Zoom meeting hosted by `rep_id` spends: one of
-    the public's share of the host's daily Zoom meeting writes (the rest is kept for the rep).
-    Raises PublicShareSpent when today's share is used up."""
-    used_up = quota.public_share_used_up(rep_id)
-    if used_up is not None:
-        raise PublicShareSpent(used_up)
-    return quota.public_write_limit(rep_id)
+def public_zoom_writes(rep_id: int) -> tuple[rate_limits.Limit, rate_limits.Limit]:
+    """What a public booking (or move) of a Zoom meeting hosted by `rep_id` spends, counted with
+    its other limits (`rate_limits.consume_all`: all or none, one round trip): a ceiling that
+    refuses once the rep's own work used the public's share of the host's daily Zoom meeting
+    writes, then one write of that share (the rest is kept for the rep)."""
+    return quota.public_share_ceiling(rep_id), quota.public_write_limit(rep_id)

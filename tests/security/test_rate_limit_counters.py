@@ -85,6 +85,26 @@ def test_several_limits_count_all_or_nothing(shared_cache):
     assert rate_limits.used("addr", "198.51.100.7", Rate(5, 60)) == 2
 
 
+def test_a_ceiling_reads_another_counter_and_counts_nothing(shared_cache):
+    """A host's Zoom writes, counted elsewhere, cap the public's bookings in the same round trip."""
+    writes = Rate(10**9, 86400)
+    ceiling = Limit("writes", "host", [writes], at_most=2)
+    booking = Limit("book", "host", [Rate(10, 86400)])
+    rate_limits.add("writes", "host", [writes])
+    assert rate_limits.consume_all([ceiling, booking]) is None  # 1 write, below 2
+    assert rate_limits.used("writes", "host", writes) == 1  # the ceiling counted nothing
+    assert rate_limits.used("book", "host", Rate(10, 86400)) == 1
+
+    rate_limits.add("writes", "host", [writes])
+    index, wait = rate_limits.consume_all([ceiling, booking])
+
+    assert index == 0 and 0 < wait <= 86400  # 2 writes reach the ceiling
+    assert rate_limits.used("book", "host", Rate(10, 86400)) == 1  # the refusal counted none
+    rate_limits.give_back([ceiling, booking])
+    assert rate_limits.used("writes", "host", writes) == 2  # nothing given back to the ceiling
+    assert rate_limits.used("book", "host", Rate(10, 86400)) == 0
+
+
 def test_no_rates_mean_no_limit(shared_cache):
     assert rate_limits.consume("t", "free", rate_limits.parse_rates("")) is None
     assert rate_limits.add("t", "free", []) == 0

@@ -8,7 +8,6 @@ meeting) reserves its writes ahead: it stops ZOOM_MEETING_WRITES_RESERVE short o
 the rep's own reschedules and retries still have room whatever strangers do.
 """
 
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -74,18 +73,17 @@ def writes_today(user_id: int) -> int:
     return rate_limits.used("zoom-writes", str(user_id), _writes_rate())
 
 
-def public_share_used_up(user_id: int) -> float | None:
-    """Seconds until 00:00 UTC when the rep's own work (or retries) already used the public share
-    of the day's writes, else None."""
-    if writes_today(user_id) >= _public_limit():
-        return _DAY - time.time() % _DAY
-    return None
+def public_share_ceiling(user_id: int) -> rate_limits.Limit:
+    """What refuses a public booking or move when the rep's own work (or retries) already used the
+    public share of the day's writes: a ceiling on the host's writes counter, checked with that
+    booking's other limits (`rate_limits.consume_all`) and counting nothing."""
+    return rate_limits.Limit("zoom-writes", str(user_id), [_writes_rate()], at_most=_public_limit())
 
 
 def public_write_limit(user_id: int) -> rate_limits.Limit:
     """What a public booking or move reserves of the host's day, counted together with that
-    booking's other limits (`rate_limits.consume_all`: all or none), after checking
-    `public_share_used_up`. It stops at the public share: the rep keeps the reserve."""
+    booking's other limits (`rate_limits.consume_all`: all or none), after its
+    `public_share_ceiling`. It stops at the public share: the rep keeps the reserve."""
     return rate_limits.Limit("zoom-public", str(user_id), [rate_limits.Rate(_public_limit(), _DAY)])
 
 
