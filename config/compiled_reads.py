@@ -239,6 +239,9 @@ def _compile(queryset: QuerySet, stand_ins: list) -> _Compiled:
     if rows_as not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
         raise TypeError(f"a compiled read cannot return {rows_as.__name__} rows")
     query = queryset.query
+    if rows_as is ModelIterable and (query.annotation_select or query.extra_select):
+        # Django sets them on each object apart from the model's fields.
+        raise TypeError("a compiled read of model instances cannot annotate them")
     compiler = query.get_compiler(using=queryset.db)
     # Django refuses to compile a locking read outside a transaction (nothing is sent to the
     # database here); the SQL is the same inside one.

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, connections, transaction
+from django.db.models import Count
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
@@ -241,3 +242,9 @@ def test_a_prefetch_not_through_select_related_objects_is_djangos():
         [got] = read.of(booking.pk)
         assert list(got.meeting_type.questions.all()) == []
     assert len(queries) == 3  # the booking, its type, the type's questions
+
+
+def test_model_instances_with_annotations_are_refused():
+    read = Rows(lambda pk: Booking.objects.filter(pk=pk).annotate(n=Count("pk")))
+    with pytest.raises(TypeError, match="annotate"):
+        read.of(1)
