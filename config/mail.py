@@ -12,9 +12,11 @@
   makes of an address depends on nothing but the address and the charset, so the last few
   hundred are kept. Django's two modules that call it are pointed at the kept one: there is no
   setting for it, and a backend of our own would copy Django's SMTP sending to change one name.
+- A multipart message's boundary is chosen before it is written (`_unused_boundary`).
 """
 
 from email._policybase import Compat32
+from email.generator import Generator
 from functools import lru_cache
 
 from django.core import mail
@@ -70,9 +72,23 @@ def sanitize_address(address, encoding) -> str:
 django_message.sanitize_address = smtp.sanitize_address = sanitize_address
 
 
+def _unused_boundary(message) -> str:
+    """A multipart boundary of the generator's own making that no part holds. The generator
+    checks its random boundary against the parts' text with a regular expression compiled anew
+    for each one (the boundary is in the pattern): longer than writing the whole message."""
+    texts = [str(text) for part in message.walk() for text in part.values()]
+    texts += [part.get_payload() for part in message.walk() if not part.is_multipart()]
+    while True:
+        boundary = Generator._make_boundary()
+        if not any(boundary in text for text in texts):
+            return boundary
+
+
 class EmailMessage(mail.EmailMessage):
     def message(self):
         message = super().message()
         # The policy the generator writes the message and all its parts with.
         message.policy = FAST_FOLDING
+        if message.is_multipart():
+            message.set_boundary(_unused_boundary(message))
         return message

@@ -1,6 +1,7 @@
 """config.mail writes a message exactly as Django and the standard library's compat32 policy do,
 only faster: the same bytes, header by header and for whole messages."""
 
+import re
 from email.errors import HeaderParseError
 from email.mime.text import MIMEText
 from email.policy import compat32
@@ -98,3 +99,14 @@ def test_an_address_is_formatted_as_django_formats_it(address, encoding):
 def test_django_formats_addresses_through_the_kept_ones():
     assert django_message.sanitize_address is sanitize_address
     assert smtp.sanitize_address is sanitize_address
+
+
+def test_a_multipart_message_has_a_boundary_none_of_its_parts_holds():
+    message = EmailMessage(subject="Invitation", body="Hello", to=["guest@example.com"])
+    message.attach("invite.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    mime = message.message()
+    boundary = mime.get_boundary()
+    assert re.fullmatch(r"={15}\d{19}==", boundary)
+    written = mime.as_bytes(linesep="\r\n").decode()
+    assert written.count(f"--{boundary}\r\n") == 2
+    assert written.count(f"--{boundary}--") == 1
