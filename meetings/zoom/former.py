@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from config.compiled_updates import update_if_as_read
 from integrations.zoom.api.errors import (
     Outcome,
     ZoomError,
@@ -105,9 +106,16 @@ def _claim(change_id: int) -> HostChange | None:
     if not change.removal_is_open or (change.lease_until and change.lease_until > now):
         return None
     lease_until = now + links.lease()
-    taken = HostChange.objects.filter(
-        row_as_read(change, "removal", "attempts", "lease_until")
-    ).update(attempts=change.attempts + 1, lease_until=lease_until, next_attempt_at=lease_until)
+    taken = update_if_as_read(
+        HostChange,
+        change.pk,
+        row_as_read(change, "removal", "attempts", "lease_until"),
+        {
+            "attempts": change.attempts + 1,
+            "lease_until": lease_until,
+            "next_attempt_at": lease_until,
+        },
+    )
     if not taken:
         return None
     change.attempts += 1
@@ -118,11 +126,16 @@ def _claim(change_id: int) -> HostChange | None:
 def _record(change: HostChange, removal: str, error: str, *, retry_at=None) -> LinkRun:
     """Stores the outcome while this run still holds the lease (a run that outlived it leaves
     the outcome to the one that took over)."""
-    HostChange.objects.filter(row_as_read(change, "lease_until")).update(
-        removal=removal,
-        last_error=error[:2000],
-        next_attempt_at=retry_at,
-        lease_until=None,
+    update_if_as_read(
+        HostChange,
+        change.pk,
+        row_as_read(change, "lease_until"),
+        {
+            "removal": removal,
+            "last_error": error[:2000],
+            "next_attempt_at": retry_at,
+            "lease_until": None,
+        },
     )
     return LinkRun(removal, retry_at if removal == Removal.PENDING else None)
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.compiled_reads import ByPrimaryKey
+from config.compiled_updates import update_if_as_read
 from integrations.zoom.api.errors import (
     ZoomCapabilityUnavailable,
     ZoomError,
@@ -141,7 +142,8 @@ def _claim(booking_id: int) -> tuple[Booking, bool] | None:
     as_read = row_as_read(booking, "link_state", "link_attempts", "link_lease_until")
     in_doubt = booking.begin_zoom_work(lease_until=now + lease())
     booking.updated_at = now
-    taken = Booking.objects.filter(as_read).update(**{f: getattr(booking, f) for f in CLAIM_FIELDS})
+    claim = {f: getattr(booking, f) for f in CLAIM_FIELDS}
+    taken = update_if_as_read(Booking, booking.pk, as_read, claim)
     return (booking, in_doubt) if taken else None
 
 

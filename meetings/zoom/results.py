@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from config.compiled_updates import update_if_as_read
 from integrations.zoom.api.errors import Outcome, Park, ZoomError, rule_for
 from integrations.zoom.company.lifecycle import rep_unserved
 from integrations.zoom.company.models import ZoomCompanyMember
@@ -38,14 +38,10 @@ class LinkRun:
 NOTHING_TO_DO = LinkRun(state="")
 
 
-def row_as_read(row: models.Model, *fields: str) -> Q:
-    """The row, only while these fields hold the values `row` has: the condition of a
-    compare-and-swap UPDATE (a booking's link run, a host change's removal)."""
-    condition = Q(pk=row.pk)
-    for name in fields:
-        value = getattr(row, name)
-        condition &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
-    return condition
+def row_as_read(row: models.Model, *fields: str) -> dict:
+    """These fields' values on `row`: the condition of a compare-and-swap UPDATE
+    (`update_if_as_read`: a booking's link run, a host change's removal)."""
+    return {name: getattr(row, name) for name in fields}
 
 
 def record_meeting(
@@ -104,7 +100,7 @@ def _store_if_as_claimed(
         "rep_id", "invite_sequence", "invites_sent_sequence",
     )  # fmt: skip
     values = {name: getattr(ready, name) for name in fields}
-    if not Booking.objects.filter(as_claimed).update(**values):
+    if not update_if_as_read(Booking, booking.pk, as_claimed, values):
         return None
     _announce(ready, meeting, first_link=not booking.zoom_meeting_id)
     return ready
