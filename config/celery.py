@@ -10,7 +10,9 @@ import threading
 from pathlib import Path
 
 from celery import Celery, shared_task, signals
+from celery.app.amqp import AMQP
 from celery.beat import PersistentScheduler
+from kombu import Producer
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from kombu.transport import TRANSPORT_ALIASES
 
@@ -25,7 +27,34 @@ TRANSPORT_ALIASES.setdefault("sqlite", "config.embedded_broker:Transport")
 for _scheme in ("redis", "rediss"):
     TRANSPORT_ALIASES[_scheme] = "config.redis_broker:Transport"
 
-app = Celery("config")
+
+class _Producer(Producer):
+    """kombu's Producer, which finds a queue it has already declared on its connection without
+    first binding a copy of the queue and its exchange to the channel: kombu's `maybe_declare`
+    makes that copy on every publish, then throws it away and looks the unbound queue up."""
+
+    def maybe_declare(self, entity, retry=False, **retry_policy):
+        channel = self.channel
+        if (
+            entity
+            and not retry
+            and channel.connection is not None
+            and entity.can_cache_declaration
+            and hash(entity) in channel.connection.client.declared_entities
+        ):
+            return False
+        return super().maybe_declare(entity, retry, **retry_policy)
+
+
+class _AMQP(AMQP):
+    @property
+    def producer_pool(self):
+        pool = super().producer_pool
+        pool.Producer = _Producer  # kombu's pool of the app's write connection makes them
+        return pool
+
+
+app = Celery("config", amqp=_AMQP)
 # Celery reads its settings (the CELERY_* Django settings) from a dict made when it first needs
 # them (`__getattr__` below) rather than from Django's settings object: it looks each one up
 # again on every publish and every task, and each it does not find there (most of its defaults)
