@@ -30,6 +30,13 @@ def _held(sandbox, meeting, *guests):
     sandbox.end_meeting(meeting["id"])
 
 
+def _in_path(uuid: str) -> str:
+    """A meeting UUID as Zoom asks it in a path: encoded, and encoded twice when it begins with
+    "/" or holds "//" (one UUID in 64 or so begins with "/"; the sandbox refuses it sent once)."""
+    once = quote(uuid, safe="")
+    return quote(once, safe="") if uuid.startswith("/") or "//" in uuid else once
+
+
 def _participants(zoom, token, meeting_id, **params):
     return zoom.api("GET", f"/past_meetings/{meeting_id}/participants", token, params=params)
 
@@ -37,7 +44,7 @@ def _participants(zoom, token, meeting_id, **params):
 def test_lists_who_came_with_outside_emails_blank(zoom, meeting, host_token):
     zoom.sandbox.create_user("buyer@prospect.example", account_name="Prospect Inc")
     _held(zoom.sandbox, meeting, {"email": "buyer@prospect.example"}, {"name": "Anonymous"})
-    answer = _participants(zoom, host_token, quote(meeting["uuid"], safe=""))
+    answer = _participants(zoom, host_token, _in_path(meeting["uuid"]))
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["total_records"] == 3
@@ -66,7 +73,7 @@ def test_the_meeting_id_names_the_latest_instance(zoom, meeting, host_token):
         p["name"] for p in _participants(zoom, host_token, meeting["id"]).json()["participants"]
     ]
     assert "Second" in names and "First" not in names
-    first = _participants(zoom, host_token, quote(meeting["uuid"], safe="")).json()
+    first = _participants(zoom, host_token, _in_path(meeting["uuid"])).json()
     assert "First" in [p["name"] for p in first["participants"]]
 
 
